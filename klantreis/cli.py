@@ -1,0 +1,248 @@
+"""The ``klantreis`` command. Each command is a thin call into the folder, exchange or service API.
+
+Errors are printed as one line in the user's language with a non-zero exit code; set
+``KLANTREIS_DEBUG=1`` to see the traceback of an unexpected error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from klantreis import __version__
+from klantreis.domain import KlantreisError
+from klantreis.exchange.document import document_from_snapshot, json_schema, load_document
+from klantreis.exchange.tabular import export_csv
+from klantreis.exchange.templates import (
+    DEFAULT_TEMPLATE,
+    load_template,
+    template_languages,
+    template_names,
+)
+from klantreis.folder import WorkshopFolder, create_folder, open_folder
+from klantreis.i18n import LANGUAGES, Language, language_or_default, t
+from klantreis.store.engine import masked
+
+LANG_ENV = "KLANTREIS_LANG"
+LANG: Language = language_or_default(os.environ.get(LANG_ENV, "nl"))
+
+
+def _help(key: str) -> str:
+    return t(key, LANG)
+
+
+class _Group(click.Group):
+    """Turns every known error into one translated line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KlantreisError as exc:
+            _fail(exc.message(ctx.meta.get("klantreis.lang", LANG)))
+        except OSError as exc:
+            _fail(t("error.os", LANG, detail=exc.strerror or str(exc), path=exc.filename or ""))
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("KLANTREIS_DEBUG"):
+                raise
+            _fail(t("error.unexpected_cli", LANG, kind=type(exc).__name__), code=2)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(t("cli.error_prefix", LANG) + message, err=True)
+    sys.exit(code)
+
+
+_db_option = click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    default=None,
+    help=_help("cli.option.db"),
+)
+
+
+@click.group(cls=_Group, help=_help("cli.help"))
+@click.version_option(__version__, prog_name="klantreis")
+def main() -> None:
+    """Entry point of the ``klantreis`` command."""
+
+
+@main.command("init", help=_help("cli.init.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--template",
+    "template",
+    default=DEFAULT_TEMPLATE,
+    show_default=True,
+    help=_help("cli.option.template"),
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGES),
+    default=LANG,
+    show_default=True,
+    help=_help("cli.option.lang"),
+)
+@click.option("--title", default=None, help=_help("cli.option.title"))
+@_db_option
+@click.pass_context
+def init_command(
+    ctx: click.Context,
+    directory: Path,
+    template: str,
+    language: Language,
+    title: str | None,
+    db_url: str | None,
+) -> None:
+    ctx.meta["klantreis.lang"] = language
+    document = load_template(template, language)
+    changes = {"title": title} if title else {}
+    service = create_folder(directory, document, db_url, **changes)
+    workshop = service.workshop()
+    click.echo(
+        t(
+            "cli.init.done",
+            language,
+            title=workshop.title,
+            path=str(directory),
+            template=template,
+            language=language,
+        )
+    )
+
+
+@main.command("templates", help=_help("cli.templates.help"))
+def templates_command() -> None:
+    for name in template_names():
+        languages = template_languages(name)
+        title = load_template(name, LANG if LANG in languages else languages[0]).workshop.title
+        click.echo(f"{name:<12} {'/'.join(languages):<6} {title}")
+
+
+@main.command("import", help=_help("cli.import.help"))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help=_help("cli.option.title"))
+@_db_option
+@click.pass_context
+def import_command(
+    ctx: click.Context, file: Path, directory: Path, title: str | None, db_url: str | None
+) -> None:
+    if not file.is_file():
+        raise KlantreisError("error.import_unreadable", path=str(file))
+    document = load_document(file)
+    ctx.meta["klantreis.lang"] = document.workshop.language
+    changes = {"title": title} if title else {}
+    service = create_folder(directory, document, db_url, **changes)
+    snapshot = service.snapshot()
+    click.echo(
+        t(
+            "cli.import.done",
+            snapshot.workshop.language,
+            title=snapshot.workshop.title,
+            path=str(directory),
+            cards=len(snapshot.cards),
+            measures=len(snapshot.measures),
+            steps=len(snapshot.steps),
+        )
+    )
+
+
+@main.command("export", help=_help("cli.export.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help=_help("cli.option.format"),
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=_help("cli.option.out"),
+)
+@_db_option
+@click.pass_context
+def export_command(
+    ctx: click.Context, directory: Path, fmt: str, out: Path | None, db_url: str | None
+) -> None:
+    service = open_folder(directory, db_url)
+    snapshot = service.snapshot()
+    language = snapshot.workshop.language
+    ctx.meta["klantreis.lang"] = language
+    if fmt == "json":
+        target = out or directory / "exports" / "workshop.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(document_from_snapshot(snapshot).to_json(), encoding="utf-8")
+        click.echo(t("cli.export.done", language, path=str(target)))
+    else:
+        folder = out or directory / "exports" / "csv"
+        for path in export_csv(snapshot, folder):
+            click.echo(t("cli.export.done", language, path=str(path)))
+
+
+@main.command("info", help=_help("cli.info.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_db_option
+@click.pass_context
+def info_command(ctx: click.Context, directory: Path, db_url: str | None) -> None:
+    folder = WorkshopFolder.load(directory)
+    service = open_folder(directory, db_url)
+    snap = service.snapshot()
+    lang = snap.workshop.language
+    ctx.meta["klantreis.lang"] = lang
+    cards = Counter(card.kind.value for card in snap.active_cards())
+    focus = snap.focus_segment
+    step = snap.workshop.open_step
+    lines = [
+        (t("cli.info.title", lang), snap.workshop.title),
+        (t("cli.info.language", lang), snap.workshop.language),
+        (t("cli.info.database", lang), masked(folder.database_url(db_url))),
+        (t("cli.info.phases", lang), " → ".join(p.name for p in snap.workshop.phases)),
+        (
+            t("cli.info.open_step", lang),
+            t(f"method_step.{step.value}", lang) if step else t("cli.info.none", lang),
+        ),
+        (
+            t("cli.info.segments", lang),
+            f"{len(snap.segments)}"
+            + (f" ({t('cli.info.focus', lang)}: {focus.name})" if focus else ""),
+        ),
+        (t("cli.info.personas", lang), str(len(snap.personas))),
+        (
+            t("cli.info.cards", lang),
+            ", ".join(f"{t(f'card_kind.{k}', lang)} {n}" for k, n in sorted(cards.items()))
+            or "0",
+        ),
+        (t("cli.info.votes", lang), str(sum(snap.vote_counts().values()))),
+        (t("cli.info.measures", lang), str(len(snap.active_measures()))),
+        (t("cli.info.touchpoints", lang), str(len(snap.touchpoints))),
+        (
+            t("cli.info.journeys", lang),
+            ", ".join(f"{j.name} ({len(snap.steps_of(j.id))})" for j in snap.journeys) or "0",
+        ),
+        (t("cli.info.participants", lang), str(len(snap.participants))),
+        (t("cli.info.revision", lang), str(snap.revision)),
+    ]
+    width = max(len(label) for label, _ in lines)
+    for label, value in lines:
+        click.echo(f"{label:<{width}}  {value}")
+
+
+@main.command("schema", help=_help("cli.schema.help"))
+def schema_command() -> None:
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+

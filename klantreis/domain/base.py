@@ -1,0 +1,105 @@
+"""Shared building blocks of the domain model: ids, clock, cleaned text types, the base model.
+
+Every piece of text a person types passes through :func:`clean_text` before it is validated:
+Unicode is normalised (NFC), control and invisible formatting characters are dropped (the
+joiners that emoji need are kept), and surrounding white space is removed. Text is stored as
+text; escaping happens wherever it is shown.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+
+SHORT_TEXT_MAX = 200
+LONG_TEXT_MAX = 5000
+
+_KEEP_FORMAT_CHARS = {"\u200c", "\u200d"}  # zero-width (non-)joiner: emoji and scripts need them
+
+
+def new_id() -> str:
+    """A fresh random identifier (32 hex characters)."""
+    return uuid.uuid4().hex
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware, in UTC, to the microsecond."""
+    return datetime.now(UTC)
+
+
+def clean_text(value: object) -> object:
+    """Normalise typed text; leave anything that is not a string for the validator to judge."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value)
+    kept = []
+    for ch in text:
+        if ch in "\n\t":
+            kept.append(ch)
+            continue
+        category = unicodedata.category(ch)
+        if category == "Cc" or (category == "Cf" and ch not in _KEEP_FORMAT_CHARS):
+            continue
+        kept.append(ch)
+    return "".join(kept).strip()
+
+
+def clean_line(value: object) -> object:
+    """Like :func:`clean_text`, and folds line breaks and tabs into single spaces."""
+    cleaned = clean_text(value)
+    if isinstance(cleaned, str):
+        return " ".join(cleaned.split())
+    return cleaned
+
+
+# The constraints sit on an inner type so that pydantic reports string errors
+# (string_too_short, string_too_long) rather than generic length errors.
+ShortText = Annotated[
+    Annotated[str, StringConstraints(min_length=1, max_length=SHORT_TEXT_MAX)],
+    BeforeValidator(clean_line),
+]
+"""A required single line: a title, a name, a card's text."""
+
+OptionalShortText = Annotated[
+    Annotated[str, StringConstraints(max_length=SHORT_TEXT_MAX)], BeforeValidator(clean_line)
+]
+"""A single line that may be left empty."""
+
+LongText = Annotated[
+    Annotated[str, StringConstraints(min_length=1, max_length=LONG_TEXT_MAX)],
+    BeforeValidator(clean_text),
+]
+"""A required paragraph."""
+
+OptionalLongText = Annotated[
+    Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX)], BeforeValidator(clean_text)
+]
+"""A paragraph that may be left empty."""
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+"""A short machine key such as a phase key: lower-case letters, digits, '-' and '_'."""
+
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+"""The id of a stored entity."""
+
+
+class DomainModel(BaseModel):
+    """Base of every domain object: strict about unknown fields, validated on assignment."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_assignment=True,
+        use_enum_values=False,
+        frozen=False,
+    )
+
+
+class Entity(DomainModel):
+    """A domain object that is stored on its own and can be referred to by id."""
+
+    id: Identifier
+    workshop_id: Identifier

@@ -1,0 +1,67 @@
+"""The four goals per segment and the measures that reach them (seed 004, tip 4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field, field_validator
+
+from klantreis.domain.base import (
+    Entity,
+    Identifier,
+    Key,
+    OptionalLongText,
+    OptionalShortText,
+    ShortText,
+    new_id,
+    utc_now,
+)
+from klantreis.domain.vocabulary import EntryState, GoalKind, MeasureStatus
+
+
+class Goal(Entity):
+    """What the group wants to reach for one segment under one of the four goal kinds."""
+
+    id: Identifier = Field(default_factory=new_id)
+    segment_id: Identifier
+    kind: GoalKind
+    statement: OptionalLongText = ""
+    indicator: OptionalShortText = ""
+    version: int = Field(default=1, ge=1)
+
+
+class Measure(Entity):
+    """A concrete action towards one goal, placed on a phase and a touchpoint, with an owner."""
+
+    id: Identifier = Field(default_factory=new_id)
+    segment_id: Identifier
+    goal_kind: GoalKind
+    title: ShortText
+    description: OptionalLongText = ""
+    card_ids: list[Identifier] = Field(default_factory=list, max_length=50)
+    phase_key: Key | None = None
+    touchpoint_id: Identifier | None = None
+    owner: OptionalShortText = ""
+    impact: int = Field(default=3, ge=1, le=5)
+    effort: int = Field(default=3, ge=1, le=5)
+    status: MeasureStatus = MeasureStatus.IDEA
+    author_id: Identifier | None = None
+    state: EntryState = EntryState.ACTIVE
+    version: int = Field(default=1, ge=1)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+    @field_validator("card_ids")
+    @classmethod
+    def _unique_cards(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    @property
+    def is_active(self) -> bool:
+        """True unless withdrawn or removed."""
+        return self.state is EntryState.ACTIVE
+
+    @property
+    def priority(self) -> float:
+        """Impact per unit of effort: the quick wins score highest."""
+        return self.impact / self.effort

@@ -1,0 +1,45 @@
+"""Phase models are data, not code: a named, ordered list of phase keys.
+
+The built-in models come from the source articles. Their phase names live in the i18n catalogue
+(``phase.<key>``); a workshop stores its own copy of the phases with names in its language, so a
+group can rename, add or drop phases without touching code.
+"""
+
+from __future__ import annotations
+
+from klantreis.domain.workshop import Phase
+from klantreis.i18n import Language, t
+
+BUILTIN_PHASE_MODELS: dict[str, tuple[str, ...]] = {
+    # Latent need before awareness, then the five phases around a purchase (seed 001).
+    "default": ("latent_need", "awareness", "consideration", "purchase", "service", "loyalty"),
+    # Acquisition, experience, loyalty (seed 002).
+    "lifecycle": ("acquisition", "experience", "loyalty"),
+    # Becoming, being and staying a customer (seed 000).
+    "customer_status": ("becoming", "being", "staying"),
+    # Attention, interest, desire, action (named in seed 002).
+    "aida": ("attention", "interest", "desire", "action"),
+}
+
+CUSTOM_PHASE_MODEL = "custom"
+
+
+def phase_model_names() -> list[str]:
+    """The keys of the built-in phase models, default first."""
+    return list(BUILTIN_PHASE_MODELS)
+
+
+def phases_for(model: str, language: Language) -> list[Phase]:
+    """The phases of a built-in model, named and described in ``language``.
+
+    Raises ``KeyError`` for an unknown model; callers turn that into a user-facing message.
+    """
+    keys = BUILTIN_PHASE_MODELS[model]
+    return [
+        Phase(
+            key=key,
+            name=t(f"phase.{key}", language),
+            description=t(f"phase.{key}.hint", language),
+        )
+        for key in keys
+    ]

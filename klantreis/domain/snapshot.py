@@ -1,0 +1,124 @@
+"""A consistent picture of a whole workshop at one moment, as charts, exports and reports read it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import Field
+
+from klantreis.domain.base import DomainModel
+from klantreis.domain.card import Card
+from klantreis.domain.goal import Goal, Measure
+from klantreis.domain.journey import Journey, Step, Touchpoint
+from klantreis.domain.participant import Participant, Vote
+from klantreis.domain.segment import Persona, Segment
+from klantreis.domain.vocabulary import CardKind, GoalKind, Polarity
+from klantreis.domain.workshop import Workshop
+
+
+class WorkshopSnapshot(DomainModel):
+    """Everything of one workshop, read in one transaction; ``revision`` grows with every change."""
+
+    workshop: Workshop
+    revision: int = 0
+    segments: list[Segment] = Field(default_factory=list)
+    personas: list[Persona] = Field(default_factory=list)
+    cards: list[Card] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    journeys: list[Journey] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    participants: list[Participant] = Field(default_factory=list)
+    votes: list[Vote] = Field(default_factory=list)
+
+    # -- segments and personas -------------------------------------------------------------
+
+    @property
+    def focus_segment(self) -> Segment | None:
+        """The segment the group chose to start with, if any."""
+        return next((s for s in self.segments if s.is_focus), None)
+
+    def segment(self, segment_id: str | None) -> Segment | None:
+        """The segment with this id, or None."""
+        return next((s for s in self.segments if s.id == segment_id), None)
+
+    def persona_for(self, segment_id: str) -> Persona | None:
+        """The persona of a segment, if one was made."""
+        return next((p for p in self.personas if p.segment_id == segment_id), None)
+
+    # -- cards and votes -------------------------------------------------------------------
+
+    def active_cards(
+        self,
+        segment_id: str | None = None,
+        kind: CardKind | None = None,
+        polarity: Polarity | None = None,
+    ) -> list[Card]:
+        """Cards still on the wall, optionally of one segment, kind and polarity."""
+        return [
+            card
+            for card in self.cards
+            if card.is_active
+            and (segment_id is None or card.segment_id == segment_id)
+            and (kind is None or card.kind is kind)
+            and (polarity is None or card.polarity is polarity)
+        ]
+
+    def vote_counts(self) -> Counter[str]:
+        """Dots per card id, counting only cards that are still active."""
+        active = {card.id for card in self.cards if card.is_active}
+        return Counter(vote.card_id for vote in self.votes if vote.card_id in active)
+
+    def card(self, card_id: str) -> Card | None:
+        """The card with this id (active or not), or None."""
+        return next((c for c in self.cards if c.id == card_id), None)
+
+    # -- goals and measures ----------------------------------------------------------------
+
+    def goal(self, segment_id: str, kind: GoalKind) -> Goal | None:
+        """The goal of this kind for this segment, if one was written down."""
+        return next(
+            (g for g in self.goals if g.segment_id == segment_id and g.kind is kind), None
+        )
+
+    def active_measures(self, segment_id: str | None = None) -> list[Measure]:
+        """Measures still in play, optionally for one segment."""
+        return [
+            m
+            for m in self.measures
+            if m.is_active and (segment_id is None or m.segment_id == segment_id)
+        ]
+
+    def uncovered_cards(self, kinds: tuple[CardKind, ...] = (CardKind.BARRIER,)) -> list[Card]:
+        """Active cards that no active measure is linked to, most-voted first.
+
+        With the default this lists the barriers nobody has a measure for yet; pass
+        ``(CardKind.ASSOCIATION,)`` and filter on polarity for negative associations.
+        """
+        covered = {card_id for m in self.active_measures() for card_id in m.card_ids}
+        counts = self.vote_counts()
+        cards = [c for c in self.active_cards() if c.kind in kinds and c.id not in covered]
+        return sorted(cards, key=lambda c: (-counts[c.id], c.created_at))
+
+    # -- journeys --------------------------------------------------------------------------
+
+    def steps_of(self, journey_id: str) -> list[Step]:
+        """The steps of one journey in order."""
+        return sorted(
+            (s for s in self.steps if s.journey_id == journey_id), key=lambda s: s.position
+        )
+
+    def touchpoint(self, touchpoint_id: str | None) -> Touchpoint | None:
+        """The touchpoint with this id, or None."""
+        return next((tp for tp in self.touchpoints if tp.id == touchpoint_id), None)
+
+    # -- people ----------------------------------------------------------------------------
+
+    def contributions(self) -> Counter[str]:
+        """How many active cards and measures each participant wrote."""
+        counts: Counter[str] = Counter()
+        for item in [*self.active_cards(), *self.active_measures()]:
+            if item.author_id:
+                counts[item.author_id] += 1
+        return counts

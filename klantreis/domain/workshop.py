@@ -1,0 +1,96 @@
+"""The workshop: title, language, the challenge and end goal, the scope, its phases, room rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field, field_validator, model_validator
+
+from klantreis.domain.base import (
+    DomainModel,
+    Identifier,
+    Key,
+    OptionalLongText,
+    OptionalShortText,
+    ShortText,
+    new_id,
+    utc_now,
+)
+from klantreis.domain.vocabulary import ChallengeKind, MethodStep, Situation
+from klantreis.i18n import DEFAULT_LANGUAGE, Language
+
+
+class Phase(DomainModel):
+    """One phase of the workshop's phase model."""
+
+    key: Key
+    name: ShortText
+    description: OptionalLongText = ""
+
+
+class EndGoal(DomainModel):
+    """Where the journey ends, made measurable: 'a satisfied customer scores 8 or higher'."""
+
+    description: OptionalLongText = ""
+    metric: OptionalShortText = ""
+    threshold: float | None = None
+    unit: OptionalShortText = ""
+
+    @property
+    def is_measurable(self) -> bool:
+        """True when the end goal names a metric and a threshold to reach."""
+        return bool(self.metric) and self.threshold is not None
+
+
+class Scope(DomainModel):
+    """Which customer situations are in scope, and who is explicitly in and out (seed 000)."""
+
+    situations: list[Situation] = Field(default_factory=list, max_length=3)
+    included: list[ShortText] = Field(default_factory=list, max_length=50)
+    excluded: list[ShortText] = Field(default_factory=list, max_length=50)
+
+    @field_validator("situations")
+    @classmethod
+    def _unique_situations(cls, value: list[Situation]) -> list[Situation]:
+        return list(dict.fromkeys(value))
+
+
+class Workshop(DomainModel):
+    """A workshop and the decisions of its first two steps."""
+
+    id: Identifier = Field(default_factory=new_id)
+    title: ShortText
+    language: Language = DEFAULT_LANGUAGE
+    organisation: OptionalShortText = ""
+    challenge_kind: ChallengeKind | None = None
+    challenge: OptionalLongText = ""
+    end_goal: EndGoal = Field(default_factory=EndGoal)
+    scope: Scope = Field(default_factory=Scope)
+    phase_model: Key = "default"
+    phases: list[Phase] = Field(min_length=1, max_length=20)
+    dots_per_participant: int = Field(default=5, ge=1, le=20)
+    allow_anonymous: bool = True
+    open_step: MethodStep | None = None
+    timer_ends_at: datetime | None = None
+    results_hidden: bool = False
+    input_locked: bool = False
+    version: int = Field(default=1, ge=1)
+    created_at: datetime = Field(default_factory=utc_now)
+
+    @model_validator(mode="after")
+    def _unique_phase_keys(self) -> Workshop:
+        from klantreis.domain.errors import rule_error
+
+        keys = [phase.key for phase in self.phases]
+        if len(keys) != len(set(keys)):
+            raise rule_error("duplicate_phase")
+        return self
+
+    def phase(self, key: str | None) -> Phase | None:
+        """The phase with this key, or None."""
+        return next((phase for phase in self.phases if phase.key == key), None)
+
+    @property
+    def phase_keys(self) -> list[str]:
+        """The phase keys in order."""
+        return [phase.key for phase in self.phases]

@@ -1,0 +1,1 @@
+"""The versioned JSON exchange format, CSV export and workshop templates."""

@@ -1,0 +1,90 @@
+"""Storing an exchange document as a new workshop, in one transaction, with fresh ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klantreis.domain import Action, AuditEntry, DomainModel, new_id, utc_now
+from klantreis.exchange.document import WorkshopDocument, reference_problems
+from klantreis.exchange.document import InvalidDocument
+from klantreis.service import Service
+from klantreis.store.store import Store
+
+_REFERENCES = {
+    "segment_id": "segments",
+    "card_ids": "cards",
+    "card_id": "cards",
+    "touchpoint_id": "touchpoints",
+    "journey_id": "journeys",
+    "author_id": "participants",
+    "participant_id": "participants",
+}
+
+_COLLECTIONS = (
+    "segments",
+    "personas",
+    "cards",
+    "goals",
+    "measures",
+    "touchpoints",
+    "journeys",
+    "steps",
+    "participants",
+    "votes",
+)
+
+
+def renumbered(document: WorkshopDocument, **workshop_changes: Any) -> WorkshopDocument:
+    """A copy of ``document`` in which every id is fresh and every reference follows along."""
+    problems = reference_problems(document)
+    if problems:
+        raise InvalidDocument(problems)
+    workshop_id = new_id()
+    mapping: dict[str, dict[str, str]] = {
+        name: {item.id: new_id() for item in getattr(document, name)} for name in _COLLECTIONS
+    }
+
+    def remap(item: DomainModel, collection: str) -> DomainModel:
+        changes: dict[str, Any] = {"id": mapping[collection][item.id], "workshop_id": workshop_id}  # type: ignore[attr-defined]
+        for field, target in _REFERENCES.items():
+            if field not in type(item).model_fields:
+                continue
+            value = getattr(item, field)
+            if isinstance(value, list):
+                changes[field] = [mapping[target][v] for v in value]
+            elif value is not None:
+                changes[field] = mapping[target][value]
+        return item.model_copy(update=changes)
+
+    workshop = document.workshop.model_copy(
+        update={"id": workshop_id, "version": 1, "created_at": utc_now(), **workshop_changes}
+    )
+    collections = {
+        name: [remap(item, name) for item in getattr(document, name)] for name in _COLLECTIONS
+    }
+    return document.model_copy(update={"workshop": workshop, **collections})
+
+
+def import_document(store: Store, document: WorkshopDocument, **workshop_changes: Any) -> Service:
+    """Store ``document`` as a new workshop; all of it, or (on any error) nothing.
+
+    ``workshop_changes`` override workshop fields, e.g. ``title=...``.
+    """
+    fresh = renumbered(document, **workshop_changes)
+    # Validate the overrides through the model before anything is written.
+    fresh_workshop = type(fresh.workshop).model_validate(fresh.workshop.model_dump())
+    with store.write() as tx:
+        tx.insert(fresh_workshop)
+        for name in _COLLECTIONS:
+            for item in getattr(fresh, name):
+                tx.insert(item)
+        tx.record(
+            AuditEntry(
+                workshop_id=fresh_workshop.id,
+                action=Action.IMPORT,
+                entity="workshop",
+                entity_id=fresh_workshop.id,
+                summary={"title": fresh_workshop.title, "generator": document.generator},
+            )
+        )
+    return Service(store, fresh_workshop.id)

@@ -1,0 +1,84 @@
+"""A workshop folder: where a workshop lives on disk, and which database holds it.
+
+``DIR/klantreis.json`` names the workshop and, for a shared server, its database URL; by
+default the data sits beside it in ``DIR/workshop.sqlite``. Exports land in the folder too.
+The database URL is chosen in this order: the ``--db`` option, ``KLANTREIS_DB``, the folder's
+own setting, the SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from klantreis.domain import KlantreisError
+from klantreis.exchange.document import WorkshopDocument
+from klantreis.exchange.importer import import_document
+from klantreis.service import Service
+from klantreis.store.engine import sqlite_url
+from klantreis.store.store import Store
+
+CONFIG_NAME = "klantreis.json"
+DATABASE_NAME = "workshop.sqlite"
+DB_ENV = "KLANTREIS_DB"
+
+
+@dataclass(frozen=True)
+class WorkshopFolder:
+    """The folder of one workshop and what its config file says."""
+
+    path: Path
+    workshop_id: str
+    db_url: str | None = None
+
+    @property
+    def config_path(self) -> Path:
+        """Where the folder's settings are kept."""
+        return self.path / CONFIG_NAME
+
+    def database_url(self, override: str | None = None) -> str:
+        """The database this workshop lives in (see the module docstring for the order)."""
+        return (
+            override
+            or os.environ.get(DB_ENV)
+            or self.db_url
+            or sqlite_url(self.path / DATABASE_NAME)
+        )
+
+    def save(self) -> None:
+        """Write the config file."""
+        data = {"workshop_id": self.workshop_id}
+        if self.db_url:
+            data["db_url"] = self.db_url
+        self.config_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> WorkshopFolder:
+        """Read a folder's config; a clear error when ``path`` is no workshop folder."""
+        config = path / CONFIG_NAME
+        try:
+            data = json.loads(config.read_text(encoding="utf-8"))
+            return cls(path=path, workshop_id=str(data["workshop_id"]), db_url=data.get("db_url"))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise KlantreisError("error.not_a_workshop_folder", path=str(path)) from exc
+
+
+def create_folder(
+    path: Path, document: WorkshopDocument, db_url: str | None = None, **workshop_changes: object
+) -> Service:
+    """Make ``path`` a workshop folder holding ``document`` as a new workshop."""
+    if (path / CONFIG_NAME).exists():
+        raise KlantreisError("error.folder_exists", path=str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    url = db_url or os.environ.get(DB_ENV) or sqlite_url(path / DATABASE_NAME)
+    service = import_document(Store(url), document, **workshop_changes)
+    WorkshopFolder(path=path, workshop_id=service.workshop_id, db_url=db_url).save()
+    return service
+
+
+def open_folder(path: Path, db_url: str | None = None) -> Service:
+    """The service of the workshop in ``path``."""
+    folder = WorkshopFolder.load(path)
+    return Service.open(Store(folder.database_url(db_url)), folder.workshop_id)

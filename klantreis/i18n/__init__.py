@@ -1,0 +1,58 @@
+"""The one catalogue of user-facing text, Dutch by default and complete in English.
+
+Texts are looked up by key: ``t("error.empty", "en")``. Parameters use ``str.format`` syntax
+(``{limit}``). Catalogue files are ``nl.json`` and ``en.json`` beside this module; a test fails
+when a key is missing in either or when their placeholders differ.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, cast, get_args
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+DEFAULT_LANGUAGE: Language = "nl"
+
+
+@cache
+def catalogue(language: Language) -> dict[str, str]:
+    """All texts of one language, by key."""
+    raw = resources.files(__name__).joinpath(f"{language}.json").read_text(encoding="utf-8")
+    return cast(dict[str, str], json.loads(raw))
+
+
+def language_or_default(value: object) -> Language:
+    """``value`` when it names a supported language, else the default (Dutch)."""
+    if isinstance(value, str) and value.lower()[:2] in LANGUAGES:
+        return cast(Language, value.lower()[:2])
+    return DEFAULT_LANGUAGE
+
+
+def has_key(key: str) -> bool:
+    """True when the default catalogue has this key."""
+    return key in catalogue(DEFAULT_LANGUAGE)
+
+
+def t(key: str, language: Language = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+    """The text for ``key`` in ``language`` with ``params`` filled in.
+
+    A key missing in ``language`` falls back to Dutch, then to the key itself, so a person never
+    sees a traceback for a missing text; the catalogue test makes sure that does not happen.
+    """
+    text = catalogue(language).get(key)
+    if text is None:
+        text = catalogue(DEFAULT_LANGUAGE).get(key, key)
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def choices(prefix: str, values: list[str], language: Language) -> list[tuple[str, str]]:
+    """(label, value) pairs for a dropdown, with labels from ``<prefix>.<value>``."""
+    return [(t(f"{prefix}.{value}", language), value) for value in values]

@@ -1,0 +1,678 @@
+"""The facade: the one API that the CLI, the widgets, the notebooks and the dashboards call.
+
+A :class:`Service` is bound to one workshop in one store. Methods take and return domain
+objects. ``actor_id`` names the participant doing something; ``None`` means the facilitator's or
+analyst's own tools, which may do everything. Every change is recorded in the audit trail in the
+same transaction, and every change to an existing object carries the version it was based on,
+so two people never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+
+from klantreis.domain import (
+    Action,
+    AuditEntry,
+    Card,
+    Conflict,
+    Entity,
+    EntryState,
+    Goal,
+    Journey,
+    KlantreisError,
+    Measure,
+    MethodStep,
+    NotAllowed,
+    NotFound,
+    Participant,
+    Persona,
+    Problem,
+    Role,
+    Segment,
+    Step,
+    StorageError,
+    Touchpoint,
+    ValidationFailed,
+    Vote,
+    VoteLimitReached,
+    Workshop,
+    WorkshopSnapshot,
+    name_key,
+    utc_now,
+)
+from klantreis.i18n import Language, t
+from klantreis.store.rows import ENTITY_NAME
+from klantreis.store.store import Store
+from klantreis.store.transaction import Transaction
+
+T = TypeVar("T")
+E = TypeVar("E", bound=Entity)
+
+_RETRIES = 8
+
+#: Which step must be open for a participant to add or change each kind of entry.
+STEP_FOR: dict[type[Entity], MethodStep] = {
+    Segment: MethodStep.SCOPE,
+    Persona: MethodStep.PERSONA,
+    Card: MethodStep.MAPPING,
+    Goal: MethodStep.GOALS,
+    Measure: MethodStep.GOALS,
+    Touchpoint: MethodStep.JOURNEY,
+    Journey: MethodStep.JOURNEY,
+    Step: MethodStep.JOURNEY,
+}
+
+
+class Service:
+    """Everything one can do with one workshop."""
+
+    def __init__(self, store: Store, workshop_id: str) -> None:
+        self.store = store
+        self.workshop_id = workshop_id
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, store: Store, workshop: Workshop) -> Service:
+        """Store a new workshop and return its service."""
+        with store.write() as tx:
+            tx.insert(workshop)
+            tx.record(_entry(workshop.id, None, Action.CREATE, workshop, title=workshop.title))
+        return cls(store, workshop.id)
+
+    @classmethod
+    def open(cls, store: Store, workshop_id: str) -> Service:
+        """The service of an existing workshop; :class:`NotFound` if there is none."""
+        with store.read() as tx:
+            tx.require(Workshop, workshop_id)
+        return cls(store, workshop_id)
+
+    # -- the workshop itself ---------------------------------------------------------------
+
+    def workshop(self) -> Workshop:
+        """The workshop as stored now."""
+        with self.store.read() as tx:
+            return tx.require(Workshop, self.workshop_id)
+
+    @property
+    def language(self) -> Language:
+        """The workshop's language."""
+        return self.workshop().language
+
+    def update_workshop(self, changed: Workshop, actor_id: str | None = None) -> Workshop:
+        """Save the challenge, end goal, scope, phases or room settings (facilitator only)."""
+        if changed.id != self.workshop_id:
+            raise NotFound(entity="workshop")
+        with self.store.write() as tx:
+            self._require_facilitator(tx, actor_id)
+            old = tx.require(Workshop, self.workshop_id)
+            removed = set(old.phase_keys) - set(changed.phase_keys)
+            if removed:
+                self._check_phases_unused(tx, removed)
+            saved = tx.update(changed)
+            tx.record(_entry(self.workshop_id, actor_id, Action.UPDATE, saved, title=saved.title))
+            return saved
+
+    def open_step(self, step: MethodStep | None, actor_id: str | None = None) -> Workshop:
+        """Open one step of the method for participants (None closes all)."""
+        return self._room(actor_id, open_step=step)
+
+    def set_room(
+        self,
+        actor_id: str | None = None,
+        *,
+        timer_ends_at: datetime | None | object = ...,
+        results_hidden: bool | object = ...,
+        input_locked: bool | object = ...,
+    ) -> Workshop:
+        """Change the room controls: countdown, hidden results, locked input."""
+        changes: dict[str, Any] = {}
+        if timer_ends_at is not ...:
+            changes["timer_ends_at"] = timer_ends_at
+        if results_hidden is not ...:
+            changes["results_hidden"] = results_hidden
+        if input_locked is not ...:
+            changes["input_locked"] = input_locked
+        return self._room(actor_id, **changes)
+
+    def _room(self, actor_id: str | None, **changes: Any) -> Workshop:
+        def change(tx: Transaction) -> Workshop:
+            self._require_facilitator(tx, actor_id)
+            current = tx.require(Workshop, self.workshop_id)
+            saved = tx.update(current.model_copy(update=changes))
+            action = Action.UPDATE
+            if "open_step" in changes:
+                action = Action.OPEN_STEP if changes["open_step"] else Action.CLOSE_STEP
+            summary = {k: str(v) if v is not None else None for k, v in changes.items()}
+            tx.record(_entry(self.workshop_id, actor_id, action, saved, **summary))
+            return saved
+
+        return self._write(change, retry_on=(Conflict,))
+
+    # -- people ----------------------------------------------------------------------------
+
+    def join(
+        self, name: str | None, *, anonymous: bool = False, role: Role = Role.PARTICIPANT
+    ) -> Participant:
+        """Join the workshop. Joining again with the same name continues as the same person."""
+
+        def do_join(tx: Transaction) -> Participant:
+            workshop = tx.require(Workshop, self.workshop_id)
+            if anonymous or not (name or "").strip():
+                if not workshop.allow_anonymous:
+                    raise ValidationFailed([Problem("name", "error.name_required")])
+                number = tx.count(Participant, self.workshop_id) + 1
+                person = Participant(
+                    workshop_id=self.workshop_id,
+                    name=t("participant.anonymous_name", workshop.language, number=number),
+                    anonymous=True,
+                    role=role,
+                )
+            else:
+                person = _build(Participant, workshop_id=self.workshop_id, name=name, role=role)
+                existing = tx.participant_by_name(self.workshop_id, person.name_key)
+                if existing is not None:
+                    return existing
+            tx.insert(person)
+            tx.record(_entry(self.workshop_id, person.id, Action.JOIN, person, name=person.name))
+            return person
+
+        return self._write(do_join, retry_on=(IntegrityError,))
+
+    def participant(self, participant_id: str) -> Participant:
+        """One participant of this workshop."""
+        with self.store.read() as tx:
+            return tx.require(Participant, participant_id, self.workshop_id)
+
+    def find_participant(self, name: str) -> Participant | None:
+        """The named participant with this name, if they joined before."""
+        with self.store.read() as tx:
+            return tx.participant_by_name(self.workshop_id, name_key(name))
+
+    def participants(self) -> list[Participant]:
+        """Everyone who joined, in order of arrival."""
+        with self.store.read() as tx:
+            return tx.list(Participant, self.workshop_id)
+
+    # -- segments and personas -------------------------------------------------------------
+
+    def save_segment(self, segment: Segment, actor_id: str | None = None) -> Segment:
+        """Add a segment, or save changes to one. Saving one as focus unsets the others."""
+
+        def check(tx: Transaction, item: Segment) -> None:
+            if item.is_focus:
+                for other in tx.list(Segment, self.workshop_id, is_focus=True):
+                    if other.id != item.id:
+                        tx.update(other.model_copy(update={"is_focus": False}))
+
+        return self._save(segment, actor_id, check, summary={"name": segment.name})
+
+    def choose_focus(self, segment_id: str, actor_id: str | None = None) -> Segment:
+        """Make one segment the focus of the workshop."""
+        with self.store.read() as tx:
+            segment = tx.require(Segment, segment_id, self.workshop_id)
+        return self.save_segment(segment.model_copy(update={"is_focus": True}), actor_id)
+
+    def remove_segment(self, segment_id: str, actor_id: str | None = None) -> None:
+        """Delete a segment with its persona, cards, goals and measures (facilitator only)."""
+        with self.store.write() as tx:
+            self._require_facilitator(tx, actor_id)
+            segment = tx.require(Segment, segment_id, self.workshop_id)
+            for cls in (Persona, Card, Goal, Measure):
+                tx.delete_where(cls, self.workshop_id, segment_id=segment_id)
+            for journey in tx.list(Journey, self.workshop_id, segment_id=segment_id):
+                tx.update(journey.model_copy(update={"segment_id": None}))
+            tx.delete(Segment, segment_id)
+            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, segment))
+
+    def save_persona(self, persona: Persona, actor_id: str | None = None) -> Persona:
+        """Add or save the persona of a segment (one persona per segment)."""
+
+        def check(tx: Transaction, item: Persona) -> None:
+            self._require_segment(tx, item.segment_id)
+            other = tx.list(Persona, self.workshop_id, segment_id=item.segment_id)
+            if any(p.id != item.id for p in other):
+                raise ValidationFailed([Problem("segment_id", "rule.one_persona_per_segment")])
+
+        return self._save(persona, actor_id, check, summary={"name": persona.name})
+
+    # -- cards -----------------------------------------------------------------------------
+
+    def add_card(self, card: Card, actor_id: str | None = None) -> Card:
+        """Put a new card on the wall; its author is ``actor_id``."""
+        card = card.model_copy(update={"author_id": actor_id} if actor_id else {})
+        return self._save(card, actor_id, self._check_card, summary=_card_summary(card))
+
+    def edit_card(self, card: Card, actor_id: str | None = None) -> Card:
+        """Save changes to a card (own cards only for participants)."""
+        card = card.model_copy(update={"updated_at": utc_now()})
+        return self._save(card, actor_id, self._check_card, summary=_card_summary(card))
+
+    def withdraw_card(self, card_id: str, actor_id: str | None = None) -> Card:
+        """The author takes a card back; its dots return to their owners."""
+        return self._set_state(Card, card_id, actor_id, EntryState.WITHDRAWN, Action.WITHDRAW)
+
+    def remove_card(self, card_id: str, actor_id: str | None = None) -> Card:
+        """The facilitator takes a card off the wall (inappropriate, duplicate)."""
+        return self._set_state(Card, card_id, actor_id, EntryState.REMOVED, Action.REMOVE)
+
+    def restore_card(self, card_id: str, actor_id: str | None = None) -> Card:
+        """Put a withdrawn or removed card back (facilitator only)."""
+        return self._set_state(Card, card_id, actor_id, EntryState.ACTIVE, Action.RESTORE)
+
+    def _check_card(self, tx: Transaction, card: Card) -> None:
+        self._require_segment(tx, card.segment_id)
+
+    # -- votes -----------------------------------------------------------------------------
+
+    def vote(self, card_id: str, participant_id: str) -> Vote:
+        """Place one of the participant's dots on a card."""
+
+        def place(tx: Transaction) -> Vote:
+            workshop = tx.require(Workshop, self.workshop_id)
+            person = tx.require(Participant, participant_id, self.workshop_id)
+            self._check_input_open(workshop, person, MethodStep.MAPPING)
+            card = tx.require(Card, card_id, self.workshop_id)
+            if not card.is_active:
+                raise NotFound(entity="card")
+            round_ = _vote_round(workshop)
+            used = {v.dot for v in tx.dots_used(participant_id, round_)}
+            if len(used) >= workshop.dots_per_participant:
+                raise VoteLimitReached(dots=workshop.dots_per_participant)
+            dot = min(set(range(workshop.dots_per_participant)) - used)
+            vote = Vote(
+                workshop_id=self.workshop_id,
+                participant_id=participant_id,
+                card_id=card_id,
+                round=round_,
+                dot=dot,
+            )
+            tx.insert(vote)
+            tx.record(_entry(self.workshop_id, participant_id, Action.VOTE, vote, card=card_id))
+            return vote
+
+        return self._write(place, retry_on=(IntegrityError,))
+
+    def unvote(self, card_id: str, participant_id: str) -> bool:
+        """Take one of the participant's dots off a card; False if there was none."""
+        with self.store.write() as tx:
+            workshop = tx.require(Workshop, self.workshop_id)
+            person = tx.require(Participant, participant_id, self.workshop_id)
+            self._check_input_open(workshop, person, MethodStep.MAPPING)
+            mine = [
+                v
+                for v in tx.dots_used(participant_id, _vote_round(workshop))
+                if v.card_id == card_id
+            ]
+            if not mine:
+                return False
+            vote = mine[-1]
+            tx.delete(Vote, vote.id)
+            tx.record(_entry(self.workshop_id, participant_id, Action.UNVOTE, vote, card=card_id))
+            return True
+
+    def dots_left(self, participant_id: str) -> int:
+        """How many dots the participant can still place in the current round."""
+        with self.store.read() as tx:
+            workshop = tx.require(Workshop, self.workshop_id)
+            used = len(tx.dots_used(participant_id, _vote_round(workshop)))
+            return max(0, workshop.dots_per_participant - used)
+
+    # -- goals and measures ----------------------------------------------------------------
+
+    def save_goal(self, goal: Goal, actor_id: str | None = None) -> Goal:
+        """Write down (or rewrite) one of the four goals of a segment."""
+
+        def check(tx: Transaction, item: Goal) -> None:
+            self._require_segment(tx, item.segment_id)
+            same = tx.list(Goal, self.workshop_id, segment_id=item.segment_id, kind=item.kind)
+            if any(g.id != item.id for g in same):
+                raise ValidationFailed([Problem("kind", "rule.one_goal_per_kind")])
+
+        return self._save(goal, actor_id, check, summary={"kind": goal.kind.value})
+
+    def add_measure(self, measure: Measure, actor_id: str | None = None) -> Measure:
+        """Propose a measure; its author is ``actor_id``."""
+        measure = measure.model_copy(update={"author_id": actor_id} if actor_id else {})
+        return self._save(measure, actor_id, self._check_measure, summary={"title": measure.title})
+
+    def edit_measure(self, measure: Measure, actor_id: str | None = None) -> Measure:
+        """Save changes to a measure (own measures only for participants)."""
+        measure = measure.model_copy(update={"updated_at": utc_now()})
+        return self._save(measure, actor_id, self._check_measure, summary={"title": measure.title})
+
+    def withdraw_measure(self, measure_id: str, actor_id: str | None = None) -> Measure:
+        """The author takes a measure back."""
+        return self._set_state(Measure, measure_id, actor_id, EntryState.WITHDRAWN, Action.WITHDRAW)
+
+    def remove_measure(self, measure_id: str, actor_id: str | None = None) -> Measure:
+        """The facilitator takes a measure off the board."""
+        return self._set_state(Measure, measure_id, actor_id, EntryState.REMOVED, Action.REMOVE)
+
+    def _check_measure(self, tx: Transaction, measure: Measure) -> None:
+        self._require_segment(tx, measure.segment_id)
+        problems = []
+        workshop = tx.require(Workshop, self.workshop_id)
+        if measure.phase_key is not None and workshop.phase(measure.phase_key) is None:
+            problems.append(Problem("phase_key", "rule.unknown_phase", {"phase": measure.phase_key}))
+        if measure.touchpoint_id is not None:
+            tp = tx.get(Touchpoint, measure.touchpoint_id)
+            if tp is None or tp.workshop_id != self.workshop_id:
+                problems.append(Problem("touchpoint_id", "rule.unknown_touchpoint"))
+        for card_id in measure.card_ids:
+            card = tx.get(Card, card_id)
+            if card is None or card.workshop_id != self.workshop_id:
+                problems.append(Problem("card_ids", "rule.unknown_card"))
+                break
+        if problems:
+            raise ValidationFailed(problems)
+
+    # -- touchpoints, journeys and steps ---------------------------------------------------
+
+    def save_touchpoint(self, touchpoint: Touchpoint, actor_id: str | None = None) -> Touchpoint:
+        """Add or save a touchpoint."""
+
+        def check(tx: Transaction, item: Touchpoint) -> None:
+            workshop = tx.require(Workshop, self.workshop_id)
+            unknown = [key for key in item.phase_keys if workshop.phase(key) is None]
+            if unknown:
+                raise ValidationFailed(
+                    [Problem("phase_keys", "rule.unknown_phase", {"phase": unknown[0]})]
+                )
+
+        return self._save(touchpoint, actor_id, check, summary={"name": touchpoint.name})
+
+    def remove_touchpoint(self, touchpoint_id: str, actor_id: str | None = None) -> None:
+        """Delete a touchpoint; steps and measures that used it keep their place without it."""
+        with self.store.write() as tx:
+            self._require_facilitator(tx, actor_id)
+            touchpoint = tx.require(Touchpoint, touchpoint_id, self.workshop_id)
+            for cls in (Step, Measure):
+                for item in tx.list(cls, self.workshop_id, touchpoint_id=touchpoint_id):
+                    tx.update(item.model_copy(update={"touchpoint_id": None}))
+            tx.delete(Touchpoint, touchpoint_id)
+            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, touchpoint))
+
+    def save_journey(self, journey: Journey, actor_id: str | None = None) -> Journey:
+        """Add or save an ideal journey (a marketplace has two: one per side)."""
+
+        def check(tx: Transaction, item: Journey) -> None:
+            if item.segment_id is not None:
+                self._require_segment(tx, item.segment_id)
+
+        return self._save(journey, actor_id, check, summary={"name": journey.name})
+
+    def remove_journey(self, journey_id: str, actor_id: str | None = None) -> None:
+        """Delete a journey with its steps (facilitator only)."""
+        with self.store.write() as tx:
+            self._require_facilitator(tx, actor_id)
+            journey = tx.require(Journey, journey_id, self.workshop_id)
+            tx.delete_where(Step, self.workshop_id, journey_id=journey_id)
+            tx.delete(Journey, journey_id)
+            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, journey))
+
+    def add_step(self, step: Step, actor_id: str | None = None) -> Step:
+        """Append a step to the end of its journey."""
+
+        def add(tx: Transaction) -> Step:
+            self._check_allowed(tx, actor_id, Step, None)
+            self._check_step(tx, step)
+            count = len(tx.list(Step, self.workshop_id, journey_id=step.journey_id))
+            new = step.model_copy(update={"position": count})
+            tx.insert(new)
+            tx.record(_entry(self.workshop_id, actor_id, Action.CREATE, new, action=new.action))
+            return new
+
+        return self._write(add, retry_on=())
+
+    def save_step(self, step: Step, actor_id: str | None = None) -> Step:
+        """Save changes to an existing step (its position changes through :meth:`move_step`)."""
+        with self.store.write() as tx:
+            self._check_allowed(tx, actor_id, Step, None)
+            stored = tx.require(Step, step.id, self.workshop_id)
+            self._check_step(tx, step)
+            saved = tx.update(step.model_copy(update={"position": stored.position}))
+            tx.record(_entry(self.workshop_id, actor_id, Action.UPDATE, saved, action=saved.action))
+            return saved
+
+    def move_step(self, step_id: str, new_index: int, actor_id: str | None = None) -> list[Step]:
+        """Move a step to ``new_index`` in its journey; returns the journey's steps in order."""
+        with self.store.write() as tx:
+            self._check_allowed(tx, actor_id, Step, None)
+            step = tx.require(Step, step_id, self.workshop_id)
+            ordered = tx.list(Step, self.workshop_id, journey_id=step.journey_id)
+            ordered.sort(key=lambda s: s.position)
+            ordered = [s for s in ordered if s.id != step_id]
+            new_index = max(0, min(new_index, len(ordered)))
+            ordered.insert(new_index, step)
+            result = []
+            for position, item in enumerate(ordered):
+                if item.position != position:
+                    item = tx.update(item.model_copy(update={"position": position}))
+                result.append(item)
+            tx.record(_entry(self.workshop_id, actor_id, Action.MOVE, step, to=new_index))
+            return result
+
+    def remove_step(self, step_id: str, actor_id: str | None = None) -> None:
+        """Delete a step and close the gap it leaves."""
+        with self.store.write() as tx:
+            self._check_allowed(tx, actor_id, Step, None)
+            step = tx.require(Step, step_id, self.workshop_id)
+            tx.delete(Step, step_id)
+            rest = sorted(
+                tx.list(Step, self.workshop_id, journey_id=step.journey_id),
+                key=lambda s: s.position,
+            )
+            for position, item in enumerate(rest):
+                if item.position != position:
+                    tx.update(item.model_copy(update={"position": position}))
+            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, step))
+
+    def _check_step(self, tx: Transaction, step: Step) -> None:
+        journey = tx.get(Journey, step.journey_id)
+        problems = []
+        if journey is None or journey.workshop_id != self.workshop_id:
+            problems.append(Problem("journey_id", "rule.unknown_journey"))
+        workshop = tx.require(Workshop, self.workshop_id)
+        if step.phase_key is not None and workshop.phase(step.phase_key) is None:
+            problems.append(Problem("phase_key", "rule.unknown_phase", {"phase": step.phase_key}))
+        if step.touchpoint_id is not None:
+            tp = tx.get(Touchpoint, step.touchpoint_id)
+            if tp is None or tp.workshop_id != self.workshop_id:
+                problems.append(Problem("touchpoint_id", "rule.unknown_touchpoint"))
+        if problems:
+            raise ValidationFailed(problems)
+
+    # -- reading the whole -----------------------------------------------------------------
+
+    def snapshot(self) -> WorkshopSnapshot:
+        """Everything of this workshop, read in one consistent transaction."""
+        with self.store.read() as tx:
+            return WorkshopSnapshot(
+                workshop=tx.require(Workshop, self.workshop_id),
+                revision=tx.revision(self.workshop_id),
+                segments=tx.list(Segment, self.workshop_id),
+                personas=tx.list(Persona, self.workshop_id),
+                cards=tx.list(Card, self.workshop_id),
+                goals=tx.list(Goal, self.workshop_id),
+                measures=tx.list(Measure, self.workshop_id),
+                touchpoints=tx.list(Touchpoint, self.workshop_id),
+                journeys=tx.list(Journey, self.workshop_id),
+                steps=tx.list(Step, self.workshop_id),
+                participants=tx.list(Participant, self.workshop_id),
+                votes=tx.list(Vote, self.workshop_id),
+            )
+
+    def revision(self) -> int:
+        """A number that grows with every change: poll it to know when to redraw."""
+        with self.store.read() as tx:
+            return tx.revision(self.workshop_id)
+
+    def audit_trail(self, limit: int = 100) -> list[AuditEntry]:
+        """The latest changes, newest first: who changed what, when."""
+        with self.store.read() as tx:
+            return tx.audit_entries(self.workshop_id, limit)
+
+    # -- shared machinery ------------------------------------------------------------------
+
+    def _save(
+        self,
+        item: E,
+        actor_id: str | None,
+        check: Callable[[Transaction, E], None],
+        summary: dict[str, Any],
+    ) -> E:
+        """Insert ``item`` if new, else update it at its version; check rules and rights first."""
+        if item.workshop_id != self.workshop_id:
+            raise NotFound(entity=ENTITY_NAME[type(item)])
+
+        def save(tx: Transaction) -> E:
+            stored = tx.get(type(item), item.id)
+            if stored is not None and stored.workshop_id != self.workshop_id:
+                raise NotFound(entity=ENTITY_NAME[type(item)])
+            self._check_allowed(tx, actor_id, type(item), stored)
+            check(tx, item)
+            if stored is None:
+                saved = tx.insert(item)
+                action = Action.CREATE
+            else:
+                keep_author = {"author_id": getattr(stored, "author_id", None)}
+                changed = item.model_copy(update=keep_author) if "author_id" in type(
+                    item
+                ).model_fields else item
+                saved = tx.update(changed)
+                action = Action.UPDATE
+            tx.record(_entry(self.workshop_id, actor_id, action, saved, **summary))
+            return saved
+
+        return self._write(save, retry_on=())
+
+    def _set_state(
+        self,
+        cls: type[Card] | type[Measure],
+        entity_id: str,
+        actor_id: str | None,
+        state: EntryState,
+        action: Action,
+    ) -> Any:
+        with self.store.write() as tx:
+            current = tx.require(cls, entity_id, self.workshop_id)
+            if action is Action.WITHDRAW:
+                self._check_allowed(tx, actor_id, cls, current)
+            else:
+                self._require_facilitator(tx, actor_id)
+            saved = tx.update(current.model_copy(update={"state": state, "updated_at": utc_now()}))
+            if cls is Card and state is not EntryState.ACTIVE:
+                tx.delete_where(Vote, self.workshop_id, card_id=entity_id)
+            tx.record(_entry(self.workshop_id, actor_id, action, saved))
+            return saved
+
+    def _write(
+        self, work: Callable[[Transaction], T], retry_on: tuple[type[Exception], ...]
+    ) -> T:
+        """Run ``work`` in a write transaction, again on the given (racing) errors."""
+        for attempt in range(_RETRIES):
+            try:
+                with self.store.write() as tx:
+                    return work(tx)
+            except retry_on:
+                if attempt == _RETRIES - 1:
+                    raise
+            except IntegrityError as exc:
+                raise StorageError() from exc
+        raise StorageError()  # pragma: no cover - the loop always returns or raises
+
+    def _actor(self, tx: Transaction, actor_id: str | None) -> Participant | None:
+        if actor_id is None:
+            return None
+        return tx.require(Participant, actor_id, self.workshop_id)
+
+    def _require_facilitator(self, tx: Transaction, actor_id: str | None) -> None:
+        actor = self._actor(tx, actor_id)
+        if actor is not None and actor.role is not Role.FACILITATOR:
+            raise NotAllowed("error.facilitator_only")
+
+    def _check_allowed(
+        self, tx: Transaction, actor_id: str | None, cls: type[Entity], stored: Entity | None
+    ) -> None:
+        """Participants write only in the open step, only when input is not locked, and only
+        their own cards and measures."""
+        actor = self._actor(tx, actor_id)
+        if actor is None or actor.role is Role.FACILITATOR:
+            return
+        workshop = tx.require(Workshop, self.workshop_id)
+        self._check_input_open(workshop, actor, STEP_FOR.get(cls, MethodStep.CHALLENGE))
+        if stored is not None and getattr(stored, "author_id", None) != actor.id:
+            raise NotAllowed("error.not_yours")
+
+    @staticmethod
+    def _check_input_open(workshop: Workshop, actor: Participant, step: MethodStep) -> None:
+        if actor.role is Role.FACILITATOR:
+            return
+        if workshop.input_locked:
+            raise NotAllowed("error.input_locked")
+        if workshop.open_step is not step:
+            raise NotAllowed("error.step_closed")
+
+    def _require_segment(self, tx: Transaction, segment_id: str) -> None:
+        found = tx.get(Segment, segment_id)
+        if found is None or found.workshop_id != self.workshop_id:
+            raise ValidationFailed([Problem("segment_id", "rule.unknown_segment")])
+
+    def _check_phases_unused(self, tx: Transaction, removed: set[str]) -> None:
+        for cls in (Measure, Step):
+            for item in tx.list(cls, self.workshop_id):
+                if getattr(item, "phase_key", None) in removed:
+                    key = item.phase_key  # type: ignore[attr-defined]
+                    raise ValidationFailed([Problem("phases", "rule.phase_in_use", {"phase": key})])
+
+
+def _vote_round(workshop: Workshop) -> str:
+    return (workshop.open_step or MethodStep.MAPPING).value
+
+
+def _entry(
+    workshop_id: str,
+    actor_id: str | None,
+    action: Action,
+    item: Entity | Workshop | Vote,
+    **summary: Any,
+) -> AuditEntry:
+    return AuditEntry(
+        workshop_id=workshop_id,
+        actor_id=actor_id,
+        action=action,
+        entity=ENTITY_NAME[type(item)],
+        entity_id=item.id,
+        summary={key: _short(value) for key, value in summary.items()},
+    )
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > 80:
+        return value[:79] + "…"
+    return value
+
+
+def _card_summary(card: Card) -> dict[str, Any]:
+    return {"kind": card.kind.value, "text": card.text}
+
+
+def _build(cls: type[E], **values: Any) -> E:
+    """Construct a domain object from loose values, raising :class:`ValidationFailed`."""
+    from pydantic import ValidationError
+
+    from klantreis.domain import validation_failed
+
+    try:
+        return cls(**values)
+    except ValidationError as exc:
+        raise validation_failed(exc) from exc
+
+
+__all__ = ["STEP_FOR", "KlantreisError", "Service"]

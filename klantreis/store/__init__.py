@@ -1,0 +1,1 @@
+"""Persistence of workshops behind one API; a database URL picks the backend."""

@@ -1,0 +1,71 @@
+"""The store: one object per database, handing out read and write transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from klantreis.domain import StorageError
+from klantreis.store import migrate
+from klantreis.store.engine import WRITE_OPTION, make_engine, masked
+from klantreis.store.transaction import Transaction
+
+
+class Store:
+    """A database holding one or more workshops, at the schema version this package ships.
+
+    ``Store("sqlite:///path/workshop.sqlite")`` or ``Store("postgresql://...")``; the schema is
+    created or upgraded on open unless ``migrate=False``.
+    """
+
+    def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        if migrate_schema:
+            try:
+                migrate.upgrade(self.engine)
+            except OperationalError as exc:
+                raise StorageError("error.storage_unreachable", url=masked(url)) from exc
+
+    def __repr__(self) -> str:
+        return f"Store({masked(self.url)!r})"
+
+    @property
+    def backend(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """A read transaction: a consistent view of the database until it ends."""
+        with self.engine.connect() as connection:
+            if self.backend == "postgresql":
+                connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                yield Transaction(connection)
+
+    @contextmanager
+    def write(self) -> Iterator[Transaction]:
+        """A write transaction: all of it is saved, or none of it.
+
+        On SQLite it starts with BEGIN IMMEDIATE, so writers queue on the busy timeout rather
+        than failing midway. Constraint violations propagate as ``IntegrityError`` so callers
+        can retry; other database failures become :class:`StorageError`.
+        """
+        try:
+            with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
+                with connection.begin():
+                    yield Transaction(connection)
+        except IntegrityError:
+            raise
+        except OperationalError as exc:
+            raise StorageError() from exc
+        except DBAPIError as exc:
+            raise StorageError() from exc
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()

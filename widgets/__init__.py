@@ -1,0 +1,1 @@
+"""Forms and panels (ipywidgets), installed as klantreis.widgets."""
