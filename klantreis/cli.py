@@ -45,6 +45,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except KlantreisError as exc:
             _fail(exc.message(ctx.meta.get("klantreis.lang", LANG)))
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) stopped reading: not an error worth a message.
+            sys.stderr.close()
+            sys.exit(0)
         except OSError as exc:
             _fail(t("error.os", LANG, detail=exc.strerror or str(exc), path=exc.filename or ""))
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
