@@ -50,9 +50,30 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     if current_revision(engine) == target:
         return
     with engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
-                )
-            command.upgrade(alembic_config(connection), revision)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild a table by copy, drop and rename; with foreign keys on,
+            # the drop would cascade into every child table. The pragma only takes effect
+            # outside a transaction, so it goes straight to the driver.
+            _driver_execute(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if not sqlite:
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+                    )
+                command.upgrade(alembic_config(connection), revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration broke references: {broken[:5]}")
+        finally:
+            if sqlite:
+                _driver_execute(connection, "PRAGMA foreign_keys=ON")
+
+
+def _driver_execute(connection: Connection, statement: str) -> None:
+    """Run a statement on the raw DB-API connection, outside SQLAlchemy's transaction."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(statement)

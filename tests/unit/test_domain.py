@@ -1,0 +1,167 @@
+"""The domain model: cleaned text, rules per kind of card, messages in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from klantreis.domain import (
+    SHORT_TEXT_MAX,
+    Card,
+    CardKind,
+    EndGoal,
+    GoalKind,
+    Measure,
+    Persona,
+    Phase,
+    Polarity,
+    Quote,
+    Workshop,
+    WorkshopSnapshot,
+    clean_text,
+    phases_for,
+    validation_failed,
+)
+from klantreis.domain.phases import BUILTIN_PHASE_MODELS
+
+
+def card(**values: object) -> Card:
+    base: dict[str, object] = {"workshop_id": "w", "segment_id": "s", "kind": "need", "text": "x"}
+    return Card(**{**base, **values})
+
+
+def problems(exc: ValidationError, language: str = "en") -> list[str]:
+    return [p.full_message(language) for p in validation_failed(exc).problems]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("  Concert  ", "Concert"),
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+        ('<img src=x onerror="alert(1)">', '<img src=x onerror="alert(1)">'),
+        ("a\u0000b\u0007c", "abc"),
+        ("evil\u202etxt.exe", "eviltxt.exe"),
+        ("zero\u200bwidth", "zerowidth"),
+        ("👩\u200d👩\u200d👧 family", "👩\u200d👩\u200d👧 family"),
+        ("e\u0301", "é"),
+        ("two\nlines", "two lines"),
+    ],
+)
+def test_typed_text_is_cleaned_but_kept_as_text(typed: str, stored: str) -> None:
+    assert card(text=typed).text == stored
+
+
+def test_paragraphs_keep_their_line_breaks() -> None:
+    assert clean_text(" one\n\ntwo \x00") == "one\n\ntwo"
+    assert card(detail="one\ntwo").detail == "one\ntwo"
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "\u200b\u200b", "\x00"])
+def test_empty_text_is_refused_with_a_message_per_language(typed: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        card(text=typed)
+    assert problems(info.value, "en") == ["Text: must not be empty"]
+    assert problems(info.value, "nl") == ["Tekst: mag niet leeg zijn"]
+
+
+def test_huge_text_is_refused_with_the_limit() -> None:
+    with pytest.raises(ValidationError) as info:
+        card(text="x" * 1_000_000)
+    assert problems(info.value) == [f"Text: is too long (at most {SHORT_TEXT_MAX} characters)"]
+
+
+def test_association_needs_a_polarity_and_only_it_has_one() -> None:
+    with pytest.raises(ValidationError) as info:
+        card(kind="association")
+    assert problems(info.value, "nl") == ["kies of de associatie positief of negatief is"]
+    with pytest.raises(ValidationError):
+        card(kind="barrier", polarity="negative")
+    assert card(kind="association", polarity="negative").goal_kind is GoalKind.OVERWRITE_NEGATIVE
+
+
+def test_only_needs_list_alternatives() -> None:
+    assert card(alternatives=["Cinema", "The couch"]).alternatives == ["Cinema", "The couch"]
+    with pytest.raises(ValidationError) as info:
+        card(kind="barrier", alternatives=["Cinema"])
+    assert problems(info.value) == ["alternatives belong to a need"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "polarity", "goal"),
+    [
+        ("need", None, GoalKind.ADDRESS_NEEDS),
+        ("barrier", None, GoalKind.REMOVE_BARRIERS),
+        ("association", "positive", GoalKind.STRENGTHEN_POSITIVE),
+        ("association", "negative", GoalKind.OVERWRITE_NEGATIVE),
+    ],
+)
+def test_each_card_feeds_one_of_the_four_goals(kind: str, polarity: str | None, goal: GoalKind) -> None:
+    assert card(kind=kind, polarity=polarity).goal_kind is goal
+
+
+def test_numbers_out_of_range_name_their_limit() -> None:
+    with pytest.raises(ValidationError) as info:
+        Measure(workshop_id="w", segment_id="s", goal_kind="address_needs", title="t", impact=9, effort="lots")
+    assert problems(info.value) == ["Impact: must be at most 5", "Effort: must be a whole number"]
+
+
+def test_nested_fields_are_named_with_their_position() -> None:
+    with pytest.raises(ValidationError) as info:
+        Workshop(title="x", phases=[Phase(key="a", name="A"), {"key": "b", "name": ""}])
+    assert problems(info.value, "nl") == ["Fasen 2, Naam: mag niet leeg zijn"]
+
+
+def test_phase_keys_must_be_unique_and_well_formed() -> None:
+    with pytest.raises(ValidationError) as info:
+        Workshop(title="x", phases=[Phase(key="a", name="A"), Phase(key="a", name="B")])
+    assert problems(info.value) == ["two phases have the same key"]
+    with pytest.raises(ValidationError):
+        Phase(key="Bad Key!", name="x")
+
+
+@pytest.mark.parametrize("model", list(BUILTIN_PHASE_MODELS))
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_builtin_phase_models_are_named_in_each_language(model: str, language: str) -> None:
+    phases = phases_for(model, language)  # type: ignore[arg-type]
+    assert [p.key for p in phases] == list(BUILTIN_PHASE_MODELS[model])
+    assert all(p.name and p.description for p in phases)
+
+
+def test_default_phase_model_runs_from_latent_need_to_loyalty() -> None:
+    names = [p.name for p in phases_for("default", "nl")]
+    assert names == ["Latente behoefte", "Bewustwording", "Overweging", "Aankoop", "Service", "Loyaliteit"]
+
+
+def test_end_goal_is_measurable_with_metric_and_threshold() -> None:
+    assert EndGoal(metric="Score", threshold=8).is_measurable
+    assert not EndGoal(metric="Score").is_measurable
+
+
+def test_persona_without_research_rests_on_assumptions() -> None:
+    persona = Persona(workshop_id="w", segment_id="s", name="Sanne")
+    assert persona.rests_on_assumptions_only
+    persona.quotes = [Quote(text="I wouldn't know when to clap.")]
+    assert not persona.rests_on_assumptions_only
+
+
+def test_unknown_fields_are_refused() -> None:
+    with pytest.raises(ValidationError) as info:
+        card(colour="red")
+    assert problems(info.value) == ["colour: is an unknown field"]
+
+
+def test_snapshot_points_at_top_voted_barriers_without_a_measure() -> None:
+    from klantreis.domain import Vote
+
+    workshop = Workshop(id="w", title="x", phases=phases_for("default", "en"))
+    fear = card(id="fear", kind="barrier", text="Fear")
+    price = card(id="price", kind="barrier", text="Price")
+    covered = card(id="covered", kind="barrier", text="Covered")
+    measure = Measure(workshop_id="w", segment_id="s", goal_kind="remove_barriers", title="m", card_ids=["covered"])
+    votes = [Vote(workshop_id="w", participant_id="p", card_id="price", dot=i) for i in range(2)]
+    snap = WorkshopSnapshot(workshop=workshop, cards=[fear, price, covered], measures=[measure], votes=votes)
+    assert [c.id for c in snap.uncovered_cards()] == ["price", "fear"]
+    assert snap.vote_counts()["price"] == 2
+    assert [c.id for c in snap.active_cards(kind=CardKind.BARRIER)] == ["fear", "price", "covered"]
+    assert snap.active_cards(kind=CardKind.ASSOCIATION, polarity=Polarity.NEGATIVE) == []

@@ -1,0 +1,122 @@
+"""The catalogue is complete in both languages and covers every key the code asks for."""
+
+from __future__ import annotations
+
+import re
+import string
+from enum import StrEnum
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+import klantreis.domain as domain
+from klantreis.domain.phases import BUILTIN_PHASE_MODELS, CUSTOM_PHASE_MODEL
+from klantreis.exchange.document import WorkshopDocument
+from klantreis.i18n import LANGUAGES, catalogue, language_or_default, t
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE_FOLDERS = [ROOT / "klantreis", ROOT / "widgets"]
+KEY_PREFIXES = ("error", "rule", "cli", "field", "phase", "participant", "method_step")
+LITERAL_KEY = re.compile(r"[\"']((?:%s)\.[a-z0-9_.]+)[\"']" % "|".join(KEY_PREFIXES))
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_the_same_keys() -> None:
+    nl, en = set(catalogue("nl")), set(catalogue("en"))
+    assert sorted(nl - en) == [], "keys missing in English"
+    assert sorted(en - nl) == [], "keys missing in Dutch"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_text_is_empty(language: str) -> None:
+    empty = [key for key, text in catalogue(language).items() if not text.strip()]  # type: ignore[arg-type]
+    assert empty == []
+
+
+def test_placeholders_agree_between_languages() -> None:
+    nl, en = catalogue("nl"), catalogue("en")
+    differ = {k: (placeholders(nl[k]), placeholders(en[k])) for k in nl if k in en}
+    assert {k: v for k, v in differ.items() if v[0] != v[1]} == {}
+
+
+def test_dutch_and_english_texts_are_really_translated() -> None:
+    nl, en = catalogue("nl"), catalogue("en")
+    same = [k for k in nl if len(nl[k]) > 25 and nl[k] == en.get(k)]
+    assert same == [], "long texts identical in both languages: not translated"
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    known = set(catalogue("nl"))
+    used: set[str] = set()
+    for folder in CODE_FOLDERS:
+        for path in folder.rglob("*.py"):
+            used |= set(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
+    missing = sorted(key for key in used if key not in known and not key.endswith("."))
+    assert missing == []
+
+
+def _domain_models() -> list[type[BaseModel]]:
+    models = [
+        obj
+        for obj in vars(domain).values()
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel
+    ]
+    return [*models, WorkshopDocument]
+
+
+def test_every_field_has_a_label() -> None:
+    known = set(catalogue("nl"))
+    missing = sorted(
+        {
+            f"field.{name}"
+            for model in _domain_models()
+            for name in model.model_fields
+            if f"field.{name}" not in known
+        }
+    )
+    assert missing == []
+
+
+ENUM_PREFIX = {
+    domain.MethodStep: "method_step",
+    domain.ChallengeKind: "challenge_kind",
+    domain.Situation: "situation",
+    domain.CardKind: "card_kind",
+    domain.Polarity: "polarity",
+    domain.NeedType: "need_type",
+    domain.Basis: "basis",
+    domain.GoalKind: "goal_kind",
+    domain.EntryState: "entry_state",
+    domain.MeasureStatus: "measure_status",
+    domain.ChannelKind: "channel_kind",
+    domain.Role: "role",
+}
+
+
+@pytest.mark.parametrize("enum", list(ENUM_PREFIX), ids=lambda e: e.__name__)
+def test_every_choice_has_a_label(enum: type[StrEnum]) -> None:
+    known = set(catalogue("en"))
+    missing = [f"{ENUM_PREFIX[enum]}.{v.value}" for v in enum if f"{ENUM_PREFIX[enum]}.{v.value}" not in known]
+    assert missing == []
+
+
+def test_every_phase_and_phase_model_has_a_name_and_a_hint() -> None:
+    known = set(catalogue("en"))
+    keys = {key for phases in BUILTIN_PHASE_MODELS.values() for key in phases}
+    missing = [k for k in keys if f"phase.{k}" not in known or f"phase.{k}.hint" not in known]
+    models = [*BUILTIN_PHASE_MODELS, CUSTOM_PHASE_MODEL]
+    missing += [m for m in models if f"phase_model.{m}" not in known]
+    assert missing == []
+
+
+def test_lookup_fills_parameters_and_falls_back() -> None:
+    assert t("error.too_long", "en", limit=200) == "is too long (at most 200 characters)"
+    assert t("error.too_long", "nl", limit=200) == "is te lang (maximaal 200 tekens)"
+    assert t("no.such.key", "en") == "no.such.key"
+    assert language_or_default("EN-gb") == "en"
+    assert language_or_default("fr") == "nl"
+    assert language_or_default(None) == "nl"
