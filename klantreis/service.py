@@ -425,7 +425,7 @@ class Service:
             count = len(tx.list(Step, self.workshop_id, journey_id=step.journey_id))
             new = step.model_copy(update={"position": count})
             tx.insert(new)
-            tx.record(_entry(self.workshop_id, actor_id, Action.CREATE, new, action=new.action))
+            tx.record(_entry(self.workshop_id, actor_id, Action.CREATE, new, text=new.action))
             return new
 
         return self._write(add, retry_on=())
@@ -437,7 +437,7 @@ class Service:
             stored = tx.require(Step, step.id, self.workshop_id)
             self._check_step(tx, step)
             saved = tx.update(step.model_copy(update={"position": stored.position}))
-            tx.record(_entry(self.workshop_id, actor_id, Action.UPDATE, saved, action=saved.action))
+            tx.record(_entry(self.workshop_id, actor_id, Action.UPDATE, saved, text=saved.action))
             return saved
 
     def move_step(self, step_id: str, new_index: int, actor_id: str | None = None) -> list[Step]:
