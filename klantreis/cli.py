@@ -227,8 +227,7 @@ def info_command(ctx: click.Context, directory: Path, db_url: str | None) -> Non
         (t("cli.info.personas", lang), str(len(snap.personas))),
         (
             t("cli.info.cards", lang),
-            ", ".join(f"{t(f'card_kind.{k}', lang)} {n}" for k, n in sorted(cards.items()))
-            or "0",
+            ", ".join(f"{t(f'card_kind.{k}', lang)} {n}" for k, n in sorted(cards.items())) or "0",
         ),
         (t("cli.info.votes", lang), str(sum(snap.vote_counts().values()))),
         (t("cli.info.measures", lang), str(len(snap.active_measures()))),
@@ -248,5 +247,3 @@ def info_command(ctx: click.Context, directory: Path, db_url: str | None) -> Non
 @main.command("schema", help=_help("cli.schema.help"))
 def schema_command() -> None:
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
-
-

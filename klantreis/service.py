@@ -52,6 +52,7 @@ from klantreis.store.transaction import Transaction
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Entity)
+S = TypeVar("S", Card, Measure)
 
 _RETRIES = 8
 
@@ -126,7 +127,7 @@ class Service:
         self,
         actor_id: str | None = None,
         *,
-        timer_ends_at: datetime | None | object = ...,
+        timer_ends_at: datetime | object | None = ...,
         results_hidden: bool | object = ...,
         input_locked: bool | object = ...,
     ) -> Workshop:
@@ -197,7 +198,7 @@ class Service:
     def participants(self) -> list[Participant]:
         """Everyone who joined, in order of arrival."""
         with self.store.read() as tx:
-            return tx.list(Participant, self.workshop_id)
+            return tx.find(Participant, self.workshop_id)
 
     # -- segments and personas -------------------------------------------------------------
 
@@ -206,7 +207,7 @@ class Service:
 
         def check(tx: Transaction, item: Segment) -> None:
             if item.is_focus:
-                for other in tx.list(Segment, self.workshop_id, is_focus=True):
+                for other in tx.find(Segment, self.workshop_id, is_focus=True):
                     if other.id != item.id:
                         tx.update(other.model_copy(update={"is_focus": False}))
 
@@ -225,7 +226,7 @@ class Service:
             segment = tx.require(Segment, segment_id, self.workshop_id)
             for cls in (Persona, Card, Goal, Measure):
                 tx.delete_where(cls, self.workshop_id, segment_id=segment_id)
-            for journey in tx.list(Journey, self.workshop_id, segment_id=segment_id):
+            for journey in tx.find(Journey, self.workshop_id, segment_id=segment_id):
                 tx.update(journey.model_copy(update={"segment_id": None}))
             tx.delete(Segment, segment_id)
             tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, segment))
@@ -235,7 +236,7 @@ class Service:
 
         def check(tx: Transaction, item: Persona) -> None:
             self._require_segment(tx, item.segment_id)
-            other = tx.list(Persona, self.workshop_id, segment_id=item.segment_id)
+            other = tx.find(Persona, self.workshop_id, segment_id=item.segment_id)
             if any(p.id != item.id for p in other):
                 raise ValidationFailed([Problem("segment_id", "rule.one_persona_per_segment")])
 
@@ -330,7 +331,7 @@ class Service:
 
         def check(tx: Transaction, item: Goal) -> None:
             self._require_segment(tx, item.segment_id)
-            same = tx.list(Goal, self.workshop_id, segment_id=item.segment_id, kind=item.kind)
+            same = tx.find(Goal, self.workshop_id, segment_id=item.segment_id, kind=item.kind)
             if any(g.id != item.id for g in same):
                 raise ValidationFailed([Problem("kind", "rule.one_goal_per_kind")])
 
@@ -359,7 +360,9 @@ class Service:
         problems = []
         workshop = tx.require(Workshop, self.workshop_id)
         if measure.phase_key is not None and workshop.phase(measure.phase_key) is None:
-            problems.append(Problem("phase_key", "rule.unknown_phase", {"phase": measure.phase_key}))
+            problems.append(
+                Problem("phase_key", "rule.unknown_phase", {"phase": measure.phase_key})
+            )
         if measure.touchpoint_id is not None:
             tp = tx.get(Touchpoint, measure.touchpoint_id)
             if tp is None or tp.workshop_id != self.workshop_id:
@@ -393,7 +396,7 @@ class Service:
             self._require_facilitator(tx, actor_id)
             touchpoint = tx.require(Touchpoint, touchpoint_id, self.workshop_id)
             for cls in (Step, Measure):
-                for item in tx.list(cls, self.workshop_id, touchpoint_id=touchpoint_id):
+                for item in tx.find(cls, self.workshop_id, touchpoint_id=touchpoint_id):
                     tx.update(item.model_copy(update={"touchpoint_id": None}))
             tx.delete(Touchpoint, touchpoint_id)
             tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, touchpoint))
@@ -422,7 +425,7 @@ class Service:
         def add(tx: Transaction) -> Step:
             self._check_allowed(tx, actor_id, Step, None)
             self._check_step(tx, step)
-            count = len(tx.list(Step, self.workshop_id, journey_id=step.journey_id))
+            count = len(tx.find(Step, self.workshop_id, journey_id=step.journey_id))
             new = step.model_copy(update={"position": count})
             tx.insert(new)
             tx.record(_entry(self.workshop_id, actor_id, Action.CREATE, new, text=new.action))
@@ -445,7 +448,7 @@ class Service:
         with self.store.write() as tx:
             self._check_allowed(tx, actor_id, Step, None)
             step = tx.require(Step, step_id, self.workshop_id)
-            ordered = tx.list(Step, self.workshop_id, journey_id=step.journey_id)
+            ordered = tx.find(Step, self.workshop_id, journey_id=step.journey_id)
             ordered.sort(key=lambda s: s.position)
             ordered = [s for s in ordered if s.id != step_id]
             new_index = max(0, min(new_index, len(ordered)))
@@ -465,7 +468,7 @@ class Service:
             step = tx.require(Step, step_id, self.workshop_id)
             tx.delete(Step, step_id)
             rest = sorted(
-                tx.list(Step, self.workshop_id, journey_id=step.journey_id),
+                tx.find(Step, self.workshop_id, journey_id=step.journey_id),
                 key=lambda s: s.position,
             )
             for position, item in enumerate(rest):
@@ -496,16 +499,16 @@ class Service:
             return WorkshopSnapshot(
                 workshop=tx.require(Workshop, self.workshop_id),
                 revision=tx.revision(self.workshop_id),
-                segments=tx.list(Segment, self.workshop_id),
-                personas=tx.list(Persona, self.workshop_id),
-                cards=tx.list(Card, self.workshop_id),
-                goals=tx.list(Goal, self.workshop_id),
-                measures=tx.list(Measure, self.workshop_id),
-                touchpoints=tx.list(Touchpoint, self.workshop_id),
-                journeys=tx.list(Journey, self.workshop_id),
-                steps=tx.list(Step, self.workshop_id),
-                participants=tx.list(Participant, self.workshop_id),
-                votes=tx.list(Vote, self.workshop_id),
+                segments=tx.find(Segment, self.workshop_id),
+                personas=tx.find(Persona, self.workshop_id),
+                cards=tx.find(Card, self.workshop_id),
+                goals=tx.find(Goal, self.workshop_id),
+                measures=tx.find(Measure, self.workshop_id),
+                touchpoints=tx.find(Touchpoint, self.workshop_id),
+                journeys=tx.find(Journey, self.workshop_id),
+                steps=tx.find(Step, self.workshop_id),
+                participants=tx.find(Participant, self.workshop_id),
+                votes=tx.find(Vote, self.workshop_id),
             )
 
     def revision(self) -> int:
@@ -542,9 +545,11 @@ class Service:
                 action = Action.CREATE
             else:
                 keep_author = {"author_id": getattr(stored, "author_id", None)}
-                changed = item.model_copy(update=keep_author) if "author_id" in type(
-                    item
-                ).model_fields else item
+                changed = (
+                    item.model_copy(update=keep_author)
+                    if "author_id" in type(item).model_fields
+                    else item
+                )
                 saved = tx.update(changed)
                 action = Action.UPDATE
             tx.record(_entry(self.workshop_id, actor_id, action, saved, **summary))
@@ -554,12 +559,12 @@ class Service:
 
     def _set_state(
         self,
-        cls: type[Card] | type[Measure],
+        cls: type[S],
         entity_id: str,
         actor_id: str | None,
         state: EntryState,
         action: Action,
-    ) -> Any:
+    ) -> S:
         with self.store.write() as tx:
             current = tx.require(cls, entity_id, self.workshop_id)
             if action is Action.WITHDRAW:
@@ -572,9 +577,7 @@ class Service:
             tx.record(_entry(self.workshop_id, actor_id, action, saved))
             return saved
 
-    def _write(
-        self, work: Callable[[Transaction], T], retry_on: tuple[type[Exception], ...]
-    ) -> T:
+    def _write(self, work: Callable[[Transaction], T], retry_on: tuple[type[Exception], ...]) -> T:
         """Run ``work`` in a write transaction, again on the given (racing) errors."""
         for attempt in range(_RETRIES):
             try:
@@ -626,7 +629,7 @@ class Service:
 
     def _check_phases_unused(self, tx: Transaction, removed: set[str]) -> None:
         for cls in (Measure, Step):
-            for item in tx.list(cls, self.workshop_id):
+            for item in tx.find(cls, self.workshop_id):
                 if getattr(item, "phase_key", None) in removed:
                     key = item.phase_key  # type: ignore[attr-defined]
                     raise ValidationFailed([Problem("phases", "rule.phase_in_use", {"phase": key})])

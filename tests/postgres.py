@@ -70,12 +70,31 @@ def throwaway_cluster(database: str = "klantreis") -> Iterator[str]:
         f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c max_connections=200 -c shared_buffers=64MB"
     )
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start")
+    run(
+        str(binaries / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(root / "log"),
+        "-w",
+        "start",
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                run(str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", user, database)
+                run(
+                    str(binaries / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-U",
+                    user,
+                    database,
+                )
                 break
             except subprocess.CalledProcessError:
                 if time.monotonic() > deadline:

@@ -7,8 +7,9 @@ next to its field, in the user's language.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -57,7 +58,7 @@ class Problem:
 
     field: str
     key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def message(self, language: Language = DEFAULT_LANGUAGE) -> str:
         """The problem as a sentence, without the field's name."""
@@ -173,10 +174,7 @@ def problems_from(exc: ValidationError, prefix: str = "") -> list[Problem]:
     for error in exc.errors(include_url=False):
         kind = error["type"]
         ctx = dict(error.get("ctx") or {})
-        if kind.startswith(RULE_PREFIX):
-            key = kind
-        else:
-            key = _PYDANTIC_KEYS.get(kind, "error.invalid")
+        key = kind if kind.startswith(RULE_PREFIX) else _PYDANTIC_KEYS.get(kind, "error.invalid")
         params = {name: _plain(value) for name, value in ctx.items() if name != "error"}
         if "max_length" in params:
             params["limit"] = params["max_length"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from klantreis.domain.base import DomainModel as _Model
 from klantreis.domain.base import (
     Entity,
     Identifier,
@@ -12,7 +13,6 @@ from klantreis.domain.base import (
     ShortText,
     new_id,
 )
-from klantreis.domain.base import DomainModel as _Model
 
 
 class Segment(Entity):

@@ -1,4 +1,4 @@
-"""A consistent picture of a whole workshop at one moment, as charts, exports and reports read it."""
+"""A consistent picture of a whole workshop at one moment, as charts and exports read it."""
 
 from __future__ import annotations
 
@@ -78,9 +78,7 @@ class WorkshopSnapshot(DomainModel):
 
     def goal(self, segment_id: str, kind: GoalKind) -> Goal | None:
         """The goal of this kind for this segment, if one was written down."""
-        return next(
-            (g for g in self.goals if g.segment_id == segment_id and g.kind is kind), None
-        )
+        return next((g for g in self.goals if g.segment_id == segment_id and g.kind is kind), None)
 
     def active_measures(self, segment_id: str | None = None) -> list[Measure]:
         """Measures still in play, optionally for one segment."""
@@ -118,7 +116,9 @@ class WorkshopSnapshot(DomainModel):
     def contributions(self) -> Counter[str]:
         """How many active cards and measures each participant wrote."""
         counts: Counter[str] = Counter()
-        for item in [*self.active_cards(), *self.active_measures()]:
-            if item.author_id:
-                counts[item.author_id] += 1
+        for author in [c.author_id for c in self.active_cards()] + [
+            m.author_id for m in self.active_measures()
+        ]:
+            if author:
+                counts[author] += 1
         return counts

@@ -38,8 +38,8 @@ from klantreis.domain import (
 )
 from klantreis.domain.errors import problems_from
 
-FORMAT = "klantreis-workshop"
-FORMAT_VERSION = 1
+FORMAT: Literal["klantreis-workshop"] = "klantreis-workshop"
+FORMAT_VERSION: Literal[1] = 1
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
@@ -181,7 +181,7 @@ def reference_problems(document: WorkshopDocument) -> list[Problem]:
 
     def must(path: str, value: str | None, known: set[str], rule: str) -> None:
         if value is not None and value not in known:
-            problems.append(Problem(path, rule, {"id": value}))
+            problems.append(Problem(path, rule, {"id": value, "phase": value}))
 
     for i, persona in enumerate(document.personas):
         must(f"personas.{i}.segment_id", persona.segment_id, segments, "rule.unknown_segment")
@@ -192,7 +192,12 @@ def reference_problems(document: WorkshopDocument) -> list[Problem]:
         must(f"goals.{i}.segment_id", goal.segment_id, segments, "rule.unknown_segment")
     for i, measure in enumerate(document.measures):
         must(f"measures.{i}.segment_id", measure.segment_id, segments, "rule.unknown_segment")
-        must(f"measures.{i}.touchpoint_id", measure.touchpoint_id, touchpoints, "rule.unknown_touchpoint")
+        must(
+            f"measures.{i}.touchpoint_id",
+            measure.touchpoint_id,
+            touchpoints,
+            "rule.unknown_touchpoint",
+        )
         must(f"measures.{i}.author_id", measure.author_id, people, "rule.unknown_participant")
         must(f"measures.{i}.phase_key", measure.phase_key, phase_keys, "rule.unknown_phase")
         for card_id in measure.card_ids:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from klantreis.domain import Action, AuditEntry, DomainModel, new_id, utc_now
-from klantreis.exchange.document import WorkshopDocument, reference_problems
-from klantreis.exchange.document import InvalidDocument
+from klantreis.exchange.document import InvalidDocument, WorkshopDocument, reference_problems
 from klantreis.service import Service
 from klantreis.store.store import Store
 

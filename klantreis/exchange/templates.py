@@ -18,9 +18,7 @@ DEFAULT_TEMPLATE = "empty"
 
 def _files() -> list[Traversable]:
     folder = resources.files(TEMPLATE_PACKAGE)
-    return sorted(
-        (f for f in folder.iterdir() if f.name.endswith(".json")), key=lambda f: f.name
-    )
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
 
 
 def template_names() -> list[str]:
@@ -31,8 +29,11 @@ def template_names() -> list[str]:
 
 def template_languages(name: str) -> list[Language]:
     """The languages a template is available in."""
-    return [lang for lang in LANGUAGES if resources.files(TEMPLATE_PACKAGE).joinpath(
-        f"{name}.{lang}.json").is_file()]
+    return [
+        lang
+        for lang in LANGUAGES
+        if resources.files(TEMPLATE_PACKAGE).joinpath(f"{name}.{lang}.json").is_file()
+    ]
 
 
 def load_template(name: str, language: Language) -> WorkshopDocument:

@@ -61,9 +61,9 @@ def to_row(model: DomainModel) -> dict[str, Any]:
     for column in table.columns:
         if column.name not in python:
             continue
-        row[column.name] = as_json[column.name] if isinstance(column.type, JSON) else python[
-            column.name
-        ]
+        row[column.name] = (
+            as_json[column.name] if isinstance(column.type, JSON) else python[column.name]
+        )
     if isinstance(model, Participant):
         row["name_key"] = None if model.anonymous else model.name_key
     if isinstance(model, AuditEntry) and model.seq is None:
@@ -71,7 +71,7 @@ def to_row(model: DomainModel) -> dict[str, Any]:
     return row
 
 
-def from_row(cls: type[M], row: Mapping[str, Any]) -> M:
+def from_row(cls: type[M], row: Mapping[Any, Any]) -> M:
     """Rebuild a model from a row; columns the model does not have (name_key) are ignored."""
     fields = cls.model_fields
     return cls.model_validate({name: value for name, value in row.items() if name in fields})

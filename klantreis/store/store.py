@@ -56,9 +56,9 @@ class Store:
         can retry; other database failures become :class:`StorageError`.
         """
         try:
-            with self.engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
-                with connection.begin():
-                    yield Transaction(connection)
+            connection = self.engine.connect().execution_options(**{WRITE_OPTION: True})
+            with connection, connection.begin():
+                yield Transaction(connection)
         except IntegrityError:
             raise
         except OperationalError as exc:

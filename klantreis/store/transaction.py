@@ -62,7 +62,7 @@ class Transaction:
             raise NotFound(entity=ENTITY_NAME[cls])
         return found
 
-    def list(self, cls: type[M], workshop_id: str, **where: Any) -> list[M]:
+    def find(self, cls: type[M], workshop_id: str, **where: Any) -> list[M]:
         """All entities of ``cls`` in a workshop matching the column values in ``where``."""
         table = table_for(cls)
         conditions = [table.c.workshop_id == workshop_id]

@@ -42,7 +42,9 @@ def _submit_cards(url: str, workshop_id: str, worker: int, barrier: Any, out: An
     store.close()
 
 
-def _vote_greedily(url: str, workshop_id: str, worker: int, card_ids: list[str], barrier: Any, out: Any) -> None:
+def _vote_greedily(
+    url: str, workshop_id: str, worker: int, card_ids: list[str], barrier: Any, out: Any
+) -> None:
     store = Store(url)
     service = Service(store, workshop_id)
     me = service.join(f"Voter {worker}")
@@ -58,7 +60,9 @@ def _vote_greedily(url: str, workshop_id: str, worker: int, card_ids: list[str],
     store.close()
 
 
-def _edit_same_card(url: str, workshop_id: str, card: dict[str, Any], worker: int, barrier: Any, out: Any) -> None:
+def _edit_same_card(
+    url: str, workshop_id: str, card: dict[str, Any], worker: int, barrier: Any, out: Any
+) -> None:
     store = Store(url)
     service = Service(store, workshop_id)
     stale = Card.model_validate(card)
@@ -75,7 +79,9 @@ def _run(target: Any, args_for: Any) -> list[Any]:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(PROCESSES)
     out = context.Queue()
-    workers = [context.Process(target=target, args=(*args_for(i), barrier, out)) for i in range(PROCESSES)]
+    workers = [
+        context.Process(target=target, args=(*args_for(i), barrier, out)) for i in range(PROCESSES)
+    ]
     for worker in workers:
         worker.start()
     results = [out.get(timeout=300) for _ in workers]
@@ -117,7 +123,9 @@ def test_every_submission_lands_exactly_once(database_url: str, mapping_workshop
 
 
 @pytest.mark.slow
-def test_racing_voters_never_exceed_their_dots(database_url: str, mapping_workshop: Service) -> None:
+def test_racing_voters_never_exceed_their_dots(
+    database_url: str, mapping_workshop: Service
+) -> None:
     dots = mapping_workshop.workshop().dots_per_participant
     cards = [c.id for c in mapping_workshop.snapshot().active_cards()]
     results = _run(_vote_greedily, lambda i: (database_url, mapping_workshop.workshop_id, i, cards))
@@ -129,7 +137,9 @@ def test_racing_voters_never_exceed_their_dots(database_url: str, mapping_worksh
 
 
 @pytest.mark.slow
-def test_simultaneous_edits_of_one_card_save_exactly_one(database_url: str, mapping_workshop: Service) -> None:
+def test_simultaneous_edits_of_one_card_save_exactly_one(
+    database_url: str, mapping_workshop: Service
+) -> None:
     card = mapping_workshop.snapshot().cards[0]
     results = _run(
         _edit_same_card,

@@ -41,11 +41,12 @@ def test_data_written_by_the_first_schema_survives_the_upgrade(database_url: str
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO workshops (id, title, language, organisation, challenge_kind, challenge,"
+                "INSERT INTO workshops (id, title, language, organisation, challenge_kind,"
+                " challenge,"
                 " end_goal, scope, phase_model, phases, dots_per_participant, allow_anonymous,"
                 " open_step, version, created_at) VALUES ('w1', 'Old workshop', 'en', '', 'retain',"
-                " 'Keep them', '{\"description\": \"\", \"metric\": \"Score\", \"threshold\": 8,"
-                " \"unit\": \"\"}', '{\"situations\": [\"staying\"], \"included\": [], \"excluded\": []}',"
+                ' \'Keep them\', \'{"description": "", "metric": "Score", "threshold": 8,'
+                ' "unit": ""}\', \'{"situations": ["staying"], "included": [], "excluded": []}\','
                 " 'custom', :phases, 3, true, 'mapping', 4, '2025-01-02 03:04:05')"
             ),
             {"phases": phases},
@@ -59,7 +60,8 @@ def test_data_written_by_the_first_schema_survives_the_upgrade(database_url: str
         connection.execute(
             text(
                 "INSERT INTO cards (id, workshop_id, segment_id, kind, text, detail, polarity,"
-                " need_type, alternatives, basis, author_id, state, version, created_at, updated_at)"
+                " need_type, alternatives, basis, author_id, state, version, created_at,"
+                " updated_at)"
                 " VALUES ('c1', 'w1', 's1', 'association', 'Reliable', '', 'positive', NULL, '[]',"
                 " 'data', NULL, 'active', 1, '2025-01-02 03:04:05', '2025-01-02 03:04:05')"
             )
@@ -72,8 +74,14 @@ def test_data_written_by_the_first_schema_survives_the_upgrade(database_url: str
     workshop = snapshot.workshop
     assert (workshop.title, workshop.version, workshop.open_step) == ("Old workshop", 4, "mapping")
     assert workshop.end_goal.threshold == 8 and workshop.scope.situations == ["staying"]
-    assert (workshop.results_hidden, workshop.input_locked, workshop.timer_ends_at) == (False, False, None)
-    assert snapshot.segments == [Segment(id="s1", workshop_id="w1", name="Loyal", relevance=5, is_focus=True)]
+    assert (workshop.results_hidden, workshop.input_locked, workshop.timer_ends_at) == (
+        False,
+        False,
+        None,
+    )
+    assert snapshot.segments == [
+        Segment(id="s1", workshop_id="w1", name="Loyal", relevance=5, is_focus=True)
+    ]
     assert isinstance(snapshot.cards[0], Card) and snapshot.cards[0].text == "Reliable"
     store.close()
 

@@ -31,7 +31,9 @@ from klantreis.service import Service
 def barrier(service: Service, text: str = "Too expensive") -> Card:
     segment = service.snapshot().focus_segment
     assert segment is not None
-    return Card(workshop_id=service.workshop_id, segment_id=segment.id, kind=CardKind.BARRIER, text=text)
+    return Card(
+        workshop_id=service.workshop_id, segment_id=segment.id, kind=CardKind.BARRIER, text=text
+    )
 
 
 def test_joining_twice_with_the_same_name_is_the_same_participant(orchestra: Service) -> None:
@@ -142,10 +144,16 @@ def test_one_persona_per_segment_and_one_goal_per_kind(orchestra: Service) -> No
     focus = snap.focus_segment
     assert focus is not None
     with pytest.raises(ValidationFailed) as info:
-        orchestra.save_persona(Persona(workshop_id=orchestra.workshop_id, segment_id=focus.id, name="Twin"))
+        orchestra.save_persona(
+            Persona(workshop_id=orchestra.workshop_id, segment_id=focus.id, name="Twin")
+        )
     assert info.value.message("en") == "Segment: this segment already has a persona"
     with pytest.raises(ValidationFailed):
-        orchestra.save_goal(Goal(workshop_id=orchestra.workshop_id, segment_id=focus.id, kind=GoalKind.ADDRESS_NEEDS))
+        orchestra.save_goal(
+            Goal(
+                workshop_id=orchestra.workshop_id, segment_id=focus.id, kind=GoalKind.ADDRESS_NEEDS
+            )
+        )
 
 
 def test_measures_must_point_at_things_that_exist(orchestra: Service) -> None:
@@ -187,7 +195,10 @@ def test_removing_a_segment_takes_its_cards_goals_measures_and_persona(orchestra
     assert focus is not None
     orchestra.remove_segment(focus.id)
     snap = orchestra.snapshot()
-    assert all(item.segment_id != focus.id for item in [*snap.cards, *snap.goals, *snap.measures, *snap.personas])
+    assert all(
+        item.segment_id != focus.id
+        for item in [*snap.cards, *snap.goals, *snap.measures, *snap.personas]
+    )
     assert all(j.segment_id is None for j in snap.journeys)
 
 
@@ -207,15 +218,24 @@ def test_a_phase_in_use_cannot_be_dropped(orchestra: Service) -> None:
         orchestra.update_workshop(workshop.model_copy(update={"phases": fewer}))
     assert info.value.problems[0].key == "rule.phase_in_use"
     unused = [p for p in workshop.phases if p.key != "latent_need"]
-    assert orchestra.update_workshop(workshop.model_copy(update={"phases": unused})).phase("latent_need") is None
+    assert (
+        orchestra.update_workshop(workshop.model_copy(update={"phases": unused})).phase(
+            "latent_need"
+        )
+        is None
+    )
 
 
 def test_touchpoints_only_use_the_workshops_phases(orchestra: Service) -> None:
     with pytest.raises(ValidationFailed):
-        orchestra.save_touchpoint(Touchpoint(workshop_id=orchestra.workshop_id, name="x", phase_keys=["mars"]))
+        orchestra.save_touchpoint(
+            Touchpoint(workshop_id=orchestra.workshop_id, name="x", phase_keys=["mars"])
+        )
 
 
-def test_things_of_another_workshop_are_out_of_reach(orchestra: Service, empty_workshop: Service) -> None:
+def test_things_of_another_workshop_are_out_of_reach(
+    orchestra: Service, empty_workshop: Service
+) -> None:
     card = orchestra.snapshot().cards[0]
     with pytest.raises(NotFound):
         empty_workshop.edit_card(card)

@@ -45,11 +45,21 @@ def test_every_entity_round_trips(store: Store, workshop: Workshop) -> None:
         segment_id=segment.id,
         name="Sanne",
         quotes=[Quote(text="When do I clap?", source="Interview 3")],
-        survey_facts=[SurveyFact(question="Price?", answer="€20–30", share_percent=46.5, respondents=212)],
+        survey_facts=[
+            SurveyFact(question="Price?", answer="€20–30", share_percent=46.5, respondents=212)
+        ],
         functional_needs=["Fits the diary"],
     )
-    card = Card(workshop_id=w, segment_id=segment.id, kind="need", text="Night out 🎻", alternatives=["Cinema"])
-    goal = Goal(workshop_id=w, segment_id=segment.id, kind="address_needs", statement="Compete with dinner")
+    card = Card(
+        workshop_id=w,
+        segment_id=segment.id,
+        kind="need",
+        text="Night out 🎻",
+        alternatives=["Cinema"],
+    )
+    goal = Goal(
+        workshop_id=w, segment_id=segment.id, kind="address_needs", statement="Compete with dinner"
+    )
     touchpoint = Touchpoint(workshop_id=w, name="Podcast", phase_keys=["consideration"])
     measure = Measure(
         workshop_id=w,
@@ -61,7 +71,9 @@ def test_every_entity_round_trips(store: Store, workshop: Workshop) -> None:
         touchpoint_id=touchpoint.id,
     )
     journey = Journey(workshop_id=w, name="First concert", segment_id=segment.id)
-    step = Step(workshop_id=w, journey_id=journey.id, action="Listens", feeling=-2, phase_key="awareness")
+    step = Step(
+        workshop_id=w, journey_id=journey.id, action="Listens", feeling=-2, phase_key="awareness"
+    )
     person = Participant(workshop_id=w, name="Anna")
     vote = Vote(workshop_id=w, participant_id=person.id, card_id=card.id, dot=0)
     items = [segment, persona, card, goal, touchpoint, measure, journey, step, person, vote]

@@ -96,13 +96,22 @@ def test_only_needs_list_alternatives() -> None:
         ("association", "negative", GoalKind.OVERWRITE_NEGATIVE),
     ],
 )
-def test_each_card_feeds_one_of_the_four_goals(kind: str, polarity: str | None, goal: GoalKind) -> None:
+def test_each_card_feeds_one_of_the_four_goals(
+    kind: str, polarity: str | None, goal: GoalKind
+) -> None:
     assert card(kind=kind, polarity=polarity).goal_kind is goal
 
 
 def test_numbers_out_of_range_name_their_limit() -> None:
     with pytest.raises(ValidationError) as info:
-        Measure(workshop_id="w", segment_id="s", goal_kind="address_needs", title="t", impact=9, effort="lots")
+        Measure(
+            workshop_id="w",
+            segment_id="s",
+            goal_kind="address_needs",
+            title="t",
+            impact=9,
+            effort="lots",
+        )
     assert problems(info.value) == ["Impact: must be at most 5", "Effort: must be a whole number"]
 
 
@@ -130,7 +139,14 @@ def test_builtin_phase_models_are_named_in_each_language(model: str, language: s
 
 def test_default_phase_model_runs_from_latent_need_to_loyalty() -> None:
     names = [p.name for p in phases_for("default", "nl")]
-    assert names == ["Latente behoefte", "Bewustwording", "Overweging", "Aankoop", "Service", "Loyaliteit"]
+    assert names == [
+        "Latente behoefte",
+        "Bewustwording",
+        "Overweging",
+        "Aankoop",
+        "Service",
+        "Loyaliteit",
+    ]
 
 
 def test_end_goal_is_measurable_with_metric_and_threshold() -> None:
@@ -158,9 +174,17 @@ def test_snapshot_points_at_top_voted_barriers_without_a_measure() -> None:
     fear = card(id="fear", kind="barrier", text="Fear")
     price = card(id="price", kind="barrier", text="Price")
     covered = card(id="covered", kind="barrier", text="Covered")
-    measure = Measure(workshop_id="w", segment_id="s", goal_kind="remove_barriers", title="m", card_ids=["covered"])
+    measure = Measure(
+        workshop_id="w",
+        segment_id="s",
+        goal_kind="remove_barriers",
+        title="m",
+        card_ids=["covered"],
+    )
     votes = [Vote(workshop_id="w", participant_id="p", card_id="price", dot=i) for i in range(2)]
-    snap = WorkshopSnapshot(workshop=workshop, cards=[fear, price, covered], measures=[measure], votes=votes)
+    snap = WorkshopSnapshot(
+        workshop=workshop, cards=[fear, price, covered], measures=[measure], votes=votes
+    )
     assert [c.id for c in snap.uncovered_cards()] == ["price", "fear"]
     assert snap.vote_counts()["price"] == 2
     assert [c.id for c in snap.active_cards(kind=CardKind.BARRIER)] == ["fear", "price", "covered"]

@@ -18,7 +18,7 @@ from klantreis.i18n import LANGUAGES, catalogue, language_or_default, t
 ROOT = Path(__file__).resolve().parents[2]
 CODE_FOLDERS = [ROOT / "klantreis", ROOT / "widgets"]
 KEY_PREFIXES = ("error", "rule", "cli", "field", "phase", "participant", "method_step")
-LITERAL_KEY = re.compile(r"[\"']((?:%s)\.[a-z0-9_.]+)[\"']" % "|".join(KEY_PREFIXES))
+LITERAL_KEY = re.compile(r"[\"']((?:{})\.[a-z0-9_.]+)[\"']".format("|".join(KEY_PREFIXES)))
 
 
 def placeholders(text: str) -> set[str]:
@@ -100,7 +100,11 @@ ENUM_PREFIX = {
 @pytest.mark.parametrize("enum", list(ENUM_PREFIX), ids=lambda e: e.__name__)
 def test_every_choice_has_a_label(enum: type[StrEnum]) -> None:
     known = set(catalogue("en"))
-    missing = [f"{ENUM_PREFIX[enum]}.{v.value}" for v in enum if f"{ENUM_PREFIX[enum]}.{v.value}" not in known]
+    missing = [
+        f"{ENUM_PREFIX[enum]}.{v.value}"
+        for v in enum
+        if f"{ENUM_PREFIX[enum]}.{v.value}" not in known
+    ]
     assert missing == []
 
 

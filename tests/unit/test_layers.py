@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN_IN_DOMAIN = ("ipywidgets", "altair", "sqlalchemy", "alembic", "pandas", "voila", "IPython")
+FORBIDDEN_IN_DOMAIN = (
+    "ipywidgets",
+    "altair",
+    "sqlalchemy",
+    "alembic",
+    "pandas",
+    "voila",
+    "IPython",
+)
 
 
 def imported_modules(folder: Path) -> set[str]:
@@ -43,7 +51,10 @@ def test_no_sys_path_edits_anywhere() -> None:
         for folder in ("klantreis", "widgets", "notebooks", "tests", "benchmarks")
         for path in (ROOT / folder).rglob("*.py*")
         if path.suffix in (".py", ".ipynb")
-        and ("sys.path.insert" in path.read_text(encoding="utf-8") or "sys.path.append" in path.read_text(encoding="utf-8"))
+        and (
+            "sys.path.insert" in path.read_text(encoding="utf-8")
+            or "sys.path.append" in path.read_text(encoding="utf-8")
+        )
         and path.name != "test_layers.py"
     ]
     assert offenders == []

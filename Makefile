@@ -1,0 +1,52 @@
+# klantreis: the two commands of a fresh machine are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WORKSHOP ?= demo-workshop
+TEMPLATE ?= orchestra
+KIT_LANG ?= nl
+PYTEST_ARGS ?=
+
+.PHONY: run test install lint format typecheck unit integration demo clean
+
+## run: set up, create the demo workshop (once) and open it in JupyterLab
+run: demo
+	KLANTREIS_WORKSHOP=$(abspath $(WORKSHOP)) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
+
+## test: set up, then lint, type-check and run the whole test suite
+test: install lint typecheck
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## install: create .venv and install klantreis (editable) with its development tools
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## demo: create the demo workshop folder from a template, unless it exists
+demo: install
+	@test -f $(WORKSHOP)/klantreis.json || $(BIN)/klantreis init $(WORKSHOP) --template $(TEMPLATE) --lang $(KIT_LANG)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+integration: install
+	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from klantreis.cli import main
+
+main()

@@ -1,0 +1,184 @@
+"""The klantreis command: each command works, errors are one translated line, all is documented."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from klantreis.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click test runner."""
+    return CliRunner()
+
+
+@pytest.fixture
+def orchestra_folder(tmp_path: Path, runner: CliRunner) -> Path:
+    """A workshop folder made by ``klantreis init`` from the English orchestra template."""
+    folder = tmp_path / "orchestra"
+    result = runner.invoke(main, ["init", str(folder), "--template", "orchestra", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_init_creates_a_folder_with_a_sqlite_database(orchestra_folder: Path) -> None:
+    assert (orchestra_folder / "workshop.sqlite").is_file()
+    config = json.loads((orchestra_folder / "klantreis.json").read_text())
+    assert set(config) == {"workshop_id"}
+
+
+def test_info_summarises_the_workshop(runner: CliRunner, orchestra_folder: Path) -> None:
+    result = runner.invoke(main, ["info", str(orchestra_folder)])
+    assert result.exit_code == 0
+    assert "The orchestra: young city dwellers in the concert hall" in result.output
+    assert "2 (focus: Young city dwellers)" in result.output
+    assert "Association 2, Barrier 2, Need 3" in result.output
+    assert "Latent need → Awareness → Consideration → Purchase → Service → Loyalty" in result.output
+
+
+def test_export_json_then_import_gives_the_same_workshop(
+    runner: CliRunner, orchestra_folder: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.json"
+    assert (
+        runner.invoke(main, ["export", str(orchestra_folder), "--out", str(target)]).exit_code == 0
+    )
+    copy = tmp_path / "copy"
+    result = runner.invoke(main, ["import", str(target), str(copy), "--title", "A copy"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.strip()
+        == f'Workshop "A copy" imported into {copy}: 7 cards, 4 measures, 8 steps.'
+    )
+
+
+def test_export_csv_writes_into_the_folder(runner: CliRunner, orchestra_folder: Path) -> None:
+    result = runner.invoke(main, ["export", str(orchestra_folder), "--format", "csv"])
+    assert result.exit_code == 0
+    assert (orchestra_folder / "exports" / "csv" / "cards.csv").is_file()
+    assert result.output.count("Written: ") == 11
+
+
+def test_templates_lists_every_template(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["templates"])
+    names = [line.split()[0] for line in result.output.splitlines()]
+    assert names == ["empty", "b2b_service", "orchestra", "telecom", "webshop"]
+
+
+def test_schema_prints_the_json_schema(runner: CliRunner) -> None:
+    schema = json.loads(runner.invoke(main, ["schema"]).output)
+    assert schema["properties"]["version"]["const"] == 1
+
+
+def run_cli(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+    env = {"KLANTREIS_LANG": lang, "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "klantreis", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "lang", "expected"),
+    [
+        (
+            ["info", "/nonexistent/folder"],
+            "en",
+            "klantreis: error: /nonexistent/folder is not a workshop folder",
+        ),
+        (
+            ["info", "/nonexistent/folder"],
+            "nl",
+            "klantreis: fout: /nonexistent/folder is geen workshopmap",
+        ),
+        (
+            ["init", "{tmp}/x", "--template", "circus"],
+            "en",
+            'klantreis: error: There is no template "circus". Available: empty, b2b_service',
+        ),
+        (
+            ["import", "{tmp}/missing.json", "{tmp}/y"],
+            "en",
+            "klantreis: error: The file {tmp}/missing.json cannot be read.",
+        ),
+        (
+            ["import", "{tmp}/junk.json", "{tmp}/y"],
+            "en",
+            "klantreis: error: This is not a valid JSON file",
+        ),
+        (
+            ["info", "{tmp}/broken"],
+            "en",
+            "is not a workshop folder (klantreis.json is missing or damaged)",
+        ),
+    ],
+)
+def test_errors_are_one_line_without_a_traceback(
+    tmp_path: Path, args: list[str], lang: str, expected: str
+) -> None:
+    (tmp_path / "junk.json").write_text("{not json")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "klantreis.json").write_text("][")
+    result = run_cli(*[a.replace("{tmp}", str(tmp_path)) for a in args], lang=lang)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected.replace("{tmp}", str(tmp_path)) in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_init_refuses_an_existing_workshop_folder(
+    runner: CliRunner, orchestra_folder: Path
+) -> None:
+    result = runner.invoke(main, ["init", str(orchestra_folder)])
+    assert result.exit_code == 1
+    assert "already holds a workshop" in result.output or "staat al een workshop" in result.output
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_cli("init", str(tmp_path / "pg"), "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == "klantreis: error: The database postgresql+psycopg://nobody@127.0.0.1:1/none"
+        " cannot be reached."
+    )
+
+
+def test_every_command_has_help_in_both_languages() -> None:
+    for lang in ("nl", "en"):
+        for command in [*main.commands, None]:
+            args = [command, "--help"] if command else ["--help"]
+            result = run_cli(*args, lang=lang)  # type: ignore[arg-type]
+            assert result.returncode == 0
+            assert "Usage:" in result.stdout
+
+
+def documented(text: str) -> set[str]:
+    return set(re.findall(r"klantreis ([a-z]+)", text))
+
+
+def test_every_command_and_option_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert set(main.commands) <= documented(readme), "a command is missing from the README"
+    for name, command in main.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option):
+                for opt in param.opts:
+                    assert opt in readme, f"option {opt} of {name} is not in the README"
+    assert "KLANTREIS_DB" in readme and "KLANTREIS_LANG" in readme

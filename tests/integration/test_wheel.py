@@ -1,0 +1,85 @@
+"""The package installs from a wheel into a fresh virtual environment and works from there."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel built from this source tree."""
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    return next(out.glob("klantreis-*.whl"))
+
+
+def test_the_wheel_carries_data_migrations_templates_and_widgets(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {
+        "klantreis/widgets/__init__.py",
+        "klantreis/templates/workshops/orchestra.nl.json",
+        "klantreis/templates/workshops/b2b_service.en.json",
+        "klantreis/store/migrations/env.py",
+        "klantreis/store/migrations/versions/0001_first_schema.py",
+        "klantreis/store/migrations/versions/0002_room_controls.py",
+        "klantreis/i18n/nl.json",
+        "klantreis/i18n/en.json",
+        "klantreis/exchange/workshop.schema.json",
+        "klantreis/notebooks/__init__.py",
+        "klantreis/workshop_materials/__init__.py",
+    }
+    assert expected <= names
+    assert not any(name.startswith(("tests/", "widgets/", "templates/")) for name in names)
+
+
+@pytest.mark.slow
+def test_init_and_export_work_from_a_fresh_virtual_environment(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True
+    )
+    klantreis = env_dir / "bin" / "klantreis"
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+
+    def run(*args: str) -> str:
+        result = subprocess.run(
+            [str(klantreis), *args],
+            cwd=away,
+            capture_output=True,
+            text=True,
+            env={"KLANTREIS_LANG": "en"},
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    run("init", "demo", "--template", "webshop", "--lang", "en")
+    run("export", "demo", "--format", "json", "--out", "demo.json")
+    run("export", "demo", "--format", "csv")
+    exported = json.loads((away / "demo.json").read_text())
+    assert exported["workshop"]["title"] == "Webshop: one customer's story across four departments"
+    assert len(exported["steps"]) == 11
+    assert (away / "demo" / "exports" / "csv" / "steps.csv").is_file()
+    location = subprocess.run(
+        [str(python), "-c", "import klantreis, klantreis.widgets; print(klantreis.__file__)"],
+        cwd=away,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert str(env_dir) in location and str(ROOT) not in location
