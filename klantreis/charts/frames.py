@@ -1,0 +1,366 @@
+"""Tables behind the charts: one pandas DataFrame per chart, built from a snapshot.
+
+Kept apart from the Altair code so that what a chart shows can be tested as plain data, and so
+that reports and exports can reuse the same numbers. Labels come from the i18n catalogue.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from klantreis.domain import (
+    CardKind,
+    GoalKind,
+    Polarity,
+    WorkshopSnapshot,
+)
+from klantreis.i18n import Language, t
+
+BOARD_COLUMNS = ("need", "barrier", "positive", "negative")
+"""The four columns of the customer map: needs, barriers, and associations by polarity."""
+
+
+def board_column(kind: CardKind, polarity: Polarity | None) -> str:
+    """Which board column a card belongs in."""
+    if kind is CardKind.ASSOCIATION:
+        return "positive" if polarity is Polarity.POSITIVE else "negative"
+    return kind.value
+
+
+def column_label(column: str, language: Language) -> str:
+    """The heading of a board column."""
+    return t(f"chart.column.{column}", language)
+
+
+def segments_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
+    """One row per segment: name, relevance, focus, cards and measures so far."""
+    lang = snap.workshop.language
+    rows = [
+        {
+            "segment": s.name,
+            "relevance": s.relevance,
+            "focus": t("chart.focus" if s.is_focus else "chart.not_focus", lang),
+            "is_focus": s.is_focus,
+            "cards": len(snap.active_cards(segment_id=s.id)),
+            "measures": len(snap.active_measures(segment_id=s.id)),
+            "description": s.description,
+            "position": s.position,
+        }
+        for s in snap.segments
+    ]
+    columns = [
+        "segment",
+        "relevance",
+        "focus",
+        "is_focus",
+        "cards",
+        "measures",
+        "description",
+        "position",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def cards_frame(snap: WorkshopSnapshot, segment_id: str | None = None) -> pd.DataFrame:
+    """Active cards with their board column, votes and whether a measure covers them."""
+    lang = snap.workshop.language
+    votes = snap.vote_counts()
+    covered = {cid for m in snap.active_measures() for cid in m.card_ids}
+    segment_names = {s.id: s.name for s in snap.segments}
+    rows = []
+    for card in snap.active_cards(segment_id=segment_id):
+        column = board_column(card.kind, card.polarity)
+        rows.append(
+            {
+                "id": card.id,
+                "text": card.text,
+                "detail": card.detail,
+                "column": column,
+                "column_label": column_label(column, lang),
+                "column_order": BOARD_COLUMNS.index(column),
+                "votes": votes.get(card.id, 0),
+                "segment": segment_names.get(card.segment_id, ""),
+                "basis": t(f"basis.{card.basis.value}", lang),
+                "alternatives": ", ".join(card.alternatives),
+                "covered": card.id in covered,
+                "coverage": t("chart.covered" if card.id in covered else "chart.uncovered", lang),
+                "created_at": card.created_at,
+            }
+        )
+    columns = [
+        "id",
+        "text",
+        "detail",
+        "column",
+        "column_label",
+        "column_order",
+        "votes",
+        "segment",
+        "basis",
+        "alternatives",
+        "covered",
+        "coverage",
+        "created_at",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    if not frame.empty:
+        frame["rank"] = (
+            frame.sort_values(["votes", "created_at"], ascending=[False, True])
+            .groupby("column")
+            .cumcount()
+            .reindex(frame.index)
+        )
+    else:
+        frame["rank"] = pd.Series(dtype="int64")
+    return frame
+
+
+def alternatives_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
+    """One row per (need, alternative it is compared with)."""
+    rows = [
+        {"need": card.text, "alternative": alternative, "segment": _segment(snap, card.segment_id)}
+        for card in snap.active_cards(kind=CardKind.NEED)
+        for alternative in card.alternatives
+    ]
+    return pd.DataFrame(rows, columns=["need", "alternative", "segment"])
+
+
+def measures_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
+    """Active measures with goal, phase, touchpoint, impact and effort."""
+    lang = snap.workshop.language
+    phases = {p.key: (i, p.name) for i, p in enumerate(snap.workshop.phases)}
+    goal_order = list(GoalKind)
+    rows = []
+    for m in snap.active_measures():
+        order, phase = phases.get(m.phase_key or "", (len(phases), t("chart.no_phase", lang)))
+        touchpoint = snap.touchpoint(m.touchpoint_id)
+        rows.append(
+            {
+                "id": m.id,
+                "title": m.title,
+                "goal": t(f"goal_kind.{m.goal_kind.value}", lang),
+                "goal_key": m.goal_kind.value,
+                "goal_order": goal_order.index(m.goal_kind),
+                "phase": phase,
+                "phase_order": order,
+                "touchpoint": touchpoint.name if touchpoint else "",
+                "owner": m.owner,
+                "impact": m.impact,
+                "effort": m.effort,
+                "status": t(f"measure_status.{m.status.value}", lang),
+                "segment": _segment(snap, m.segment_id),
+                "cards": len(m.card_ids),
+            }
+        )
+    columns = [
+        "id",
+        "title",
+        "goal",
+        "goal_key",
+        "goal_order",
+        "phase",
+        "phase_order",
+        "touchpoint",
+        "owner",
+        "impact",
+        "effort",
+        "status",
+        "segment",
+        "cards",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def goal_phase_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
+    """Every goal × phase cell with the number and titles of measures placed there."""
+    lang = snap.workshop.language
+    measures = measures_frame(snap)
+    rows = []
+    for g_index, goal in enumerate(GoalKind):
+        for p_index, phase in enumerate(snap.workshop.phases):
+            here = measures[
+                (measures["goal_key"] == goal.value) & (measures["phase_order"] == p_index)
+            ]
+            rows.append(
+                {
+                    "goal": t(f"goal_kind.{goal.value}", lang),
+                    "goal_key": goal.value,
+                    "goal_order": g_index,
+                    "phase": phase.name,
+                    "phase_order": p_index,
+                    "measures": len(here),
+                    "titles": "; ".join(here["title"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def journey_frame(snap: WorkshopSnapshot, journey_id: str) -> pd.DataFrame:
+    """The steps of one journey, in order, with phase, touchpoint, department and feeling."""
+    lang = snap.workshop.language
+    phases = {p.key: (i, p.name) for i, p in enumerate(snap.workshop.phases)}
+    rows = []
+    for step in snap.steps_of(journey_id):
+        order, phase = phases.get(step.phase_key or "", (len(phases), t("chart.no_phase", lang)))
+        touchpoint = snap.touchpoint(step.touchpoint_id)
+        rows.append(
+            {
+                "number": step.position + 1,
+                "action": step.action,
+                "label": f"{step.position + 1}. {step.action}",
+                "phase": phase,
+                "phase_order": order,
+                "touchpoint": touchpoint.name if touchpoint else "",
+                "department": step.department or t("chart.no_department", lang),
+                "feeling": step.feeling,
+                "feeling_key": "" if step.feeling is None else str(step.feeling),
+                "feeling_label": t(f"chart.feeling.{step.feeling}", lang)
+                if step.feeling is not None
+                else "",
+                "pain_point": step.pain_point,
+            }
+        )
+    columns = [
+        "number",
+        "action",
+        "label",
+        "phase",
+        "phase_order",
+        "touchpoint",
+        "department",
+        "feeling",
+        "feeling_key",
+        "feeling_label",
+        "pain_point",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def phase_spans(steps: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive runs of journey steps in one phase: where each phase band starts and ends."""
+    rows: list[dict[str, object]] = []
+    for number, phase in zip(steps["number"], steps["phase"], strict=True):
+        if rows and rows[-1]["phase"] == phase:
+            rows[-1]["end"] = number
+        else:
+            rows.append({"phase": phase, "start": number, "end": number, "band": len(rows)})
+    frame = pd.DataFrame(rows, columns=["phase", "start", "end", "band"])
+    frame["middle"] = (frame["start"] + frame["end"]) / 2
+    frame["shade"] = (frame["band"] % 2).astype(str)
+    return frame
+
+
+def touchpoint_coverage_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
+    """Per phase and department: how many touchpoints, journey steps and measures sit there."""
+    lang = snap.workshop.language
+    no_department = t("chart.no_department", lang)
+    counts: dict[tuple[int, str], dict[str, int]] = {}
+    names: dict[int, str] = {i: p.name for i, p in enumerate(snap.workshop.phases)}
+    index = {p.key: i for i, p in enumerate(snap.workshop.phases)}
+
+    def bump(phase_key: str | None, department: str, what: str) -> None:
+        if phase_key not in index:
+            return
+        cell = counts.setdefault((index[phase_key], department or no_department), {})
+        cell[what] = cell.get(what, 0) + 1
+
+    for tp in snap.touchpoints:
+        for key in tp.phase_keys:
+            bump(key, tp.department, "touchpoints")
+    for step in snap.steps:
+        bump(step.phase_key, step.department, "steps")
+    for m in snap.active_measures():
+        bump(m.phase_key, m.owner, "measures")
+    rows = [
+        {
+            "phase": names[p],
+            "phase_order": p,
+            "department": dept,
+            "touchpoints": cell.get("touchpoints", 0),
+            "steps": cell.get("steps", 0),
+            "measures": cell.get("measures", 0),
+            "total": sum(cell.values()),
+        }
+        for (p, dept), cell in sorted(counts.items())
+    ]
+    columns = ["phase", "phase_order", "department", "touchpoints", "steps", "measures", "total"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def uncovered_frame(snap: WorkshopSnapshot, top: int = 10) -> pd.DataFrame:
+    """The most-voted barriers and negative associations that no measure addresses yet."""
+    cards = cards_frame(snap)
+    if cards.empty:
+        return cards
+    risky = cards[cards["column"].isin(["barrier", "negative"]) & ~cards["covered"]]
+    return risky.sort_values(["votes", "created_at"], ascending=[False, True]).head(top)
+
+
+def persona_frame(snap: WorkshopSnapshot, segment_id: str | None = None) -> pd.DataFrame:
+    """The persona of a segment (default: the focus segment) as labelled lines per section."""
+    lang = snap.workshop.language
+    segment = snap.segment(segment_id) if segment_id else snap.focus_segment
+    persona = snap.persona_for(segment.id) if segment else None
+    rows: list[dict[str, object]] = []
+    if persona is None:
+        return pd.DataFrame(rows, columns=["section", "section_order", "line", "line_order"])
+    sections: list[tuple[str, list[str]]] = [
+        ("functional_needs", persona.functional_needs),
+        ("emotional_needs", persona.emotional_needs),
+        (
+            "quotes",
+            [f"“{q.text}”" + (f" ({q.source})" if q.source else "") for q in persona.quotes],
+        ),
+        ("assumptions", persona.assumptions),
+    ]
+    for order, (section, lines) in enumerate(sections):
+        for line_order, line in enumerate(lines or [t("chart.nothing_yet", lang)]):
+            rows.append(
+                {
+                    "section": t(f"field.{section}", lang),
+                    "section_order": order,
+                    "line": line,
+                    "line_order": line_order,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def survey_frame(snap: WorkshopSnapshot, segment_id: str | None = None) -> pd.DataFrame:
+    """The persona's survey facts that have a share, for a bar chart."""
+    segment = snap.segment(segment_id) if segment_id else snap.focus_segment
+    persona = snap.persona_for(segment.id) if segment else None
+    facts = persona.survey_facts if persona else []
+    rows = [
+        {
+            "question": f.question,
+            "answer": f.answer,
+            "share": f.share_percent,
+            "respondents": f.respondents,
+        }
+        for f in facts
+        if f.share_percent is not None
+    ]
+    return pd.DataFrame(rows, columns=["question", "answer", "share", "respondents"])
+
+
+def _segment(snap: WorkshopSnapshot, segment_id: str) -> str:
+    segment = snap.segment(segment_id)
+    return segment.name if segment else ""
+
+
+__all__ = [
+    "BOARD_COLUMNS",
+    "alternatives_frame",
+    "board_column",
+    "cards_frame",
+    "goal_phase_frame",
+    "journey_frame",
+    "measures_frame",
+    "persona_frame",
+    "phase_spans",
+    "segments_frame",
+    "survey_frame",
+    "touchpoint_coverage_frame",
+    "uncovered_frame",
+]

@@ -1,0 +1,33 @@
+"""Charts in a live kernel (JupyterLab, Voila), drawn without internet and updated in place.
+
+``live_chart(chart)`` returns a widget; assign ``widget.chart = new_chart`` to redraw it. The
+widget is Altair's JupyterChart with the offline bundle from :mod:`klantreis.charts.bundles`,
+so the kernel does not import vl-convert.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from altair import JupyterChart
+
+from klantreis.charts.bundles import bundle_source
+
+
+@cache
+def _chart_class() -> type[JupyterChart]:
+    """A JupyterChart whose front-end code is the offline bundle (made once per kernel)."""
+
+    class KlantreisChart(JupyterChart):
+        """Altair's JupyterChart, loading Vega from the offline bundle."""
+
+    # Set after the class exists: anywidget reads ``_esm`` when a widget is created.
+    KlantreisChart._esm = bundle_source("jupyterchart")
+    KlantreisChart._is_offline = True
+    return KlantreisChart
+
+
+def live_chart(chart: Any) -> Any:
+    """A widget that draws ``chart`` with no internet; set ``.chart`` to update it in place."""
+    return _chart_class()(chart, embed_options={"actions": False})

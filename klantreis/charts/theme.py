@@ -1,0 +1,86 @@
+"""One visual theme for every klantreis chart: system fonts (nothing to download), calm colours,
+and one colour per goal and board column so the same idea looks the same everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK = "#1f2933"
+MUTED = "#616e7c"
+GRID = "#e4e7eb"
+
+COLUMN_COLOURS = {
+    "need": "#1f6fb2",
+    "barrier": "#d1495b",
+    "positive": "#2a9d60",
+    "negative": "#8e44ad",
+}
+GOAL_COLOURS = {
+    "address_needs": COLUMN_COLOURS["need"],
+    "remove_barriers": COLUMN_COLOURS["barrier"],
+    "strengthen_positive": COLUMN_COLOURS["positive"],
+    "overwrite_negative": COLUMN_COLOURS["negative"],
+}
+FEELING_COLOURS = ["#d1495b", "#f08c6c", "#9aa5b1", "#7cc4a0", "#2a9d60"]
+"""From very negative (-2) to very positive (+2)."""
+ACCENT = "#f4a259"
+PHASE_BANDS = ["#f5f7fa", "#e6ecf4"]
+NARROW = 340
+"""Width of single charts: fits a 390 px phone screen with its margins."""
+
+
+def config() -> dict[str, Any]:
+    """The Vega-Lite config shared by all charts."""
+    return {
+        "font": FONT,
+        "background": "white",
+        "padding": 8,
+        "view": {"stroke": None, "continuousWidth": 320, "continuousHeight": 240},
+        "title": {
+            "font": FONT,
+            "fontSize": 16,
+            "fontWeight": 600,
+            "color": INK,
+            "anchor": "start",
+            "offset": 12,
+        },
+        "axis": {
+            "labelFont": FONT,
+            "titleFont": FONT,
+            "labelColor": MUTED,
+            "titleColor": INK,
+            "labelFontSize": 12,
+            "titleFontSize": 12,
+            "titleFontWeight": 600,
+            "gridColor": GRID,
+            "domainColor": GRID,
+            "tickColor": GRID,
+            "labelLimit": 220,
+        },
+        "legend": {
+            "labelFont": FONT,
+            "titleFont": FONT,
+            "labelFontSize": 12,
+            "titleFontSize": 12,
+            "labelLimit": 260,
+            "orient": "bottom",
+            "direction": "horizontal",
+        },
+        "header": {
+            "labelFont": FONT,
+            "titleFont": FONT,
+            "labelFontSize": 13,
+            "labelFontWeight": 600,
+            "labelColor": INK,
+        },
+        "text": {"font": FONT, "fontSize": 12, "color": INK},
+        "bar": {"cornerRadiusEnd": 3},
+    }
+
+
+def themed(chart: alt.TopLevelMixin) -> Any:
+    """Apply the klantreis theme to a chart (and keep its data inline for offline use)."""
+    return chart.configure(**config())
