@@ -40,7 +40,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy
+	$(BIN)/python tools/typecheck.py
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

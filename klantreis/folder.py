@@ -23,6 +23,7 @@ from klantreis.store.store import Store
 CONFIG_NAME = "klantreis.json"
 DATABASE_NAME = "workshop.sqlite"
 DB_ENV = "KLANTREIS_DB"
+WORKSHOP_ENV = "KLANTREIS_WORKSHOP"
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,21 @@ def open_folder(path: Path, db_url: str | None = None) -> Service:
     """The service of the workshop in ``path``."""
     folder = WorkshopFolder.load(path)
     return Service.open(Store(folder.database_url(db_url)), folder.workshop_id)
+
+
+def find_folder(start: Path | None = None) -> Path:
+    """The workshop folder to work in: ``KLANTREIS_WORKSHOP``, else the nearest folder with a
+    ``klantreis.json`` at or above ``start`` (the current folder)."""
+    configured = os.environ.get(WORKSHOP_ENV)
+    if configured:
+        return Path(configured)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise KlantreisError("error.no_workshop_here", path=str(here))
+
+
+def connect(folder: str | Path | None = None, db_url: str | None = None) -> Service:
+    """Open the workshop of a folder (default: see :func:`find_folder`)."""
+    return open_folder(Path(folder) if folder else find_folder(), db_url)

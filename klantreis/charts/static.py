@@ -39,3 +39,15 @@ class StaticCharts:
             ' {"actions": false, "renderer": "svg"});</script>'
         )
         return "".join(parts)
+
+
+_DOCUMENT: StaticCharts | None = None
+
+
+def document_charts() -> StaticCharts:
+    """The writer for the document this process is producing (one kernel, one export), so the
+    bundle is included once however many cells show charts."""
+    global _DOCUMENT
+    if _DOCUMENT is None:
+        _DOCUMENT = StaticCharts()
+    return _DOCUMENT

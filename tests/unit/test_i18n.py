@@ -17,7 +17,23 @@ from klantreis.i18n import LANGUAGES, catalogue, language_or_default, t
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_FOLDERS = [ROOT / "klantreis", ROOT / "widgets"]
-KEY_PREFIXES = ("error", "rule", "cli", "field", "phase", "participant", "method_step")
+KEY_PREFIXES = (
+    "error",
+    "rule",
+    "cli",
+    "field",
+    "phase",
+    "participant",
+    "method_step",
+    "form",
+    "hint",
+    "placeholder",
+    "list",
+    "pitfall",
+    "summary",
+    "language",
+    "chart",
+)
 LITERAL_KEY = re.compile(r"[\"']((?:{})\.[a-z0-9_.]+)[\"']".format("|".join(KEY_PREFIXES)))
 
 

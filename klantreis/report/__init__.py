@@ -1,0 +1,1 @@
+"""Exports for readers: summaries, static HTML of notebooks, the report."""

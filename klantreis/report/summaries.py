@@ -1,0 +1,100 @@
+"""What the group decided, step by step, as small pieces of HTML with every text escaped.
+
+Used by the static views of the step panels, the summary, and the report.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from klantreis.domain import WorkshopSnapshot
+from klantreis.i18n import t
+
+
+def challenge_html(snap: WorkshopSnapshot) -> str:
+    """The challenge and the end goal; flags an end goal that cannot be measured."""
+    lang = snap.workshop.language
+    workshop = snap.workshop
+    goal = workshop.end_goal
+    title = escape(t("method_step.challenge", lang))
+    parts = [f'<div class="kr-card"><div class="kr-section">{title}</div>']
+    if workshop.challenge_kind:
+        kind = escape(t(f"challenge_kind.{workshop.challenge_kind.value}", lang))
+        parts.append(f"<p><strong>{kind}</strong></p>")
+    parts.append(f"<p>{escape(workshop.challenge) or escape(t('chart.nothing_yet', lang))}</p>")
+    if goal.is_measurable:
+        target = t(
+            "summary.end_goal",
+            lang,
+            metric=goal.metric,
+            threshold=f"{goal.threshold:g}",
+            unit=goal.unit,
+        )
+        parts.append(
+            f"<p><strong>{escape(t('field.end_goal', lang))}:</strong> {escape(target.strip())}</p>"
+        )
+    else:
+        parts.append(
+            f'<p class="kr-problem">{escape(t("pitfall.end_goal_not_measurable", lang))}</p>'
+        )
+    if goal.description:
+        parts.append(f"<p>{escape(goal.description)}</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def scope_html(snap: WorkshopSnapshot) -> str:
+    """Situations in scope, who is in, who is explicitly out, and the focus segment."""
+    lang = snap.workshop.language
+    scope = snap.workshop.scope
+    focus = snap.focus_segment
+    items = [
+        (
+            t("field.situations", lang),
+            ", ".join(t(f"situation.{s.value}", lang) for s in scope.situations),
+        ),
+        (t("field.included", lang), "; ".join(scope.included)),
+        (t("field.excluded", lang), "; ".join(scope.excluded)),
+        (t("chart.focus", lang), focus.name if focus else ""),
+    ]
+    rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v) or '–'}</dd>" for k, v in items)
+    title = escape(t("method_step.scope", lang))
+    return f'<div class="kr-card"><div class="kr-section">{title}</div><dl>{rows}</dl></div>'
+
+
+def persona_html(snap: WorkshopSnapshot) -> str:
+    """The focus segment's persona in words (the persona card chart shows the rest)."""
+    lang = snap.workshop.language
+    segment = snap.focus_segment or (snap.segments[0] if snap.segments else None)
+    persona = snap.persona_for(segment.id) if segment else None
+    if persona is None:
+        return ""
+    parts = [f"<h3>{escape(persona.name)}</h3>"]
+    if persona.tagline:
+        parts.append(f"<p><em>{escape(persona.tagline)}</em></p>")
+    for key, text in (
+        ("life_world", persona.life_world),
+        ("problem_experience", persona.problem_experience),
+    ):
+        if text:
+            parts.append(
+                f"<p><strong>{escape(t(f'field.{key}', lang))}:</strong> {escape(text)}</p>"
+            )
+    if persona.rests_on_assumptions_only:
+        parts.append(f'<p class="kr-problem">{escape(t("pitfall.persona_assumptions", lang))}</p>')
+    return '<div class="kr-card">' + "".join(parts) + "</div>"
+
+
+def overview_html(snap: WorkshopSnapshot) -> str:
+    """Title and how much the group produced."""
+    lang = snap.workshop.language
+    counts = t(
+        "summary.counts",
+        lang,
+        cards=len(snap.active_cards()),
+        votes=sum(snap.vote_counts().values()),
+        measures=len(snap.active_measures()),
+        steps=len(snap.steps),
+        people=len(snap.participants),
+    )
+    return f"<h2>{escape(snap.workshop.title)}</h2><p>{escape(counts)}</p>"

@@ -1,0 +1,252 @@
+"""Field specs: which input each model field gets, how its value is read back, where its
+problems show. A form is a list of these, so forms stay short and alike."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as w
+from klantreis.widgets.style import FULL
+
+from klantreis.i18n import Language, t
+
+Options = Callable[[], Sequence[tuple[str, Any]]]
+
+
+@dataclass
+class Field:
+    """One input of a form.
+
+    ``kind`` is one of: text, textarea, int, float, optional_float, choice, checkbox,
+    checkboxes, lines, multichoice, slider. ``options`` gives (label, value) pairs for choice
+    kinds; ``hint`` is an i18n key shown under the label.
+    """
+
+    name: str
+    kind: str = "text"
+    options: Options | None = None
+    hint: str | None = None
+    label: str | None = None
+    minimum: int = 1
+    maximum: int = 5
+    placeholder: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class FieldWidget:
+    """The widgets of one field: label, hint, input and the line for its problems."""
+
+    def __init__(self, spec: Field, language: Language) -> None:
+        self.spec = spec
+        self.language = language
+        self.label = w.HTML(html.escape(t(spec.label or f"field.{spec.name}", language)))
+        self.label.add_class("kr-label")
+        self.hint = w.HTML(html.escape(t(spec.hint, language)) if spec.hint else "")
+        self.hint.add_class("kr-hint")
+        self.problem = w.HTML("")
+        self.problem.add_class("kr-problem")
+        self._watchers: list[Callable[[], None]] = []
+        self.input = self._make_input()
+        shown = self.input.widget if isinstance(self.input, RowsEditor) else self.input
+        children = [self.label, *([self.hint] if spec.hint else []), shown, self.problem]
+        self.box = w.VBox(children, layout=FULL)
+
+    def _make_input(self) -> w.Widget:
+        spec, lang = self.spec, self.language
+        placeholder = t(spec.placeholder, lang) if spec.placeholder else ""
+        if spec.kind == "text":
+            return w.Text(layout=FULL, placeholder=placeholder, continuous_update=False)
+        if spec.kind in ("textarea", "lines"):
+            rows = 4 if spec.kind == "textarea" else 3
+            return w.Textarea(
+                layout=FULL, rows=rows, placeholder=placeholder, continuous_update=False
+            )
+        if spec.kind == "int":
+            return w.BoundedIntText(
+                min=spec.minimum, max=spec.maximum, layout=w.Layout(width="8em")
+            )
+        if spec.kind in ("float", "optional_float"):
+            return w.Text(
+                layout=w.Layout(width="10em"), placeholder=placeholder, continuous_update=False
+            )
+        if spec.kind == "slider":
+            return w.IntSlider(
+                min=spec.minimum, max=spec.maximum, layout=w.Layout(width="100%", max_width="360px")
+            )
+        if spec.kind == "choice":
+            return w.Dropdown(options=self._options(), layout=FULL)
+        if spec.kind == "radio":
+            return w.RadioButtons(options=self._options(), layout=FULL)
+        if spec.kind == "checkbox":
+            box = w.Checkbox(
+                indent=False, description=t(f"field.{spec.name}.check", lang), layout=FULL
+            )
+            self.label.layout.display = "none"
+            return box
+        if spec.kind in ("checkboxes", "multichoice"):
+            return w.SelectMultiple(
+                options=self._options(), rows=min(6, max(3, len(self._options()))), layout=FULL
+            )
+        if spec.kind == "rows":
+            return RowsEditor(spec.extra["columns"], lang, on_change=self._rows_changed)
+        raise ValueError(spec.kind)
+
+    def _rows_changed(self) -> None:
+        for callback in self._watchers:
+            callback()
+
+    def _options(self) -> list[tuple[str, Any]]:
+        return list(self.spec.options()) if self.spec.options else []
+
+    def refresh_options(self) -> None:
+        """Re-read the choices (for example after a touchpoint was added)."""
+        if isinstance(self.input, w.Dropdown | w.RadioButtons | w.SelectMultiple):
+            current = self.input.value
+            self.input.options = self._options()
+            values = [v for _, v in self._options()]
+            if isinstance(self.input, w.SelectMultiple):
+                self.input.value = tuple(v for v in current if v in values)
+            elif current in values:
+                self.input.value = current
+
+    def set(self, value: Any) -> None:
+        """Show ``value`` (a field value of the model) in the input."""
+        kind = self.spec.kind
+        if isinstance(self.input, RowsEditor):
+            self.input.set(value or [])
+        elif kind == "lines":
+            self.input.value = "\n".join(value or [])
+        elif kind in ("float", "optional_float"):
+            self.input.value = "" if value is None else _format_number(value)
+        elif kind in ("checkboxes", "multichoice"):
+            values = [v for _, v in self._options()]
+            self.input.value = tuple(v for v in (value or []) if v in values)
+        elif kind in ("choice", "radio"):
+            values = [v for _, v in self._options()]
+            self.input.value = value if value in values else (values[0] if values else None)
+        elif kind in ("text", "textarea"):
+            self.input.value = value or ""
+        else:
+            self.input.value = value
+
+    def get(self) -> Any:
+        """The value typed or chosen, in the shape the model expects (validation comes later)."""
+        kind = self.spec.kind
+        if isinstance(self.input, RowsEditor):
+            return self.input.get()
+        value = self.input.value
+        if kind == "lines":
+            return [line for line in str(value).splitlines() if line.strip()]
+        if kind in ("float", "optional_float"):
+            text = str(value).strip().replace(",", ".")
+            if not text:
+                return None
+            try:
+                return float(text)
+            except ValueError:
+                return str(value)  # the model reports it as "must be a number"
+        if kind in ("checkboxes", "multichoice"):
+            return list(value)
+        return value
+
+    def show_problem(self, message: str) -> None:
+        """Show a problem under the input (an empty message clears it)."""
+        self.problem.value = html.escape(message)
+
+    def watch(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever the input changes."""
+        if isinstance(self.input, RowsEditor):
+            self._watchers.append(callback)
+        else:
+            self.input.observe(lambda _change: callback(), names="value")
+
+
+class RowsEditor:
+    """A small table of rows (quotes, survey facts): add a row, change it, remove it.
+
+    ``columns`` are (name, kind) pairs with kind ``text`` or ``number``.
+    """
+
+    def __init__(
+        self, columns: list[tuple[str, str]], language: Language, on_change: Callable[[], None]
+    ) -> None:
+        self.columns = columns
+        self.language = language
+        self.on_change = on_change
+        self.rows: list[dict[str, w.Text]] = []
+        self.list = w.VBox(layout=FULL)
+        self.add_button = w.Button(description=t("form.add_row", language))
+        self.add_button.on_click(lambda _b: self.add_row({}))
+        self.widget = w.VBox([self.list, self.add_button], layout=FULL)
+
+    def add_row(self, values: dict[str, Any], notify: bool = True) -> None:
+        """Append a row showing ``values``."""
+        inputs: dict[str, w.Text] = {}
+        for name, kind in self.columns:
+            value = values.get(name)
+            text = (
+                "" if value is None else (_format_number(value) if kind == "number" else str(value))
+            )
+            box = w.Text(
+                value=text,
+                placeholder=t(f"field.{name}", self.language),
+                layout=w.Layout(flex="1 1 140px", min_width="0", width="auto"),
+                continuous_update=False,
+            )
+            box.observe(lambda _c: self.on_change(), names="value")
+            inputs[name] = box
+        remove = w.Button(
+            description=t("form.remove", self.language), layout=w.Layout(width="auto")
+        )
+        row = w.HBox([*inputs.values(), remove], layout=FULL)
+        row.add_class("kr-row")
+        remove.on_click(lambda _b, r=row, i=inputs: self._remove(r, i))
+        self.rows.append(inputs)
+        self.list.children = (*self.list.children, row)
+        if notify:
+            self.on_change()
+
+    def _remove(self, row: w.HBox, inputs: dict[str, w.Text]) -> None:
+        self.rows = [r for r in self.rows if r is not inputs]
+        self.list.children = tuple(c for c in self.list.children if c is not row)
+        self.on_change()
+
+    def set(self, items: list[dict[str, Any]]) -> None:
+        """Show exactly these rows."""
+        self.rows = []
+        self.list.children = ()
+        for item in items:
+            self.add_row(item, notify=False)
+
+    def get(self) -> list[dict[str, Any]]:
+        """The rows that are not entirely empty, as dicts (numbers parsed where possible)."""
+        items = []
+        for inputs in self.rows:
+            item: dict[str, Any] = {}
+            for name, kind in self.columns:
+                raw = inputs[name].value.strip()
+                if kind == "number":
+                    item[name] = _parse_number(raw)
+                else:
+                    item[name] = raw
+            if any(v not in ("", None) for v in item.values()):
+                items.append(item)
+        return items
+
+
+def _parse_number(raw: str) -> Any:
+    text = raw.replace(",", ".").rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return raw
+    return int(number) if number.is_integer() else number
+
+
+def _format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

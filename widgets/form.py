@@ -1,0 +1,225 @@
+"""The form: edits a copy of a value and hands the edited value to ``on_save``.
+
+A form never writes anything itself. ``on_save(value)`` does (usually a service call) and
+returns the stored value, or raises a :class:`~klantreis.domain.KlantreisError`, which the
+form shows in the user's language: field problems next to their fields, anything else above
+the buttons. What the user typed stays in the form until it is saved or reset.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import ipywidgets as w
+from klantreis.widgets.fields import Field, FieldWidget
+from klantreis.widgets.style import FULL, styled
+from pydantic import BaseModel, ValidationError
+
+from klantreis.domain import KlantreisError, ValidationFailed, validation_failed
+from klantreis.i18n import Language, t
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Form(Generic[M]):
+    """A form for one model value.
+
+    ``fields`` lists the inputs; ``on_save`` stores an edited copy; ``on_withdraw`` (optional)
+    adds a button that takes the value back; ``on_cancel`` (optional) adds a cancel button.
+    """
+
+    def __init__(
+        self,
+        value: M,
+        on_save: Callable[[M], M | None],
+        fields: Sequence[Field],
+        language: Language,
+        *,
+        title: str | None = None,
+        save_label: str = "form.save",
+        on_withdraw: Callable[[M], Any] | None = None,
+        on_cancel: Callable[[], Any] | None = None,
+        prefix: str = "",
+    ) -> None:
+        self.value = value
+        self.on_save = on_save
+        self.on_withdraw = on_withdraw
+        self.language = language
+        self.prefix = prefix
+        self.fields = {spec.name: FieldWidget(spec, language) for spec in fields}
+        self.status = w.HTML("")
+        self.status.add_class("kr-status")
+        self.save_button = w.Button(description=t(save_label, language), button_style="primary")
+        self.save_button.on_click(lambda _b: self.save())
+        self.reset_button = w.Button(description=t("form.reset", language))
+        self.reset_button.on_click(lambda _b: self.reset())
+        buttons: list[w.Widget] = [self.save_button, self.reset_button]
+        if on_withdraw is not None:
+            self.withdraw_button = w.Button(
+                description=t("form.withdraw", language), button_style="danger"
+            )
+            self.withdraw_button.on_click(lambda _b: self.withdraw())
+            buttons.append(self.withdraw_button)
+        if on_cancel is not None:
+            self.cancel_button = w.Button(description=t("form.cancel", language))
+            self.cancel_button.on_click(lambda _b: on_cancel())
+            buttons.append(self.cancel_button)
+        header = []
+        if title:
+            heading = w.HTML(html.escape(title))
+            heading.add_class("kr-section")
+            header.append(heading)
+        self.widget = styled(
+            w.VBox(
+                [
+                    *header,
+                    *(f.box for f in self.fields.values()),
+                    self.status,
+                    styled(w.HBox(buttons), "kr-buttons"),
+                ],
+                layout=FULL,
+            ),
+            "kr-form",
+        )
+        self._loading = False
+        self.load(value)
+        for field in self.fields.values():
+            field.watch(self._changed)
+
+    # -- state -----------------------------------------------------------------------------
+
+    def load(self, value: M) -> None:
+        """Show ``value`` in the inputs and forget unsaved edits."""
+        self._loading = True
+        try:
+            self.value = value
+            data = value.model_dump()
+            for name, field in self.fields.items():
+                field.set(_dig(data, name))
+                field.show_problem("")
+        finally:
+            self._loading = False
+        self._set_status("")
+
+    def edited(self) -> M:
+        """A validated copy of the value with the inputs' contents; raises ValidationFailed."""
+        data = self.value.model_dump()
+        for name, field in self.fields.items():
+            _put(data, name, field.get())
+        try:
+            return type(self.value).model_validate(data)
+        except ValidationError as exc:
+            raise validation_failed(exc) from exc
+
+    @property
+    def dirty(self) -> bool:
+        """True when the inputs differ from the value last loaded or saved."""
+        data = self.value.model_dump()
+        return any(_normal(_dig(data, n)) != _normal(f.get()) for n, f in self.fields.items())
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Validate, hand the copy to ``on_save``, and show the outcome. True when saved."""
+        for field in self.fields.values():
+            field.show_problem("")
+        try:
+            candidate = self.edited()
+            stored = self.on_save(candidate)
+        except ValidationFailed as exc:
+            self._show_problems(exc)
+            return False
+        except KlantreisError as exc:
+            self._set_status(exc.message(self.language), "error")
+            return False
+        self.load(stored if stored is not None else candidate)
+        self._set_status(t("form.saved", self.language), "saved")
+        return True
+
+    def reset(self) -> None:
+        """Throw away unsaved edits."""
+        self.load(self.value)
+
+    def withdraw(self) -> bool:
+        """Hand the value to ``on_withdraw``. True when that worked."""
+        assert self.on_withdraw is not None
+        try:
+            self.on_withdraw(self.value)
+        except KlantreisError as exc:
+            self._set_status(exc.message(self.language), "error")
+            return False
+        self._set_status(t("form.withdrawn", self.language), "saved")
+        return True
+
+    def refresh_options(self) -> None:
+        """Re-read the choices of every choice field."""
+        for field in self.fields.values():
+            field.refresh_options()
+
+    # -- display ---------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        self._set_status(t("form.unsaved", self.language) if self.dirty else "", "dirty")
+
+    def _show_problems(self, exc: ValidationFailed) -> None:
+        general = []
+        for problem in exc.problems:
+            path = problem.field.removeprefix(self.prefix)
+            field = self._field_for(path)
+            if field is not None:
+                current = field.problem.value
+                message = problem.message(self.language)
+                field.show_problem(
+                    message if not current else f"{html.unescape(current)}; {message}"
+                )
+            else:
+                general.append(problem.full_message(self.language))
+        summary = t("form.fix_problems", self.language, count=len(exc.problems))
+        self._set_status(" ".join([summary, *general]), "error")
+
+    def _field_for(self, path: str) -> FieldWidget | None:
+        parts = path.split(".")
+        for length in range(len(parts), 0, -1):
+            candidate = ".".join(p for p in parts[:length])
+            if candidate in self.fields:
+                return self.fields[candidate]
+            names = [p for p in parts[:length] if not p.isdigit()]
+            if ".".join(names) in self.fields:
+                return self.fields[".".join(names)]
+        return None
+
+    def _set_status(self, message: str, kind: str = "") -> None:
+        self.status.value = html.escape(message)
+        for name in ("kr-status-dirty", "kr-status-saved", "kr-status-error"):
+            self.status.remove_class(name)
+        if kind and message:
+            self.status.add_class(f"kr-status-{kind}")
+
+
+def _dig(data: dict[str, Any], path: str) -> Any:
+    value: Any = data
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    target = data
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+    target[parts[-1]] = value
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_normal(v) for v in value]
+    if hasattr(value, "value"):
+        return value.value
+    if isinstance(value, str):
+        return value.strip()
+    return value

@@ -1,0 +1,169 @@
+"""What every step panel has: the service, the person using it, live charts, and a refresh."""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+from klantreis.widgets.chart_slot import ChartSlot
+from klantreis.widgets.style import FULL, stylesheet
+
+from klantreis.charts.static import document_charts
+from klantreis.domain import KlantreisError, Segment, WorkshopSnapshot
+from klantreis.i18n import Language, t
+from klantreis.service import Service
+
+STATIC_ENV = "KLANTREIS_STATIC"
+"""Set to 1 when a notebook runs for a static export: panels then show charts and text only."""
+
+ChartBuilder = Callable[[WorkshopSnapshot], Any]
+
+
+def static_mode() -> bool:
+    """True while a notebook runs for a static HTML export."""
+    return os.environ.get(STATIC_ENV) == "1"
+
+
+class Panel:
+    """A step of the method as forms, lists and live charts for one person.
+
+    Subclasses build their parts in :meth:`build` and list their charts in :attr:`chart_builders`;
+    :meth:`refresh` re-reads the workshop and redraws whatever changed.
+    """
+
+    chart_builders: tuple[ChartBuilder, ...] = ()
+
+    def __init__(self, service: Service, actor_id: str | None = None) -> None:
+        self.service = service
+        self.actor_id = actor_id
+        self.snapshot = service.snapshot()
+        self.language: Language = self.snapshot.workshop.language
+        self.message = w.HTML("")
+        self.message.add_class("kr-status")
+        self.slots: list[ChartSlot] = []
+        self._static = static_mode()
+        parts = [] if self._static else self.build()
+        charts = [] if self._static else [self._slot(b) for b in self.chart_builders]
+        self.widget = w.VBox([stylesheet(), *parts, self.message, *charts], layout=FULL)
+        self.widget.add_class("klantreis")
+
+    # -- for subclasses --------------------------------------------------------------------
+
+    def build(self) -> list[w.Widget]:
+        """The forms and lists of this step, top to bottom."""
+        return []
+
+    def update(self) -> None:
+        """Bring lists and forms up to date with :attr:`snapshot` (charts update themselves)."""
+
+    def summary_html(self) -> str:
+        """What this step decided, as escaped HTML, for static exports."""
+        return ""
+
+    # -- shared ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the workshop and redraw what changed."""
+        self.snapshot = self.service.snapshot()
+        self.update()
+        for slot in self.slots:
+            slot.update(self.snapshot)
+
+    def attempt(self, action: Callable[[], Any]) -> bool:
+        """Run a service call; show its error in the user's language. True when it worked."""
+        try:
+            action()
+        except KlantreisError as exc:
+            self.say(exc.message(self.language), error=True)
+            return False
+        self.say("")
+        self.refresh()
+        return True
+
+    def action(self, call: Callable[..., Any], *args: Any) -> Callable[[], None]:
+        """A button callback that runs ``call(*args)`` through :meth:`attempt`."""
+
+        def run() -> None:
+            self.attempt(lambda: call(*args))
+
+        return run
+
+    def saved(self, store: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """Wrap a service call as a form's ``on_save``: store, then refresh the panel."""
+
+        def on_save(value: Any) -> Any:
+            stored = store(value)
+            self.refresh()
+            return stored
+
+        return on_save
+
+    def adder(
+        self,
+        blank: Callable[[], Any],
+        make_form: Callable[[Any, Callable[[Any], Any]], Any],
+        store: Callable[[Any], Any],
+    ) -> w.VBox:
+        """A form for new entries that starts blank again after each save."""
+        box = w.VBox(layout=FULL)
+
+        def fresh(_stored: Any = None) -> Any:
+            value = blank()
+            form = make_form(value, on_save)
+            box.children = (form.widget,)
+            box.form = form
+            return form
+
+        def on_save(value: Any) -> Any:
+            store(value)
+            self.refresh()
+            form = fresh()
+            form._set_status(t("form.saved", self.language), "saved")
+            return form.value
+
+        form = fresh()
+        for name in ("text", "title", "action", "name"):
+            if name in form.fields:
+                form.fields[name].set("")
+        return box
+
+    def say(self, text: str, error: bool = False) -> None:
+        """Show a short message above the charts."""
+        self.message.value = html.escape(text)
+        if error:
+            self.message.add_class("kr-status-error")
+        else:
+            self.message.remove_class("kr-status-error")
+
+    def focus_or_first_segment(self) -> Segment | None:
+        """The segment the step works on by default."""
+        return self.snapshot.focus_segment or (
+            self.snapshot.segments[0] if self.snapshot.segments else None
+        )
+
+    def heading(self, key: str) -> w.HTML:
+        """A section heading."""
+        title = w.HTML(html.escape(t(key, self.language)))
+        title.add_class("kr-section")
+        return title
+
+    def static_html(self) -> str:
+        """The step as static HTML: its summary and its charts, drawn without internet."""
+        charts = document_charts()
+        parts = [self.summary_html()]
+        for build in self.chart_builders:
+            parts.append(charts.fragment(build(self.snapshot), t("chart.label", self.language)))
+        return '<div class="klantreis">' + "".join(parts) + "</div>"
+
+    def _slot(self, build: ChartBuilder) -> w.Widget:
+        slot = ChartSlot(build, self.snapshot)
+        self.slots.append(slot)
+        return slot.widget
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        if self._static:
+            return {"text/html": self.static_html()}, {}
+        return self.widget._repr_mimebundle_(**kwargs)

@@ -1,0 +1,177 @@
+"""Step 5: the four goals per segment and the measures that reach them."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import ipywidgets as w
+from klantreis.widgets.forms import goal_form, measure_form
+from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.style import FULL
+
+from klantreis.charts import coverage_check, goals_phases, impact_effort
+from klantreis.domain import Goal, GoalKind, Measure, Role
+from klantreis.i18n import t
+
+
+class GoalsPanel(Panel):
+    """The four goals of a segment, new measures, and the list of measures."""
+
+    chart_builders: tuple[ChartBuilder, ...] = (goals_phases, impact_effort, coverage_check)
+
+    def build(self) -> list[w.Widget]:
+        lang = self.language
+        self.chooser = w.Dropdown(layout=FULL)
+        self._fill_chooser()
+        self.chooser.observe(lambda _c: self._chosen(), names="value")
+        self.goals_box = w.VBox(layout=FULL)
+        self.measures = EntryList(lang, "list.no_measures")
+        self.editor = w.VBox(layout=FULL)
+        self.new_measure = self.adder(
+            self._blank, self._form, lambda m: self.service.add_measure(m, self.actor_id)
+        )
+        self._load_goals()
+        self.update()
+        return [
+            self.heading("field.segment_id"),
+            self.chooser,
+            self.heading("form.goals.title"),
+            self.goals_box,
+            self.heading("form.add_measure"),
+            self.new_measure,
+            self.heading("form.measures.title"),
+            self.measures.widget,
+            self.editor,
+        ]
+
+    @property
+    def segment_id(self) -> str:
+        return str(self.chooser.value or "")
+
+    @property
+    def is_facilitator(self) -> bool:
+        if self.actor_id is None:
+            return True
+        person = next((p for p in self.snapshot.participants if p.id == self.actor_id), None)
+        return person is not None and person.role is Role.FACILITATOR
+
+    def _fill_chooser(self) -> None:
+        options = [(s.name, s.id) for s in self.snapshot.segments]
+        current = self.chooser.value
+        self.chooser.options = options
+        default = self.focus_or_first_segment()
+        if current in [o[1] for o in options]:
+            self.chooser.value = current
+        elif default is not None:
+            self.chooser.value = default.id
+
+    def _chosen(self) -> None:
+        self._load_goals()
+        self.update()
+        box = getattr(self, "new_measure", None)
+        if box is not None and hasattr(box, "form") and not box.form.dirty:
+            box.form.value = box.form.value.model_copy(
+                update={"segment_id": self.segment_id or "none"}
+            )
+            box.form.refresh_options()
+
+    def _load_goals(self) -> None:
+        forms = []
+        self.goal_forms = {}
+        for kind in GoalKind:
+            goal = self.snapshot.goal(self.segment_id, kind) or Goal(
+                workshop_id=self.service.workshop_id,
+                segment_id=self.segment_id or "none",
+                kind=kind,
+            )
+            form = goal_form(
+                goal, self.saved(lambda g: self.service.save_goal(g, self.actor_id)), self.language
+            )
+            self.goal_forms[kind] = form
+            forms.append(form.widget)
+        self.goals_box.children = tuple(forms)
+
+    def _blank(self) -> Measure:
+        return Measure(
+            workshop_id=self.service.workshop_id,
+            segment_id=self.segment_id or "none",
+            goal_kind=GoalKind.ADDRESS_NEEDS,
+            title="…",
+        )
+
+    def _form(self, measure: Measure, on_save: Any, **extra: Any) -> Any:
+        return measure_form(
+            measure,
+            on_save,
+            self.language,
+            lambda: self.snapshot,
+            save_label=extra.pop("save_label", "form.add"),
+            **extra,
+        )
+
+    def edit(self, measure: Measure) -> None:
+        """Open a measure for editing."""
+        form = measure_form(
+            measure,
+            self.saved(self._save_edit),
+            self.language,
+            lambda: self.snapshot,
+            on_cancel=self._close,
+            title=t("form.edit_measure", self.language),
+        )
+        self.editor.children = (form.widget,)
+
+    def _save_edit(self, measure: Measure) -> Measure:
+        stored = self.service.edit_measure(measure, self.actor_id)
+        self._close()
+        return stored
+
+    def _close(self) -> None:
+        self.editor.children = ()
+
+    def update(self) -> None:
+        lang = self.language
+        self._fill_chooser()
+        snap = self.snapshot
+        rows = []
+        for m in sorted(
+            snap.active_measures(self.segment_id), key=lambda m: (-m.priority, m.created_at)
+        ):
+            phase = snap.workshop.phase(m.phase_key)
+            touchpoint = snap.touchpoint(m.touchpoint_id)
+            meta = [
+                t(f"goal_kind.{m.goal_kind.value}", lang),
+                phase.name if phase else t("chart.no_phase", lang),
+                *([touchpoint.name] if touchpoint else []),
+                t("list.impact_effort", lang, impact=m.impact, effort=m.effort),
+                *([m.owner] if m.owner else []),
+                t(f"measure_status.{m.status.value}", lang),
+            ]
+            own = m.author_id is not None and m.author_id == self.actor_id
+            actions: list[Action] = []
+            if own or self.is_facilitator:
+                actions.append(Action("form.edit", partial(self.edit, m)))
+            if own:
+                actions.append(
+                    Action(
+                        "form.withdraw",
+                        self.action(self.service.withdraw_measure, m.id, self.actor_id),
+                        "warning",
+                    )
+                )
+            elif self.is_facilitator:
+                actions.append(
+                    Action(
+                        "form.remove",
+                        self.action(self.service.remove_measure, m.id, self.actor_id),
+                        "danger",
+                    )
+                )
+            rows.append(Row(m.title, " · ".join(meta), tuple(actions)))
+        self.measures.show(rows)
+        for kind, form in getattr(self, "goal_forms", {}).items():
+            stored = snap.goal(self.segment_id, kind)
+            if stored is not None and not form.dirty and stored != form.value:
+                form.load(stored)

@@ -1,0 +1,245 @@
+"""Step 6: the ideal journey, step by step from first contact to the end goal, and touchpoints."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import ipywidgets as w
+from klantreis.widgets.forms import journey_form, step_form, touchpoint_form
+from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.style import FULL
+
+from klantreis.charts import journey_map, touchpoint_coverage
+from klantreis.domain import Journey, Step, Touchpoint, WorkshopSnapshot
+from klantreis.i18n import t
+
+
+class JourneyPanel(Panel):
+    """Choose or add a journey, add and order its steps, and keep the touchpoints."""
+
+    chart_builders: tuple[ChartBuilder, ...] = (journey_map, touchpoint_coverage)
+
+    def build(self) -> list[w.Widget]:
+        lang = self.language
+        self.chart_builders = (self._map, touchpoint_coverage)
+        self.chooser = w.Dropdown(layout=FULL)
+        self.chooser.observe(lambda _c: self._chosen(), names="value")
+        self.add_journey = w.Button(description=t("form.add_journey", lang), button_style="info")
+        self.add_journey.on_click(lambda _b: self.edit_journey(None))
+        self.steps = EntryList(lang, "list.no_steps")
+        self.touchpoints = EntryList(lang, "list.no_touchpoints")
+        self.editor = w.VBox(layout=FULL)
+        self.tp_editor = w.VBox(layout=FULL)
+        self.add_touchpoint = w.Button(
+            description=t("form.add_touchpoint", lang), button_style="info"
+        )
+        self.add_touchpoint.on_click(lambda _b: self.edit_touchpoint(None))
+        self._fill_chooser()
+        self.new_step = self.adder(
+            self._blank_step, self._step_form, lambda s: self.service.add_step(s, self.actor_id)
+        )
+        self.update()
+        return [
+            self.heading("field.journey_id"),
+            self.chooser,
+            self.add_journey,
+            self.editor,
+            self.heading("form.add_step"),
+            self.new_step,
+            self.heading("form.steps.title"),
+            self.steps.widget,
+            self.heading("field.touchpoints"),
+            self.touchpoints.widget,
+            self.add_touchpoint,
+            self.tp_editor,
+        ]
+
+    def _map(self, snap: WorkshopSnapshot) -> Any:
+        return journey_map(snap, self.journey_id)
+
+    @property
+    def journey_id(self) -> str | None:
+        return str(self.chooser.value) if self.chooser.value else None
+
+    def _fill_chooser(self) -> None:
+        options = [(j.name, j.id) for j in self.snapshot.journeys]
+        current = self.chooser.value
+        self.chooser.options = options
+        ids = [o[1] for o in options]
+        if current in ids:
+            self.chooser.value = current
+        elif ids:
+            self.chooser.value = ids[0]
+
+    def _chosen(self) -> None:
+        self.update()
+        for slot in self.slots:
+            slot.update(self.snapshot)
+        box = getattr(self, "new_step", None)
+        if box is not None and hasattr(box, "form") and not box.form.dirty:
+            box.form.value = box.form.value.model_copy(
+                update={"journey_id": self.journey_id or "none"}
+            )
+
+    def _blank_step(self) -> Step:
+        return Step(
+            workshop_id=self.service.workshop_id, journey_id=self.journey_id or "none", action="…"
+        )
+
+    def _step_form(self, step: Step, on_save: Any, **extra: Any) -> Any:
+        return step_form(
+            step,
+            on_save,
+            self.language,
+            lambda: self.snapshot,
+            save_label=extra.pop("save_label", "form.add"),
+            **extra,
+        )
+
+    def edit_journey(self, journey: Journey | None) -> None:
+        """Open the journey form for a journey, or for a new one."""
+        value = journey or Journey(
+            workshop_id=self.service.workshop_id,
+            name="…",
+            position=len(self.snapshot.journeys),
+            segment_id=self.snapshot.focus_segment.id if self.snapshot.focus_segment else None,
+        )
+        form = journey_form(
+            value,
+            self.saved(self._save_journey),
+            self.language,
+            lambda: self.snapshot,
+            on_cancel=self._close,
+            title=t("form.add_journey", self.language),
+        )
+        if journey is None:
+            form.fields["name"].set("")
+        self.editor.children = (form.widget,)
+
+    def _save_journey(self, journey: Journey) -> Journey:
+        stored = self.service.save_journey(journey, self.actor_id)
+        self._close()
+        self.chooser.options = (
+            [*self.chooser.options, (stored.name, stored.id)]
+            if stored.id not in [o[1] for o in self.chooser.options]
+            else self.chooser.options
+        )
+        self.chooser.value = stored.id
+        return stored
+
+    def edit_step(self, step: Step) -> None:
+        """Open a step for editing."""
+        form = step_form(
+            step,
+            self.saved(self._save_step),
+            self.language,
+            lambda: self.snapshot,
+            on_cancel=self._close,
+            title=t("form.edit_step", self.language),
+        )
+        self.editor.children = (form.widget,)
+
+    def _save_step(self, step: Step) -> Step:
+        stored = self.service.save_step(step, self.actor_id)
+        self._close()
+        return stored
+
+    def edit_touchpoint(self, touchpoint: Touchpoint | None) -> None:
+        """Open the touchpoint form."""
+        value = touchpoint or Touchpoint(workshop_id=self.service.workshop_id, name="…")
+        form = touchpoint_form(
+            value,
+            self.saved(self._save_touchpoint),
+            self.language,
+            lambda: self.snapshot,
+            on_cancel=self._close_tp,
+            title=t(
+                "form.add_touchpoint" if touchpoint is None else "form.edit_touchpoint",
+                self.language,
+            ),
+        )
+        if touchpoint is None:
+            form.fields["name"].set("")
+        self.tp_editor.children = (form.widget,)
+
+    def _save_touchpoint(self, touchpoint: Touchpoint) -> Touchpoint:
+        stored = self.service.save_touchpoint(touchpoint, self.actor_id)
+        self._close_tp()
+        box = getattr(self, "new_step", None)
+        if box is not None and hasattr(box, "form"):
+            box.form.refresh_options()
+        return stored
+
+    def _close(self) -> None:
+        self.editor.children = ()
+
+    def _close_tp(self) -> None:
+        self.tp_editor.children = ()
+
+    def move(self, step: Step, by: int) -> None:
+        """Move a step up (-1) or down (+1)."""
+        self.attempt(lambda: self.service.move_step(step.id, step.position + by, self.actor_id))
+
+    def update(self) -> None:
+        lang = self.language
+        self._fill_chooser()
+        snap = self.snapshot
+        steps = snap.steps_of(self.journey_id) if self.journey_id else []
+        rows = []
+        for index, step in enumerate(steps):
+            phase = snap.workshop.phase(step.phase_key)
+            touchpoint = snap.touchpoint(step.touchpoint_id)
+            meta = [
+                phase.name if phase else t("chart.no_phase", lang),
+                *([touchpoint.name] if touchpoint else []),
+                *([step.department] if step.department else []),
+                *([t(f"chart.feeling.{step.feeling}", lang)] if step.feeling is not None else []),
+            ]
+            actions = []
+            if index > 0:
+                actions.append(
+                    Action(
+                        "form.up",
+                        partial(self.move, step, -1),
+                        tooltip=t("form.up.tooltip", lang),
+                    )
+                )
+            if index < len(steps) - 1:
+                actions.append(
+                    Action(
+                        "form.down",
+                        partial(self.move, step, 1),
+                        tooltip=t("form.down.tooltip", lang),
+                    )
+                )
+            actions.append(Action("form.edit", partial(self.edit_step, step)))
+            actions.append(
+                Action(
+                    "form.remove",
+                    self.action(self.service.remove_step, step.id, self.actor_id),
+                    "danger",
+                )
+            )
+            rows.append(Row(f"{index + 1}. {step.action}", " · ".join(meta), tuple(actions)))
+        self.steps.show(rows)
+        tp_rows = []
+        for tp in snap.touchpoints:
+            phases = ", ".join(p.name for p in snap.workshop.phases if p.key in tp.phase_keys)
+            details = (t(f"channel_kind.{tp.channel.value}", lang), tp.department, phases)
+            tp_rows.append(
+                Row(
+                    tp.name,
+                    " · ".join(x for x in details if x),
+                    (
+                        Action("form.edit", partial(self.edit_touchpoint, tp)),
+                        Action(
+                            "form.remove",
+                            self.action(self.service.remove_touchpoint, tp.id, self.actor_id),
+                            "danger",
+                        ),
+                    ),
+                )
+            )
+        self.touchpoints.show(tp_rows)

@@ -1,0 +1,178 @@
+"""Step 4: map the customer: needs (with alternatives), barriers and associations, and dot votes."""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+from typing import Any
+
+import ipywidgets as w
+from klantreis.widgets.forms import CardForm
+from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.style import FULL
+
+from klantreis.charts import alternatives, card_board
+from klantreis.domain import Card, CardKind, Role, WorkshopSnapshot
+from klantreis.i18n import t
+
+
+class MappingPanel(Panel):
+    """Add cards for a segment, edit or withdraw your own, and vote with your dots."""
+
+    chart_builders: tuple[ChartBuilder, ...] = (card_board, alternatives)
+
+    def build(self) -> list[w.Widget]:
+        lang = self.language
+        self.chart_builders = (self._board, alternatives)
+        self.chooser = w.Dropdown(layout=FULL)
+        self.chooser.observe(lambda _c: self._chosen(), names="value")
+        self.dots = w.HTML()
+        self.cards = EntryList(lang, "list.no_cards")
+        self.editor = w.VBox(layout=FULL)
+        self._fill_chooser()
+        self.new_card = self.adder(
+            self._blank, self._form, lambda c: self.service.add_card(c, self.actor_id)
+        )
+        self.update()
+        return [
+            self.heading("field.segment_id"),
+            self.chooser,
+            self.heading("form.add_card"),
+            self.new_card,
+            self.heading("form.cards.title"),
+            self.dots,
+            self.cards.widget,
+            self.editor,
+        ]
+
+    @property
+    def segment_id(self) -> str | None:
+        return str(self.chooser.value) if self.chooser.value else None
+
+    @property
+    def is_facilitator(self) -> bool:
+        if self.actor_id is None:
+            return True
+        person = next((p for p in self.snapshot.participants if p.id == self.actor_id), None)
+        return person is not None and person.role is Role.FACILITATOR
+
+    def _blank(self) -> Card:
+        segment = self.segment_id or ""
+        return Card(
+            workshop_id=self.service.workshop_id,
+            segment_id=segment or "none",
+            kind=CardKind.NEED,
+            text="…",
+        )
+
+    def _form(self, card: Card, on_save: Any, **extra: Any) -> CardForm:
+        form = CardForm(card, on_save, self.language, save_label="form.add", **extra)
+        return form
+
+    def _board(self, snap: WorkshopSnapshot) -> Any:
+        return card_board(snap, self.segment_id)
+
+    def _chosen(self) -> None:
+        self.update()
+        for slot in self.slots:
+            slot.update(self.snapshot)
+        box = getattr(self, "new_card", None)
+        if box is not None and hasattr(box, "form") and not box.form.dirty:
+            box.form.value = box.form.value.model_copy(
+                update={"segment_id": self.segment_id or "none"}
+            )
+
+    def _fill_chooser(self) -> None:
+        options = [(s.name, s.id) for s in self.snapshot.segments]
+        current = self.chooser.value
+        self.chooser.options = options
+        ids = [o[1] for o in options]
+        default = self.focus_or_first_segment()
+        if current in ids:
+            self.chooser.value = current
+        elif default is not None:
+            self.chooser.value = default.id
+
+    def edit(self, card: Card) -> None:
+        """Open a card for editing."""
+        form = CardForm(
+            card,
+            self.saved(self._save_edit),
+            self.language,
+            on_cancel=self._close,
+            title=t("form.edit_card", self.language),
+        )
+        self.editor.children = (form.widget,)
+
+    def _save_edit(self, card: Card) -> Card:
+        stored = self.service.edit_card(card, self.actor_id)
+        self._close()
+        return stored
+
+    def _close(self) -> None:
+        self.editor.children = ()
+
+    def update(self) -> None:
+        lang = self.language
+        self._fill_chooser()
+        snap = self.snapshot
+        votes = snap.vote_counts()
+        mine = {v.card_id for v in snap.votes if v.participant_id == self.actor_id}
+        hide_others = snap.workshop.results_hidden and not self.is_facilitator
+        rows = []
+        for card in sorted(
+            snap.active_cards(segment_id=self.segment_id),
+            key=lambda c: (-votes[c.id], c.created_at),
+        ):
+            own = card.author_id is not None and card.author_id == self.actor_id
+            if hide_others and not own:
+                continue
+            kind = t(f"card_kind.{card.kind.value}", lang)
+            if card.polarity is not None:
+                kind = f"{kind} ({t(f'polarity.{card.polarity.value}', lang).lower()})"
+            meta = [kind, t("list.votes", lang, count=votes[card.id])]
+            if card.alternatives:
+                meta.append(t("list.compared_with", lang, names=", ".join(card.alternatives)))
+            actions: list[Action] = []
+            if self.actor_id is not None and not self.is_facilitator:
+                actions.append(
+                    Action(
+                        "form.vote",
+                        self.action(self.service.vote, card.id, self.actor_id),
+                        "success",
+                        t("form.vote.tooltip", lang),
+                    )
+                )
+                if card.id in mine:
+                    actions.append(
+                        Action(
+                            "form.unvote",
+                            self.action(self.service.unvote, card.id, self.actor_id),
+                        )
+                    )
+            if own or self.is_facilitator:
+                actions.append(Action("form.edit", partial(self.edit, card)))
+            if own:
+                actions.append(
+                    Action(
+                        "form.withdraw",
+                        self.action(self.service.withdraw_card, card.id, self.actor_id),
+                        "warning",
+                    )
+                )
+            elif self.is_facilitator:
+                actions.append(
+                    Action(
+                        "form.remove",
+                        self.action(self.service.remove_card, card.id, self.actor_id),
+                        "danger",
+                    )
+                )
+            rows.append(Row(card.text, " · ".join(meta), tuple(actions)))
+        self.cards.show(rows)
+        if self.actor_id is not None and not self.is_facilitator:
+            left = self.service.dots_left(self.actor_id)
+            total = snap.workshop.dots_per_participant
+            text = t("list.dots_left", lang, count=left, total=total)
+            self.dots.value = f'<div class="kr-meta">{html.escape(text)}</div>'

@@ -1,0 +1,96 @@
+"""Step 3: one persona for the focus segment, with quotes and survey facts behind it."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+from klantreis.widgets.forms import persona_form
+from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.style import FULL
+
+from klantreis.charts import persona_card
+from klantreis.domain import Persona, WorkshopSnapshot
+from klantreis.i18n import t
+from klantreis.report.summaries import persona_html
+
+
+class PersonaPanel(Panel):
+    """A segment chooser, the persona form of that segment, and the persona card."""
+
+    chart_builders: tuple[ChartBuilder, ...] = (persona_card,)
+
+    def build(self) -> list[w.Widget]:
+        self.chart_builders = (self._card,)
+        self.chooser = w.Dropdown(layout=FULL, description="")
+        self.form_box = w.VBox(layout=FULL)
+        self.warning = w.HTML()
+        self.chooser.observe(lambda _c: self._chosen(), names="value")
+        self.update()
+        return [self.heading("field.segment_id"), self.chooser, self.warning, self.form_box]
+
+    def _card(self, snap: WorkshopSnapshot) -> Any:
+        return persona_card(snap, self.segment_id)
+
+    def _chosen(self) -> None:
+        self._load()
+        for slot in self.slots:
+            slot.update(self.snapshot)
+
+    @property
+    def segment_id(self) -> str | None:
+        value = self.chooser.value
+        return str(value) if value else None
+
+    def _persona(self) -> Persona | None:
+        if self.segment_id is None:
+            return None
+        found = self.snapshot.persona_for(self.segment_id)
+        return found or Persona(
+            workshop_id=self.service.workshop_id, segment_id=self.segment_id, name="…"
+        )
+
+    def _load(self) -> None:
+        persona = self._persona()
+        if persona is None:
+            message = w.HTML(html.escape(t("list.no_segments_for_persona", self.language)))
+            message.add_class("kr-empty")
+            self.form_box.children = (message,)
+            return
+        self.form = persona_form(
+            persona,
+            self.saved(lambda v: self.service.save_persona(v, self.actor_id)),
+            self.language,
+        )
+        if self.snapshot.persona_for(persona.segment_id) is None:
+            self.form.fields["name"].set("")
+        self.form_box.children = (self.form.widget,)
+        self._warn(persona)
+
+    def _warn(self, persona: Persona) -> None:
+        stored = self.snapshot.persona_for(persona.segment_id)
+        warning = (
+            t("pitfall.persona_assumptions", self.language)
+            if stored and stored.rests_on_assumptions_only
+            else ""
+        )
+        self.warning.value = f'<p class="kr-problem">{html.escape(warning)}</p>' if warning else ""
+
+    def update(self) -> None:
+        options = [(s.name, s.id) for s in self.snapshot.segments]
+        current = self.segment_id
+        default = self.focus_or_first_segment()
+        self.chooser.options = options
+        ids = [o[1] for o in options]
+        if current in ids:
+            self.chooser.value = current
+        elif default is not None:
+            self.chooser.value = default.id
+        if not hasattr(self, "form") or not self.form.dirty:
+            self._load()
+        elif (persona := self._persona()) is not None:
+            self._warn(persona)
+
+    def summary_html(self) -> str:
+        return persona_html(self.snapshot)
