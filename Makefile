@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 ## run: set up, create the demo workshop (once) and open it in JupyterLab
 run: demo
-	KLANTREIS_WORKSHOP=$(abspath $(WORKSHOP)) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
+	$(BIN)/klantreis lab $(WORKSHOP)
 
 ## test: set up, then lint, type-check and run the whole test suite
 test: install lint typecheck

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -242,6 +243,41 @@ def info_command(ctx: click.Context, directory: Path, db_url: str | None) -> Non
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         click.echo(f"{label:<{width}}  {value}")
+
+
+@main.command("lab", help=_help("cli.lab.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", type=int, default=8888, show_default=True, help=_help("cli.option.port"))
+@click.option("--no-browser", is_flag=True, default=False, help=_help("cli.option.no_browser"))
+@_db_option
+@click.pass_context
+def lab_command(
+    ctx: click.Context, directory: Path, port: int, no_browser: bool, db_url: str | None
+) -> None:
+    from klantreis.charts.bundles import ensure_bundles
+    from klantreis.guide.notebooks import copy_notebooks
+
+    service = open_folder(directory, db_url)
+    language = service.language
+    ctx.meta["klantreis.lang"] = language
+    notebooks = copy_notebooks(directory, language)
+    click.echo(t("cli.lab.preparing", language))
+    ensure_bundles()
+    env = dict(os.environ, KLANTREIS_WORKSHOP=str(directory.resolve()))
+    if db_url:
+        env["KLANTREIS_DB"] = db_url
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={directory.resolve()}",
+        f"--ServerApp.port={port}",
+        f"--LabApp.default_url=/lab/tree/notebooks/{notebooks[0].name}",
+    ]
+    if no_browser:
+        command.append("--no-browser")
+    click.echo(t("cli.lab.starting", language, path=str(directory)))
+    raise SystemExit(subprocess.call(command, env=env))
 
 
 @main.command("schema", help=_help("cli.schema.help"))

@@ -1,0 +1,13 @@
+"""Regenerate the guided notebooks and the workshop materials: ``python -m klantreis.guide``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from klantreis.guide.notebooks import write_notebooks
+
+ROOT = Path(__file__).resolve().parents[2]
+
+if __name__ == "__main__":
+    for path in write_notebooks(ROOT / "notebooks"):
+        print(path.relative_to(ROOT))
