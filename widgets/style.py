@@ -28,7 +28,12 @@ CSS = """
   border-bottom: 1px solid #e4e7eb; padding: 6px 0; }
 .klantreis .kr-item { flex: 1 1 220px; min-width: 0; overflow-wrap: anywhere; }
 .klantreis .kr-meta { color: #616e7c; font-size: 12px; }
+.klantreis dl, .klantreis dt, .klantreis dd { float: none !important; width: auto !important;
+  text-align: left !important; padding: 0 !important; }
+.klantreis dt { font-weight: 600; }
+.klantreis dd { margin: 0 0 8px 0 !important; }
 .klantreis .kr-chart { overflow-x: auto; max-width: 100%; }
+.klantreis .kr-chart svg, .klantreis .kr-chart canvas { max-width: none !important; }
 .klantreis .kr-section { font-size: 18px; font-weight: 650; margin: 18px 0 6px 0; }
 .klantreis .kr-card { border: 1px solid #e4e7eb; border-radius: 8px; padding: 12px; margin: 6px 0; }
 .klantreis .kr-empty { color: #616e7c; font-style: italic; }

@@ -18,6 +18,9 @@ from klantreis.guide.agenda import minutes
 from klantreis.guide.steps import STEPS, GuideStep
 from klantreis.i18n import LANGUAGES, Language, t
 
+EXPORT_HIDDEN = "klantreis-hide-in-export"
+"""Tag of cells that only make sense while working in the notebook (not in an export)."""
+
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -42,7 +45,7 @@ def build_notebook(step: GuideStep, language: Language) -> NotebookNode:
     """The guided notebook of one step in one language."""
     cells = [
         new_markdown_cell(guide_markdown(step, language)),
-        new_markdown_cell(t("guide.connect", language)),
+        new_markdown_cell(t("guide.connect", language), metadata={"tags": [EXPORT_HIDDEN]}),
         new_code_cell("import klantreis.widgets as kw\n\nservice = kw.connect()"),
     ]
     if step.key == "start":
