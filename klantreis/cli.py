@@ -256,6 +256,7 @@ def lab_command(
 ) -> None:
     from klantreis.charts.bundles import ensure_bundles
     from klantreis.guide.notebooks import copy_notebooks
+    from klantreis.serve.commands import jupyter_env, lab_argv
 
     service = open_folder(directory, db_url)
     language = service.language
@@ -263,19 +264,11 @@ def lab_command(
     notebooks = copy_notebooks(directory, language)
     click.echo(t("cli.lab.preparing", language))
     ensure_bundles()
-    env = dict(os.environ, KLANTREIS_WORKSHOP=str(directory.resolve()))
-    if db_url:
-        env["KLANTREIS_DB"] = db_url
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        f"--ServerApp.root_dir={directory.resolve()}",
-        f"--ServerApp.port={port}",
-        f"--LabApp.default_url=/lab/tree/notebooks/{notebooks[0].name}",
-    ]
-    if no_browser:
-        command.append("--no-browser")
+    extra = {"KLANTREIS_DB": db_url} if db_url else {}
+    env = jupyter_env(directory, **extra)
+    command = lab_argv(
+        directory, port, open_path=f"notebooks/{notebooks[0].name}", browser=not no_browser
+    )
     click.echo(t("cli.lab.starting", language, path=str(directory)))
     raise SystemExit(subprocess.call(command, env=env))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
-from klantreis.widgets.style import FULL
+from klantreis.widgets.style import full
 
 from klantreis.i18n import Language, t
 
@@ -52,17 +52,17 @@ class FieldWidget:
         self.input = self._make_input()
         shown = self.input.widget if isinstance(self.input, RowsEditor) else self.input
         children = [self.label, *([self.hint] if spec.hint else []), shown, self.problem]
-        self.box = w.VBox(children, layout=FULL)
+        self.box = w.VBox(children, layout=full())
 
     def _make_input(self) -> w.Widget:
         spec, lang = self.spec, self.language
         placeholder = t(spec.placeholder, lang) if spec.placeholder else ""
         if spec.kind == "text":
-            return w.Text(layout=FULL, placeholder=placeholder, continuous_update=False)
+            return w.Text(layout=full(), placeholder=placeholder, continuous_update=False)
         if spec.kind in ("textarea", "lines"):
             rows = 4 if spec.kind == "textarea" else 3
             return w.Textarea(
-                layout=FULL, rows=rows, placeholder=placeholder, continuous_update=False
+                layout=full(), rows=rows, placeholder=placeholder, continuous_update=False
             )
         if spec.kind == "int":
             return w.BoundedIntText(
@@ -77,18 +77,18 @@ class FieldWidget:
                 min=spec.minimum, max=spec.maximum, layout=w.Layout(width="100%", max_width="360px")
             )
         if spec.kind == "choice":
-            return w.Dropdown(options=self._options(), layout=FULL)
+            return w.Dropdown(options=self._options(), layout=full())
         if spec.kind == "radio":
-            return w.RadioButtons(options=self._options(), layout=FULL)
+            return w.RadioButtons(options=self._options(), layout=full())
         if spec.kind == "checkbox":
             box = w.Checkbox(
-                indent=False, description=t(f"field.{spec.name}.check", lang), layout=FULL
+                indent=False, description=t(f"field.{spec.name}.check", lang), layout=full()
             )
             self.label.layout.display = "none"
             return box
         if spec.kind in ("checkboxes", "multichoice"):
             return w.SelectMultiple(
-                options=self._options(), rows=min(6, max(3, len(self._options()))), layout=FULL
+                options=self._options(), rows=min(6, max(3, len(self._options()))), layout=full()
             )
         if spec.kind == "rows":
             return RowsEditor(spec.extra["columns"], lang, on_change=self._rows_changed)
@@ -126,7 +126,12 @@ class FieldWidget:
             self.input.value = tuple(v for v in (value or []) if v in values)
         elif kind in ("choice", "radio"):
             values = [v for _, v in self._options()]
-            self.input.value = value if value in values else (values[0] if values else None)
+            if value in values:
+                self.input.value = value
+            elif value is None:
+                self.input.index = None  # nothing chosen yet
+            elif values:
+                self.input.value = values[0]
         elif kind in ("text", "textarea"):
             self.input.value = value or ""
         else:
@@ -177,10 +182,10 @@ class RowsEditor:
         self.language = language
         self.on_change = on_change
         self.rows: list[dict[str, w.Text]] = []
-        self.list = w.VBox(layout=FULL)
+        self.list = w.VBox(layout=full())
         self.add_button = w.Button(description=t("form.add_row", language))
         self.add_button.on_click(lambda _b: self.add_row({}))
-        self.widget = w.VBox([self.list, self.add_button], layout=FULL)
+        self.widget = w.VBox([self.list, self.add_button], layout=full())
 
     def add_row(self, values: dict[str, Any], notify: bool = True) -> None:
         """Append a row showing ``values``."""
@@ -201,7 +206,7 @@ class RowsEditor:
         remove = w.Button(
             description=t("form.remove", self.language), layout=w.Layout(width="auto")
         )
-        row = w.HBox([*inputs.values(), remove], layout=FULL)
+        row = w.HBox([*inputs.values(), remove], layout=full())
         row.add_class("kr-row")
         remove.on_click(lambda _b, r=row, i=inputs: self._remove(r, i))
         self.rows.append(inputs)

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
 from klantreis.widgets.fields import Field, FieldWidget
-from klantreis.widgets.style import FULL, styled
+from klantreis.widgets.style import full, styled
 from pydantic import BaseModel, ValidationError
 
 from klantreis.domain import KlantreisError, ValidationFailed, validation_failed
@@ -79,7 +79,7 @@ class Form(Generic[M]):
                     self.status,
                     styled(w.HBox(buttons), "kr-buttons"),
                 ],
-                layout=FULL,
+                layout=full(),
             ),
             "kr-form",
         )

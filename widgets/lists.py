@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
-from klantreis.widgets.style import FULL
+from klantreis.widgets.style import full
 
 from klantreis.i18n import Language, t
 
@@ -37,7 +37,7 @@ class EntryList:
     def __init__(self, language: Language, empty: str) -> None:
         self.language = language
         self.empty = empty
-        self.widget = w.VBox(layout=FULL)
+        self.widget = w.VBox(layout=full())
         self.buttons: dict[tuple[int, str], w.Button] = {}
         self.show([])
 
@@ -66,7 +66,7 @@ class EntryList:
                 button.on_click(lambda _b, run=action.run: run())
                 self.buttons[(index, action.label)] = button
                 buttons.append(button)
-            box = w.HBox([item, *buttons], layout=FULL)
+            box = w.HBox([item, *buttons], layout=full())
             box.add_class("kr-row")
             children.append(box)
         self.widget.children = tuple(children)

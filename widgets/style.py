@@ -47,8 +47,11 @@ CSS = """
 }
 """
 
-FULL = w.Layout(width="100%")
-"""The layout of every input: as wide as the form."""
+
+def full() -> w.Layout:
+    """A new full-width layout. Each widget needs its own: a layout is shared state, and hiding
+    one widget by its layout would hide every widget that shares it."""
+    return w.Layout(width="100%")
 
 
 def stylesheet() -> w.HTML:

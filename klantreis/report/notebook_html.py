@@ -27,7 +27,9 @@ def template_root() -> Path:
     return Path(str(resources.files("klantreis.templates").joinpath("jupyter")))
 
 
-def export_notebook_html(notebook: Path, workshop_folder: Path, out: Path, timeout: int = 300) -> Path:
+def export_notebook_html(
+    notebook: Path, workshop_folder: Path, out: Path, timeout: int = 300
+) -> Path:
     """Run ``notebook`` against the workshop in ``workshop_folder`` and write static HTML to ``out``."""
     ensure_bundles()
     node = nbformat.read(notebook, as_version=4)
@@ -36,7 +38,10 @@ def export_notebook_html(notebook: Path, workshop_folder: Path, out: Path, timeo
     os.environ[WORKSHOP_ENV] = str(workshop_folder.resolve())
     try:
         NotebookClient(
-            node, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(workshop_folder)}}
+            node,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(workshop_folder)}},
         ).execute()
     finally:
         for key, value in saved.items():
@@ -46,7 +51,9 @@ def export_notebook_html(notebook: Path, workshop_folder: Path, out: Path, timeo
                 os.environ[key] = value
     from klantreis.guide.notebooks import EXPORT_HIDDEN
 
-    node.cells = [c for c in node.cells if EXPORT_HIDDEN not in c.get("metadata", {}).get("tags", [])]
+    node.cells = [
+        c for c in node.cells if EXPORT_HIDDEN not in c.get("metadata", {}).get("tags", [])
+    ]
     exporter = HTMLExporter(
         template_name="klantreis",
         extra_template_basedirs=[str(template_root() / "nbconvert" / "templates")],

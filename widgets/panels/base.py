@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
-from klantreis.widgets.style import FULL, stylesheet
+from klantreis.widgets.style import full, stylesheet
 
 from klantreis.charts.static import document_charts
 from klantreis.domain import KlantreisError, Segment, WorkshopSnapshot
@@ -47,7 +47,7 @@ class Panel:
         self._static = static_mode()
         parts = [] if self._static else self.build()
         charts = [] if self._static else [self._slot(b) for b in self.chart_builders]
-        self.widget = w.VBox([stylesheet(), *parts, self.message, *charts], layout=FULL)
+        self.widget = w.VBox([stylesheet(), *parts, self.message, *charts], layout=full())
         self.widget.add_class("klantreis")
 
     # -- for subclasses --------------------------------------------------------------------
@@ -107,8 +107,12 @@ class Panel:
         make_form: Callable[[Any, Callable[[Any], Any]], Any],
         store: Callable[[Any], Any],
     ) -> w.VBox:
-        """A form for new entries that starts blank again after each save."""
-        box = w.VBox(layout=FULL)
+        """A form for new entries that starts blank again after each save.
+
+        ``blank`` builds an unvalidated empty value (``Model.model_construct``): its required
+        texts are empty until the person fills them in, and saving validates them.
+        """
+        box = w.VBox(layout=full())
 
         def fresh(_stored: Any = None) -> Any:
             value = blank()
@@ -124,10 +128,7 @@ class Panel:
             form._set_status(t("form.saved", self.language), "saved")
             return form.value
 
-        form = fresh()
-        for name in ("text", "title", "action", "name"):
-            if name in form.fields:
-                form.fields[name].set("")
+        fresh()
         return box
 
     def say(self, text: str, error: bool = False) -> None:

@@ -9,7 +9,7 @@ import ipywidgets as w
 from klantreis.widgets.forms import goal_form, measure_form
 from klantreis.widgets.lists import Action, EntryList, Row
 from klantreis.widgets.panels.base import ChartBuilder, Panel
-from klantreis.widgets.style import FULL
+from klantreis.widgets.style import full
 
 from klantreis.charts import coverage_check, goals_phases, impact_effort
 from klantreis.domain import Goal, GoalKind, Measure, Role
@@ -23,12 +23,12 @@ class GoalsPanel(Panel):
 
     def build(self) -> list[w.Widget]:
         lang = self.language
-        self.chooser = w.Dropdown(layout=FULL)
+        self.chooser = w.Dropdown(layout=full())
         self._fill_chooser()
         self.chooser.observe(lambda _c: self._chosen(), names="value")
-        self.goals_box = w.VBox(layout=FULL)
+        self.goals_box = w.VBox(layout=full())
         self.measures = EntryList(lang, "list.no_measures")
-        self.editor = w.VBox(layout=FULL)
+        self.editor = w.VBox(layout=full())
         self.new_measure = self.adder(
             self._blank, self._form, lambda m: self.service.add_measure(m, self.actor_id)
         )
@@ -94,11 +94,11 @@ class GoalsPanel(Panel):
         self.goals_box.children = tuple(forms)
 
     def _blank(self) -> Measure:
-        return Measure(
+        return Measure.model_construct(
             workshop_id=self.service.workshop_id,
             segment_id=self.segment_id or "none",
             goal_kind=GoalKind.ADDRESS_NEEDS,
-            title="…",
+            title="",
         )
 
     def _form(self, measure: Measure, on_save: Any, **extra: Any) -> Any:

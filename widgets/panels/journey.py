@@ -9,7 +9,7 @@ import ipywidgets as w
 from klantreis.widgets.forms import journey_form, step_form, touchpoint_form
 from klantreis.widgets.lists import Action, EntryList, Row
 from klantreis.widgets.panels.base import ChartBuilder, Panel
-from klantreis.widgets.style import FULL
+from klantreis.widgets.style import full
 
 from klantreis.charts import journey_map, touchpoint_coverage
 from klantreis.domain import Journey, Step, Touchpoint, WorkshopSnapshot
@@ -24,14 +24,14 @@ class JourneyPanel(Panel):
     def build(self) -> list[w.Widget]:
         lang = self.language
         self.chart_builders = (self._map, touchpoint_coverage)
-        self.chooser = w.Dropdown(layout=FULL)
+        self.chooser = w.Dropdown(layout=full())
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.add_journey = w.Button(description=t("form.add_journey", lang), button_style="info")
         self.add_journey.on_click(lambda _b: self.edit_journey(None))
         self.steps = EntryList(lang, "list.no_steps")
         self.touchpoints = EntryList(lang, "list.no_touchpoints")
-        self.editor = w.VBox(layout=FULL)
-        self.tp_editor = w.VBox(layout=FULL)
+        self.editor = w.VBox(layout=full())
+        self.tp_editor = w.VBox(layout=full())
         self.add_touchpoint = w.Button(
             description=t("form.add_touchpoint", lang), button_style="info"
         )
@@ -84,8 +84,8 @@ class JourneyPanel(Panel):
             )
 
     def _blank_step(self) -> Step:
-        return Step(
-            workshop_id=self.service.workshop_id, journey_id=self.journey_id or "none", action="…"
+        return Step.model_construct(
+            workshop_id=self.service.workshop_id, journey_id=self.journey_id or "none", action=""
         )
 
     def _step_form(self, step: Step, on_save: Any, **extra: Any) -> Any:
@@ -100,9 +100,9 @@ class JourneyPanel(Panel):
 
     def edit_journey(self, journey: Journey | None) -> None:
         """Open the journey form for a journey, or for a new one."""
-        value = journey or Journey(
+        value = journey or Journey.model_construct(
             workshop_id=self.service.workshop_id,
-            name="…",
+            name="",
             position=len(self.snapshot.journeys),
             segment_id=self.snapshot.focus_segment.id if self.snapshot.focus_segment else None,
         )
@@ -114,8 +114,6 @@ class JourneyPanel(Panel):
             on_cancel=self._close,
             title=t("form.add_journey", self.language),
         )
-        if journey is None:
-            form.fields["name"].set("")
         self.editor.children = (form.widget,)
 
     def _save_journey(self, journey: Journey) -> Journey:
@@ -148,7 +146,9 @@ class JourneyPanel(Panel):
 
     def edit_touchpoint(self, touchpoint: Touchpoint | None) -> None:
         """Open the touchpoint form."""
-        value = touchpoint or Touchpoint(workshop_id=self.service.workshop_id, name="…")
+        value = touchpoint or Touchpoint.model_construct(
+            workshop_id=self.service.workshop_id, name=""
+        )
         form = touchpoint_form(
             value,
             self.saved(self._save_touchpoint),
@@ -160,8 +160,6 @@ class JourneyPanel(Panel):
                 self.language,
             ),
         )
-        if touchpoint is None:
-            form.fields["name"].set("")
         self.tp_editor.children = (form.widget,)
 
     def _save_touchpoint(self, touchpoint: Touchpoint) -> Touchpoint:

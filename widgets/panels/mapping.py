@@ -10,7 +10,7 @@ import ipywidgets as w
 from klantreis.widgets.forms import CardForm
 from klantreis.widgets.lists import Action, EntryList, Row
 from klantreis.widgets.panels.base import ChartBuilder, Panel
-from klantreis.widgets.style import FULL
+from klantreis.widgets.style import full
 
 from klantreis.charts import alternatives, card_board
 from klantreis.domain import Card, CardKind, Role, WorkshopSnapshot
@@ -25,11 +25,11 @@ class MappingPanel(Panel):
     def build(self) -> list[w.Widget]:
         lang = self.language
         self.chart_builders = (self._board, alternatives)
-        self.chooser = w.Dropdown(layout=FULL)
+        self.chooser = w.Dropdown(layout=full())
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.dots = w.HTML()
         self.cards = EntryList(lang, "list.no_cards")
-        self.editor = w.VBox(layout=FULL)
+        self.editor = w.VBox(layout=full())
         self._fill_chooser()
         self.new_card = self.adder(
             self._blank, self._form, lambda c: self.service.add_card(c, self.actor_id)
@@ -59,11 +59,11 @@ class MappingPanel(Panel):
 
     def _blank(self) -> Card:
         segment = self.segment_id or ""
-        return Card(
+        return Card.model_construct(
             workshop_id=self.service.workshop_id,
             segment_id=segment or "none",
             kind=CardKind.NEED,
-            text="…",
+            text="",
         )
 
     def _form(self, card: Card, on_save: Any, **extra: Any) -> CardForm:

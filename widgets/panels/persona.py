@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.forms import persona_form
 from klantreis.widgets.panels.base import ChartBuilder, Panel
-from klantreis.widgets.style import FULL
+from klantreis.widgets.style import full
 
 from klantreis.charts import persona_card
 from klantreis.domain import Persona, WorkshopSnapshot
@@ -23,8 +23,8 @@ class PersonaPanel(Panel):
 
     def build(self) -> list[w.Widget]:
         self.chart_builders = (self._card,)
-        self.chooser = w.Dropdown(layout=FULL, description="")
-        self.form_box = w.VBox(layout=FULL)
+        self.chooser = w.Dropdown(layout=full(), description="")
+        self.form_box = w.VBox(layout=full())
         self.warning = w.HTML()
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.update()
@@ -47,8 +47,8 @@ class PersonaPanel(Panel):
         if self.segment_id is None:
             return None
         found = self.snapshot.persona_for(self.segment_id)
-        return found or Persona(
-            workshop_id=self.service.workshop_id, segment_id=self.segment_id, name="…"
+        return found or Persona.model_construct(
+            workshop_id=self.service.workshop_id, segment_id=self.segment_id, name=""
         )
 
     def _load(self) -> None:
@@ -63,8 +63,6 @@ class PersonaPanel(Panel):
             self.saved(lambda v: self.service.save_persona(v, self.actor_id)),
             self.language,
         )
-        if self.snapshot.persona_for(persona.segment_id) is None:
-            self.form.fields["name"].set("")
         self.form_box.children = (self.form.widget,)
         self._warn(persona)
 

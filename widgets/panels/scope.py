@@ -45,8 +45,8 @@ class ScopePanel(Panel):
 
     def edit(self, segment: Segment | None) -> None:
         """Open the segment form for a segment, or for a new one."""
-        value = segment or Segment(
-            workshop_id=self.service.workshop_id, name="…", position=len(self.snapshot.segments)
+        value = segment or Segment.model_construct(
+            workshop_id=self.service.workshop_id, name="", position=len(self.snapshot.segments)
         )
         form = segment_form(
             value,
@@ -55,8 +55,6 @@ class ScopePanel(Panel):
             on_cancel=self._close,
             title=t("form.edit_segment" if segment else "form.add_segment", self.language),
         )
-        if segment is None:
-            form.fields["name"].set("")
         self.form_segment = form
         self.editor.children = (form.widget,)
 

@@ -7,7 +7,7 @@ import html
 import ipywidgets as w
 from klantreis.widgets.forms import settings_form
 from klantreis.widgets.panels.base import Panel
-from klantreis.widgets.style import FULL
+from klantreis.widgets.style import full
 
 from klantreis.domain import BUILTIN_PHASE_MODELS, CUSTOM_PHASE_MODEL, Phase, phases_for
 from klantreis.domain.base import clean_line
@@ -48,9 +48,9 @@ class StartPanel(Panel):
             value=workshop.phase_model
             if workshop.phase_model in {v for _, v in models}
             else CUSTOM_PHASE_MODEL,
-            layout=FULL,
+            layout=full(),
         )
-        self.custom = w.Textarea(layout=FULL, rows=6, placeholder=t("hint.one_per_line", lang))
+        self.custom = w.Textarea(layout=full(), rows=6, placeholder=t("hint.one_per_line", lang))
         self.apply = w.Button(description=t("form.apply_phases", lang), button_style="primary")
         self.apply.on_click(lambda _b: self.apply_phases())
         self.model.observe(lambda _c: self._show_custom(), names="value")

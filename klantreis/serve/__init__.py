@@ -1,0 +1,1 @@
+"""Serving notebooks to browsers: Voila apps and JupyterLab, configured to work offline."""

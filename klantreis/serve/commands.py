@@ -1,0 +1,90 @@
+"""Command lines for Voila and JupyterLab with klantreis' offline settings.
+
+Voila uses the ``klantreis`` template (Voila's lab template without the Font Awesome CDN),
+found through ``JUPYTER_PATH``; JupyterLab is told not to fetch news or look for updates.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from klantreis.report.notebook_html import template_root
+
+
+def jupyter_env(workshop_folder: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment for a Voila or JupyterLab process: klantreis' templates and lab settings
+    on the Jupyter paths, and the workshop to open."""
+    env = dict(os.environ)
+    paths = [str(template_root()), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    # labconfig/page_config.json there switches off JupyterLab's news prompt (it asks the internet).
+    configs = [
+        str(template_root()),
+        *filter(None, env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)),
+    ]
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(dict.fromkeys(configs))
+    if workshop_folder is not None:
+        env["KLANTREIS_WORKSHOP"] = str(workshop_folder.resolve())
+    env.update(extra)
+    return env
+
+
+def voila_argv(
+    notebook: Path,
+    port: int,
+    host: str = "127.0.0.1",
+    *,
+    preheat: int = 0,
+    cull_after: int = 60,
+) -> list[str]:
+    """Serve one notebook as an app: no code, no tracebacks, offline template, idle kernels
+    culled after ``cull_after`` seconds, ``preheat`` kernels warmed in advance."""
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--template=klantreis",
+        "--show_tracebacks=False",
+        f"--MappingKernelManager.cull_idle_timeout={cull_after}",
+        "--MappingKernelManager.cull_interval=15",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    if preheat:
+        command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
+    return command
+
+
+def lab_argv(
+    root: Path,
+    port: int,
+    *,
+    open_path: str | None = None,
+    browser: bool = True,
+    token: str | None = None,
+) -> list[str]:
+    """JupyterLab on ``root``, without news or update checks (they would go to the internet)."""
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={root.resolve()}",
+        f"--ServerApp.port={port}",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
+    if os.geteuid() == 0:  # containers and CI run as root; JupyterLab refuses that by default
+        command.append("--allow-root")
+    if open_path:
+        command.append(f"--LabApp.default_url=/lab/tree/{open_path}")
+    if not browser:
+        command.append("--no-browser")
+    if token is not None:
+        command.append(f"--IdentityProvider.token={token}")
+    return command

@@ -1,0 +1,130 @@
+"""Real browsers against real servers: headless Chromium (Debian's) driven by Playwright.
+
+Every page is opened through :func:`offline_page`, which lets through only requests to this
+machine and fails the test if the page asked any other host for anything.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOCAL = (
+    "http://127.0.0.1",
+    "http://localhost",
+    "ws://127.0.0.1",
+    "data:",
+    "blob:",
+    "file:",
+    "about:",
+)
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's /usr/bin/chromium) for the whole test session."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does this)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class OfflinePage:
+    """A page plus what it tried to fetch from other hosts and the script errors it raised."""
+
+    page: Any
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def offline_page(browser: Any) -> Iterator[Any]:
+    """A factory of pages (``offline_page(width)``) that block and record non-local requests;
+    the test fails afterwards if any page made one."""
+    opened: list[OfflinePage] = []
+
+    def make(width: int = 1280, height: int = 900) -> OfflinePage:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        holder = OfflinePage(page)
+
+        def route(request_route: Any) -> None:
+            url = request_route.request.url
+            if url.startswith(LOCAL):
+                request_route.continue_()
+            else:
+                holder.external.append(url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda error: holder.errors.append(str(error)))
+        opened.append(holder)
+        return holder
+
+    yield make
+    for holder in opened:
+        holder.page.context.close()
+    external = [url for holder in opened for url in holder.external]
+    assert external == [], f"pages asked non-local hosts: {external}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running(
+    command: list[str], url: str, env: dict[str, str], cwd: Path, timeout: float = 90
+) -> Iterator[str]:
+    """Start a server process, wait until ``url`` answers, yield it, and stop the process."""
+    log = cwd / f"server-{secrets.token_hex(3)}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=2).close()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(
+                            f"server did not start: {log.read_text()[-2000:]}"
+                        ) from None
+                    time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()

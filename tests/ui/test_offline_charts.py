@@ -1,0 +1,88 @@
+"""Charts render with no internet: in exported HTML, in Voila and in JupyterLab."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from klantreis.charts import GALLERY
+from klantreis.charts.bundles import ensure_bundles
+from klantreis.exchange.templates import load_template
+from klantreis.folder import create_folder
+from klantreis.guide.notebooks import copy_notebooks, shipped_notebooks
+from klantreis.report.notebook_html import export_notebook_html
+from klantreis.serve.commands import jupyter_env, lab_argv, voila_argv
+from tests.ui.conftest import free_port, running
+
+pytestmark = pytest.mark.ui
+MARKS = "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length"
+
+
+@pytest.fixture(scope="module")
+def orchestra_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An English orchestra workshop folder with its guided notebooks."""
+    ensure_bundles()
+    folder = tmp_path_factory.mktemp("ui") / "orchestra"
+    create_folder(folder, load_template("orchestra", "en"))
+    copy_notebooks(folder, "en")
+    return folder
+
+
+def wait_for_charts(page: Any, count: int, timeout: float = 90_000) -> int:
+    page.wait_for_function(f"{MARKS} >= {count}", timeout=timeout)
+    return int(page.evaluate(MARKS))
+
+
+def test_exported_html_draws_every_chart_from_file(
+    orchestra_folder: Path, offline_page: Any
+) -> None:
+    summary = next(p for p in shipped_notebooks("en") if p.name == "07-summary.ipynb")
+    out = export_notebook_html(
+        summary, orchestra_folder, orchestra_folder / "export" / "summary.html"
+    )
+    view = offline_page(390)
+    view.page.goto(out.as_uri())
+    assert wait_for_charts(view.page, len(GALLERY)) == len(GALLERY)
+    view.page.hover(".vega-embed svg.marks path >> nth=0")
+    assert view.errors == []
+
+
+def test_voila_app_draws_live_charts(orchestra_folder: Path, offline_page: Any) -> None:
+    notebook = orchestra_folder / "notebooks" / "04-map-the-customer.ipynb"
+    port = free_port()
+    command = voila_argv(notebook, port)
+    with running(
+        command, f"http://127.0.0.1:{port}/", jupyter_env(orchestra_folder), orchestra_folder
+    ) as url:
+        view = offline_page(1280)
+        view.page.goto(url)
+        assert wait_for_charts(view.page, 2) >= 2
+        assert view.page.get_by_text("The customer mapped, with votes").count() == 1
+        assert view.page.get_by_text("import klantreis.widgets").count() == 0  # no code shown
+        assert view.page.locator(".jp-CodeMirrorEditor").count() == 0
+        assert view.errors == []
+
+
+def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
+    orchestra_folder: Path, offline_page: Any
+) -> None:
+    port, token = free_port(), secrets.token_hex(8)
+    command = lab_argv(orchestra_folder, port, browser=False, token=token)
+    ready = f"http://127.0.0.1:{port}/api/status?token={token}"
+    with running(command, ready, jupyter_env(orchestra_folder), orchestra_folder):
+        view = offline_page(1400, 1000)
+        page = view.page
+        page.goto(
+            f"http://127.0.0.1:{port}/lab/tree/notebooks/06-ideal-journey.ipynb?reset&token={token}"
+        )
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+        )
+        page.click("text=Run", timeout=10_000)
+        page.click("text=Run All Cells", timeout=10_000)
+        assert wait_for_charts(page, 2, timeout=120_000) >= 2
+        assert view.errors == []
