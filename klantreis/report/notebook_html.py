@@ -30,7 +30,7 @@ def template_root() -> Path:
 def export_notebook_html(
     notebook: Path, workshop_folder: Path, out: Path, timeout: int = 300
 ) -> Path:
-    """Run ``notebook`` against the workshop in ``workshop_folder`` and write static HTML to ``out``."""
+    """Run ``notebook`` on the workshop in ``workshop_folder``; write static HTML to ``out``."""
     ensure_bundles()
     node = nbformat.read(notebook, as_version=4)
     saved = {key: os.environ.get(key) for key in (STATIC_ENV, WORKSHOP_ENV)}
