@@ -273,6 +273,36 @@ def lab_command(
     raise SystemExit(subprocess.call(command, env=env))
 
 
+@main.command("materials", help=_help("cli.materials.help"))
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGES),
+    default=LANG,
+    show_default=True,
+    help=_help("cli.option.lang"),
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("workshop-materials"),
+    show_default=True,
+    help=_help("cli.option.out"),
+)
+@click.option("--pdf", is_flag=True, default=False, help=_help("cli.option.pdf"))
+@click.pass_context
+def materials_command(ctx: click.Context, language: Language, out: Path, pdf: bool) -> None:
+    from klantreis.guide.materials import write_materials
+    from klantreis.report.pdf import print_pdf
+
+    ctx.meta["klantreis.lang"] = language
+    for path in write_materials(out, (language,)):
+        click.echo(t("cli.materials.done", language, path=str(path)))
+        if pdf:
+            printed = print_pdf(path, path.with_suffix(".pdf"))
+            click.echo(t("cli.materials.done", language, path=str(printed)))
+
+
 @main.command("schema", help=_help("cli.schema.help"))
 def schema_command() -> None:
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

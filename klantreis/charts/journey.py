@@ -143,6 +143,7 @@ def touchpoint_coverage(snap: WorkshopSnapshot) -> Any:
         alt.Tooltip("steps:Q", title=t("field.steps", lang)),
         alt.Tooltip("measures:Q", title=t("field.measures", lang)),
     ]
+    most = int(data["total"].max()) if not data.empty else 0
     cells = (
         alt.Chart(data)
         .mark_rect(cornerRadius=3)
@@ -151,7 +152,7 @@ def touchpoint_coverage(snap: WorkshopSnapshot) -> Any:
             y=y,
             color=alt.Color(
                 "total:Q",
-                scale=alt.Scale(scheme="blues", domainMin=0),
+                scale=alt.Scale(scheme="blues", domain=[0, max(1, most)]),
                 title=t("chart.total", lang),
             ),
             tooltip=tooltip,
@@ -165,7 +166,7 @@ def touchpoint_coverage(snap: WorkshopSnapshot) -> Any:
             y=y,
             text="total:Q",
             color=alt.condition(
-                f"datum.total > {max(1, int(data['total'].max() or 0)) / 2}",
+                f"datum.total > {max(1, most) / 2}",
                 alt.value("white"),
                 alt.value(INK),
             ),

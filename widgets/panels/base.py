@@ -44,6 +44,7 @@ class Panel:
         self.message = w.HTML("")
         self.message.add_class("kr-status")
         self.slots: list[ChartSlot] = []
+        self.adders: list[w.VBox] = []
         self._static = static_mode()
         parts = [] if self._static else self.build()
         charts = [] if self._static else [self._slot(b) for b in self.chart_builders]
@@ -69,6 +70,8 @@ class Panel:
         """Re-read the workshop and redraw what changed."""
         self.snapshot = self.service.snapshot()
         self.update()
+        for box in self.adders:
+            box.form.refresh_options()  # new touchpoints, cards or phases become choices
         for slot in self.slots:
             slot.update(self.snapshot)
 
@@ -129,6 +132,7 @@ class Panel:
             return form.value
 
         fresh()
+        self.adders.append(box)
         return box
 
     def say(self, text: str, error: bool = False) -> None:

@@ -160,14 +160,12 @@ class JourneyPanel(Panel):
                 self.language,
             ),
         )
+        self.tp_form = form
         self.tp_editor.children = (form.widget,)
 
     def _save_touchpoint(self, touchpoint: Touchpoint) -> Touchpoint:
         stored = self.service.save_touchpoint(touchpoint, self.actor_id)
         self._close_tp()
-        box = getattr(self, "new_step", None)
-        if box is not None and hasattr(box, "form"):
-            box.form.refresh_options()
         return stored
 
     def _close(self) -> None:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 
 import ipywidgets as w
 from klantreis.widgets.forms import settings_form
 from klantreis.widgets.panels.base import Panel
 from klantreis.widgets.style import full
+from pydantic import ValidationError
 
-from klantreis.domain import BUILTIN_PHASE_MODELS, CUSTOM_PHASE_MODEL, Phase, phases_for
+from klantreis.domain import (
+    BUILTIN_PHASE_MODELS,
+    CUSTOM_PHASE_MODEL,
+    Phase,
+    phases_for,
+    validation_failed,
+)
 from klantreis.domain.base import clean_line
 from klantreis.i18n import t
 
@@ -19,9 +27,11 @@ def custom_phases(names: list[str]) -> list[Phase]:
     phases = []
     used: set[str] = set()
     for name in names:
-        base = "".join(ch if ch.isalnum() else "_" for ch in str(clean_line(name)).lower()).strip(
-            "_"
-        )
+        plain = unicodedata.normalize("NFKD", str(clean_line(name)).lower())
+        plain = plain.encode(
+            "ascii", "ignore"
+        ).decode()  # keys are ASCII: "Oriëntatie" -> "orientatie"
+        base = "".join(ch if ch.isalnum() else "_" for ch in plain).strip("_")
         key = (base or "phase")[:36]
         candidate, number = key, 2
         while candidate in used:
@@ -79,8 +89,8 @@ class StartPanel(Panel):
             names = [line for line in self.custom.value.splitlines() if line.strip()]
             try:
                 phases = custom_phases(names)
-            except ValueError as exc:  # pydantic's ValidationError is a ValueError
-                self.say(str(exc).splitlines()[0], error=True)
+            except ValidationError as exc:
+                self.say(validation_failed(exc).message(self.language), error=True)
                 return False
             if not phases:
                 self.say(t("error.no_phases", self.language), error=True)

@@ -1,0 +1,269 @@
+"""Forms and panels without a browser: set values, click, and check what the store holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import klantreis.widgets as kw
+import pytest
+from klantreis.widgets.forms import CardForm, challenge_form
+
+from klantreis.domain import Card, CardKind, Conflict, EntryState, MethodStep, Role, Segment
+from klantreis.service import Service
+
+
+def click(entries: Any, row_text: str, label: str) -> None:
+    """Click the button ``label`` on the row whose text starts with ``row_text``."""
+    rows = entries.widget.children
+    for index, row in enumerate(rows):
+        if row_text in row.children[0].value:
+            entries.buttons[(index, label)].click()
+            return
+    raise AssertionError(f"no row {row_text!r} with {label!r}")
+
+
+def labels(entries: Any, row_text: str) -> list[str]:
+    rows = entries.widget.children
+    index = next(i for i, row in enumerate(rows) if row_text in row.children[0].value)
+    return [label for (i, label) in entries.buttons if i == index]
+
+
+def test_a_form_marks_unsaved_changes_and_resets(orchestra: Service) -> None:
+    form = challenge_form(orchestra.workshop(), orchestra.update_workshop, "en")
+    assert not form.dirty and form.status.value == ""
+    form.fields["challenge"].input.value = "Keep subscribers"
+    assert form.dirty and form.status.value == "Unsaved changes"
+    form.reset()
+    assert not form.dirty and form.fields["challenge"].get() == orchestra.workshop().challenge
+
+
+def test_problems_show_next_to_their_fields_and_nothing_is_saved(orchestra: Service) -> None:
+    before = orchestra.workshop()
+    form = challenge_form(before, orchestra.update_workshop, "nl")
+    form.fields["end_goal.threshold"].input.value = "acht"
+    form.fields["end_goal.metric"].input.value = "x" * 300
+    assert form.save() is False
+    assert form.fields["end_goal.threshold"].problem.value == "moet een getal zijn"
+    assert form.fields["end_goal.metric"].problem.value == "is te lang (maximaal 200 tekens)"
+    assert "nog niets opgeslagen" in form.status.value
+    assert orchestra.workshop() == before
+    form.fields["end_goal.threshold"].input.value = "8,5"
+    form.fields["end_goal.metric"].input.value = "Tevredenheid"
+    assert form.save() is True
+    assert (orchestra.workshop().end_goal.threshold, form.status.value) == (8.5, "Opgeslagen.")
+
+
+def test_a_conflict_keeps_what_was_typed(orchestra: Service) -> None:
+    form = challenge_form(orchestra.workshop(), orchestra.update_workshop, "en")
+    orchestra.update_workshop(
+        orchestra.workshop().model_copy(update={"challenge": "Changed elsewhere"})
+    )
+    form.fields["challenge"].input.value = "My own words"
+    assert form.save() is False
+    assert "Someone else changed this" in form.status.value
+    assert form.fields["challenge"].get() == "My own words"
+    with pytest.raises(Conflict):
+        orchestra.update_workshop(form.edited())
+
+
+def test_the_card_form_shows_only_the_fields_of_its_kind() -> None:
+    card = Card(workshop_id="w", segment_id="s", kind="need", text="x")
+    form = CardForm(card, lambda v: v, "en")
+    shown = lambda: {
+        n: form.fields[n].box.layout.display != "none"
+        for n in ("polarity", "alternatives", "need_type")
+    }
+    assert shown() == {"polarity": False, "alternatives": True, "need_type": True}
+    form.fields["kind"].input.value = "association"
+    assert shown() == {"polarity": True, "alternatives": False, "need_type": False}
+    assert form.edited().polarity is not None and form.edited().alternatives == []
+
+
+def test_a_participant_adds_votes_and_withdraws_in_the_mapping_panel(orchestra: Service) -> None:
+    orchestra.open_step(MethodStep.MAPPING)
+    anna, ben = orchestra.join("Anna"), orchestra.join("Ben")
+    panel = kw.mapping(orchestra, anna.id)
+    form = panel.new_card.form
+    form.fields["kind"].input.value = "barrier"
+    form.fields["text"].input.value = '<img src=x onerror="alert(1)">'
+    form.save_button.click()
+    mine = [c for c in orchestra.snapshot().cards if c.author_id == anna.id]
+    assert [(c.text, c.kind) for c in mine] == [
+        ('<img src=x onerror="alert(1)">', CardKind.BARRIER)
+    ]
+    assert panel.new_card.form.fields["text"].get() == ""  # ready for the next card
+    assert (
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+        in panel.cards.widget.children[-1].children[0].value
+    )
+    redraws = panel.slots[0].redraws
+    click(panel.cards, "&lt;img", "form.vote")
+    assert orchestra.dots_left(anna.id) == 4 and "4 of your 5 dots" in panel.dots.value
+    assert panel.slots[0].redraws == redraws + 1
+    assert labels(panel.cards, "A night out") == ["form.vote"]  # someone else's card: vote only
+    click(panel.cards, "&lt;img", "form.withdraw")
+    assert orchestra.snapshot().card(mine[0].id).state is EntryState.WITHDRAWN  # type: ignore[union-attr]
+    assert orchestra.dots_left(anna.id) == 5
+    ben_panel = kw.mapping(orchestra, ben.id)
+    assert all("&lt;img" not in row.children[0].value for row in ben_panel.cards.widget.children)
+
+
+def test_hidden_results_show_a_participant_only_their_own_cards(orchestra: Service) -> None:
+    orchestra.open_step(MethodStep.MAPPING)
+    anna = orchestra.join("Anna")
+    segment = orchestra.snapshot().focus_segment
+    assert segment is not None
+    orchestra.add_card(
+        Card(workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="Mine"),
+        anna.id,
+    )
+    orchestra.set_room(results_hidden=True)
+    rows = kw.mapping(orchestra, anna.id).cards.widget.children
+    assert [row.children[0].value for row in rows] == [
+        '<div>Mine</div><div class="kr-meta">Need · 0 dots</div>'
+    ]
+    host = orchestra.join("Host", role=Role.FACILITATOR)
+    assert len(kw.mapping(orchestra, host.id).cards.widget.children) == 7
+
+
+def test_a_closed_step_is_explained_in_the_participants_language(empty_workshop: Service) -> None:
+    segment = empty_workshop.save_segment(
+        Segment(workshop_id=empty_workshop.workshop_id, name="S", is_focus=True)
+    )
+    anna = empty_workshop.join("Anna")
+    panel = kw.mapping(empty_workshop, anna.id)
+    form = panel.new_card.form
+    form.fields["text"].input.value = "Te duur"
+    assert form.save() is False
+    assert form.status.value == "Deze stap is (nog) niet geopend door de facilitator."
+    assert empty_workshop.snapshot().active_cards(segment_id=segment.id) == []
+
+
+def test_segments_are_added_and_one_is_made_the_focus(empty_workshop: Service) -> None:
+    panel = kw.scope(empty_workshop)
+    for name, relevance in (("Jonge gezinnen", 4), ("Senioren", 2)):
+        panel.add.click()
+        panel.form_segment.fields["name"].input.value = name
+        panel.form_segment.fields["relevance"].input.value = relevance
+        panel.form_segment.save_button.click()
+    assert [(s.name, s.relevance) for s in empty_workshop.snapshot().segments] == [
+        ("Jonge gezinnen", 4),
+        ("Senioren", 2),
+    ]
+    assert "Kies één focussegment" in panel.warning.value
+    click(panel.segments, "Senioren", "form.make_focus")
+    assert empty_workshop.snapshot().focus_segment.name == "Senioren"  # type: ignore[union-attr]
+
+
+def test_the_persona_form_keeps_quotes_and_survey_facts(empty_workshop: Service) -> None:
+    empty_workshop.save_segment(
+        Segment(workshop_id=empty_workshop.workshop_id, name="S", is_focus=True)
+    )
+    panel = kw.persona(empty_workshop)
+    form = panel.form
+    form.fields["name"].input.value = "Sanne"
+    quotes = form.fields["quotes"].input
+    quotes.add_button.click()
+    quotes.rows[0]["text"].value = "Wanneer moet je klappen?"
+    facts = form.fields["survey_facts"].input
+    facts.add_button.click()
+    row = facts.rows[0]
+    (
+        row["question"].value,
+        row["answer"].value,
+        row["share_percent"].value,
+        row["respondents"].value,
+    ) = "Prijs?", "€20–30", "46,5%", "212"
+    assert form.save(), form.status.value
+    persona = empty_workshop.snapshot().personas[0]
+    assert persona.quotes[0].text == "Wanneer moet je klappen?"
+    assert (persona.survey_facts[0].share_percent, persona.survey_facts[0].respondents) == (
+        46.5,
+        212,
+    )
+    assert not persona.rests_on_assumptions_only
+
+
+def test_goals_and_measures_are_saved_from_the_goals_panel(orchestra: Service) -> None:
+    panel = kw.goals(orchestra)
+    from klantreis.domain import GoalKind
+
+    goal = panel.goal_forms[GoalKind.OVERWRITE_NEGATIVE]
+    goal.fields["statement"].input.value = "Show the orchestra as it really is"
+    assert goal.save()
+    form = panel.new_measure.form
+    form.fields["title"].input.value = "Open rehearsal for young people"
+    form.fields["goal_kind"].input.value = "overwrite_negative"
+    stuffy = next(
+        value for label, value in form.fields["card_ids"].input.options if "Stuffy" in label
+    )
+    form.fields["card_ids"].input.value = (stuffy,)
+    form.fields["phase_key"].input.value = "awareness"
+    assert form.save(), form.status.value
+    snap = orchestra.snapshot()
+    measure = next(m for m in snap.measures if m.title == "Open rehearsal for young people")
+    assert (measure.card_ids, measure.phase_key) == ([stuffy], "awareness")
+    assert (
+        snap.goal(measure.segment_id, GoalKind.OVERWRITE_NEGATIVE).statement
+        == "Show the orchestra as it really is"
+    )  # type: ignore[union-attr]
+    assert any("Open rehearsal" in row.children[0].value for row in panel.measures.widget.children)
+
+
+def test_journey_steps_are_added_and_reordered(orchestra: Service) -> None:
+    panel = kw.journey(orchestra)
+    form = panel.new_step.form
+    form.fields["action"].input.value = "Tells a friend"
+    form.fields["phase_key"].input.value = "loyalty"
+    assert form.save(), form.status.value
+    actions = [s.action for s in orchestra.snapshot().steps_of(panel.journey_id)]  # type: ignore[arg-type]
+    assert actions[-1] == "Tells a friend"
+    click(panel.steps, "9. Tells a friend", "form.up")
+    actions = [s.action for s in orchestra.snapshot().steps_of(panel.journey_id)]  # type: ignore[arg-type]
+    assert actions[-2:] == ["Tells a friend", "Books a second concert"]
+    assert labels(panel.steps, "1. ") == ["form.down", "form.edit", "form.remove"]
+
+
+def test_a_new_touchpoint_becomes_a_choice_for_steps(orchestra: Service) -> None:
+    panel = kw.journey(orchestra)
+    panel.add_touchpoint.click()
+    panel.tp_form.fields["name"].input.value = "Podcast app"
+    panel.tp_form.fields["phase_keys"].input.value = ("consideration",)
+    panel.tp_form.save_button.click()
+    assert panel.tp_editor.children == ()
+    choices = [label for label, _ in panel.new_step.form.fields["touchpoint_id"].input.options]
+    assert "Podcast app" in choices
+    assert any("Podcast app" in row.children[0].value for row in panel.touchpoints.widget.children)
+
+
+def test_phases_in_use_are_not_dropped_and_custom_phases_work(
+    orchestra: Service, empty_workshop: Service
+) -> None:
+    panel = kw.start(orchestra)
+    panel.model.value = "aida"
+    assert panel.apply_phases() is False
+    assert "is still used by a measure or step" in panel.message.value
+    empty = kw.start(empty_workshop)
+    empty.model.value = "custom"
+    empty.custom.value = "Oriëntatie\nKeuze\nGebruik\nOriëntatie"
+    assert empty.apply_phases() is True
+    phases = empty_workshop.workshop().phases
+    assert [(p.key, p.name) for p in phases] == [
+        ("orientatie", "Oriëntatie"),
+        ("keuze", "Keuze"),
+        ("gebruik", "Gebruik"),
+        ("orientatie_2", "Oriëntatie"),
+    ]
+
+
+def test_panels_render_static_html_for_exports(
+    orchestra: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KLANTREIS_STATIC", "1")
+    orchestra.update_workshop(
+        orchestra.workshop().model_copy(update={"challenge": "<script>bad()</script>"})
+    )
+    bundle, _ = kw.summary(orchestra)._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert "&lt;script&gt;bad()&lt;/script&gt;" in html and "<script>bad()" not in html
+    assert html.count("klantreisEmbed(document.getElementById(") == 9

@@ -1,0 +1,185 @@
+"""Chart builders: every chart of the gallery builds on every template, renders to SVG, and says
+what the data says."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import vl_convert as vlc
+
+from klantreis.charts import GALLERY, card_board, coverage_check, journey_map
+from klantreis.charts.frames import (
+    cards_frame,
+    goal_phase_frame,
+    journey_frame,
+    phase_spans,
+    touchpoint_coverage_frame,
+    uncovered_frame,
+)
+from klantreis.charts.static import StaticCharts
+from klantreis.domain import Card, CardKind, MethodStep, WorkshopSnapshot
+from klantreis.exchange.importer import import_document
+from klantreis.exchange.templates import load_template, template_names
+from klantreis.store.store import Store
+
+
+@pytest.fixture(scope="module")
+def snapshots() -> dict[str, WorkshopSnapshot]:
+    """A snapshot of every template in both languages (module-wide, built once)."""
+    store = Store("sqlite:///:memory:")
+    return {
+        f"{name}.{lang}": import_document(store, load_template(name, lang)).snapshot()
+        for name in template_names()
+        for lang in ("nl", "en")
+    }
+
+
+def texts(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("chart", list(GALLERY))
+def test_every_chart_builds_and_renders_on_every_template(
+    snapshots: dict[str, WorkshopSnapshot], chart: str
+) -> None:
+    for key, snap in snapshots.items():
+        spec = GALLERY[chart](snap).to_dict()
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6"), key
+        assert spec["config"]["font"].startswith("system-ui")
+        svg = vlc.vegalite_to_svg(spec)
+        assert svg.startswith("<svg") and "NaN" not in svg, key
+
+
+@pytest.mark.parametrize("chart", list(GALLERY))
+def test_every_chart_has_tooltips_or_is_text_only(
+    snapshots: dict[str, WorkshopSnapshot], chart: str
+) -> None:
+    for snap in snapshots.values():
+        spec = GALLERY[chart](snap).to_dict()
+        marks = texts(spec)
+        text_only = '"text": {"datum"' in marks  # a message instead of marks, e.g. "all covered"
+        assert '"tooltip"' in marks or text_only, chart
+
+
+def test_titles_follow_the_workshop_language(snapshots: dict[str, WorkshopSnapshot]) -> None:
+    assert "De klant in kaart, met stemmen" in texts(
+        card_board(snapshots["orchestra.nl"]).to_dict()
+    )
+    assert "The customer mapped, with votes" in texts(
+        card_board(snapshots["orchestra.en"]).to_dict()
+    )
+
+
+def test_the_board_ranks_cards_by_votes_per_column(snapshots: dict[str, WorkshopSnapshot]) -> None:
+    service = import_document(Store("sqlite:///:memory:"), load_template("orchestra", "en"))
+    service.open_step(MethodStep.MAPPING)
+    anna = service.join("Anna")
+    fear = next(c for c in service.snapshot().cards if c.text == "Afraid of standing out")
+    for _ in range(3):
+        service.vote(fear.id, anna.id)
+    frame = cards_frame(service.snapshot())
+    barriers = frame[frame["column"] == "barrier"].sort_values("rank")
+    assert barriers["text"].tolist()[0] == "Afraid of standing out"
+    assert barriers["votes"].tolist()[0] == 3
+    assert set(frame["column"]) == {"need", "barrier", "positive", "negative"}
+
+
+def test_the_board_shows_the_focus_segment_by_default(
+    snapshots: dict[str, WorkshopSnapshot],
+) -> None:
+    spec = texts(card_board(snapshots["orchestra.en"]).to_dict())
+    assert "A night out that is worth it" in spec
+    assert "The same familiar seat every season" not in spec  # the subscribers' card
+
+
+def test_coverage_check_points_at_barriers_without_a_measure() -> None:
+    service = import_document(Store("sqlite:///:memory:"), load_template("orchestra", "en"))
+    segment = service.snapshot().focus_segment
+    assert segment is not None
+    assert uncovered_frame(service.snapshot()).empty
+    assert "Every barrier and negative association has a measure." in texts(
+        coverage_check(service.snapshot()).to_dict()
+    )
+    service.add_card(
+        Card(
+            workshop_id=service.workshop_id,
+            segment_id=segment.id,
+            kind=CardKind.BARRIER,
+            text="Parking is hard",
+        )
+    )
+    frame = uncovered_frame(service.snapshot())
+    assert frame["text"].tolist() == ["Parking is hard"]
+
+
+def test_the_goal_phase_matrix_counts_measures_in_their_cells(
+    snapshots: dict[str, WorkshopSnapshot],
+) -> None:
+    frame = goal_phase_frame(snapshots["orchestra.en"])
+    assert len(frame) == 4 * 6
+    cell = frame[(frame["goal_key"] == "remove_barriers") & (frame["phase"] == "Consideration")]
+    assert cell["measures"].tolist() == [1]
+    assert frame["measures"].sum() == 4
+
+
+def test_the_journey_map_follows_the_steps_and_their_phases(
+    snapshots: dict[str, WorkshopSnapshot],
+) -> None:
+    snap = snapshots["b2b_service.en"]
+    steps = journey_frame(snap, snap.journeys[0].id)
+    assert steps["number"].tolist() == list(range(1, 14))
+    spans = phase_spans(steps)
+    assert spans["phase"].tolist() == [
+        "Awareness",
+        "Consideration",
+        "Purchase",
+        "Service",
+        "Loyalty",
+    ]
+    assert (spans["start"].tolist(), spans["end"].tolist()) == (
+        [1, 3, 10, 12, 13],
+        [2, 9, 11, 12, 13],
+    )
+    assert "rates our service 8 or higher" in texts(journey_map(snap).to_dict())
+
+
+def test_touchpoint_coverage_counts_per_phase_and_department(
+    snapshots: dict[str, WorkshopSnapshot],
+) -> None:
+    frame = touchpoint_coverage_frame(snapshots["webshop.en"])
+    service = frame[(frame["phase"] == "Service") & (frame["department"] == "Customer service")]
+    assert service[["touchpoints", "steps", "measures"]].values.tolist() == [[2, 2, 1]]
+
+
+def test_typed_html_in_a_chart_stays_data_and_cannot_end_the_script() -> None:
+    service = import_document(Store("sqlite:///:memory:"), load_template("empty", "en"))
+    snap = service.snapshot()
+    from klantreis.domain import Segment
+
+    segment = service.save_segment(
+        Segment(workshop_id=service.workshop_id, name="S", is_focus=True)
+    )
+    payload = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+    service.add_card(
+        Card(
+            workshop_id=service.workshop_id, segment_id=segment.id, kind=CardKind.NEED, text=payload
+        )
+    )
+    snap = service.snapshot()
+    html = StaticCharts().fragment(card_board(snap), label='"><b>label</b>')
+    assert "</script><script>alert(1)" not in html
+    assert "<\\/script><script>alert(1)<\\/script>" in html
+    assert 'aria-label="&quot;&gt;&lt;b&gt;label&lt;/b&gt;"' in html
+
+
+def test_static_charts_include_the_bundle_once_per_document(
+    snapshots: dict[str, WorkshopSnapshot],
+) -> None:
+    writer = StaticCharts()
+    first = writer.fragment(card_board(snapshots["orchestra.en"]))
+    second = writer.fragment(journey_map(snapshots["orchestra.en"]))
+    assert first.count("<script>(function () {") == 1
+    assert second.count("<script>(function () {") == 0
+    assert len(first) > 500_000 > len(second)
