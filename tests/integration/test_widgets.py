@@ -69,10 +69,13 @@ def test_a_conflict_keeps_what_was_typed(orchestra: Service) -> None:
 def test_the_card_form_shows_only_the_fields_of_its_kind() -> None:
     card = Card(workshop_id="w", segment_id="s", kind="need", text="x")
     form = CardForm(card, lambda v: v, "en")
-    shown = lambda: {
-        n: form.fields[n].box.layout.display != "none"
-        for n in ("polarity", "alternatives", "need_type")
-    }
+
+    def shown():
+        return {
+            n: form.fields[n].box.layout.display != "none"
+            for n in ("polarity", "alternatives", "need_type")
+        }
+
     assert shown() == {"polarity": False, "alternatives": True, "need_type": True}
     form.fields["kind"].input.value = "association"
     assert shown() == {"polarity": True, "alternatives": False, "need_type": False}
