@@ -81,7 +81,9 @@ def main() -> None:
                     )
                     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
                     page.wait_for_selector(
-                        ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+                        ".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                        state="attached",
+                        timeout=60_000,
                     )
                     if width < 700:
                         page.click(
