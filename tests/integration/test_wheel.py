@@ -39,10 +39,31 @@ def test_the_wheel_carries_data_migrations_templates_and_widgets(wheel: Path) ->
         "klantreis/i18n/en.json",
         "klantreis/exchange/workshop.schema.json",
         "klantreis/notebooks/__init__.py",
+        "klantreis/notebooks/nl/04-map-the-customer.ipynb",
+        "klantreis/notebooks/en/06-ideal-journey.ipynb",
+        "klantreis/templates/jupyter/voila/templates/klantreis/index.html.j2",
+        "klantreis/templates/jupyter/nbconvert/templates/klantreis/index.html.j2",
+        "klantreis/templates/jupyter/labconfig/page_config.json",
+        "klantreis/templates/materials/canvas.html.j2",
+        "klantreis/workshop_materials/nl/facilitator-guide.html",
         "klantreis/workshop_materials/__init__.py",
     }
     assert expected <= names
     assert not any(name.startswith(("tests/", "widgets/", "templates/")) for name in names)
+
+
+def test_every_package_folder_is_in_the_wheel(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    folders = set()
+    for source, prefix in (
+        (ROOT / "klantreis", "klantreis"),
+        (ROOT / "widgets", "klantreis/widgets"),
+    ):
+        for init in source.rglob("__init__.py"):
+            relative = init.relative_to(source).as_posix()
+            folders.add(f"{prefix}/{relative}")
+    missing = sorted(folder for folder in folders if folder not in names)
+    assert missing == []
 
 
 @pytest.mark.slow
@@ -71,6 +92,8 @@ def test_init_and_export_work_from_a_fresh_virtual_environment(wheel: Path, tmp_
     run("init", "demo", "--template", "webshop", "--lang", "en")
     run("export", "demo", "--format", "json", "--out", "demo.json")
     run("export", "demo", "--format", "csv")
+    run("materials", "--lang", "en", "--out", "materials")
+    assert (away / "materials" / "en" / "canvas-journey.html").is_file()
     exported = json.loads((away / "demo.json").read_text())
     assert exported["workshop"]["title"] == "Webshop: one customer's story across four departments"
     assert len(exported["steps"]) == 11
