@@ -91,8 +91,11 @@ def main() -> None:
                         )  # collapse the sidebar, as a person would
                     page.click("text=Run")
                     page.click("text=Run All Cells")
-                    page.wait_for_timeout(6000)
-                    last = page.locator(".jp-Cell").last
+                    last = page.locator(".jp-Notebook .jp-CodeCell").last
+                    last.locator(".jp-OutputArea-output").first.wait_for(
+                        state="attached", timeout=180_000
+                    )
+                    page.wait_for_timeout(2500)  # let the charts draw
                     last.scroll_into_view_if_needed()
                     page.wait_for_timeout(1500)
                     target = out / f"lab-{options.lang}-{notebook.stem}-{name}.png"
