@@ -89,8 +89,8 @@ def main() -> None:
                         page.click(
                             "[data-id='filebrowser']"
                         )  # collapse the sidebar, as a person would
-                    page.click("text=Run")
-                    page.click("text=Run All Cells")
+                    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+                    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
                     last = page.locator(".jp-Notebook .jp-CodeCell").last
                     last.locator(".jp-OutputArea-output").first.wait_for(
                         state="attached", timeout=180_000

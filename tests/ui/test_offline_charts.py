@@ -82,7 +82,7 @@ def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
         page.wait_for_selector(
             ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
         )
-        page.click("text=Run", timeout=10_000)
-        page.click("text=Run All Cells", timeout=10_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click(timeout=10_000)
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click(timeout=10_000)
         assert wait_for_charts(page, 2, timeout=120_000) >= 2
         assert view.errors == []
