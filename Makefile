@@ -6,12 +6,17 @@ STAMP := $(VENV)/.installed
 WORKSHOP ?= demo-workshop
 TEMPLATE ?= orchestra
 KIT_LANG ?= nl
+HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format typecheck unit integration demo clean
+.PHONY: run lab test install lint format typecheck unit integration demo clean
 
-## run: set up, create the demo workshop (once) and open it in JupyterLab
+## run: set up, create the demo workshop (once) and serve the live room for it
 run: demo
+	$(BIN)/klantreis serve $(WORKSHOP) --host $(HOST)
+
+## lab: the guided notebooks of the workshop in JupyterLab
+lab: demo
 	$(BIN)/klantreis lab $(WORKSHOP)
 
 ## test: set up, then lint, type-check and run the whole test suite

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, NoReturn
@@ -301,6 +302,152 @@ def materials_command(ctx: click.Context, language: Language, out: Path, pdf: bo
         if pdf:
             printed = print_pdf(path, path.with_suffix(".pdf"))
             click.echo(t("cli.materials.done", language, path=str(printed)))
+
+
+@main.command("serve", help=_help("cli.serve.help"))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help=_help("cli.option.host"))
+@click.option("--port", type=int, default=8866, show_default=True, help=_help("cli.option.port"))
+@click.option("--preheat", type=int, default=2, show_default=True, help=_help("cli.option.preheat"))
+@click.option("--public-url", default=None, help=_help("cli.option.public_url"))
+@_db_option
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    directory: Path | None,
+    host: str,
+    port: int,
+    preheat: int,
+    public_url: str | None,
+    db_url: str | None,
+) -> None:
+    from klantreis.serve.room import start_room
+
+    folder = directory or Path("demo-workshop")
+    if directory is None and not (folder / "klantreis.json").exists():
+        create_folder(folder, load_template("orchestra", LANG), db_url)
+    language = open_folder(folder, db_url).language
+    ctx.meta["klantreis.lang"] = language
+    click.echo(t("cli.serve.preparing", language))
+    room = start_room(
+        folder, host=host, port=port, preheat=preheat, db_url=db_url, public_url=public_url
+    )
+    try:
+        room.wait_ready()
+    except RuntimeError:
+        room.stop()
+        raise KlantreisError("cli.serve.failed", path=str(folder / "logs")) from None
+    click.echo(
+        t(
+            "cli.serve.ready",
+            language,
+            join_url=room.join_url,
+            code=room.keys.join_code,
+            console_url=room.console_url,
+            token=room.keys.facilitator_token,
+            dashboard_url=room.dashboard_url,
+        )
+    )
+    _run_until_interrupted(room.processes, room.stop)
+    click.echo(t("cli.serve.stopped", language, path=str(folder)))
+
+
+@main.command("dashboard", help=_help("cli.dashboard.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help=_help("cli.option.host"))
+@click.option("--port", type=int, default=8870, show_default=True, help=_help("cli.option.port"))
+@_db_option
+@click.pass_context
+def dashboard_command(
+    ctx: click.Context, directory: Path, host: str, port: int, db_url: str | None
+) -> None:
+    from klantreis.charts.bundles import ensure_bundles
+    from klantreis.serve.commands import jupyter_env, voila_argv
+    from klantreis.serve.room import app_notebook, room_address
+
+    language = open_folder(directory, db_url).language
+    ctx.meta["klantreis.lang"] = language
+    ensure_bundles()
+    extra = {"KLANTREIS_DB": db_url} if db_url else {}
+    process = subprocess.Popen(
+        voila_argv(app_notebook("dashboard"), port, host, preheat=1),
+        env=jupyter_env(directory, **extra),
+        cwd=directory,
+    )
+    click.echo(t("cli.dashboard.ready", language, url=f"http://{room_address(host)}:{port}/"))
+    _run_until_interrupted([process], process.terminate)
+
+
+@main.command("publish", help=_help("cli.publish.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help=_help("cli.option.out"),
+)
+@_db_option
+@click.pass_context
+def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str | None) -> None:
+    from klantreis.report.notebook_html import export_notebook_html
+    from klantreis.serve.room import app_notebook
+
+    service = open_folder(directory, db_url)
+    snapshot = service.snapshot()
+    language = snapshot.workshop.language
+    ctx.meta["klantreis.lang"] = language
+    out.mkdir(parents=True, exist_ok=True)
+    extra = {"KLANTREIS_DB": db_url} if db_url else {}
+    written = [
+        export_notebook_html(app_notebook("dashboard"), directory, out / "index.html", env=extra)
+    ]
+    data = out / "workshop.json"
+    data.write_text(document_from_snapshot(snapshot).to_json(), encoding="utf-8")
+    written += [data, *export_csv(snapshot, out / "csv")]
+    for path in written:
+        click.echo(t("cli.export.done", language, path=str(path)))
+
+
+@main.command("report", help=_help("cli.report.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf"]),
+    default="html",
+    show_default=True,
+    help=_help("cli.option.report_format"),
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help=_help("cli.option.out"))
+@_db_option
+@click.pass_context
+def report_command(
+    ctx: click.Context, directory: Path, fmt: str, out: Path | None, db_url: str | None
+) -> None:
+    from klantreis.report.notebook_html import export_notebook_html
+    from klantreis.report.pdf import print_pdf
+    from klantreis.serve.room import app_notebook
+
+    language = open_folder(directory, db_url).language
+    ctx.meta["klantreis.lang"] = language
+    target = out or directory / "exports" / f"report.{fmt}"
+    extra = {"KLANTREIS_DB": db_url} if db_url else {}
+    html_file = target if fmt == "html" else target.with_suffix(".html")
+    export_notebook_html(app_notebook("report"), directory, html_file, env=extra)
+    if fmt == "pdf":
+        print_pdf(html_file, target)
+    click.echo(t("cli.export.done", language, path=str(target)))
+
+
+def _run_until_interrupted(processes: list[subprocess.Popen[bytes]], stop: Any) -> None:
+    """Wait until a server exits or Ctrl-C; then stop them all."""
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
 
 
 @main.command("schema", help=_help("cli.schema.help"))

@@ -13,6 +13,7 @@ Each panel takes the service and, for a participant, their id; forms receive a v
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from klantreis.widgets.panels import (
     ChallengePanel,
@@ -83,6 +84,34 @@ def gallery(service: Service) -> GalleryPanel:
     return GalleryPanel(service)
 
 
+def dashboard(service: Service | None = None) -> Any:
+    """The live dashboard (read-only); in a static export, the report's overview and charts."""
+    from klantreis.widgets.panels.base import static_mode
+    from klantreis.widgets.room.dashboard import live_dashboard
+
+    if static_mode():
+        return report(service)
+    return live_dashboard(service)
+
+
+class StaticHTML:
+    """HTML shown as a cell's output."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def report(service: Service | None = None) -> StaticHTML:
+    """The workshop report: every step's outcome with its tables and charts."""
+    from klantreis.charts.static import document_charts
+    from klantreis.report.document import report_html
+
+    return StaticHTML(report_html((service or connect()).snapshot(), document_charts()))
+
+
 def create(folder: str | Path, template: str = "empty", language: str = "nl") -> Service:
     """Create a workshop folder from a template (see ``klantreis templates``) and open it."""
     from klantreis.exchange.templates import load_template
@@ -95,11 +124,13 @@ __all__ = [
     "challenge",
     "connect",
     "create",
+    "dashboard",
     "gallery",
     "goals",
     "journey",
     "mapping",
     "persona",
+    "report",
     "scope",
     "start",
     "summary",

@@ -41,6 +41,24 @@ CSS = """
   font-size: 16px; }
 .klantreis .widget-textarea textarea { min-height: 72px; }
 .klantreis .kr-tabs { flex-wrap: wrap; }
+.klantreis.kr-app { margin: 0 auto; padding: 8px 4px 48px 4px; }
+.klantreis .kr-title { font-size: 22px; line-height: 1.25; margin: 4px 0 8px 0; }
+.klantreis .kr-statusbar { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center;
+  background: #f5f7fa; border-radius: 8px; padding: 8px 12px; margin: 4px 0 10px 0;
+  font-size: 14px; }
+.klantreis .kr-step { font-weight: 700; }
+.klantreis .kr-timer { font-weight: 700; font-variant-numeric: tabular-nums; color: #9a5b00; }
+.klantreis .kr-locked { color: #b3261e; font-weight: 600; }
+.klantreis .kr-projector { display: flex; flex-wrap: wrap; gap: 24px; align-items: center;
+  border: 1px solid #e4e7eb; border-radius: 12px; padding: 16px; margin: 8px 0; }
+.klantreis .kr-qr svg { width: 220px; height: 220px; }
+.klantreis .kr-join-url { font-size: 26px; font-weight: 700; overflow-wrap: anywhere;
+  margin: 0 0 8px 0; }
+.klantreis .kr-join-code { font-size: 56px; font-weight: 800; letter-spacing: 0.12em; margin: 0;
+  font-variant-numeric: tabular-nums; }
+.klantreis .kr-table { border-collapse: collapse; width: 100%; max-width: 640px; font-size: 14px; }
+.klantreis .kr-table th, .klantreis .kr-table td { text-align: left; padding: 4px 8px;
+  border-bottom: 1px solid #e4e7eb; }
 @media (max-width: 480px) {
   .klantreis .kr-buttons button { flex: 1 1 auto; }
   .klantreis .kr-section { font-size: 16px; }

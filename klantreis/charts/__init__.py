@@ -7,8 +7,10 @@ Build a chart with a builder (``card_board(snapshot)``); show it live with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import altair as alt
 
 from klantreis.charts.board import alternatives, card_board, coverage_check
 from klantreis.charts.journey import journey_map, touchpoint_coverage
@@ -30,15 +32,38 @@ GALLERY: dict[str, Callable[[WorkshopSnapshot], Any]] = {
 }
 """Every chart of the kit by name, in the order of the method."""
 
+
+def stack(charts: Sequence[Any]) -> Any:
+    """Charts one below the other as a single chart, with the one theme applied once.
+
+    Pages with live charts use this, so the browser gets the drawing code once, not per chart.
+    """
+    from klantreis.charts.theme import themed
+
+    parts = []
+    for chart in charts:
+        part = chart.copy(deep=True)
+        part.config = alt.Undefined  # the theme is applied once, to the whole
+        parts.append(part)
+    return themed(alt.vconcat(*parts, spacing=36))
+
+
+def combined(snapshot: WorkshopSnapshot, names: Sequence[str] | None = None) -> Any:
+    """Every gallery chart (or those named) stacked into one."""
+    return stack([GALLERY[name](snapshot) for name in names or tuple(GALLERY)])
+
+
 __all__ = [
     "GALLERY",
     "alternatives",
     "card_board",
+    "combined",
     "coverage_check",
     "goals_phases",
     "impact_effort",
     "journey_map",
     "persona_card",
     "segment_relevance",
+    "stack",
     "touchpoint_coverage",
 ]

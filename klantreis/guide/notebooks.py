@@ -69,6 +69,33 @@ def build_notebook(step: GuideStep, language: Language) -> NotebookNode:
     return notebook
 
 
+APPS: dict[str, str] = {
+    "participant": (
+        "from klantreis.widgets.room.participant import participant_app\n\nparticipant_app()"
+    ),
+    "console": (
+        "from klantreis.widgets.room.console import facilitator_console\n\nfacilitator_console()"
+    ),
+    "dashboard": "import klantreis.widgets as kw\n\nkw.dashboard()",
+    "report": "import klantreis.widgets as kw\n\nkw.report()",
+}
+"""The notebooks Voila serves and the exports run: one cell each; they follow the workshop's
+language, so there is one of each."""
+
+
+def build_app(name: str) -> NotebookNode:
+    """The notebook of one app."""
+    notebook = new_notebook(cells=[new_code_cell(APPS[name])])
+    notebook.cells[0]["id"] = f"{name}-0"
+    notebook.metadata = {
+        "kernelspec": KERNEL,
+        "language_info": {"name": "python"},
+        "title": "klantreis",
+        "klantreis": {"app": name},
+    }
+    return notebook
+
+
 def notebook_text(notebook: NotebookNode) -> str:
     """A notebook as the text that is committed (stable key order, no outputs)."""
     return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
@@ -84,6 +111,12 @@ def write_notebooks(folder: Path) -> list[Path]:
             path = target / step.filename
             path.write_text(notebook_text(build_notebook(step, language)), encoding="utf-8")
             written.append(path)
+    apps = folder / "apps"
+    apps.mkdir(parents=True, exist_ok=True)
+    for name in APPS:
+        path = apps / f"{name}.ipynb"
+        path.write_text(notebook_text(build_app(name)), encoding="utf-8")
+        written.append(path)
     return written
 
 

@@ -28,14 +28,18 @@ def template_root() -> Path:
 
 
 def export_notebook_html(
-    notebook: Path, workshop_folder: Path, out: Path, timeout: int = 300
+    notebook: Path,
+    workshop_folder: Path,
+    out: Path,
+    timeout: int = 300,
+    env: dict[str, str] | None = None,
 ) -> Path:
     """Run ``notebook`` on the workshop in ``workshop_folder``; write static HTML to ``out``."""
     ensure_bundles()
     node = nbformat.read(notebook, as_version=4)
-    saved = {key: os.environ.get(key) for key in (STATIC_ENV, WORKSHOP_ENV)}
-    os.environ[STATIC_ENV] = "1"
-    os.environ[WORKSHOP_ENV] = str(workshop_folder.resolve())
+    settings = {STATIC_ENV: "1", WORKSHOP_ENV: str(workshop_folder.resolve()), **(env or {})}
+    saved = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
     try:
         NotebookClient(
             node,

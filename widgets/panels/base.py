@@ -11,8 +11,9 @@ import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
 from klantreis.widgets.style import full, stylesheet
 
+from klantreis.charts import stack
 from klantreis.charts.static import document_charts
-from klantreis.domain import KlantreisError, Segment, WorkshopSnapshot
+from klantreis.domain import KlantreisError, Role, Segment, WorkshopSnapshot
 from klantreis.i18n import Language, t
 from klantreis.service import Service
 
@@ -36,7 +37,9 @@ class Panel:
 
     chart_builders: tuple[ChartBuilder, ...] = ()
 
-    def __init__(self, service: Service, actor_id: str | None = None) -> None:
+    def __init__(
+        self, service: Service, actor_id: str | None = None, combine_charts: bool = False
+    ) -> None:
         self.service = service
         self.actor_id = actor_id
         self.snapshot = service.snapshot()
@@ -47,8 +50,17 @@ class Panel:
         self.adders: list[w.VBox] = []
         self._static = static_mode()
         parts = [] if self._static else self.build()
-        charts = [] if self._static else [self._slot(b) for b in self.chart_builders]
-        self.widget = w.VBox([stylesheet(), *parts, self.message, *charts], layout=full())
+        if self._static:
+            charts: list[w.Widget] = []
+        elif combine_charts:
+            charts = [self._slot(self._all_charts)]
+        else:
+            charts = [self._slot(b) for b in self.chart_builders]
+        self.hidden_note = w.HTML(html.escape(t("room.results_hidden_charts", self.language)))
+        self.hidden_note.add_class("kr-meta")
+        self.charts = w.VBox([self.hidden_note, *charts], layout=full())
+        self._show_or_hide_charts()
+        self.widget = w.VBox([stylesheet(), *parts, self.message, self.charts], layout=full())
         self.widget.add_class("klantreis")
 
     # -- for subclasses --------------------------------------------------------------------
@@ -66,12 +78,35 @@ class Panel:
 
     # -- shared ----------------------------------------------------------------------------
 
+    @property
+    def is_facilitator(self) -> bool:
+        """True for the facilitator's own tools and for participants with the facilitator role."""
+        if self.actor_id is None:
+            return True
+        person = next((p for p in self.snapshot.participants if p.id == self.actor_id), None)
+        return person is not None and person.role is Role.FACILITATOR
+
+    def _all_charts(self, snapshot: WorkshopSnapshot) -> Any:
+        return stack([build(snapshot) for build in self.chart_builders])
+
+    def _show_or_hide_charts(self) -> None:
+        hidden = self.snapshot.workshop.results_hidden and not self.is_facilitator
+        for child in self.charts.children:
+            child.layout.display = (
+                (None if hidden else "none")
+                if child is self.hidden_note
+                else ("none" if hidden else None)
+            )
+
     def refresh(self) -> None:
         """Re-read the workshop and redraw what changed."""
         self.snapshot = self.service.snapshot()
         self.update()
         for box in self.adders:
             box.form.refresh_options()  # new touchpoints, cards or phases become choices
+        self._show_or_hide_charts()
+        if self.snapshot.workshop.results_hidden and not self.is_facilitator:
+            return  # hidden charts are redrawn when they are shown again
         for slot in self.slots:
             slot.update(self.snapshot)
 

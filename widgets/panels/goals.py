@@ -12,7 +12,7 @@ from klantreis.widgets.panels.base import ChartBuilder, Panel
 from klantreis.widgets.style import full
 
 from klantreis.charts import coverage_check, goals_phases, impact_effort
-from klantreis.domain import Goal, GoalKind, Measure, Role
+from klantreis.domain import Goal, GoalKind, Measure
 from klantreis.i18n import t
 
 
@@ -49,13 +49,6 @@ class GoalsPanel(Panel):
     @property
     def segment_id(self) -> str:
         return str(self.chooser.value or "")
-
-    @property
-    def is_facilitator(self) -> bool:
-        if self.actor_id is None:
-            return True
-        person = next((p for p in self.snapshot.participants if p.id == self.actor_id), None)
-        return person is not None and person.role is Role.FACILITATOR
 
     def _fill_chooser(self) -> None:
         options = [(s.name, s.id) for s in self.snapshot.segments]

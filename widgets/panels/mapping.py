@@ -13,7 +13,7 @@ from klantreis.widgets.panels.base import ChartBuilder, Panel
 from klantreis.widgets.style import full
 
 from klantreis.charts import alternatives, card_board
-from klantreis.domain import Card, CardKind, Role, WorkshopSnapshot
+from klantreis.domain import Card, CardKind, WorkshopSnapshot
 from klantreis.i18n import t
 
 
@@ -49,13 +49,6 @@ class MappingPanel(Panel):
     @property
     def segment_id(self) -> str | None:
         return str(self.chooser.value) if self.chooser.value else None
-
-    @property
-    def is_facilitator(self) -> bool:
-        if self.actor_id is None:
-            return True
-        person = next((p for p in self.snapshot.participants if p.id == self.actor_id), None)
-        return person is not None and person.role is Role.FACILITATOR
 
     def _blank(self) -> Card:
         segment = self.segment_id or ""

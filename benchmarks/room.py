@@ -1,0 +1,298 @@
+"""How fast and how heavy the live room is, against plain Voila measured in the same run.
+
+    .venv/bin/python benchmarks/room.py [--participants 20] [--rounds 3]
+
+Prints, for the baseline (plain Voila: lab template, a comparable form and one chart via
+Altair's own offline mode, no preheating) and for klantreis' participant app (offline template,
+bundle built once, preheated kernels):
+
+- time from opening the address to an interactive form, cold and with preheated kernels;
+- resident memory per connected participant (kernel RSS);
+- time from a participant's save to the card on the live dashboard, with 1 and with N people.
+
+Every request stays on this machine; each loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+from playwright.sync_api import sync_playwright
+
+from klantreis.charts.bundles import ensure_bundles
+from klantreis.domain import Card, CardKind, MethodStep
+from klantreis.exchange.templates import load_template
+from klantreis.folder import create_folder, open_folder
+from klantreis.room import JOIN_CODE_ENV, room_keys
+from klantreis.serve.commands import jupyter_env, voila_argv
+from klantreis.serve.room import app_notebook, start_room
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+BASELINE_NOTEBOOK = """import altair as alt
+import ipywidgets as w
+import pandas as pd
+alt.JupyterChart.enable_offline()
+name = w.Text(placeholder="Your name")
+join = w.Button(description="Join")
+data = pd.DataFrame({"x": list("abc"), "y": [1, 2, 3]})
+chart = alt.JupyterChart(alt.Chart(data).mark_bar().encode(x="x", y="y"))
+w.VBox([name, join, chart])"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def kernels_rss_mb(server_pid: int) -> list[float]:
+    """Resident memory of the kernel processes under a server (ipykernel children)."""
+    result = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        ppid = int(
+            next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:"))
+        )
+        if ppid == server_pid and "ipykernel" in cmdline:
+            rss = int(
+                next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+            )
+            result.append(rss / 1024)
+    return result
+
+
+def time_to_form(browser, url: str, placeholder: str) -> float:
+    page = browser.new_page()
+    started = time.perf_counter()
+    page.goto(url)
+    page.get_by_placeholder(placeholder).wait_for(timeout=120_000)
+    elapsed = time.perf_counter() - started
+    page.close()
+    return elapsed
+
+
+def serve(
+    notebook: Path, folder: Path, preheat: int, template: str | None, env: dict[str, str]
+) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    command = voila_argv(notebook, port, preheat=preheat)
+    if template is None:  # the baseline: Voila as it comes
+        command = [
+            sys.executable,
+            "-m",
+            "voila",
+            str(notebook),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+        ]
+    process = subprocess.Popen(
+        command, env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}/"
+    wait_http(url)
+    return process, url
+
+
+def measure_form(
+    browser, notebook, folder, preheat, template, env, placeholder, rounds
+) -> tuple[list[float], list[float]]:
+    process, url = serve(notebook, folder, preheat, template, env)
+    try:
+        if preheat:
+            time.sleep(12)  # let the pool fill, as it does before a session
+        times = []
+        for _ in range(rounds):
+            times.append(time_to_form(browser, url, placeholder))
+            if preheat:
+                time.sleep(8)  # the pool refills between arrivals
+        pages = [browser.new_page() for _ in range(3)]
+        for page in pages:
+            page.goto(url)
+            page.get_by_placeholder(placeholder).wait_for(timeout=120_000)
+        time.sleep(2)
+        rss = kernels_rss_mb(process.pid)
+        for page in pages:
+            page.close()
+        return times, rss
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def dashboard_latency(browser, people: int, samples: int) -> list[float]:
+    root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
+    folder = root / "room"
+    create_folder(folder, load_template("orchestra", "en"))
+    port = free_port()
+    room = start_room(folder, port=port, preheat=min(people, 4))
+    try:
+        room.wait_ready(timeout=240)
+        service = open_folder(folder)
+        service.open_step(MethodStep.MAPPING)
+        code = room.keys.join_code
+        pages = []
+        for number in range(people):
+            page = browser.new_page()
+            page.goto(room.join_url)
+            page.get_by_placeholder("Your name").wait_for(timeout=180_000)
+            page.get_by_placeholder("for example K7M2QX").fill(code)
+            page.get_by_placeholder("Your name").fill(f"Bench {number}")
+            page.get_by_role("button", name="Join").click()
+            page.get_by_text(f"You are taking part as Bench {number}").wait_for(timeout=180_000)
+            pages.append(page)
+        dashboard = browser.new_page()
+        dashboard.goto(room.dashboard_url)
+        dashboard.wait_for_function(
+            "document.querySelectorAll('.vega-embed .marks').length >= 1",
+            timeout=120_000,
+        )
+        person = service.participants()[0]
+        focus = service.snapshot().focus_segment
+        latencies = []
+        for sample in range(samples):
+            text = f"Latency probe {sample} {time.time_ns()}"
+            started = time.perf_counter()
+            service.add_card(
+                Card(
+                    workshop_id=service.workshop_id,
+                    segment_id=focus.id,
+                    kind=CardKind.NEED,
+                    text=text,
+                ),
+                person.id,
+            )
+            dashboard.wait_for_function(
+                f"document.body.textContent.includes({json.dumps(text)})", timeout=30_000
+            )
+            latencies.append(time.perf_counter() - started)
+        for page in [*pages, dashboard]:
+            page.close()
+        return latencies
+    finally:
+        room.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--participants", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    ensure_bundles()
+    root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
+    folder = root / "workshop"
+    create_folder(folder, load_template("orchestra", "en"))
+    keys = room_keys(folder)
+    baseline = root / "baseline.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BASELINE_NOTEBOOK)]), baseline
+    )
+    plain_env = dict(os.environ)
+    our_env = jupyter_env(folder, **{JOIN_CODE_ENV: keys.join_code})
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        rows = []
+        base_cold, base_rss = measure_form(
+            browser, baseline, folder, 0, None, plain_env, "Your name", options.rounds
+        )
+        ours_cold, ours_rss = measure_form(
+            browser,
+            app_notebook("participant"),
+            folder,
+            0,
+            "klantreis",
+            our_env,
+            "Your name",
+            options.rounds,
+        )
+        ours_warm, _ = measure_form(
+            browser,
+            app_notebook("participant"),
+            folder,
+            2,
+            "klantreis",
+            our_env,
+            "Your name",
+            options.rounds,
+        )
+        rows.append(
+            (
+                "time to interactive form, cold (s)",
+                statistics.median(base_cold),
+                statistics.median(ours_cold),
+            )
+        )
+        rows.append(("time to interactive form, preheated (s)", None, statistics.median(ours_warm)))
+        rows.append(
+            (
+                "kernel memory per participant (MB)",
+                statistics.mean(base_rss),
+                statistics.mean(ours_rss),
+            )
+        )
+        one = dashboard_latency(browser, 1, 5)
+        many = dashboard_latency(browser, options.participants, 5)
+        browser.close()
+    print(f"{'measure':45} {'plain Voila':>12} {'klantreis':>12} {'ratio':>7}")
+    for name, base, ours in rows:
+        ratio = f"{ours / base:.2f}" if base else "-"
+        base_text = f"{base:12.2f}" if base is not None else f"{'-':>12}"
+        print(f"{name:45} {base_text} {ours:12.2f} {ratio:>7}")
+    print(
+        f"{'save -> live dashboard, 1 participant (s)':45} {'-':>12} {statistics.median(one):12.2f}"
+    )
+    print(
+        f"{f'save -> live dashboard, {options.participants} participants (s)':45} {'-':>12}"
+        f" {statistics.median(many):12.2f}"
+    )
+    print(
+        "(single runs, s: plain cold",
+        [round(x, 1) for x in base_cold],
+        "klantreis cold",
+        [round(x, 1) for x in ours_cold],
+        "preheated",
+        [round(x, 1) for x in ours_warm],
+        ")",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""The workshop report: every step's outcome as one HTML fragment, every typed text escaped.
+
+Used by the report notebook (``klantreis report``) and the published site (``klantreis
+publish``); charts are drawn by the offline vega-embed bundle, inlined once.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from klantreis.charts import GALLERY
+from klantreis.charts.static import StaticCharts
+from klantreis.domain import GoalKind, WorkshopSnapshot
+from klantreis.i18n import Language, t
+from klantreis.report.summaries import challenge_html, overview_html, persona_html, scope_html
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return f'<table class="kr-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _phase(snap: WorkshopSnapshot, key: str | None) -> str:
+    phase = snap.workshop.phase(key)
+    return phase.name if phase else ""
+
+
+def _touchpoint(snap: WorkshopSnapshot, touchpoint_id: str | None) -> str:
+    touchpoint = snap.touchpoint(touchpoint_id)
+    return touchpoint.name if touchpoint else ""
+
+
+def _section(title: str, *parts: str) -> str:
+    return f'<section class="kr-report-section"><h2>{escape(title)}</h2>{"".join(parts)}</section>'
+
+
+def cards_table(snap: WorkshopSnapshot, lang: Language) -> str:
+    """Every active card of every segment, most votes first."""
+    votes = snap.vote_counts()
+    segments = {s.id: s.name for s in snap.segments}
+    rows = [
+        [
+            segments.get(card.segment_id, ""),
+            t(f"card_kind.{card.kind.value}", lang)
+            + (f" ({t(f'polarity.{card.polarity.value}', lang).lower()})" if card.polarity else ""),
+            card.text,
+            ", ".join(card.alternatives),
+            votes[card.id],
+        ]
+        for card in sorted(
+            snap.active_cards(), key=lambda c: (c.segment_id, -votes[c.id], c.created_at)
+        )
+    ]
+    headers = [
+        t(k, lang)
+        for k in (
+            "field.segment_id",
+            "field.kind",
+            "field.text",
+            "field.alternatives",
+            "field.votes",
+        )
+    ]
+    return _table(headers, rows)
+
+
+def goals_html(snap: WorkshopSnapshot, lang: Language) -> str:
+    """The four goals per segment and the measures under each."""
+    parts = []
+    for segment in snap.segments:
+        goals = [(kind, snap.goal(segment.id, kind)) for kind in GoalKind]
+        rows = [
+            [t(f"goal_kind.{kind.value}", lang), goal.statement if goal else ""]
+            for kind, goal in goals
+        ]
+        if not any(row[1] for row in rows) and not snap.active_measures(segment.id):
+            continue
+        parts.append(f"<h3>{escape(segment.name)}</h3>")
+        parts.append(_table([t("field.goal_kind", lang), t("field.statement", lang)], rows))
+        measures = [
+            [
+                t(f"goal_kind.{m.goal_kind.value}", lang),
+                m.title,
+                _phase(snap, m.phase_key),
+                _touchpoint(snap, m.touchpoint_id),
+                m.owner,
+                m.impact,
+                m.effort,
+                t(f"measure_status.{m.status.value}", lang),
+            ]
+            for m in snap.active_measures(segment.id)
+        ]
+        if measures:
+            headers = [
+                t(f"field.{k}", lang)
+                for k in (
+                    "goal_kind",
+                    "title",
+                    "phase_key",
+                    "touchpoint_id",
+                    "owner",
+                    "impact",
+                    "effort",
+                    "status",
+                )
+            ]
+            parts.append(_table(headers, measures))
+    return "".join(parts)
+
+
+def journeys_html(snap: WorkshopSnapshot, lang: Language) -> str:
+    """Each journey's steps in order."""
+    parts = []
+    for journey in snap.journeys:
+        rows = [
+            [
+                step.position + 1,
+                step.action,
+                _phase(snap, step.phase_key),
+                _touchpoint(snap, step.touchpoint_id),
+                step.department,
+                t(f"chart.feeling.{step.feeling}", lang) if step.feeling is not None else "",
+                step.pain_point,
+            ]
+            for step in snap.steps_of(journey.id)
+        ]
+        headers = [
+            "#",
+            *(
+                t(f"field.{k}", lang)
+                for k in (
+                    "action",
+                    "phase_key",
+                    "touchpoint_id",
+                    "department",
+                    "feeling",
+                    "pain_point",
+                )
+            ),
+        ]
+        parts.append(f"<h3>{escape(journey.name)}</h3>" + _table(headers, rows))
+    return "".join(parts)
+
+
+def report_html(snap: WorkshopSnapshot, charts: StaticCharts) -> str:
+    """The whole report: overview, then each step with its tables and charts."""
+    lang = snap.workshop.language
+
+    def chart(name: str) -> str:
+        return charts.fragment(GALLERY[name](snap), t(f"chart.{name}.title", lang))
+
+    sections = [
+        overview_html(snap),
+        _section(t("method_step.challenge", lang), challenge_html(snap)),
+        _section(t("method_step.scope", lang), scope_html(snap), chart("segment_relevance")),
+        _section(t("method_step.persona", lang), persona_html(snap), chart("persona_card")),
+        _section(
+            t("method_step.mapping", lang),
+            cards_table(snap, lang),
+            chart("card_board"),
+            chart("alternatives"),
+        ),
+        _section(
+            t("method_step.goals", lang),
+            goals_html(snap, lang),
+            chart("goals_phases"),
+            chart("impact_effort"),
+            chart("coverage_check"),
+        ),
+        _section(
+            t("method_step.journey", lang),
+            journeys_html(snap, lang),
+            chart("journey_map"),
+            chart("touchpoint_coverage"),
+        ),
+    ]
+    return '<div class="klantreis kr-report">' + "".join(sections) + "</div>"

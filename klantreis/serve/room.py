@@ -1,0 +1,140 @@
+"""``klantreis serve``: the live room as three Voila apps started and stopped together.
+
+- the participant app on the room's address (``--host``/``--port``), the address people join;
+- the facilitator console on this machine only (port + 1), protected by the facilitator token;
+- the live dashboard, read-only, on the room's address (port + 2).
+
+Kernels are warmed before anyone arrives (``--preheat``), idle ones are culled, and the
+chart scripts are built once before the servers start.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from klantreis.charts.bundles import ensure_bundles
+from klantreis.room import (
+    DASHBOARD_URL_ENV,
+    JOIN_CODE_ENV,
+    JOIN_URL_ENV,
+    TOKEN_ENV,
+    RoomKeys,
+    room_keys,
+)
+from klantreis.serve.commands import jupyter_env, voila_argv
+
+APPS = ("participant", "console", "dashboard")
+
+
+def app_notebook(name: str) -> Path:
+    """The shipped notebook of one app (participant, console, dashboard, report)."""
+    return Path(str(resources.files("klantreis.notebooks").joinpath("apps", f"{name}.ipynb")))
+
+
+def room_address(host: str) -> str:
+    """The address others in the room type: the host itself, or this machine's name when the
+    server listens on every interface."""
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return "localhost"
+
+
+@dataclass
+class Room:
+    """The running servers of one workshop."""
+
+    folder: Path
+    keys: RoomKeys
+    join_url: str
+    console_url: str
+    dashboard_url: str
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Block until every app answers."""
+        deadline = time.monotonic() + timeout
+        for url in (self.join_url, self.console_url.split("?")[0], self.dashboard_url):
+            local = url.replace(f"//{url.split('//')[1].split(':')[0]}:", "//127.0.0.1:")
+            while True:
+                try:
+                    urllib.request.urlopen(local, timeout=5).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or any(
+                        p.poll() is not None for p in self.processes
+                    ):
+                        raise RuntimeError(
+                            "the room did not start; see the log in the workshop folder"
+                        ) from None
+                    time.sleep(0.3)
+
+    def stop(self) -> None:
+        """Stop every server (kernels go with them; everything saved is in the database)."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start_room(
+    folder: Path,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    preheat: int = 2,
+    db_url: str | None = None,
+    public_url: str | None = None,
+) -> Room:
+    """Start the three apps for the workshop in ``folder``; they run until :meth:`Room.stop`."""
+    ensure_bundles()
+    keys = room_keys(folder)
+    address = room_address(host)
+    join_url = public_url or f"http://{address}:{port}/"
+    dashboard_url = f"http://{address}:{port + 2}/"
+    console_url = f"http://127.0.0.1:{port + 1}/"
+    base = {"KLANTREIS_DB": db_url} if db_url else {}
+    settings = {
+        "participant": (host, port, preheat, {JOIN_CODE_ENV: keys.join_code}),
+        "console": (
+            "127.0.0.1",
+            port + 1,
+            1,
+            {
+                TOKEN_ENV: keys.facilitator_token,
+                JOIN_CODE_ENV: keys.join_code,
+                JOIN_URL_ENV: join_url,
+                DASHBOARD_URL_ENV: dashboard_url,
+            },
+        ),
+        "dashboard": (host, port + 2, 1, {}),
+    }
+    room = Room(folder, keys, join_url, console_url, dashboard_url)
+    logs = folder / "logs"
+    logs.mkdir(exist_ok=True)
+    for name, (bind, app_port, warm, env) in settings.items():
+        command = voila_argv(app_notebook(name), app_port, bind, preheat=warm)
+        log = (logs / f"{name}.log").open("ab")
+        room.processes.append(
+            subprocess.Popen(
+                command,
+                env=jupyter_env(folder, **base, **env),
+                cwd=folder,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+    return room

@@ -1,0 +1,175 @@
+"""The live room end to end: a facilitator and five participants in their own browsers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from klantreis.exchange.templates import load_template
+from klantreis.folder import create_folder, open_folder
+from klantreis.serve.room import Room, start_room
+from tests.ui.conftest import free_port
+
+pytestmark = pytest.mark.ui
+PAYLOADS = ('<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>")
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
+    """A running room (participant app, console, dashboard) for the English orchestra workshop."""
+    folder = tmp_path_factory.mktemp("room") / "orchestra"
+    create_folder(folder, load_template("orchestra", "en"))
+    port = free_port()
+    while any(_taken(port + offset) for offset in (1, 2)):
+        port = free_port()
+    started = start_room(folder, port=port, preheat=1)
+    try:
+        started.wait_ready(timeout=180)
+        yield started
+    finally:
+        started.stop()
+
+
+def _taken(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def ready(page: Any, text: str, timeout: float = 90_000) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+
+
+def join(view: Any, url: str, code: str, name: str) -> None:
+    view.page.goto(url)
+    ready(view.page, "Join code")
+    view.page.get_by_placeholder("for example K7M2QX").fill(code)
+    view.page.get_by_placeholder("Your name").fill(name)
+    view.page.get_by_role("button", name="Join").click()
+    ready(view.page, f"You are taking part as {name}")
+
+
+def open_console(view: Any, room: Room) -> None:
+    view.page.goto(room.console_url)
+    ready(view.page, "Facilitator console")
+    view.page.get_by_placeholder("Facilitator token").fill(room.keys.facilitator_token)
+    view.page.get_by_role("button", name="Open").click()
+    ready(view.page, "Step for participants")
+
+
+def test_a_wrong_join_code_is_refused(room: Room, offline_page: Any) -> None:
+    view = offline_page(390, 844)
+    view.page.goto(room.join_url)
+    ready(view.page, "Join code")
+    view.page.get_by_placeholder("for example K7M2QX").fill("WRONG1")
+    view.page.get_by_placeholder("Your name").fill("Mallory")
+    view.page.get_by_role("button", name="Join").click()
+    ready(view.page, "This code is not right")
+    assert view.page.get_by_text("You are taking part").count() == 0
+    assert view.errors == []
+
+
+def test_the_console_needs_the_facilitator_token(room: Room, offline_page: Any) -> None:
+    view = offline_page(1280)
+    view.page.goto(room.console_url)
+    ready(view.page, "Facilitator console")
+    view.page.get_by_placeholder("Facilitator token").fill(room.keys.join_code)
+    view.page.get_by_role("button", name="Open").click()
+    ready(view.page, "This facilitator token is not right")
+    assert view.page.get_by_text("Step for participants").count() == 0
+
+
+def test_five_participants_and_a_facilitator_run_a_step(room: Room, offline_page: Any) -> None:
+    host = offline_page(1280, 1000)
+    open_console(host, room)
+    dashboard = offline_page(1280, 1000)
+    dashboard.page.goto(room.dashboard_url)
+    dashboard.page.wait_for_function(
+        "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length >= 1",
+        timeout=90_000,
+    )
+    people = [offline_page(390 if i == 0 else 1024, 900) for i in range(5)]
+    for number, person in enumerate(people, 1):
+        join(person, room.join_url, room.keys.join_code, f"Participant {number}x")
+    ready(host.page, "5 participants")
+    host.page.get_by_role("button", name="Mapping the customer").click()
+    for number, person in enumerate(people, 1):
+        ready(person.page, "New card")
+        text = (
+            PAYLOADS[number - 1] if number <= len(PAYLOADS) else f"Card from participant {number}"
+        )
+        person.page.get_by_placeholder("For example: you have to know the music to enjoy it").fill(
+            text
+        )
+        person.page.get_by_role("button", name="Add").click()
+        ready(person.page, "Saved.")
+        person.page.get_by_role("button", name="+ dot").first.click()
+        ready(person.page, "You have 4 of your 5 dots left")
+    host.page.get_by_role("button", name="Start timer").click()
+    for person in people:
+        person.page.wait_for_function(
+            "document.querySelector('.kr-timer') !== null", timeout=30_000
+        )
+    dashboard.page.wait_for_function(
+        "document.body.textContent.includes('Card from participant 5')", timeout=15_000
+    )
+    ready(host.page, "Card from participant 4")
+    for view in (host, dashboard, *people):
+        assert view.page.evaluate("window.__xss") is None
+        assert view.errors == []
+    assert people[1].page.get_by_text(PAYLOADS[0]).count() >= 1  # shown as text
+    snapshot = open_folder(room.folder).snapshot()
+    assert len([c for c in snapshot.cards if c.author_id]) == 5
+    assert len(snapshot.votes) == 5
+
+
+def test_pages_have_no_serious_accessibility_violations(room: Room, offline_page: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    for url, wait_for in (
+        (room.join_url, "Join code"),
+        (room.console_url, "Facilitator console"),
+        (room.dashboard_url, "cards"),
+    ):
+        view = offline_page(1280)
+        view.page.goto(url)
+        ready(view.page, wait_for)
+        view.page.wait_for_timeout(1500)
+        results = axe.run(view.page)
+        bad = [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert bad == [], (url, bad)
+
+
+def test_the_published_site_and_the_report_show_the_cards_as_text(
+    room: Room, tmp_path: Path, offline_page: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from klantreis.cli import main
+
+    runner = CliRunner()
+    site = tmp_path / "site"
+    assert runner.invoke(main, ["publish", str(room.folder), "--out", str(site)]).exit_code == 0
+    report = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(room.folder), "--out", str(report)]).exit_code == 0
+    for page_file in (site / "index.html", report):
+        text = page_file.read_text(encoding="utf-8")
+        assert "&lt;img src=x onerror=" in text or "\\u003cimg" in text or "<\\/script>" in text
+        assert not re.search(r"<img src=x onerror", text)
+        view = offline_page(1280)
+        view.page.goto(page_file.as_uri())
+        view.page.wait_for_function(
+            "document.querySelectorAll('.vega-embed svg.marks').length >= 5", timeout=60_000
+        )
+        assert view.page.evaluate("window.__xss") is None
+        assert view.errors == []

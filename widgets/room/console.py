@@ -1,0 +1,282 @@
+"""The facilitator console: open and close steps, run the countdown, hide or reveal the group's
+results, lock input, remove inappropriate cards, and see who joined and how much each wrote.
+
+It opens only with the facilitator token, which participants never see; the server that
+serves it listens on this machine only.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import ipywidgets as w
+from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.room.poll import Poller
+from klantreis.widgets.room.status import status_html
+from klantreis.widgets.style import full, stylesheet
+
+from klantreis.domain import KlantreisError, MethodStep
+from klantreis.i18n import t
+from klantreis.room import token_matches
+from klantreis.service import Service
+
+CLOSED = "closed"
+
+
+def qr_svg(text: str) -> str:
+    """A QR code of ``text`` as inline SVG (made here, no service asked)."""
+    import segno
+
+    return str(segno.make(text, error="m").svg_inline(scale=6, dark="#1f2933", light="#ffffff"))
+
+
+class FacilitatorConsole:
+    """The console page: a token form, then the controls."""
+
+    def __init__(
+        self,
+        service: Service,
+        token: str,
+        join_url: str = "",
+        join_code: str = "",
+        dashboard_url: str = "",
+        poll_interval: float = 0.5,
+    ) -> None:
+        self.service = service
+        self.token = token
+        self.join_url = join_url
+        self.join_code = join_code
+        self.dashboard_url = dashboard_url
+        self.language = service.language
+        self.unlocked = False
+        self.body = w.VBox(layout=full())
+        self.widget = w.VBox([stylesheet(), self.body], layout=full())
+        self.widget.add_class("klantreis")
+        self.widget.add_class("kr-app")
+        self.poller = Poller(service, self.refresh, poll_interval, tick=self.tick)
+        self._last_status = ""
+        self.show_token_form()
+
+    def show_token_form(self) -> None:
+        """Ask for the facilitator token."""
+        lang = self.language
+        self.token_input = w.Password(placeholder=t("console.token", lang), layout=full())
+        self.open_button = w.Button(description=t("console.open", lang), button_style="primary")
+        self.token_message = w.HTML()
+        self.token_message.add_class("kr-problem")
+        self.open_button.on_click(lambda _b: self.unlock(self.token_input.value))
+        heading = w.HTML(f"<h1>{html.escape(t('console.title', lang))}</h1>")
+        self.body.children = (heading, self.token_input, self.token_message, self.open_button)
+
+    def unlock(self, typed: str) -> bool:
+        """Open the console when the token is right."""
+        if not token_matches(typed, self.token):
+            self.token_message.value = html.escape(t("console.wrong_token", self.language))
+            return False
+        self.unlocked = True
+        self.build()
+        self.poller.start()
+        return True
+
+    # -- the console -----------------------------------------------------------------------
+
+    def build(self) -> None:
+        """Lay out the controls."""
+        lang = self.language
+        workshop = self.service.workshop()
+        self.projector = w.HTML(self._projector_html())
+        self.status = w.HTML()
+        steps = [(t("console.closed", lang), CLOSED)] + [
+            (t(f"method_step.{s.value}", lang), s.value) for s in MethodStep
+        ]
+        self.steps = w.ToggleButtons(
+            options=steps,
+            value=workshop.open_step.value if workshop.open_step else CLOSED,
+            layout=full(),
+        )
+        self.steps.add_class("kr-tabs")
+        self.steps.observe(lambda change: self.open_step(change["new"]), names="value")
+        self.minutes = w.BoundedIntText(
+            value=8,
+            min=1,
+            max=180,
+            description=t("console.minutes", lang),
+            layout=w.Layout(width="16em"),
+        )
+        self.start_timer = w.Button(
+            description=t("console.start_timer", lang), button_style="primary"
+        )
+        self.stop_timer = w.Button(description=t("console.stop_timer", lang))
+        self.start_timer.on_click(lambda _b: self.run_timer(self.minutes.value))
+        self.stop_timer.on_click(lambda _b: self.run_timer(None))
+        self.hidden = w.Checkbox(
+            value=workshop.results_hidden, description=t("console.hide_results", lang), indent=False
+        )
+        self.locked = w.Checkbox(
+            value=workshop.input_locked, description=t("console.lock_input", lang), indent=False
+        )
+        self.hidden.observe(lambda c: self._room(results_hidden=c["new"]), names="value")
+        self.locked.observe(lambda c: self._room(input_locked=c["new"]), names="value")
+        self.message = w.HTML()
+        self.message.add_class("kr-status")
+        self.people = w.HTML()
+        self.entries = EntryList(lang, "console.nothing_yet")
+        controls = w.HBox([self.minutes, self.start_timer, self.stop_timer], layout=full())
+        controls.add_class("kr-buttons")
+        self.body.children = (
+            w.HTML(f"<h1>{html.escape(workshop.title)}</h1>"),
+            self.projector,
+            self.status,
+            _heading(t("console.steps", lang)),
+            self.steps,
+            _heading(t("console.timer", lang)),
+            controls,
+            self.hidden,
+            self.locked,
+            self.message,
+            _heading(t("console.people", lang)),
+            self.people,
+            _heading(t("console.entries", lang)),
+            self.entries.widget,
+        )
+        self.refresh()
+
+    def _projector_html(self) -> str:
+        lang = self.language
+        parts = ['<div class="kr-projector">']
+        if self.join_url:
+            label = html.escape(t("console.qr", lang))
+            code = qr_svg(self.join_url)
+            parts.append(f'<div class="kr-qr" role="img" aria-label="{label}">{code}</div>')
+        parts.append("<div>")
+        parts.append(f'<p class="kr-meta">{html.escape(t("console.join_at", lang))}</p>')
+        if self.join_url:
+            parts.append(f'<p class="kr-join-url">{html.escape(self.join_url)}</p>')
+        parts.append(f'<p class="kr-meta">{html.escape(t("room.code", lang))}</p>')
+        parts.append(f'<p class="kr-join-code">{html.escape(self.join_code)}</p>')
+        if self.dashboard_url:
+            dashboard = html.escape(t("console.dashboard_at", lang, url=self.dashboard_url))
+            parts.append(f'<p class="kr-meta">{dashboard}</p>')
+        parts.append("</div></div>")
+        return "".join(parts)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def open_step(self, value: str) -> None:
+        """Open a step (or close all)."""
+        step = None if value == CLOSED else MethodStep(value)
+        self._attempt(lambda: self.service.open_step(step))
+
+    def run_timer(self, minutes: int | None) -> None:
+        """Start a countdown of ``minutes`` (None stops it)."""
+        ends = None if minutes is None else datetime.now(UTC) + timedelta(minutes=minutes)
+        self._attempt(lambda: self.service.set_room(timer_ends_at=ends))
+
+    def _room(self, **changes: Any) -> None:
+        self._attempt(lambda: self.service.set_room(**changes))
+
+    def _attempt(self, action: Any) -> None:
+        try:
+            action()
+        except KlantreisError as exc:
+            self.message.value = html.escape(exc.message(self.language))
+            return
+        self.message.value = ""
+        self.refresh()
+
+    # -- following the room ----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Redraw people and entries from the store."""
+        if not self.unlocked:
+            return
+        snap = self.service.snapshot()
+        lang = self.language
+        self._update_status(snap.workshop)
+        counts = snap.contributions()
+        dots: dict[str, int] = {}
+        for vote in snap.votes:
+            dots[vote.participant_id] = dots.get(vote.participant_id, 0) + 1
+        rows = "".join(
+            f"<tr><td>{html.escape(p.name)}</td>"
+            f"<td>{counts.get(p.id, 0)}</td><td>{dots.get(p.id, 0)}</td></tr>"
+            for p in snap.participants
+        )
+        head = "".join(
+            f"<th>{html.escape(t(k, lang))}</th>"
+            for k in ("field.name", "console.contributions", "field.votes")
+        )
+        total = t("console.joined", lang, count=len(snap.participants))
+        table = f'<table class="kr-table"><tr>{head}</tr>{rows}</table>'
+        self.people.value = f'<p class="kr-meta">{html.escape(total)}</p>{table}'
+        names = {p.id: p.name for p in snap.participants}
+        votes = snap.vote_counts()
+        entries = [
+            Row(
+                card.text,
+                " · ".join(
+                    x
+                    for x in (
+                        t(f"card_kind.{card.kind.value}", lang),
+                        names.get(card.author_id or "", ""),
+                        t("list.votes", lang, count=votes[card.id]),
+                    )
+                    if x
+                ),
+                (Action("form.remove", self._remover(card.id), "danger"),),
+            )
+            for card in snap.active_cards()
+        ]
+        entries += [
+            Row(
+                m.title,
+                t(f"goal_kind.{m.goal_kind.value}", lang),
+                (Action("form.remove", self._measure_remover(m.id), "danger"),),
+            )
+            for m in snap.active_measures()
+        ]
+        self.entries.show(entries)
+
+    def _remover(self, card_id: str) -> Any:
+        return lambda: self._attempt(lambda: self.service.remove_card(card_id))
+
+    def _measure_remover(self, measure_id: str) -> Any:
+        return lambda: self._attempt(lambda: self.service.remove_measure(measure_id))
+
+    def tick(self) -> None:
+        """Keep the countdown current."""
+        if self.unlocked:
+            self._update_status(self.service.workshop())
+
+    def _update_status(self, workshop: Any) -> None:
+        value = status_html(workshop)
+        if value != self._last_status:
+            self._last_status = value
+            self.status.value = value
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _heading(text: str) -> w.HTML:
+    heading = w.HTML(html.escape(text))
+    heading.add_class("kr-section")
+    return heading
+
+
+def facilitator_console(service: Service | None = None) -> FacilitatorConsole:
+    """The console for the workshop being served (settings from the environment)."""
+    import os
+
+    from klantreis.folder import connect
+    from klantreis.room import DASHBOARD_URL_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, TOKEN_ENV
+
+    return FacilitatorConsole(
+        service or connect(),
+        token=os.environ.get(TOKEN_ENV, ""),
+        join_url=os.environ.get(JOIN_URL_ENV, ""),
+        join_code=os.environ.get(JOIN_CODE_ENV, ""),
+        dashboard_url=os.environ.get(DASHBOARD_URL_ENV, ""),
+    )

@@ -1,0 +1,63 @@
+"""The live dashboard: the workshop's charts, redrawn within about a second of any change.
+
+Read-only: there is no form and no write path. All charts share one chart widget, so the
+browser receives the drawing code once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+from klantreis.widgets.chart_slot import ChartSlot
+from klantreis.widgets.room.poll import Poller
+from klantreis.widgets.room.status import status_html
+from klantreis.widgets.style import full, stylesheet
+
+from klantreis.charts import combined
+from klantreis.domain import WorkshopSnapshot
+from klantreis.report.summaries import overview_html
+from klantreis.service import Service
+
+
+class LiveDashboard:
+    """Overview, status and every chart of the workshop, following it live."""
+
+    def __init__(self, service: Service, poll_interval: float = 0.5) -> None:
+        self.service = service
+        snapshot = service.snapshot()
+        self.overview = w.HTML(overview_html(snapshot))
+        self.status = w.HTML(status_html(snapshot.workshop))
+        self.slot = ChartSlot(self.chart, snapshot)
+        self.widget = w.VBox(
+            [stylesheet(), self.overview, self.status, self.slot.widget], layout=full()
+        )
+        self.widget.add_class("klantreis")
+        self.widget.add_class("kr-app")
+        self.poller = Poller(service, self.refresh, poll_interval)
+        self.poller.start()
+
+    @staticmethod
+    def chart(snapshot: WorkshopSnapshot) -> Any:
+        """Every chart of the kit, stacked in one."""
+        return combined(snapshot)
+
+    def refresh(self) -> None:
+        """Re-read the workshop and redraw."""
+        snapshot = self.service.snapshot()
+        self.overview.value = overview_html(snapshot)
+        self.status.value = status_html(snapshot.workshop)
+        self.slot.update(snapshot)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def live_dashboard(service: Service | None = None) -> LiveDashboard:
+    """The live dashboard for the workshop being served."""
+    from klantreis.folder import connect
+
+    return LiveDashboard(service or connect())
+
+
+__all__ = ["LiveDashboard", "live_dashboard"]

@@ -1,0 +1,190 @@
+"""The participant app: join with the code and a name, then work in the step that is open.
+
+It shows only the step the facilitator opened, with that step's form; participants add, edit and
+withdraw their own cards and measures and vote with their dots. The page follows the room by
+itself: a newly opened step, the countdown, hidden results and locked input appear without a
+reload.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+from klantreis.widgets.panels import GoalsPanel, JourneyPanel, MappingPanel, Panel
+from klantreis.widgets.room.poll import Poller
+from klantreis.widgets.room.status import status_html
+from klantreis.widgets.style import full, stylesheet
+
+from klantreis.domain import KlantreisError, MethodStep, Participant
+from klantreis.i18n import t
+from klantreis.report.summaries import challenge_html, persona_html, scope_html
+from klantreis.room import code_matches
+from klantreis.service import Service
+
+PANELS: dict[MethodStep, type[Panel]] = {
+    MethodStep.MAPPING: MappingPanel,
+    MethodStep.GOALS: GoalsPanel,
+    MethodStep.JOURNEY: JourneyPanel,
+}
+"""The steps in which participants write; the others the facilitator fills in with the group."""
+
+
+class ParticipantApp:
+    """One participant's page."""
+
+    def __init__(self, service: Service, join_code: str, poll_interval: float = 0.5) -> None:
+        self.service = service
+        self.join_code = join_code
+        self.workshop = service.workshop()
+        self.language = self.workshop.language
+        self.participant: Participant | None = None
+        self.panel: Panel | None = None
+        self.step: MethodStep | None = None
+        self.title = w.HTML(f'<h1 class="kr-title">{html.escape(self.workshop.title)}</h1>')
+        self.status = w.HTML()
+        self.body = w.VBox(layout=full())
+        self.widget = w.VBox([stylesheet(), self.title, self.status, self.body], layout=full())
+        self.widget.add_class("klantreis")
+        self.widget.add_class("kr-app")
+        self.poller = Poller(service, self.on_change, poll_interval, tick=self.tick)
+        self._last_status = ""
+        self.show_join()
+
+    # -- joining ---------------------------------------------------------------------------
+
+    def show_join(self) -> None:
+        """The join form: code, name, and (when allowed) joining anonymously."""
+        lang = self.language
+        self.code = w.Text(placeholder=t("room.code_placeholder", lang), layout=full())
+        self.name = w.Text(placeholder=t("room.name_placeholder", lang), layout=full())
+        self.anonymous = w.Checkbox(
+            description=t("room.anonymous", lang), indent=False, layout=full()
+        )
+        self.join_button = w.Button(description=t("room.join", lang), button_style="primary")
+        self.join_message = w.HTML()
+        self.join_message.add_class("kr-problem")
+        self.join_button.on_click(
+            lambda _b: self.join(self.code.value, self.name.value, self.anonymous.value)
+        )
+        parts: list[w.Widget] = [
+            _label(t("room.code", lang)),
+            self.code,
+            _label(t("field.name", lang)),
+            self.name,
+        ]
+        if self.workshop.allow_anonymous:
+            parts.append(self.anonymous)
+        parts += [self.join_message, self.join_button]
+        form = w.VBox(parts, layout=full())
+        form.add_class("kr-form")
+        self.body.children = (w.HTML(f"<p>{html.escape(t('room.welcome', lang))}</p>"), form)
+
+    def join(self, code: str, name: str, anonymous: bool = False) -> bool:
+        """Check the code and join; a wrong code or a bad name is explained, not raised."""
+        lang = self.language
+        if not code_matches(code, self.join_code):
+            self.join_message.value = html.escape(t("room.wrong_code", lang))
+            return False
+        if not anonymous and not name.strip():
+            self.join_message.value = html.escape(t("room.name_needed", lang))
+            return False
+        try:
+            self.participant = self.service.join(name, anonymous=anonymous)
+        except KlantreisError as exc:
+            self.join_message.value = html.escape(exc.message(lang))
+            return False
+        self.show_room()
+        self.poller.start()
+        return True
+
+    # -- the room --------------------------------------------------------------------------
+
+    def show_room(self) -> None:
+        """Show the open step (or the waiting message) for the joined participant."""
+        assert self.participant is not None
+        self.workshop = self.service.workshop()
+        self.step = self.workshop.open_step
+        self.panel = None
+        lang = self.language
+        joined = html.escape(t("room.joined_as", lang, name=self.participant.name))
+        greeting = w.HTML(f'<p class="kr-meta">{joined}</p>')
+        panel_class = PANELS.get(self.step) if self.step else None
+        if panel_class is not None:
+            self.panel = panel_class(self.service, self.participant.id, combine_charts=True)
+            content: list[w.Widget] = [self.panel.widget]
+        elif self.step is None:
+            content = [w.HTML(f'<p class="kr-card">{html.escape(t("room.waiting", lang))}</p>')]
+        else:
+            content = [w.HTML(self._read_only(self.step))]
+        self.body.children = (greeting, *content)
+        self.update_status()
+
+    def _read_only(self, step: MethodStep) -> str:
+        snap = self.service.snapshot()
+        lang = self.language
+        note = f'<p class="kr-meta">{html.escape(t("room.facilitator_step", lang))}</p>'
+        if snap.workshop.results_hidden:
+            return note
+        parts = {
+            MethodStep.CHALLENGE: challenge_html,
+            MethodStep.SCOPE: scope_html,
+            MethodStep.PERSONA: persona_html,
+        }
+        render = parts.get(step)
+        return note + (render(snap) if render else "")
+
+    def on_change(self) -> None:
+        """Something changed in the workshop: follow the room, then redraw."""
+        if self.participant is None:
+            return
+        workshop = self.service.workshop()
+        if workshop.open_step != self.step:
+            self.show_room()
+            return
+        self.workshop = workshop
+        if self.panel is not None:
+            self.panel.refresh()
+        elif self.step is not None:
+            self.show_room()
+        self.update_status()
+
+    def tick(self) -> None:
+        """Once a round: keep the countdown current."""
+        if self.participant is not None and self.workshop.timer_ends_at is not None:
+            self.update_status()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def update_status(self) -> None:
+        """Redraw the status bar if its text changed."""
+        extra = ""
+        if self.participant is not None and self.step is MethodStep.MAPPING:
+            extra = t(
+                "list.dots_left",
+                self.language,
+                count=self.service.dots_left(self.participant.id),
+                total=self.workshop.dots_per_participant,
+            )
+        value = status_html(self.workshop, extra)
+        if value != self._last_status:
+            self._last_status = value
+            self.status.value = value
+
+
+def _label(text: str) -> w.HTML:
+    label = w.HTML(html.escape(text))
+    label.add_class("kr-label")
+    return label
+
+
+def participant_app(service: Service | None = None, join_code: str | None = None) -> Any:
+    """The participant app for the workshop being served (from the environment by default)."""
+    import os
+
+    from klantreis.folder import connect
+    from klantreis.room import JOIN_CODE_ENV
+
+    return ParticipantApp(service or connect(), join_code or os.environ.get(JOIN_CODE_ENV, ""))
