@@ -42,6 +42,7 @@ CSS = """
 .klantreis .widget-textarea textarea { min-height: 72px; }
 .klantreis .kr-tabs { flex-wrap: wrap; }
 .klantreis.kr-app { margin: 0 auto; padding: 8px 4px 48px 4px; }
+.klantreis.kr-wide { max-width: 1480px; }
 .klantreis .kr-title { font-size: 22px; line-height: 1.25; margin: 4px 0 8px 0; }
 .klantreis .kr-statusbar { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center;
   background: #f5f7fa; border-radius: 8px; padding: 8px 12px; margin: 4px 0 10px 0;

@@ -78,9 +78,17 @@ def config() -> dict[str, Any]:
         },
         "text": {"font": FONT, "fontSize": 12, "color": INK},
         "bar": {"cornerRadiusEnd": 3},
+        # Single marks stay out of the accessibility tree; the chart as a whole is described by
+        # its title (see themed) and every value is in the tooltips and the report's tables.
+        "mark": {"aria": False},
+        "aria": False,
     }
 
 
 def themed(chart: alt.TopLevelMixin) -> Any:
-    """Apply the klantreis theme to a chart (and keep its data inline for offline use)."""
+    """Apply the klantreis theme to a chart, and describe it (for screen readers) by its title."""
+    title = getattr(chart, "title", alt.Undefined)
+    text = getattr(title, "text", title)
+    if isinstance(text, str) and text:
+        chart = chart.properties(description=text)
     return chart.configure(**config())

@@ -97,6 +97,7 @@ class FacilitatorConsole:
             layout=full(),
         )
         self.steps.add_class("kr-tabs")
+        self.steps.style.button_width = "auto"
         self.steps.observe(lambda change: self.open_step(change["new"]), names="value")
         self.minutes = w.BoundedIntText(
             value=8,

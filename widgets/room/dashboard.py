@@ -34,6 +34,7 @@ class LiveDashboard:
         )
         self.widget.add_class("klantreis")
         self.widget.add_class("kr-app")
+        self.widget.add_class("kr-wide")
         self.poller = Poller(service, self.refresh, poll_interval)
         self.poller.start()
 

@@ -32,7 +32,7 @@ def status_html(workshop: Workshop, extra: str = "") -> str:
     timer = countdown(workshop)
     if timer:
         label = html.escape(t("room.timer", lang))
-        timer_html = f"⏱ {html.escape(timer)}"
+        timer_html = html.escape(timer)
         parts.append(
             f'<span class="kr-timer" role="timer" aria-label="{label}">{timer_html}</span>'
         )

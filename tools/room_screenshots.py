@@ -1,0 +1,87 @@
+"""Screenshots of the live room: participant app on a phone, console on a projector, dashboard.
+
+.venv/bin/python tools/room_screenshots.py [--lang en] [--out screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from klantreis.exchange.templates import load_template
+from klantreis.folder import create_folder
+from klantreis.i18n import t
+from klantreis.serve.room import start_room
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lang", default="en")
+    parser.add_argument("--out", default="screenshots")
+    parser.add_argument("--port", type=int, default=9410)
+    options = parser.parse_args()
+    lang, out = options.lang, Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="klantreis-room-"))
+    folder = root / "workshop"
+    create_folder(folder, load_template("orchestra", lang))
+    room = start_room(folder, port=options.port, preheat=1)
+    try:
+        room.wait_ready(timeout=180)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            console = browser.new_page(viewport={"width": 1920, "height": 1080})
+            console.goto(room.console_url)
+            console.get_by_placeholder(t("console.token", lang)).fill(room.keys.facilitator_token)
+            console.get_by_role("button", name=t("console.open", lang)).click()
+            console.get_by_text(t("console.steps", lang)).wait_for(timeout=90_000)
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            phone.goto(room.join_url)
+            phone.get_by_placeholder(t("room.code_placeholder", lang)).wait_for(timeout=90_000)
+            phone.screenshot(path=str(out / f"room-{lang}-join-phone.png"))
+            phone.get_by_placeholder(t("room.code_placeholder", lang)).fill(room.keys.join_code)
+            phone.get_by_placeholder(t("room.name_placeholder", lang)).fill("Sanne")
+            phone.get_by_role("button", name=t("room.join", lang)).click()
+            phone.get_by_text(t("room.waiting", lang)).wait_for(timeout=60_000)
+            console.get_by_role("button", name=t("method_step.mapping", lang)).click()
+            console.get_by_role("button", name=t("console.start_timer", lang)).click()
+            phone.get_by_text(t("form.add_card", lang)).wait_for(timeout=60_000)
+            phone.get_by_placeholder(t("placeholder.card", lang)).fill(
+                "Parking near the hall is hard"
+            )
+            phone.get_by_role("button", name=t("form.add", lang)).click()
+            phone.get_by_text(t("form.saved", lang)).wait_for(timeout=30_000)
+            phone.get_by_role("button", name=t("form.vote", lang)).first.click()
+            phone.wait_for_timeout(3000)
+            phone.screenshot(path=str(out / f"room-{lang}-mapping-phone.png"), full_page=True)
+            console.wait_for_timeout(2000)
+            console.screenshot(path=str(out / f"room-{lang}-console-projector.png"), full_page=True)
+            dashboard = browser.new_page(viewport={"width": 1440, "height": 900})
+            dashboard.goto(room.dashboard_url)
+            dashboard.wait_for_function(
+                "document.querySelectorAll('.vega-embed .marks').length >= 1", timeout=90_000
+            )
+            dashboard.wait_for_timeout(2000)
+            dashboard.screenshot(path=str(out / f"room-{lang}-dashboard.png"), full_page=True)
+            browser.close()
+    finally:
+        room.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    for path in sorted(out.glob(f"room-{lang}-*.png")):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
