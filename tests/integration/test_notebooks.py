@@ -45,6 +45,14 @@ def test_committed_notebooks_are_what_the_guide_generates(language: str) -> None
         )
 
 
+def test_committed_app_notebooks_are_what_the_guide_generates() -> None:
+    from klantreis.guide.notebooks import APPS, build_app
+
+    for name in APPS:
+        path = ROOT / "notebooks" / "apps" / f"{name}.ipynb"
+        assert path.read_text(encoding="utf-8") == notebook_text(build_app(name))
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_notebook_cells_are_narrative_and_one_line_calls(language: str) -> None:
     for path in shipped_notebooks(language):  # type: ignore[arg-type]
