@@ -75,6 +75,16 @@ _db_option = click.option(
 )
 
 
+_lang_option = click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGES),
+    default=LANG,
+    show_default=True,
+    help=_help("cli.option.lang"),
+)
+
+
 @click.group(cls=_Group, help=_help("cli.help"))
 @click.version_option(__version__, prog_name="klantreis")
 def main() -> None:
@@ -90,14 +100,7 @@ def main() -> None:
     show_default=True,
     help=_help("cli.option.template"),
 )
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(LANGUAGES),
-    default=LANG,
-    show_default=True,
-    help=_help("cli.option.lang"),
-)
+@_lang_option
 @click.option("--title", default=None, help=_help("cli.option.title"))
 @_db_option
 @click.pass_context
@@ -275,14 +278,7 @@ def lab_command(
 
 
 @main.command("materials", help=_help("cli.materials.help"))
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(LANGUAGES),
-    default=LANG,
-    show_default=True,
-    help=_help("cli.option.lang"),
-)
+@_lang_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

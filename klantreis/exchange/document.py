@@ -42,6 +42,20 @@ FORMAT: Literal["klantreis-workshop"] = "klantreis-workshop"
 FORMAT_VERSION: Literal[1] = 1
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
+COLLECTIONS = (
+    "segments",
+    "personas",
+    "cards",
+    "goals",
+    "measures",
+    "touchpoints",
+    "journeys",
+    "steps",
+    "participants",
+    "votes",
+)
+"""The lists of a workshop, in an order in which each refers only to earlier ones."""
+
 
 class WorkshopDocument(DomainModel):
     """A whole workshop as one JSON document (format ``klantreis-workshop``, version 1)."""

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from klantreis.domain import Action, AuditEntry, DomainModel, new_id, utc_now
-from klantreis.exchange.document import InvalidDocument, WorkshopDocument, reference_problems
+from klantreis.exchange.document import (
+    COLLECTIONS,
+    InvalidDocument,
+    WorkshopDocument,
+    reference_problems,
+)
 from klantreis.service import Service
 from klantreis.store.store import Store
 
@@ -19,19 +24,6 @@ _REFERENCES = {
     "participant_id": "participants",
 }
 
-_COLLECTIONS = (
-    "segments",
-    "personas",
-    "cards",
-    "goals",
-    "measures",
-    "touchpoints",
-    "journeys",
-    "steps",
-    "participants",
-    "votes",
-)
-
 
 def renumbered(document: WorkshopDocument, **workshop_changes: Any) -> WorkshopDocument:
     """A copy of ``document`` in which every id is fresh and every reference follows along."""
@@ -40,7 +32,7 @@ def renumbered(document: WorkshopDocument, **workshop_changes: Any) -> WorkshopD
         raise InvalidDocument(problems)
     workshop_id = new_id()
     mapping: dict[str, dict[str, str]] = {
-        name: {item.id: new_id() for item in getattr(document, name)} for name in _COLLECTIONS
+        name: {item.id: new_id() for item in getattr(document, name)} for name in COLLECTIONS
     }
 
     def remap(item: DomainModel, collection: str) -> DomainModel:
@@ -59,7 +51,7 @@ def renumbered(document: WorkshopDocument, **workshop_changes: Any) -> WorkshopD
         update={"id": workshop_id, "version": 1, "created_at": utc_now(), **workshop_changes}
     )
     collections = {
-        name: [remap(item, name) for item in getattr(document, name)] for name in _COLLECTIONS
+        name: [remap(item, name) for item in getattr(document, name)] for name in COLLECTIONS
     }
     return document.model_copy(update={"workshop": workshop, **collections})
 
@@ -74,7 +66,7 @@ def import_document(store: Store, document: WorkshopDocument, **workshop_changes
     fresh_workshop = type(fresh.workshop).model_validate(fresh.workshop.model_dump())
     with store.write() as tx:
         tx.insert(fresh_workshop)
-        for name in _COLLECTIONS:
+        for name in COLLECTIONS:
             for item in getattr(fresh, name):
                 tx.insert(item)
         tx.record(

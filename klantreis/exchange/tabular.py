@@ -8,21 +8,9 @@ from typing import Any
 import pandas as pd
 
 from klantreis.domain import WorkshopSnapshot
+from klantreis.exchange.document import COLLECTIONS
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-TABLES = (
-    "segments",
-    "personas",
-    "cards",
-    "goals",
-    "measures",
-    "touchpoints",
-    "journeys",
-    "steps",
-    "participants",
-    "votes",
-)
 
 
 def frames(snapshot: WorkshopSnapshot) -> dict[str, pd.DataFrame]:
@@ -31,7 +19,7 @@ def frames(snapshot: WorkshopSnapshot) -> dict[str, pd.DataFrame]:
     phase_names = {p.key: p.name for p in snapshot.workshop.phases}
     votes = snapshot.vote_counts()
     result: dict[str, pd.DataFrame] = {}
-    for name in TABLES:
+    for name in COLLECTIONS:
         rows = [item.model_dump(mode="json") for item in getattr(snapshot, name)]
         for row in rows:
             if "segment_id" in row:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -215,3 +216,75 @@ def test_the_published_site_and_the_report_show_the_cards_as_text(
         )
         assert view.page.evaluate("window.__xss") is None
         assert view.errors == []
+
+
+def test_serve_starts_the_room_and_ctrl_c_stops_it_cleanly(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "served"
+    create_folder(folder, load_template("telecom", "en"))
+    port = free_port()
+    env = dict(os.environ, KLANTREIS_LANG="en")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "klantreis",
+            "serve",
+            str(folder),
+            "--port",
+            str(port),
+            "--preheat",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    lines = []
+    deadline = time.monotonic() + 180
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        if "Stop with Ctrl-C" in line:
+            break
+    output = "".join(lines)
+    assert f"Participants: http://127.0.0.1:{port}/" in output
+    keys = json.loads((folder / "room.json").read_text())
+    assert f"Code:         {keys['join_code']}" in output
+    service = open_folder(folder)
+    person = service.join("Kept")
+    process.send_signal(signal.SIGINT)
+    rest, _ = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert "The room is closed." in rest
+    assert not _taken(port) and not _taken(port + 1) and not _taken(port + 2)
+    assert open_folder(folder).participant(person.id).name == "Kept"
+
+
+def test_no_traceback_reaches_a_page(tmp_path: Path, offline_page: Any) -> None:
+    import nbformat
+
+    from klantreis.serve.commands import jupyter_env, voila_argv
+    from tests.ui.conftest import running
+
+    notebook = tmp_path / "broken.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("secret = 'x'\n1 / 0")]), notebook
+    )
+    port = free_port()
+    with running(
+        voila_argv(notebook, port), f"http://127.0.0.1:{port}/", jupyter_env(), tmp_path
+    ) as url:
+        view = offline_page(390)
+        view.page.goto(url)
+        view.page.wait_for_load_state("networkidle")
+        view.page.wait_for_timeout(3000)
+        text = view.page.content()
+        assert "ZeroDivisionError" not in text and "Traceback" not in text and "secret" not in text

@@ -178,6 +178,17 @@ class Panel:
         else:
             self.message.remove_class("kr-status-error")
 
+    def fill_segment_chooser(self, chooser: w.Dropdown) -> None:
+        """Offer the workshop's segments; keep the chosen one, else choose the focus segment."""
+        options = [(segment.name, segment.id) for segment in self.snapshot.segments]
+        current = chooser.value
+        chooser.options = options
+        default = self.focus_or_first_segment()
+        if current in [value for _, value in options]:
+            chooser.value = current
+        elif default is not None:
+            chooser.value = default.id
+
     def focus_or_first_segment(self) -> Segment | None:
         """The segment the step works on by default."""
         return self.snapshot.focus_segment or (

@@ -24,7 +24,7 @@ class GoalsPanel(Panel):
     def build(self) -> list[w.Widget]:
         lang = self.language
         self.chooser = w.Dropdown(layout=full())
-        self._fill_chooser()
+        self.fill_segment_chooser(self.chooser)
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.goals_box = w.VBox(layout=full())
         self.measures = EntryList(lang, "list.no_measures")
@@ -49,16 +49,6 @@ class GoalsPanel(Panel):
     @property
     def segment_id(self) -> str:
         return str(self.chooser.value or "")
-
-    def _fill_chooser(self) -> None:
-        options = [(s.name, s.id) for s in self.snapshot.segments]
-        current = self.chooser.value
-        self.chooser.options = options
-        default = self.focus_or_first_segment()
-        if current in [o[1] for o in options]:
-            self.chooser.value = current
-        elif default is not None:
-            self.chooser.value = default.id
 
     def _chosen(self) -> None:
         self._load_goals()
@@ -126,7 +116,7 @@ class GoalsPanel(Panel):
 
     def update(self) -> None:
         lang = self.language
-        self._fill_chooser()
+        self.fill_segment_chooser(self.chooser)
         snap = self.snapshot
         rows = []
         for m in sorted(

@@ -30,7 +30,7 @@ class MappingPanel(Panel):
         self.dots = w.HTML()
         self.cards = EntryList(lang, "list.no_cards")
         self.editor = w.VBox(layout=full())
-        self._fill_chooser()
+        self.fill_segment_chooser(self.chooser)
         self.new_card = self.adder(
             self._blank, self._form, lambda c: self.service.add_card(c, self.actor_id)
         )
@@ -76,17 +76,6 @@ class MappingPanel(Panel):
                 update={"segment_id": self.segment_id or "none"}
             )
 
-    def _fill_chooser(self) -> None:
-        options = [(s.name, s.id) for s in self.snapshot.segments]
-        current = self.chooser.value
-        self.chooser.options = options
-        ids = [o[1] for o in options]
-        default = self.focus_or_first_segment()
-        if current in ids:
-            self.chooser.value = current
-        elif default is not None:
-            self.chooser.value = default.id
-
     def edit(self, card: Card) -> None:
         """Open a card for editing."""
         form = CardForm(
@@ -108,7 +97,7 @@ class MappingPanel(Panel):
 
     def update(self) -> None:
         lang = self.language
-        self._fill_chooser()
+        self.fill_segment_chooser(self.chooser)
         snap = self.snapshot
         votes = snap.vote_counts()
         mine = {v.card_id for v in snap.votes if v.participant_id == self.actor_id}

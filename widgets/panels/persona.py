@@ -76,15 +76,7 @@ class PersonaPanel(Panel):
         self.warning.value = f'<p class="kr-problem">{html.escape(warning)}</p>' if warning else ""
 
     def update(self) -> None:
-        options = [(s.name, s.id) for s in self.snapshot.segments]
-        current = self.segment_id
-        default = self.focus_or_first_segment()
-        self.chooser.options = options
-        ids = [o[1] for o in options]
-        if current in ids:
-            self.chooser.value = current
-        elif default is not None:
-            self.chooser.value = default.id
+        self.fill_segment_chooser(self.chooser)
         if not hasattr(self, "form") or not self.form.dirty:
             self._load()
         elif (persona := self._persona()) is not None:
