@@ -40,12 +40,9 @@ def stack(charts: Sequence[Any]) -> Any:
     """
     from klantreis.charts.theme import themed
 
-    parts = []
-    for chart in charts:
-        part = chart.copy(deep=True)
-        part.config = alt.Undefined  # the theme is applied once, to the whole
-        parts.append(part)
-    return themed(alt.vconcat(*parts, spacing=36))
+    for chart in charts:  # builders make new charts each time, so they can be changed here
+        chart.config = alt.Undefined  # the theme is applied once, to the whole
+    return themed(alt.vconcat(*charts, spacing=36))
 
 
 def combined(snapshot: WorkshopSnapshot, names: Sequence[str] | None = None) -> Any:

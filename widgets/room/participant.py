@@ -23,6 +23,10 @@ from klantreis.report.summaries import challenge_html, persona_html, scope_html
 from klantreis.room import code_matches
 from klantreis.service import Service
 
+PARTICIPANT_POLL = 1.5
+"""Seconds between looks at the workshop in a participant's kernel: often enough for a room,
+rare enough that twenty kernels leave the processor to the dashboard."""
+
 PANELS: dict[MethodStep, type[Panel]] = {
     MethodStep.MAPPING: MappingPanel,
     MethodStep.GOALS: GoalsPanel,
@@ -34,7 +38,9 @@ PANELS: dict[MethodStep, type[Panel]] = {
 class ParticipantApp:
     """One participant's page."""
 
-    def __init__(self, service: Service, join_code: str, poll_interval: float = 0.5) -> None:
+    def __init__(
+        self, service: Service, join_code: str, poll_interval: float = PARTICIPANT_POLL
+    ) -> None:
         self.service = service
         self.join_code = join_code
         self.workshop = service.workshop()
