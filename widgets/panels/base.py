@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +39,11 @@ class Panel:
     chart_builders: tuple[ChartBuilder, ...] = ()
 
     def __init__(
-        self, service: Service, actor_id: str | None = None, combine_charts: bool = False
+        self,
+        service: Service,
+        actor_id: str | None = None,
+        combine_charts: bool = False,
+        chart_interval: float = 0.0,
     ) -> None:
         self.service = service
         self.actor_id = actor_id
@@ -47,6 +52,9 @@ class Panel:
         self.message = w.HTML("")
         self.message.add_class("kr-status")
         self.slots: list[ChartSlot] = []
+        self.chart_interval = chart_interval
+        self._charts_drawn = time.monotonic()
+        self._charts_pending = False
         self.adders: list[w.VBox] = []
         self._static = static_mode()
         parts = [] if self._static else self.build()
@@ -105,10 +113,22 @@ class Panel:
         for box in self.adders:
             box.form.refresh_options()  # new touchpoints, cards or phases become choices
         self._show_or_hide_charts()
+        self._charts_pending = True
+        self.draw_charts()
+
+    def draw_charts(self, force: bool = False) -> None:
+        """Redraw the charts if something changed, at most once per ``chart_interval`` seconds
+        (a room of participants' kernels then leaves the processor to the dashboard)."""
+        if not self._charts_pending:
+            return
         if self.snapshot.workshop.results_hidden and not self.is_facilitator:
             return  # hidden charts are redrawn when they are shown again
+        if not force and time.monotonic() - self._charts_drawn < self.chart_interval:
+            return
         for slot in self.slots:
             slot.update(self.snapshot)
+        self._charts_drawn = time.monotonic()
+        self._charts_pending = False
 
     def attempt(self, action: Callable[[], Any]) -> bool:
         """Run a service call; show its error in the user's language. True when it worked."""

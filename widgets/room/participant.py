@@ -27,6 +27,10 @@ PARTICIPANT_POLL = 1.5
 """Seconds between looks at the workshop in a participant's kernel: often enough for a room,
 rare enough that twenty kernels leave the processor to the dashboard."""
 
+CHART_INTERVAL = 10.0
+"""Seconds between redraws of the group's charts on a participant's page (their own lists
+follow at once)."""
+
 PANELS: dict[MethodStep, type[Panel]] = {
     MethodStep.MAPPING: MappingPanel,
     MethodStep.GOALS: GoalsPanel,
@@ -118,7 +122,12 @@ class ParticipantApp:
         greeting = w.HTML(f'<p class="kr-meta">{joined}</p>')
         panel_class = PANELS.get(self.step) if self.step else None
         if panel_class is not None:
-            self.panel = panel_class(self.service, self.participant.id, combine_charts=True)
+            self.panel = panel_class(
+                self.service,
+                self.participant.id,
+                combine_charts=True,
+                chart_interval=CHART_INTERVAL,
+            )
             content: list[w.Widget] = [self.panel.widget]
         elif self.step is None:
             content = [w.HTML(f'<p class="kr-card">{html.escape(t("room.waiting", lang))}</p>')]
@@ -157,9 +166,11 @@ class ParticipantApp:
         self.update_status()
 
     def tick(self) -> None:
-        """Once a round: keep the countdown current."""
+        """Once a round: keep the countdown current and draw charts that are due."""
         if self.participant is not None and self.workshop.timer_ends_at is not None:
             self.update_status()
+        if self.panel is not None:
+            self.panel.draw_charts()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
