@@ -172,26 +172,125 @@ def test_pages_have_no_serious_accessibility_violations(room: Room, offline_page
         assert bad == [], (url, bad)
 
 
-def test_the_published_site_and_the_report_show_the_cards_as_text(
+def fill_every_field_with_payloads(room: Room) -> None:
+    """Put both payloads into every kind of text a person can type."""
+    from klantreis.domain import (
+        Card,
+        Journey,
+        Measure,
+        MethodStep,
+        Persona,
+        Quote,
+        Segment,
+        Step,
+        SurveyFact,
+        Touchpoint,
+    )
+
+    service = open_folder(room.folder)
+    img, script = PAYLOADS
+    workshop = service.workshop()
+    service.update_workshop(
+        workshop.model_copy(update={"title": f"Title {img}", "challenge": script})
+    )
+    segment = service.save_segment(
+        Segment(
+            workshop_id=service.workshop_id,
+            name=f"Segment {img}",
+            description=script,
+            is_focus=True,
+        )
+    )
+    service.save_persona(
+        Persona(
+            workshop_id=service.workshop_id,
+            segment_id=segment.id,
+            name=f"Persona {img}",
+            life_world=script,
+            quotes=[Quote(text=img, source=script)],
+            survey_facts=[SurveyFact(question=img, answer=script, share_percent=50)],
+            functional_needs=[img],
+        )
+    )
+    service.open_step(MethodStep.MAPPING)
+    author = service.join(f"Name {img}")
+    card = service.add_card(
+        Card(
+            workshop_id=service.workshop_id,
+            segment_id=segment.id,
+            kind="need",
+            text=img,
+            alternatives=[script],
+        ),
+        author.id,
+    )
+    service.add_card(
+        Card(workshop_id=service.workshop_id, segment_id=segment.id, kind="barrier", text=script),
+        author.id,
+    )
+    touchpoint = service.save_touchpoint(
+        Touchpoint(
+            workshop_id=service.workshop_id,
+            name=f"Touchpoint {img}",
+            department=script,
+            phase_keys=["awareness"],
+        )
+    )
+    service.add_measure(
+        Measure(
+            workshop_id=service.workshop_id,
+            segment_id=segment.id,
+            goal_kind="address_needs",
+            title=f"Measure {img}",
+            owner=script,
+            card_ids=[card.id],
+            phase_key="awareness",
+            touchpoint_id=touchpoint.id,
+        )
+    )
+    journey = service.save_journey(
+        Journey(workshop_id=service.workshop_id, name=f"Journey {img}", segment_id=segment.id)
+    )
+    service.add_step(
+        Step(
+            workshop_id=service.workshop_id,
+            journey_id=journey.id,
+            action=f"Step {img}",
+            department=script,
+            pain_point=img,
+            phase_key="awareness",
+            feeling=-1,
+        )
+    )
+
+
+def assert_no_payload_became_markup(text: str) -> None:
+    elements = Elements()
+    elements.feed(text)
+    assert not any(tag == "img" and "onerror" in attrs for tag, attrs in elements.tags)
+    assert not any(
+        "window.__xss" in script for script in elements.scripts if "klantreisEmbed" not in script
+    )
+
+
+def test_every_typed_field_stays_text_live_in_the_site_and_in_the_report(
     room: Room, tmp_path: Path, offline_page: Any
 ) -> None:
+    import subprocess
+
     from click.testing import CliRunner
 
     from klantreis.cli import main
-    from klantreis.domain import Card, MethodStep
 
-    service = open_folder(room.folder)
-    service.open_step(MethodStep.MAPPING)
-    author = service.join("Payload author")
-    focus = service.snapshot().focus_segment
-    assert focus is not None
-    for payload in PAYLOADS:
-        service.add_card(
-            Card(
-                workshop_id=service.workshop_id, segment_id=focus.id, kind="barrier", text=payload
-            ),
-            author.id,
-        )
+    fill_every_field_with_payloads(room)
+    dashboard = offline_page(1280)
+    dashboard.page.goto(room.dashboard_url)
+    dashboard.page.wait_for_function(
+        "document.body.textContent.includes('Title <img src=x onerror')", timeout=60_000
+    )
+    host = offline_page(1280)
+    open_console(host, room)
+    ready(host.page, 'Name <img src=x onerror="window.__xss=1">')
     runner = CliRunner()
     site = tmp_path / "site"
     assert runner.invoke(main, ["publish", str(room.folder), "--out", str(site)]).exit_code == 0
@@ -199,23 +298,29 @@ def test_the_published_site_and_the_report_show_the_cards_as_text(
     assert runner.invoke(main, ["report", str(room.folder), "--out", str(report)]).exit_code == 0
     for page_file in (site / "index.html", report):
         text = page_file.read_text(encoding="utf-8")
-        assert "&lt;img src=x onerror=" in text  # shown as text in the cards table
-        assert "&lt;script&gt;window.__xss=2&lt;/script&gt;" in text
-        elements = Elements()
-        elements.feed(text)
-        assert not any(tag == "img" and "onerror" in attrs for tag, attrs in elements.tags)
-        assert not any(
-            "window.__xss" in script
-            for script in elements.scripts
-            if "klantreisEmbed" not in script
+        assert (
+            "&lt;img src=x onerror=" in text
+            and "&lt;script&gt;window.__xss=2&lt;/script&gt;" in text
         )
+        assert_no_payload_became_markup(text)
         view = offline_page(1280)
         view.page.goto(page_file.as_uri())
         view.page.wait_for_function(
-            "document.querySelectorAll('.vega-embed svg.marks').length >= 5", timeout=60_000
+            "document.querySelectorAll('.vega-embed svg.marks').length >= 9", timeout=60_000
         )
         assert view.page.evaluate("window.__xss") is None
         assert view.errors == []
+    for view in (dashboard, host):
+        assert view.page.evaluate("window.__xss") is None
+        assert view.errors == []
+    pdf = tmp_path / "report.pdf"
+    result = runner.invoke(main, ["report", str(room.folder), "--format", "pdf", "--out", str(pdf)])
+    assert result.exit_code == 0, result.output
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert (
+        int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))) >= 2
+    )
+    assert (site / "workshop.json").is_file() and (site / "csv" / "cards.csv").is_file()
 
 
 def test_serve_starts_the_room_and_ctrl_c_stops_it_cleanly(tmp_path: Path) -> None:
@@ -276,7 +381,10 @@ def test_no_traceback_reaches_a_page(tmp_path: Path, offline_page: Any) -> None:
 
     notebook = tmp_path / "broken.ipynb"
     nbformat.write(
-        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("secret = 'x'\n1 / 0")]), notebook
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell("klantreis_private_value = 42\n1 / 0")]
+        ),
+        notebook,
     )
     port = free_port()
     with running(
@@ -287,4 +395,6 @@ def test_no_traceback_reaches_a_page(tmp_path: Path, offline_page: Any) -> None:
         view.page.wait_for_load_state("networkidle")
         view.page.wait_for_timeout(3000)
         text = view.page.content()
-        assert "ZeroDivisionError" not in text and "Traceback" not in text and "secret" not in text
+        assert "ZeroDivisionError" not in text
+        assert "Traceback" not in text
+        assert "klantreis_private_value" not in text
