@@ -366,7 +366,7 @@ def dashboard_command(
     ensure_bundles()
     extra = {"KLANTREIS_DB": db_url} if db_url else {}
     process = subprocess.Popen(
-        voila_argv(app_notebook("dashboard"), port, host, preheat=1),
+        voila_argv(app_notebook("dashboard"), port, host, preheat=0),
         env=jupyter_env(directory, **extra),
         cwd=directory,
     )

@@ -119,7 +119,9 @@ def start_room(
                 DASHBOARD_URL_ENV: dashboard_url,
             },
         ),
-        "dashboard": (host, port + 2, 1, {}),
+        # Not preheated: Voila renders a preheated page before anyone connects, and changes made
+        # in between would never reach it. The dashboard is opened by few, so it starts fresh.
+        "dashboard": (host, port + 2, 0, {}),
     }
     room = Room(folder, keys, join_url, console_url, dashboard_url)
     logs = folder / "logs"
