@@ -31,7 +31,12 @@ from klantreis.domain.errors import (
 from klantreis.domain.goal import Goal, Measure
 from klantreis.domain.journey import FEELING_MAX, FEELING_MIN, Journey, Step, Touchpoint
 from klantreis.domain.participant import Participant, Vote, name_key
-from klantreis.domain.phases import BUILTIN_PHASE_MODELS, CUSTOM_PHASE_MODEL, phases_for
+from klantreis.domain.phases import (
+    BUILTIN_PHASE_MODELS,
+    CUSTOM_PHASE_MODEL,
+    phases_for,
+    phases_from_names,
+)
 from klantreis.domain.segment import Persona, Quote, Segment, SurveyFact
 from klantreis.domain.snapshot import WorkshopSnapshot
 from klantreis.domain.vocabulary import (
@@ -106,6 +111,7 @@ __all__ = [
     "name_key",
     "new_id",
     "phases_for",
+    "phases_from_names",
     "utc_now",
     "validation_failed",
 ]

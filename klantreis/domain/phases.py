@@ -7,6 +7,9 @@ group can rename, add or drop phases without touching code.
 
 from __future__ import annotations
 
+import unicodedata
+
+from klantreis.domain.base import clean_line
 from klantreis.domain.workshop import Phase
 from klantreis.i18n import Language, t
 
@@ -43,3 +46,22 @@ def phases_for(model: str, language: Language) -> list[Phase]:
         )
         for key in keys
     ]
+
+
+def phases_from_names(names: list[str]) -> list[Phase]:
+    """Phases from names typed one per line; keys are made from the names."""
+    phases = []
+    used: set[str] = set()
+    for name in names:
+        plain = unicodedata.normalize("NFKD", str(clean_line(name)).lower())
+        plain = plain.encode(
+            "ascii", "ignore"
+        ).decode()  # keys are ASCII: "Oriëntatie" -> "orientatie"
+        base = "".join(ch if ch.isalnum() else "_" for ch in plain).strip("_")
+        key = (base or "phase")[:36]
+        candidate, number = key, 2
+        while candidate in used:
+            candidate, number = f"{key}_{number}", number + 1
+        used.add(candidate)
+        phases.append(Phase(key=candidate, name=name))
+    return phases

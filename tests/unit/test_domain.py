@@ -189,3 +189,11 @@ def test_snapshot_points_at_top_voted_barriers_without_a_measure() -> None:
     assert snap.vote_counts()["price"] == 2
     assert [c.id for c in snap.active_cards(kind=CardKind.BARRIER)] == ["fear", "price", "covered"]
     assert snap.active_cards(kind=CardKind.ASSOCIATION, polarity=Polarity.NEGATIVE) == []
+
+
+def test_custom_phases_get_ascii_keys_made_from_their_names() -> None:
+    from klantreis.domain import phases_from_names
+
+    phases = phases_from_names(["Oriëntatie", "Keuze & koop", "Oriëntatie"])
+    assert [p.key for p in phases] == ["orientatie", "keuze___koop", "orientatie_2"]
+    assert [p.name for p in phases] == ["Oriëntatie", "Keuze & koop", "Oriëntatie"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import unicodedata
 
 import ipywidgets as w
 from klantreis.widgets.forms import settings_form
@@ -14,31 +13,11 @@ from pydantic import ValidationError
 from klantreis.domain import (
     BUILTIN_PHASE_MODELS,
     CUSTOM_PHASE_MODEL,
-    Phase,
     phases_for,
+    phases_from_names,
     validation_failed,
 )
-from klantreis.domain.base import clean_line
 from klantreis.i18n import t
-
-
-def custom_phases(names: list[str]) -> list[Phase]:
-    """Phases from names typed one per line; keys are made from the names."""
-    phases = []
-    used: set[str] = set()
-    for name in names:
-        plain = unicodedata.normalize("NFKD", str(clean_line(name)).lower())
-        plain = plain.encode(
-            "ascii", "ignore"
-        ).decode()  # keys are ASCII: "Oriëntatie" -> "orientatie"
-        base = "".join(ch if ch.isalnum() else "_" for ch in plain).strip("_")
-        key = (base or "phase")[:36]
-        candidate, number = key, 2
-        while candidate in used:
-            candidate, number = f"{key}_{number}", number + 1
-        used.add(candidate)
-        phases.append(Phase(key=candidate, name=name))
-    return phases
 
 
 class StartPanel(Panel):
@@ -88,7 +67,7 @@ class StartPanel(Panel):
         if self.model.value == CUSTOM_PHASE_MODEL:
             names = [line for line in self.custom.value.splitlines() if line.strip()]
             try:
-                phases = custom_phases(names)
+                phases = phases_from_names(names)
             except ValidationError as exc:
                 self.say(validation_failed(exc).message(self.language), error=True)
                 return False
