@@ -158,6 +158,35 @@ def measure_form(
         process.wait(timeout=30)
 
 
+def arrivals_at_once(browser, env, folder, people: int, preheat: int) -> list[float]:
+    """Seconds until each of ``people`` pages, opened at the same moment, shows its form.
+
+    All pages share this machine's two cores with the server and its kernels, so the figures
+    are an upper bound for a room where every participant has a device of their own.
+    """
+    process, url = serve(app_notebook("participant"), folder, preheat, "klantreis", env)
+    try:
+        deadline = time.monotonic() + 30 + 8 * preheat
+        while len(kernels_rss_mb(process.pid)) < preheat and time.monotonic() < deadline:
+            time.sleep(1)
+        if preheat:
+            time.sleep(10)  # the warmed kernels run the notebook before anyone arrives
+        pages = [browser.new_page() for _ in range(people)]
+        started = time.perf_counter()
+        for page in pages:
+            page.goto(url, wait_until="commit", timeout=300_000)
+        ready = []
+        for page in pages:
+            page.get_by_placeholder("Your name").wait_for(timeout=300_000)
+            ready.append(time.perf_counter() - started)
+        for page in pages:
+            page.close()
+        return ready
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
 def dashboard_latency(browser, people: int, samples: int) -> list[float]:
     root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
     folder = root / "room"
@@ -217,6 +246,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--room", type=int, default=30, help="people opening the join address at the same moment"
+    )
     options = parser.parse_args()
     ensure_bundles()
     root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
@@ -270,6 +302,10 @@ def main() -> None:
                 statistics.mean(ours_rss),
             )
         )
+        crowds = {}
+        for people, preheat in ((4, 0), (4, 4), (options.room, options.room)):
+            crowds[(people, preheat)] = arrivals_at_once(browser, our_env, folder, people, preheat)
+            print(f"{people} at once, {preheat} preheated:", crowds[(people, preheat)], flush=True)
         one = dashboard_latency(browser, 1, 5)
         print("save -> dashboard, 1 participant:", one, flush=True)
         many = dashboard_latency(browser, options.participants, 5)
@@ -287,6 +323,9 @@ def main() -> None:
         f"{f'save -> live dashboard, {options.participants} participants (s)':45} {'-':>12}"
         f" {statistics.median(many):12.2f}"
     )
+    for (people, preheat), times in crowds.items():
+        name = f"{people} arriving at once, {preheat} preheated: median/last (s)"
+        print(f"{name:58} {statistics.median(times):6.1f} {max(times):6.1f}")
     print(
         "(single runs, s: plain cold",
         [round(x, 1) for x in base_cold],

@@ -26,9 +26,9 @@ from klantreis.widgets.panels import (
     StartPanel,
     SummaryPanel,
 )
-from klantreis.widgets.panels.base import ChartBuilder
 
 from klantreis.charts import GALLERY
+from klantreis.charts.compose import ChartBuilder
 from klantreis.folder import connect, create_folder
 from klantreis.service import Service
 

@@ -29,5 +29,12 @@ def _chart_class() -> type[JupyterChart]:
 
 
 def live_chart(chart: Any) -> Any:
-    """A widget that draws ``chart`` with no internet; set ``.chart`` to update it in place."""
+    """A widget that draws ``chart`` (an Altair chart or a Vega-Lite spec) with no internet.
+
+    Set ``.chart`` (a chart) or ``.spec`` (a spec) to update it in place.
+    """
+    if isinstance(chart, dict):
+        widget = _chart_class()(None, embed_options={"actions": False})  # type: ignore[arg-type]
+        widget.spec = chart
+        return widget
     return _chart_class()(chart, embed_options={"actions": False})

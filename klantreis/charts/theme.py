@@ -3,6 +3,7 @@ and one colour per goal and board column so the same idea looks the same everywh
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import altair as alt
@@ -85,10 +86,19 @@ def config() -> dict[str, Any]:
     }
 
 
-def themed(chart: alt.TopLevelMixin) -> Any:
+def themed(chart: Any) -> Any:
     """Apply the klantreis theme to a chart, and describe it (for screen readers) by its title."""
     title = getattr(chart, "title", alt.Undefined)
     text = getattr(title, "text", title)
     if isinstance(text, str) and text:
         chart = chart.properties(description=text)
-    return chart.configure(**config())
+    else:
+        chart = chart.copy(deep=False)
+    chart.config = _config()
+    return chart
+
+
+@cache
+def _config() -> alt.Config:
+    """The theme as Altair's config object, made once: making it is the costly part of a chart."""
+    return alt.Config.from_dict(config())

@@ -4,12 +4,14 @@ what the data says."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import vl_convert as vlc
 
-from klantreis.charts import GALLERY, card_board, coverage_check, journey_map
+from klantreis.charts import GALLERY, card_board, combined, coverage_check, journey_map
+from klantreis.charts.compose import INPUTS, ROOM_STATE, Composer
 from klantreis.charts.frames import (
     cards_frame,
     goal_phase_frame,
@@ -183,3 +185,76 @@ def test_static_charts_include_the_bundle_once_per_document(
     assert first.count("<script>(function () {") == 1
     assert second.count("<script>(function () {") == 0
     assert len(first) > 500_000 > len(second)
+
+
+def voted_snapshots(snapshots: dict[str, WorkshopSnapshot]) -> list[WorkshopSnapshot]:
+    """The English template snapshots (language changes no input) plus one with votes."""
+    service = import_document(Store("sqlite:///:memory:"), load_template("orchestra", "en"))
+    service.open_step(MethodStep.MAPPING)
+    anna = service.join("Anna")
+    for card in service.snapshot().active_cards()[:3]:
+        service.vote(card.id, anna.id)
+    return [*(s for k, s in snapshots.items() if k.endswith(".en")), service.snapshot()]
+
+
+def test_stacked_specs_equal_altairs_own_stacking(snapshots: dict[str, WorkshopSnapshot]) -> None:
+    for snap in snapshots.values():
+        assert Composer()(snap) == combined(snap).to_dict(validate=False)
+
+
+@pytest.mark.parametrize("chart", list(GALLERY))
+def test_a_chart_reads_only_the_inputs_it_declares(
+    snapshots: dict[str, WorkshopSnapshot], chart: str
+) -> None:
+    """If a builder read a part of the snapshot missing from INPUTS, a live page would keep
+    showing the old chart after that part changed: emptying any other part must not matter."""
+    assert set(INPUTS) == set(GALLERY)
+    undeclared = [
+        name
+        for name in WorkshopSnapshot.model_fields
+        if name not in {"workshop", "revision", *INPUTS[chart]}
+    ]
+    for snap in voted_snapshots(snapshots):
+        spec = GALLERY[chart](snap).to_dict(validate=False)
+        for name in undeclared:
+            empty = WorkshopSnapshot.model_fields[name].get_default(call_default_factory=True)
+            emptied = snap.model_copy(update={name: empty})
+            assert GALLERY[chart](emptied).to_dict(validate=False) == spec, name
+        room = snap.workshop.model_copy(
+            update={
+                "open_step": MethodStep.JOURNEY,
+                "timer_ends_at": datetime.now(UTC),
+                "allow_anonymous": not snap.workshop.allow_anonymous,
+                "results_hidden": not snap.workshop.results_hidden,
+                "input_locked": not snap.workshop.input_locked,
+                "dots_per_participant": 9,
+                "version": snap.workshop.version + 1,
+            }
+        )
+        assert {n for n in ROOM_STATE if getattr(room, n) != getattr(snap.workshop, n)} == set(
+            ROOM_STATE
+        )
+        moved = snap.model_copy(update={"workshop": room})
+        assert GALLERY[chart](moved).to_dict(validate=False) == spec
+
+
+def test_the_composer_remakes_only_charts_whose_inputs_changed() -> None:
+    service = import_document(Store("sqlite:///:memory:"), load_template("orchestra", "en"))
+    composer = Composer()
+    first = composer(service.snapshot())
+    assert composer.built == len(GALLERY)
+    assert composer(service.snapshot()) == first
+    assert composer.built == len(GALLERY)  # nothing changed, nothing made
+    service.open_step(MethodStep.MAPPING)  # room state only
+    composer(service.snapshot())
+    assert composer.built == len(GALLERY)
+    focus = service.snapshot().focus_segment
+    assert focus is not None
+    service.add_card(
+        Card(workshop_id=service.workshop_id, segment_id=focus.id, kind=CardKind.NEED, text="Z")
+    )
+    after = composer(service.snapshot())
+    remade = [name for name in GALLERY if "cards" in INPUTS[name]]
+    assert composer.built == len(GALLERY) + len(remade)
+    assert "journey_map" not in remade
+    assert '"Z"' in texts(after) and '"Z"' not in texts(first)

@@ -12,16 +12,14 @@ import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
 from klantreis.widgets.style import full, stylesheet
 
-from klantreis.charts import stack
+from klantreis.charts.compose import ChartBuilder, Composer
 from klantreis.charts.static import document_charts
-from klantreis.domain import KlantreisError, Role, Segment, WorkshopSnapshot
+from klantreis.domain import KlantreisError, Role, Segment
 from klantreis.i18n import Language, t
 from klantreis.service import Service
 
 STATIC_ENV = "KLANTREIS_STATIC"
 """Set to 1 when a notebook runs for a static export: panels then show charts and text only."""
-
-ChartBuilder = Callable[[WorkshopSnapshot], Any]
 
 
 def static_mode() -> bool:
@@ -61,9 +59,9 @@ class Panel:
         if self._static:
             charts: list[w.Widget] = []
         elif combine_charts:
-            charts = [self._slot(self._all_charts)]
+            charts = [self._slot(Composer(self.chart_builders))]
         else:
-            charts = [self._slot(b) for b in self.chart_builders]
+            charts = [self._slot(Composer([build])) for build in self.chart_builders]
         self.hidden_note = w.HTML(html.escape(t("room.results_hidden_charts", self.language)))
         self.hidden_note.add_class("kr-meta")
         self.charts = w.VBox([self.hidden_note, *charts], layout=full())
@@ -93,9 +91,6 @@ class Panel:
             return True
         person = next((p for p in self.snapshot.participants if p.id == self.actor_id), None)
         return person is not None and person.role is Role.FACILITATOR
-
-    def _all_charts(self, snapshot: WorkshopSnapshot) -> Any:
-        return stack([build(snapshot) for build in self.chart_builders])
 
     def _show_or_hide_charts(self) -> None:
         hidden = self.snapshot.workshop.results_hidden and not self.is_facilitator

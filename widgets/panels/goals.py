@@ -8,10 +8,11 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.forms import goal_form, measure_form
 from klantreis.widgets.lists import Action, EntryList, Row
-from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.panels.base import Panel
 from klantreis.widgets.style import full
 
 from klantreis.charts import coverage_check, goals_phases, impact_effort
+from klantreis.charts.compose import ChartBuilder
 from klantreis.domain import Goal, GoalKind, Measure
 from klantreis.i18n import t
 

@@ -8,10 +8,11 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.forms import journey_form, step_form, touchpoint_form
 from klantreis.widgets.lists import Action, EntryList, Row
-from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.panels.base import Panel
 from klantreis.widgets.style import full
 
 from klantreis.charts import journey_map, touchpoint_coverage
+from klantreis.charts.compose import ChartBuilder
 from klantreis.domain import Journey, Step, Touchpoint, WorkshopSnapshot
 from klantreis.i18n import t
 

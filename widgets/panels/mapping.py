@@ -9,10 +9,11 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.forms import CardForm
 from klantreis.widgets.lists import Action, EntryList, Row
-from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.panels.base import Panel
 from klantreis.widgets.style import full
 
 from klantreis.charts import alternatives, card_board
+from klantreis.charts.compose import ChartBuilder
 from klantreis.domain import Card, CardKind, WorkshopSnapshot
 from klantreis.i18n import t
 

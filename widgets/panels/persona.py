@@ -7,10 +7,11 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.forms import persona_form
-from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.panels.base import Panel
 from klantreis.widgets.style import full
 
 from klantreis.charts import persona_card
+from klantreis.charts.compose import ChartBuilder
 from klantreis.domain import Persona, WorkshopSnapshot
 from klantreis.i18n import t
 from klantreis.report.summaries import persona_html

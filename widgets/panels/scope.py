@@ -8,9 +8,10 @@ from functools import partial
 import ipywidgets as w
 from klantreis.widgets.forms import scope_form, segment_form
 from klantreis.widgets.lists import Action, EntryList, Row
-from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.panels.base import Panel
 
 from klantreis.charts import segment_relevance
+from klantreis.charts.compose import ChartBuilder
 from klantreis.domain import Segment
 from klantreis.i18n import t
 from klantreis.report.summaries import scope_html

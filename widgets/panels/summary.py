@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipywidgets as w
-from klantreis.widgets.panels.base import ChartBuilder, Panel
+from klantreis.widgets.panels.base import Panel
 
 from klantreis.charts import GALLERY
+from klantreis.charts.compose import ChartBuilder
 from klantreis.report.summaries import challenge_html, overview_html, persona_html, scope_html
 
 

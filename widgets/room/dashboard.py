@@ -14,8 +14,7 @@ from klantreis.widgets.room.poll import Poller
 from klantreis.widgets.room.status import status_html
 from klantreis.widgets.style import full, stylesheet
 
-from klantreis.charts import combined
-from klantreis.domain import WorkshopSnapshot
+from klantreis.charts.compose import Composer
 from klantreis.report.summaries import overview_html
 from klantreis.service import Service
 
@@ -23,12 +22,12 @@ from klantreis.service import Service
 class LiveDashboard:
     """Overview, status and every chart of the workshop, following it live."""
 
-    def __init__(self, service: Service, poll_interval: float = 0.5) -> None:
+    def __init__(self, service: Service, poll_interval: float = 0.25) -> None:
         self.service = service
         snapshot = service.snapshot()
         self.overview = w.HTML(overview_html(snapshot))
         self.status = w.HTML(status_html(snapshot.workshop))
-        self.slot = ChartSlot(self.chart, snapshot)
+        self.slot = ChartSlot(Composer(), snapshot)
         self.widget = w.VBox(
             [stylesheet(), self.overview, self.status, self.slot.widget], layout=full()
         )
@@ -37,11 +36,6 @@ class LiveDashboard:
         self.widget.add_class("kr-wide")
         self.poller = Poller(service, self.refresh, poll_interval)
         self.poller.start()
-
-    @staticmethod
-    def chart(snapshot: WorkshopSnapshot) -> Any:
-        """Every chart of the kit, stacked in one."""
-        return combined(snapshot)
 
     def refresh(self) -> None:
         """Re-read the workshop and redraw."""
