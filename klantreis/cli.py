@@ -446,6 +446,180 @@ def _run_until_interrupted(processes: list[subprocess.Popen[bytes]], stop: Any) 
         stop()
 
 
+@main.group("data", cls=_Group, help=_help("cli.data.help"))
+def data_group() -> None:
+    """Analytics data of a workshop: ``klantreis data traffic|events|rules|counts|show|sample``."""
+
+
+def _data(directory: Path, db_url: str | None, ctx: click.Context) -> tuple[Any, Any]:
+    from klantreis.analytics.storage import DataFolder
+
+    service = open_folder(directory, db_url)
+    ctx.meta["klantreis.lang"] = service.language
+    return service, DataFolder(directory)
+
+
+@data_group.command("traffic", help=_help("cli.data.traffic.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_db_option
+@click.pass_context
+def data_traffic_command(
+    ctx: click.Context, directory: Path, file: Path, db_url: str | None
+) -> None:
+    service, data = _data(directory, db_url, ctx)
+    frame = data.import_traffic(_read_file(file))
+    click.echo(
+        t(
+            "cli.data.traffic.done",
+            service.language,
+            sources=len(frame),
+            sessions=int(frame["sessions"].sum()),
+        )
+    )
+
+
+@data_group.command("events", help=_help("cli.data.events.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_db_option
+@click.pass_context
+def data_events_command(
+    ctx: click.Context, directory: Path, file: Path, db_url: str | None
+) -> None:
+    service, data = _data(directory, db_url, ctx)
+    info = data.import_events(file)
+    click.echo(
+        t(
+            "cli.data.events.done",
+            service.language,
+            events=info.events,
+            customers=info.customers,
+            first=info.first,
+            last=info.last,
+        )
+    )
+
+
+@data_group.command("rules", help=_help("cli.data.rules.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_db_option
+@click.pass_context
+def data_rules_command(
+    ctx: click.Context, directory: Path, file: Path | None, db_url: str | None
+) -> None:
+    service, data = _data(directory, db_url, ctx)
+    if file is not None:
+        rules = data.import_rules(_read_file(file))
+        click.echo(
+            t(
+                "cli.data.rules.done",
+                service.language,
+                channels=len(rules.channels),
+                steps=len(rules.steps),
+            )
+        )
+        return
+    rules = data.rules(service.language)
+    click.echo(json.dumps(rules.model_dump(mode="json"), indent=2, ensure_ascii=False))
+
+
+@data_group.command("counts", help=_help("cli.data.counts.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("counts", nargs=-1)
+@_db_option
+@click.pass_context
+def data_counts_command(
+    ctx: click.Context, directory: Path, counts: tuple[str, ...], db_url: str | None
+) -> None:
+    from klantreis.analytics.storage import parse_counts
+    from klantreis.domain import ImportFailed
+
+    service, data = _data(directory, db_url, ctx)
+    pairs: dict[str, int] = {}
+    for item in counts:
+        step, _, number = item.partition("=")
+        if not number.strip().isdigit():
+            raise ImportFailed("error.counts_invalid")
+        pairs[step.strip()] = int(number)
+    data.save_counts(parse_counts(pairs))
+    click.echo(t("cli.data.counts.done", service.language, steps=len(pairs)))
+
+
+@data_group.command("show", help=_help("cli.data.show.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["duckdb", "pandas"]),
+    default="duckdb",
+    show_default=True,
+    help=_help("cli.option.engine"),
+)
+@_db_option
+@click.pass_context
+def data_show_command(
+    ctx: click.Context, directory: Path, engine_name: str, db_url: str | None
+) -> None:
+    from klantreis.analytics.results import journey_data
+
+    service, data = _data(directory, db_url, ctx)
+    result = journey_data(service.snapshot(), data, engine_name)  # type: ignore[arg-type]
+    lang = service.language
+    click.echo(t("cli.data.show.funnel", lang))
+    for row in result.funnel.itertuples():
+        click.echo(
+            f"  {str(row.label)[:48]:<48} {row.open:>10,} {row.closed:>10,} {row.drop_rate:>7.1%}"
+        )
+    if not result.paths.empty:
+        click.echo(t("cli.data.show.paths", lang))
+        for row in result.paths.itertuples():
+            click.echo(f"  {row.customers:>10,}  {row.path:<24} {row.kind_label}")
+    if not result.unmapped_events.empty:
+        click.echo(t("cli.data.show.unmapped", lang, count=len(result.unmapped_events)))
+    if result.funnel.empty:
+        click.echo(t("chart.no_data", lang))
+
+
+@data_group.command("sample", help=_help("cli.data.sample.help"))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--events", type=int, default=20_000, show_default=True, help=_help("cli.option.events")
+)
+@click.option("--seed", type=int, default=7, show_default=True, help=_help("cli.option.seed"))
+@_db_option
+@click.pass_context
+def data_sample_command(
+    ctx: click.Context, directory: Path, events: int, seed: int, db_url: str | None
+) -> None:
+    from klantreis.analytics.sample import sample_rules, traffic_export, write_event_log
+
+    service, data = _data(directory, db_url, ctx)
+    snapshot = service.snapshot()
+    lang = service.language
+    if not snapshot.ideal_steps:
+        _fail(t("data.no_journey", lang))
+    target = directory / "exports" / "sample"
+    target.mkdir(parents=True, exist_ok=True)
+    log = target / "events.parquet"
+    written = write_event_log(snapshot, log, events, seed)
+    export = target / f"ga4-{lang}.csv"
+    export.write_bytes(traffic_export(max(100, written // 3), lang, seed))
+    data.save_rules(sample_rules(snapshot, lang))
+    data.import_events(log)
+    data.import_traffic(export.read_bytes())
+    click.echo(t("cli.data.sample.done", lang, events=written, path=str(target)))
+
+
+def _read_file(path: Path) -> bytes:
+    from klantreis.domain import ImportFailed
+
+    if not path.is_file():
+        raise ImportFailed("error.import_unreadable", path=str(path))
+    return path.read_bytes()
+
+
 @main.command("schema", help=_help("cli.schema.help"))
 def schema_command() -> None:
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from klantreis.domain import KlantreisError
 from klantreis.exchange.document import WorkshopDocument
@@ -19,6 +20,9 @@ from klantreis.exchange.importer import import_document
 from klantreis.service import Service
 from klantreis.store.engine import sqlite_url
 from klantreis.store.store import Store
+
+if TYPE_CHECKING:
+    from klantreis.analytics.storage import DataFolder
 
 CONFIG_NAME = "klantreis.json"
 DATABASE_NAME = "workshop.sqlite"
@@ -101,3 +105,14 @@ def find_folder(start: Path | None = None) -> Path:
 def connect(folder: str | Path | None = None, db_url: str | None = None) -> Service:
     """Open the workshop of a folder (default: see :func:`find_folder`)."""
     return open_folder(Path(folder) if folder else find_folder(), db_url)
+
+
+def data_folder(folder: str | Path | None = None) -> DataFolder | None:
+    """The analytics data of the workshop folder (default: see :func:`find_folder`), or None
+    when there is no workshop folder (a workshop opened from a database URL alone)."""
+    from klantreis.analytics.storage import DataFolder
+
+    try:
+        return DataFolder(Path(folder) if folder else find_folder())
+    except KlantreisError:
+        return None

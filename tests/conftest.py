@@ -89,3 +89,12 @@ def orchestra(memory_store: Store) -> Service:
 def empty_workshop(memory_store: Store) -> Service:
     """The service of an empty Dutch workshop in a memory store."""
     return import_document(memory_store, load_template("empty", "nl"))
+
+
+@pytest.fixture
+def orchestra_folder(tmp_path: Path) -> tuple[Service, Path]:
+    """The orchestra template (English) in a workshop folder on disk, with its service."""
+    from klantreis.folder import create_folder
+
+    folder = tmp_path / "orchestra"
+    return create_folder(folder, load_template("orchestra", "en")), folder

@@ -13,7 +13,7 @@ Each panel takes the service and, for a participant, their id; forms receive a v
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from klantreis.widgets.panels import (
     ChallengePanel,
@@ -31,6 +31,9 @@ from klantreis.charts import GALLERY
 from klantreis.charts.compose import ChartBuilder
 from klantreis.folder import connect, create_folder
 from klantreis.service import Service
+
+if TYPE_CHECKING:
+    from klantreis.widgets.panels.data import DataPanel
 
 
 def start(service: Service, actor_id: str | None = None) -> StartPanel:
@@ -73,6 +76,15 @@ def summary(service: Service, actor_id: str | None = None) -> SummaryPanel:
     return SummaryPanel(service, actor_id)
 
 
+def data(service: Service, folder: str | Path | None = None) -> DataPanel:
+    """Complete the journey with data: imports, counts, mapping rules, funnel and paths."""
+    from klantreis.widgets.panels.data import DataPanel
+
+    from klantreis.folder import find_folder
+
+    return DataPanel(service, Path(folder) if folder else find_folder())
+
+
 class GalleryPanel(Panel):
     """Every chart of the kit, on this workshop."""
 
@@ -106,10 +118,15 @@ class StaticHTML:
 
 def report(service: Service | None = None) -> StaticHTML:
     """The workshop report: every step's outcome with its tables and charts."""
+    from klantreis.analytics.results import journey_data
     from klantreis.charts.static import document_charts
+    from klantreis.folder import data_folder
     from klantreis.report.document import report_html
 
-    return StaticHTML(report_html((service or connect()).snapshot(), document_charts()))
+    snapshot = (service or connect()).snapshot()
+    folder = data_folder()
+    data = journey_data(snapshot, folder) if folder is not None else None
+    return StaticHTML(report_html(snapshot, document_charts(), data))
 
 
 def create(folder: str | Path, template: str = "empty", language: str = "nl") -> Service:
@@ -125,6 +142,7 @@ __all__ = [
     "connect",
     "create",
     "dashboard",
+    "data",
     "gallery",
     "goals",
     "journey",

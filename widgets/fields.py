@@ -34,6 +34,8 @@ class Field:
     maximum: int = 5
     placeholder: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    text_label: str | None = None
+    """A label that is not in the catalogue (a step's own words); shown as text."""
 
 
 class FieldWidget:
@@ -42,7 +44,10 @@ class FieldWidget:
     def __init__(self, spec: Field, language: Language) -> None:
         self.spec = spec
         self.language = language
-        self.label = w.HTML(html.escape(t(spec.label or f"field.{spec.name}", language)))
+        label = spec.text_label
+        if label is None:
+            label = t(spec.label or f"field.{spec.name}", language)
+        self.label = w.HTML(html.escape(label))
         self.label.add_class("kr-label")
         self.hint = w.HTML(html.escape(t(spec.hint, language)) if spec.hint else "")
         self.hint.add_class("kr-hint")

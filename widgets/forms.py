@@ -7,6 +7,8 @@ from typing import Any
 
 from klantreis.widgets.fields import Field
 from klantreis.widgets.form import Form
+from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import Field as PydanticField
 
 from klantreis.domain import (
     Basis,
@@ -29,6 +31,7 @@ from klantreis.domain import (
     Workshop,
     WorkshopSnapshot,
 )
+from klantreis.domain.mapping import MappingRules
 from klantreis.i18n import Language, t
 
 Save = Callable[[Any], Any]
@@ -291,3 +294,56 @@ def settings_form(workshop: Workshop, on_save: Save, language: Language) -> Form
         Field("allow_anonymous", "checkbox"),
     ]
     return Form(workshop, on_save, fields, language, title=t("form.settings.title", language))
+
+
+def rules_form(rules: MappingRules, on_save: Save, language: Language) -> Form[MappingRules]:
+    """Mapping rules: sources/mediums to channels and touchpoints, events or pages to steps."""
+    fields = [
+        Field(
+            "channels",
+            "rows",
+            hint="hint.channel_rules",
+            extra={"columns": [("pattern", "text"), ("channel", "text"), ("touchpoint", "text")]},
+        ),
+        Field(
+            "steps",
+            "rows",
+            hint="hint.step_rules",
+            extra={"columns": [("pattern", "text"), ("step", "number")]},
+        ),
+    ]
+    return Form(rules, on_save, fields, language, title=t("data.rules.title", language))
+
+
+def counts_form(
+    steps: Sequence[tuple[int, str]],
+    counts: dict[int, int],
+    on_save: Callable[[dict[int, int]], Any],
+    language: Language,
+) -> Form[Any]:
+    """Counts per ideal-journey step typed in by hand (for teams without analytics).
+
+    ``steps`` are (number, action) pairs; ``on_save`` receives the counts by step number, steps
+    left empty left out.
+    """
+    model = step_counts_model(len(steps))
+    value = model.model_validate({f"step_{n}": counts.get(n) for n, _ in steps})
+    fields = [
+        Field(f"step_{n}", "optional_float", text_label=f"{n}. {action}") for n, action in steps
+    ]
+
+    def save(edited: Any) -> Any:
+        chosen = {n: getattr(edited, f"step_{n}") for n, _ in steps}
+        on_save({n: int(v) for n, v in chosen.items() if v is not None})
+        return edited
+
+    return Form(value, save, fields, language, title=t("data.counts.title", language))
+
+
+def step_counts_model(count: int) -> type[BaseModel]:
+    """A model with an optional whole number of customers for each of ``count`` steps."""
+    fields: dict[str, Any] = {
+        f"step_{n}": (int | None, PydanticField(default=None, ge=0, le=10**12))
+        for n in range(1, count + 1)
+    }
+    return create_model("StepCounts", __config__=ConfigDict(extra="forbid"), **fields)

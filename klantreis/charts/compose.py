@@ -49,8 +49,13 @@ SPACING = 36
 
 def chart_key(snapshot: WorkshopSnapshot, name: str) -> str:
     """A fingerprint of what chart ``name`` is drawn from: equal keys make equal charts."""
+    return snapshot_key(snapshot, INPUTS[name])
+
+
+def snapshot_key(snapshot: WorkshopSnapshot, fields: Sequence[str]) -> str:
+    """A fingerprint of the workshop (without its room state) and the named snapshot fields."""
     parts: dict[str, Any] = {"workshop": snapshot.workshop.model_dump(exclude=set(ROOM_STATE))}
-    for field in INPUTS[name]:
+    for field in fields:
         parts[field] = [item.model_dump() for item in getattr(snapshot, field)]
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
@@ -118,4 +123,12 @@ def stack_specs(specs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
-__all__ = ["INPUTS", "ROOM_STATE", "ChartBuilder", "Composer", "chart_key", "stack_specs"]
+__all__ = [
+    "INPUTS",
+    "ROOM_STATE",
+    "ChartBuilder",
+    "Composer",
+    "chart_key",
+    "snapshot_key",
+    "stack_specs",
+]

@@ -101,6 +101,11 @@ class WorkshopSnapshot(DomainModel):
 
     # -- journeys --------------------------------------------------------------------------
 
+    @property
+    def ideal_steps(self) -> list[Step]:
+        """The steps of the ideal journey (the first journey), in order; [] without one."""
+        return self.steps_of(self.journeys[0].id) if self.journeys else []
+
     def steps_of(self, journey_id: str) -> list[Step]:
         """The steps of one journey in order."""
         return sorted(

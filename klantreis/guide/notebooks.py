@@ -29,10 +29,11 @@ def guide_markdown(step: GuideStep, language: Language) -> str:
     parts = [f"# {t(f'guide.{step.key}.title', language)}", t(f"guide.{step.key}.why", language)]
     if step.has_method:
         times = minutes(step.key)
+        timing = [f"*{t('guide.timing', language, **times)}*"] if step.in_agenda else []
         parts += [
             f"## {t('guide.heading.how', language)}",
             t(f"guide.{step.key}.how", language),
-            f"*{t('guide.timing', language, **times)}*",
+            *timing,
             f"### {t('guide.heading.prompts', language)}",
             t(f"guide.{step.key}.prompts", language),
             f"### {t('guide.heading.pitfalls', language)}",

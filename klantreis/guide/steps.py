@@ -32,5 +32,6 @@ STEPS: tuple[GuideStep, ...] = (
     GuideStep("goals", "05-goals-and-measures.ipynb", "goals", MethodStep.GOALS),
     GuideStep("journey", "06-ideal-journey.ipynb", "journey", MethodStep.JOURNEY),
     GuideStep("summary", "07-summary.ipynb", "summary"),
+    GuideStep("data", "08-complete-with-data.ipynb", "data", in_agenda=False),
     GuideStep("gallery", "90-chart-gallery.ipynb", "gallery", in_agenda=False),
 )

@@ -7,21 +7,15 @@ publish``); charts are drawn by the offline vega-embed bundle, inlined once.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
+from klantreis.analytics.results import JourneyData
 from klantreis.charts import GALLERY
 from klantreis.charts.static import StaticCharts
 from klantreis.domain import GoalKind, WorkshopSnapshot
 from klantreis.i18n import Language, t
+from klantreis.report.data import data_section_html
+from klantreis.report.markup import section, table
 from klantreis.report.summaries import challenge_html, overview_html, persona_html, scope_html
-
-
-def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
-    )
-    return f'<table class="kr-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _phase(snap: WorkshopSnapshot, key: str | None) -> str:
@@ -34,11 +28,7 @@ def _touchpoint(snap: WorkshopSnapshot, touchpoint_id: str | None) -> str:
     return touchpoint.name if touchpoint else ""
 
 
-def _section(title: str, *parts: str) -> str:
-    return f'<section class="kr-report-section"><h2>{escape(title)}</h2>{"".join(parts)}</section>'
-
-
-def cards_table(snap: WorkshopSnapshot, lang: Language) -> str:
+def cardstable(snap: WorkshopSnapshot, lang: Language) -> str:
     """Every active card of every segment, most votes first."""
     votes = snap.vote_counts()
     segments = {s.id: s.name for s in snap.segments}
@@ -65,7 +55,7 @@ def cards_table(snap: WorkshopSnapshot, lang: Language) -> str:
             "field.votes",
         )
     ]
-    return _table(headers, rows)
+    return table(headers, rows)
 
 
 def goals_html(snap: WorkshopSnapshot, lang: Language) -> str:
@@ -80,7 +70,7 @@ def goals_html(snap: WorkshopSnapshot, lang: Language) -> str:
         if not any(row[1] for row in rows) and not snap.active_measures(segment.id):
             continue
         parts.append(f"<h3>{escape(segment.name)}</h3>")
-        parts.append(_table([t("field.goal_kind", lang), t("field.statement", lang)], rows))
+        parts.append(table([t("field.goal_kind", lang), t("field.statement", lang)], rows))
         measures = [
             [
                 t(f"goal_kind.{m.goal_kind.value}", lang),
@@ -108,7 +98,7 @@ def goals_html(snap: WorkshopSnapshot, lang: Language) -> str:
                     "status",
                 )
             ]
-            parts.append(_table(headers, measures))
+            parts.append(table(headers, measures))
     return "".join(parts)
 
 
@@ -142,12 +132,15 @@ def journeys_html(snap: WorkshopSnapshot, lang: Language) -> str:
                 )
             ),
         ]
-        parts.append(f"<h3>{escape(journey.name)}</h3>" + _table(headers, rows))
+        parts.append(f"<h3>{escape(journey.name)}</h3>" + table(headers, rows))
     return "".join(parts)
 
 
-def report_html(snap: WorkshopSnapshot, charts: StaticCharts) -> str:
-    """The whole report: overview, then each step with its tables and charts."""
+def report_html(
+    snap: WorkshopSnapshot, charts: StaticCharts, data: JourneyData | None = None
+) -> str:
+    """The whole report: overview, then each step with its tables and charts, and (given
+    ``data``) what the data says about the ideal journey."""
     lang = snap.workshop.language
 
     def chart(name: str) -> str:
@@ -155,27 +148,29 @@ def report_html(snap: WorkshopSnapshot, charts: StaticCharts) -> str:
 
     sections = [
         overview_html(snap),
-        _section(t("method_step.challenge", lang), challenge_html(snap)),
-        _section(t("method_step.scope", lang), scope_html(snap), chart("segment_relevance")),
-        _section(t("method_step.persona", lang), persona_html(snap), chart("persona_card")),
-        _section(
+        section(t("method_step.challenge", lang), challenge_html(snap)),
+        section(t("method_step.scope", lang), scope_html(snap), chart("segment_relevance")),
+        section(t("method_step.persona", lang), persona_html(snap), chart("persona_card")),
+        section(
             t("method_step.mapping", lang),
-            cards_table(snap, lang),
+            cardstable(snap, lang),
             chart("card_board"),
             chart("alternatives"),
         ),
-        _section(
+        section(
             t("method_step.goals", lang),
             goals_html(snap, lang),
             chart("goals_phases"),
             chart("impact_effort"),
             chart("coverage_check"),
         ),
-        _section(
+        section(
             t("method_step.journey", lang),
             journeys_html(snap, lang),
             chart("journey_map"),
             chart("touchpoint_coverage"),
         ),
     ]
+    if data is not None:
+        sections.append(data_section_html(data, charts))
     return '<div class="klantreis kr-report">' + "".join(sections) + "</div>"

@@ -176,7 +176,13 @@ def documented(text: str) -> set[str]:
 def test_every_command_and_option_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert set(main.commands) <= documented(readme), "a command is missing from the README"
+    commands = dict(main.commands)
     for name, command in main.commands.items():
+        if isinstance(command, click.Group):
+            for sub, subcommand in command.commands.items():
+                assert f"klantreis {name} {sub}" in readme, f"{name} {sub} is not in the README"
+                commands[f"{name} {sub}"] = subcommand
+    for name, command in commands.items():
         for param in command.params:
             if isinstance(param, click.Option):
                 for opt in param.opts:

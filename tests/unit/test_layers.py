@@ -16,6 +16,9 @@ FORBIDDEN_IN_DOMAIN = (
     "pandas",
     "voila",
     "IPython",
+    "duckdb",
+    "pyarrow",
+    "numpy",
 )
 
 

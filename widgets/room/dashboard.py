@@ -6,10 +6,12 @@ browser receives the drawing code once.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
+from klantreis.widgets.room.data_section import DataSection
 from klantreis.widgets.room.poll import Poller
 from klantreis.widgets.room.status import status_html
 from klantreis.widgets.style import full, stylesheet
@@ -22,19 +24,24 @@ from klantreis.service import Service
 class LiveDashboard:
     """Overview, status and every chart of the workshop, following it live."""
 
-    def __init__(self, service: Service, poll_interval: float = 0.25) -> None:
+    def __init__(
+        self, service: Service, folder: Path | None = None, poll_interval: float = 0.25
+    ) -> None:
         self.service = service
         snapshot = service.snapshot()
+        self._snapshot = snapshot
         self.overview = w.HTML(overview_html(snapshot))
         self.status = w.HTML(status_html(snapshot.workshop))
         self.slot = ChartSlot(Composer(), snapshot)
-        self.widget = w.VBox(
-            [stylesheet(), self.overview, self.status, self.slot.widget], layout=full()
-        )
+        self.data = DataSection(folder, snapshot) if folder is not None else None
+        parts = [stylesheet(), self.overview, self.status, self.slot.widget]
+        if self.data is not None:
+            parts.append(self.data.widget)
+        self.widget = w.VBox(parts, layout=full())
         self.widget.add_class("klantreis")
         self.widget.add_class("kr-app")
         self.widget.add_class("kr-wide")
-        self.poller = Poller(service, self.refresh, poll_interval)
+        self.poller = Poller(service, self.refresh, poll_interval, tick=self.check_data)
         self.poller.start()
 
     def refresh(self) -> None:
@@ -43,6 +50,14 @@ class LiveDashboard:
         self.overview.value = overview_html(snapshot)
         self.status.value = status_html(snapshot.workshop)
         self.slot.update(snapshot)
+        if self.data is not None:
+            self.data.update(snapshot)
+        self._snapshot = snapshot
+
+    def check_data(self) -> None:
+        """Redraw the data section when its files changed (an import, new rules)."""
+        if self.data is not None and self.data.changed(self._snapshot):
+            self.data.update(self._snapshot)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -50,9 +65,10 @@ class LiveDashboard:
 
 def live_dashboard(service: Service | None = None) -> LiveDashboard:
     """The live dashboard for the workshop being served."""
-    from klantreis.folder import connect
+    from klantreis.folder import connect, data_folder
 
-    return LiveDashboard(service or connect())
+    folder = data_folder()
+    return LiveDashboard(service or connect(), folder.root.parent if folder else None)
 
 
 __all__ = ["LiveDashboard", "live_dashboard"]

@@ -1,0 +1,205 @@
+"""The funnel, timings, paths and channel mix of an event log, computed by DuckDB on the Parquet
+file without loading the log into memory.
+
+Definitions (shared with :mod:`klantreis.analytics.reference`, which computes the same with plain
+pandas and is tested to agree):
+
+- A customer's **steps** are their events that a step rule maps to a step of the ideal journey.
+- **Open funnel**: for each step, the customers who reached that step at all, in any order.
+- **Closed funnel**: the customers who reached step 1, then step 2 later than that, then step 3
+  later again, and so on; a customer counts for step k when they passed steps 1..k in order. The
+  time of reaching step k is the first time after reaching step k-1.
+- **Time between steps**: in the closed funnel, the median of (reached step k) - (reached step
+  k-1), in seconds, over the customers who reached step k.
+- **Path**: a customer's mapped steps in time order (ties by step number), with repeats in a row
+  taken as one; the most common paths with the number of customers taking each.
+- **Channel mix**: mapped events per step and channel (the log's source / medium through the
+  channel rules; "unmapped" when no rule matches, empty when the log has no channel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from klantreis.analytics.events import connect
+
+TOP_PATHS = 10
+
+
+@dataclass
+class Observed:
+    """What an event log shows about the ideal journey (see the module docstring)."""
+
+    customers: int
+    """Customers in the log."""
+    mapped_customers: int
+    """Customers with at least one mapped step."""
+    funnel: pd.DataFrame
+    """step, open, closed"""
+    timing: pd.DataFrame
+    """step, median_seconds, customers (step k: from step k-1 to step k)"""
+    paths: pd.DataFrame
+    """path (step numbers joined by ">"), customers"""
+    mix: pd.DataFrame
+    """step, channel, events"""
+
+
+def event_names(path: Path) -> pd.DataFrame:
+    """Every distinct event in the log with its number of events (most frequent first)."""
+    con = connect()
+    try:
+        return con.execute(
+            f"SELECT event, count(*) AS events FROM read_parquet('{_p(path)}') "
+            "GROUP BY event ORDER BY events DESC, event"
+        ).df()
+    finally:
+        con.close()
+
+
+def channel_names(path: Path) -> pd.DataFrame:
+    """Every distinct channel value in the log with its number of events."""
+    con = connect()
+    try:
+        return con.execute(
+            f"SELECT channel, count(*) AS events FROM read_parquet('{_p(path)}') "
+            "WHERE channel IS NOT NULL GROUP BY channel ORDER BY events DESC, channel"
+        ).df()
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Channel names for events no channel rule maps, and for logs without a channel."""
+
+    unmapped: str = "unmapped"
+    no_channel: str = "-"
+
+
+DEFAULT_LABELS = Labels()
+
+
+def observe(
+    path: Path,
+    steps: pd.DataFrame,
+    channels: pd.DataFrame,
+    count: int,
+    labels: Labels = DEFAULT_LABELS,
+    memory_limit: str = "",
+) -> Observed:
+    """Compute everything for an ideal journey of ``count`` steps.
+
+    ``steps`` maps events to step numbers (columns ``event``, ``step``); ``channels`` maps raw
+    channel values to channel names (``channel``, ``name``); values it lacks are unmapped.
+    """
+    con = connect()
+    try:
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.register("step_rows", steps[["event", "step"]])
+        con.register("channel_rows", channels[["channel", "name"]])
+        # typed tables: an empty frame has no types DuckDB could take over
+        con.execute(
+            "CREATE TEMP TABLE step_map AS SELECT CAST(event AS VARCHAR) AS event, "
+            "CAST(step AS INTEGER) AS step FROM step_rows"
+        )
+        con.execute(
+            "CREATE TEMP TABLE channel_map AS SELECT CAST(channel AS VARCHAR) AS channel, "
+            "CAST(name AS VARCHAR) AS name FROM channel_rows"
+        )
+        con.execute(f"CREATE VIEW ev AS SELECT * FROM read_parquet('{_p(path)}')")
+        con.execute(
+            "CREATE TEMP TABLE m AS SELECT ev.customer, ev.ts, CAST(s.step AS INTEGER) AS step, "
+            "ev.channel FROM ev JOIN step_map s ON ev.event = s.event"
+        )
+        customers = _scalar(con, "SELECT count(DISTINCT customer) FROM ev")
+        mapped = _scalar(con, "SELECT count(DISTINCT customer) FROM m")
+        return Observed(
+            customers=customers,
+            mapped_customers=mapped,
+            funnel=_funnel(con, count),
+            timing=_timing(con, count),
+            paths=_paths(con),
+            mix=_mix(con, labels),
+        )
+    finally:
+        con.close()
+
+
+def _reached_sql(count: int) -> str:
+    """CTEs r1..rN: per customer, when they reached step k in the closed funnel."""
+    parts = ["r1 AS (SELECT customer, min(ts) AS t FROM m WHERE step = 1 GROUP BY customer)"]
+    for k in range(2, count + 1):
+        parts.append(
+            f"r{k} AS (SELECT m.customer, min(m.ts) AS t FROM m JOIN r{k - 1} p "
+            f"ON m.customer = p.customer AND m.ts > p.t WHERE m.step = {k} GROUP BY m.customer)"
+        )
+    return "WITH " + ", ".join(parts)
+
+
+def _funnel(con: duckdb.DuckDBPyConnection, count: int) -> pd.DataFrame:
+    open_counts = dict(
+        con.execute("SELECT step, count(DISTINCT customer) FROM m GROUP BY step").fetchall()
+    )
+    closed = con.execute(
+        _reached_sql(count)
+        + " SELECT "
+        + ", ".join(f"(SELECT count(*) FROM r{k})" for k in range(1, count + 1))
+    ).fetchone()
+    assert closed is not None
+    return pd.DataFrame(
+        {
+            "step": list(range(1, count + 1)),
+            "open": [int(open_counts.get(k, 0)) for k in range(1, count + 1)],
+            "closed": [int(c) for c in closed],
+        }
+    )
+
+
+def _timing(con: duckdb.DuckDBPyConnection, count: int) -> pd.DataFrame:
+    rows = []
+    for k in range(2, count + 1):
+        row = con.execute(
+            _reached_sql(k) + f" SELECT median(epoch(r{k}.t) - epoch(r{k - 1}.t)), count(*) "
+            f"FROM r{k} JOIN r{k - 1} USING (customer)"
+        ).fetchone()
+        assert row is not None
+        median = float(row[0]) if row[0] is not None else float("nan")
+        rows.append({"step": k, "median_seconds": median, "customers": int(row[1])})
+    return pd.DataFrame(rows, columns=["step", "median_seconds", "customers"])
+
+
+def _paths(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        "WITH d AS (SELECT customer, ts, step, lag(step) OVER "
+        "(PARTITION BY customer ORDER BY ts, step) AS previous FROM m), "
+        "p AS (SELECT customer, string_agg(CAST(step AS VARCHAR), '>' ORDER BY ts, step) AS path "
+        "FROM d WHERE previous IS NULL OR previous <> step GROUP BY customer) "
+        f"SELECT path, count(*) AS customers FROM p GROUP BY path "
+        f"ORDER BY customers DESC, path LIMIT {TOP_PATHS}"
+    ).df()
+
+
+def _mix(con: duckdb.DuckDBPyConnection, labels: Labels) -> pd.DataFrame:
+    return con.execute(
+        "SELECT m.step, CASE WHEN m.channel IS NULL THEN $none ELSE coalesce(c.name, $unmapped) "
+        "END AS channel, count(*) AS events FROM m LEFT JOIN channel_map c "
+        "ON m.channel = c.channel GROUP BY ALL ORDER BY m.step, events DESC, channel",
+        {"none": labels.no_channel, "unmapped": labels.unmapped},
+    ).df()
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _p(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+__all__ = ["TOP_PATHS", "Labels", "Observed", "channel_names", "event_names", "observe"]

@@ -1,0 +1,230 @@
+"""Importing an event log (CSV or Parquet) into the workshop's data folder.
+
+A log has one row per event: who (a customer, user, client or session id), when (a timestamp:
+ISO text, a Dutch date, or seconds, milliseconds or microseconds since 1970), what (an event name
+or page) and optionally through which channel (a "source / medium", or separate source and medium
+columns). The columns are found by their names in English or Dutch. DuckDB reads and checks the
+whole file and writes it as Parquet with the columns ``customer``, ``ts``, ``event``,
+``channel``; the log never has to fit in memory, and a refused file leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from klantreis.domain import ImportFailed
+
+CUSTOMER = (
+    "customer_id",
+    "customer",
+    "user_pseudo_id",
+    "user_id",
+    "client_id",
+    "visitor_id",
+    "session_id",
+    "klant_id",
+    "klantnummer",
+    "klant",
+    "gebruiker_id",
+    "gebruiker",
+    "sessie_id",
+)
+TIMESTAMP = (
+    "timestamp",
+    "event_timestamp",
+    "event_time",
+    "datetime",
+    "time",
+    "date",
+    "tijdstip",
+    "datum_tijd",
+    "tijd",
+    "datum",
+)
+EVENT = (
+    "event",
+    "event_name",
+    "page",
+    "page_path",
+    "page_location",
+    "url",
+    "gebeurtenis",
+    "pagina",
+)
+CHANNEL = ("channel", "source_medium", "session_source_medium", "kanaal", "bron_medium")
+SOURCE = ("source", "session_source", "bron")
+MEDIUM = ("medium", "session_medium")
+
+DATE_FORMATS = (
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%Y",
+    "%d/%m/%Y",
+)
+"""Day-first formats tried after ISO 8601 (as Dutch spreadsheets write dates)."""
+
+
+@dataclass(frozen=True)
+class EventLogInfo:
+    """What an imported log holds."""
+
+    events: int
+    customers: int
+    first: str
+    last: str
+    has_channel: bool
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB connection working in UTC."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def import_event_log(source: Path, target: Path) -> EventLogInfo:
+    """Check the log in ``source`` and write it to ``target`` (Parquet), replacing what was there
+    only when the whole file is good."""
+    if not source.is_file():
+        raise ImportFailed("error.import_unreadable", path=str(source))
+    if source.stat().st_size == 0:
+        raise ImportFailed("error.events_empty")
+    con = connect()
+    try:
+        _open(con, source)
+        columns = {
+            _name(str(row[0])): (str(row[0]), str(row[1]))
+            for row in con.execute("DESCRIBE src").fetchall()
+        }
+        customer = _find(columns, CUSTOMER, "error.events_no_customer")
+        stamp = _find(columns, TIMESTAMP, "error.events_no_timestamp")
+        event = _find(columns, EVENT, "error.events_no_event")
+        channel = _channel(columns)
+        select = (
+            f"SELECT CAST({_q(customer[0])} AS VARCHAR) AS customer, {_stamp(*stamp)} AS ts, "
+            f"CAST({_q(event[0])} AS VARCHAR) AS event, {channel} AS channel FROM src"
+        )
+        con.execute(f"CREATE VIEW clean AS {select}")
+        bad = con.execute(
+            "SELECT count(*) FILTER (WHERE customer IS NULL OR trim(customer) = '' OR ts IS NULL "
+            "OR event IS NULL OR trim(event) = ''), count(*) FROM clean"
+        ).fetchone()
+        if bad and bad[0]:
+            raise ImportFailed("error.events_bad_rows", count=int(bad[0]), total=int(bad[1]))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".parquet.part")
+        os.close(handle)
+        try:
+            con.execute(
+                f"COPY (SELECT * FROM clean ORDER BY customer, ts) TO '{_path(temporary)}' "
+                "(FORMAT parquet, COMPRESSION zstd)"
+            )
+            info = summary(con, temporary, channel != "NULL")
+            if info.events == 0:
+                raise ImportFailed("error.events_empty")
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+        return info
+    except duckdb.Error as exc:
+        raise ImportFailed("error.events_unreadable", reason=_reason(exc)) from None
+    finally:
+        con.close()
+
+
+def summary(con: duckdb.DuckDBPyConnection, path: str | Path, has_channel: bool) -> EventLogInfo:
+    """Counts and time span of a clean log."""
+    row = con.execute(
+        "SELECT count(*), count(DISTINCT customer), min(ts)::VARCHAR, max(ts)::VARCHAR "
+        f"FROM read_parquet('{_path(path)}')"
+    ).fetchone()
+    assert row is not None
+    return EventLogInfo(int(row[0]), int(row[1]), str(row[2] or ""), str(row[3] or ""), has_channel)
+
+
+def _open(con: duckdb.DuckDBPyConnection, source: Path) -> None:
+    with source.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PAR1":
+        con.execute(f"CREATE VIEW src AS SELECT * FROM read_parquet('{_path(source)}')")
+        return
+    if b"\x00" in source.open("rb").read(4096):
+        raise ImportFailed("error.events_not_log")
+    con.execute(
+        f"CREATE VIEW src AS SELECT * FROM read_csv('{_path(source)}', header = true, "
+        "all_varchar = true, auto_detect = true, strict_mode = false)"
+    )
+
+
+def _channel(columns: dict[str, tuple[str, str]]) -> str:
+    found = next((columns[n] for n in CHANNEL if n in columns), None)
+    if found:
+        return f"CAST({_q(found[0])} AS VARCHAR)"
+    source = next((columns[n] for n in SOURCE if n in columns), None)
+    medium = next((columns[n] for n in MEDIUM if n in columns), None)
+    if source and medium:
+        return f"CAST({_q(source[0])} AS VARCHAR) || ' / ' || CAST({_q(medium[0])} AS VARCHAR)"
+    return "NULL"
+
+
+def _stamp(column: str, kind: str) -> str:
+    """SQL turning the timestamp column into TIMESTAMP (NULL where it cannot)."""
+    name = _q(column)
+    kind = kind.upper()
+    if kind.startswith("TIMESTAMP") or kind == "DATE":
+        return f"CAST({name} AS TIMESTAMP)"
+    number = f"TRY_CAST({name} AS DOUBLE)"
+    epoch = (
+        f"CASE WHEN {number} > 1e14 THEN make_timestamp(CAST({number} AS BIGINT)) "
+        f"WHEN {number} > 1e11 THEN make_timestamp(CAST({number} * 1000 AS BIGINT)) "
+        f"ELSE make_timestamp(CAST({number} * 1000000 AS BIGINT)) END"
+    )
+    if kind != "VARCHAR":
+        return epoch
+    formats = "[" + ", ".join(f"'{f}'" for f in DATE_FORMATS) + "]"
+    return (
+        f"CASE WHEN regexp_full_match(trim({name}), '[0-9]+(\\.[0-9]+)?') THEN {epoch} "
+        f"ELSE coalesce(TRY_CAST(trim({name}) AS TIMESTAMP), "
+        f"CAST(TRY_CAST(trim({name}) AS TIMESTAMPTZ) AS TIMESTAMP), "
+        f"try_strptime(trim({name}), {formats})) END"
+    )
+
+
+def _find(
+    columns: dict[str, tuple[str, str]], names: tuple[str, ...], missing: str
+) -> tuple[str, str]:
+    found = next((columns[n] for n in names if n in columns), None)
+    if found is None:
+        raise ImportFailed(missing, columns=", ".join(c[0] for c in columns.values())[:300])
+    return found
+
+
+def _name(column: str) -> str:
+    text = unicodedata.normalize("NFKC", column).strip().lower()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def _q(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _path(path: str | Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _reason(exc: Exception) -> str:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return first[:200]
+
+
+__all__ = ["EventLogInfo", "connect", "import_event_log", "summary"]

@@ -1,0 +1,103 @@
+"""The same results as :mod:`klantreis.analytics.engine`, computed with plain pandas.
+
+It loads the whole log into memory, so it is the baseline of ``benchmarks/funnel.py`` and the
+second implementation the tests compare DuckDB against. The definitions are in the engine's
+module docstring; nothing here shares code with the engine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from klantreis.analytics.engine import DEFAULT_LABELS, TOP_PATHS, Labels, Observed
+
+
+def observe(
+    path: Path,
+    steps: pd.DataFrame,
+    channels: pd.DataFrame,
+    count: int,
+    labels: Labels = DEFAULT_LABELS,
+) -> Observed:
+    """Compute the funnel, timings, paths and channel mix with pandas (see the engine)."""
+    log = pd.read_parquet(path)
+    mapped = log.merge(steps[["event", "step"]], on="event", how="inner")
+    mapped["step"] = mapped["step"].astype("int64")
+    reached = _closed(mapped, count)
+    funnel = pd.DataFrame(
+        {
+            "step": range(1, count + 1),
+            "open": [
+                int(mapped.loc[mapped["step"] == k, "customer"].nunique())
+                for k in range(1, count + 1)
+            ],
+            "closed": [len(reached[k]) for k in range(1, count + 1)],
+        }
+    )
+    timing_rows = []
+    for k in range(2, count + 1):
+        both = reached[k].to_frame("t").join(reached[k - 1].to_frame("p"), how="inner")
+        seconds = (both["t"] - both["p"]).dt.total_seconds()
+        timing_rows.append(
+            {
+                "step": k,
+                "median_seconds": float(seconds.median()) if len(seconds) else float("nan"),
+                "customers": len(both),
+            }
+        )
+    return Observed(
+        customers=int(log["customer"].nunique()),
+        mapped_customers=int(mapped["customer"].nunique()),
+        funnel=funnel,
+        timing=pd.DataFrame(timing_rows, columns=["step", "median_seconds", "customers"]),
+        paths=_paths(mapped),
+        mix=_mix(mapped, channels, labels),
+    )
+
+
+def _closed(mapped: pd.DataFrame, count: int) -> dict[int, pd.Series]:
+    """Per step: a Series customer -> time they reached it in the closed funnel."""
+    reached: dict[int, pd.Series] = {}
+    first = mapped[mapped["step"] == 1].groupby("customer")["ts"].min()
+    reached[1] = first
+    for k in range(2, count + 1):
+        candidates = mapped[mapped["step"] == k][["customer", "ts"]]
+        previous = reached[k - 1].rename("before")
+        joined = candidates.join(previous, on="customer", how="inner")
+        later = joined[joined["ts"] > joined["before"]]
+        reached[k] = later.groupby("customer")["ts"].min()
+    return reached
+
+
+def _paths(mapped: pd.DataFrame) -> pd.DataFrame:
+    ordered = mapped.sort_values(["customer", "ts", "step"], kind="mergesort")
+    new_customer = ordered["customer"] != ordered["customer"].shift()
+    changed = ordered["step"] != ordered["step"].shift()
+    kept = ordered[new_customer | changed]
+    paths = kept.groupby("customer", sort=False)["step"].agg(
+        lambda steps: ">".join(str(s) for s in steps)
+    )
+    counts = paths.value_counts().rename_axis("path").reset_index(name="customers")
+    counts = counts.sort_values(["customers", "path"], ascending=[False, True], kind="mergesort")
+    return counts.head(TOP_PATHS).reset_index(drop=True)
+
+
+def _mix(mapped: pd.DataFrame, channels: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    names = dict(zip(channels["channel"], channels["name"], strict=True))
+    channel = mapped["channel"].map(lambda raw: labels.no_channel if pd.isna(raw) else None)
+    missing = channel.isna()
+    channel[missing] = mapped.loc[missing, "channel"].map(names).fillna(labels.unmapped)
+    table = (
+        mapped.assign(channel=channel)
+        .groupby(["step", "channel"], as_index=False)
+        .size()
+        .rename(columns={"size": "events"})
+    )
+    return table.sort_values(
+        ["step", "events", "channel"], ascending=[True, False, True], kind="mergesort"
+    ).reset_index(drop=True)
+
+
+__all__ = ["observe"]

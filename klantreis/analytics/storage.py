@@ -1,0 +1,195 @@
+"""The data of a workshop's analytics, kept in ``<workshop folder>/analytics/``.
+
+``traffic.parquet`` (traffic by source/medium), ``events.parquet`` (the event log),
+``rules.json`` (mapping rules) and ``counts.json`` (step counts typed in by hand). Every write
+goes to a temporary file first and replaces the old one in one step, so a refused or interrupted
+import leaves what was there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from klantreis.analytics.events import EventLogInfo, import_event_log
+from klantreis.analytics.traffic import read_traffic
+from klantreis.domain import ImportFailed
+from klantreis.domain.errors import validation_failed
+from klantreis.domain.mapping import DEFAULT_CHANNELS, ChannelRule, MappingRules
+from klantreis.i18n import Language, t
+
+FOLDER_NAME = "analytics"
+MAX_COUNT = 10**12
+MAX_RULES_BYTES = 2 * 1024 * 1024
+
+
+def default_rules(language: Language) -> MappingRules:
+    """Channel rules close to Google Analytics' default channel grouping, in ``language``."""
+    return MappingRules(
+        channels=[
+            ChannelRule(pattern=pattern, channel=t(f"channel.{key}", language))
+            for pattern, key in DEFAULT_CHANNELS
+        ]
+    )
+
+
+def parse_rules(data: bytes) -> MappingRules:
+    """Mapping rules from the bytes of a rules file; :class:`ImportFailed` or
+    :class:`ValidationFailed` when they are not."""
+    if len(data) > MAX_RULES_BYTES:
+        raise ImportFailed(
+            "error.import_too_large",
+            size_mb=round(len(data) / 1024 / 1024, 1),
+            limit_mb=MAX_RULES_BYTES // 1024 // 1024,
+        )
+    try:
+        raw = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ImportFailed("error.import_not_text") from None
+    except json.JSONDecodeError as exc:
+        raise ImportFailed("error.import_not_json", line=exc.lineno, column=exc.colno) from None
+    try:
+        return MappingRules.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_failed(exc) from None
+
+
+def parse_counts(raw: Any) -> dict[int, int]:
+    """Step counts from JSON-like data ``{"1": 1200, "2": 800}``; step numbers from 1."""
+    if not isinstance(raw, dict):
+        raise ImportFailed("error.counts_invalid")
+    counts: dict[int, int] = {}
+    for key, value in raw.items():
+        try:
+            step = int(key)
+        except (TypeError, ValueError):
+            raise ImportFailed("error.counts_invalid") from None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= MAX_COUNT
+            or step < 1
+        ):
+            raise ImportFailed("error.counts_invalid")
+        counts[step] = value
+    return counts
+
+
+class DataFolder:
+    """Reads and writes the analytics data of one workshop folder."""
+
+    def __init__(self, workshop_folder: Path) -> None:
+        self.root = Path(workshop_folder) / FOLDER_NAME
+        self.traffic_path = self.root / "traffic.parquet"
+        self.events_path = self.root / "events.parquet"
+        self.rules_path = self.root / "rules.json"
+        self.counts_path = self.root / "counts.json"
+
+    # -- traffic -----------------------------------------------------------------------------
+
+    def import_traffic(self, data: bytes) -> pd.DataFrame:
+        """Read a GA4 or Universal Analytics export and keep it (replacing the previous one)."""
+        frame = read_traffic(data)
+        self._write(self.traffic_path, lambda path: frame.to_parquet(path, index=False))
+        return frame
+
+    def traffic(self) -> pd.DataFrame | None:
+        """The kept traffic table, or None."""
+        return pd.read_parquet(self.traffic_path) if self.traffic_path.is_file() else None
+
+    # -- events ------------------------------------------------------------------------------
+
+    def import_events(self, source: Path) -> EventLogInfo:
+        """Check an event log (CSV or Parquet) and keep it (replacing the previous one)."""
+        return import_event_log(Path(source), self.events_path)
+
+    def import_event_bytes(self, data: bytes, name: str) -> EventLogInfo:
+        """As :meth:`import_events`, for a file that arrived as bytes (an upload)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        suffix = ".parquet" if data[:4] == b"PAR1" else ".csv"
+        handle, temporary = tempfile.mkstemp(dir=self.root, suffix=".upload" + suffix)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            return self.import_events(Path(temporary))
+        finally:
+            os.remove(temporary)
+
+    @property
+    def has_events(self) -> bool:
+        """True when an event log was imported."""
+        return self.events_path.is_file()
+
+    # -- rules and counts --------------------------------------------------------------------
+
+    def rules(self, language: Language) -> MappingRules:
+        """The saved mapping rules, or the starting rules in ``language``."""
+        if not self.rules_path.is_file():
+            return default_rules(language)
+        return parse_rules(self.rules_path.read_bytes())
+
+    def save_rules(self, rules: MappingRules) -> None:
+        """Keep the mapping rules."""
+        text = json.dumps(rules.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        self._write(self.rules_path, lambda path: Path(path).write_text(text, encoding="utf-8"))
+
+    def import_rules(self, data: bytes) -> MappingRules:
+        """Check a rules file and keep it."""
+        rules = parse_rules(data)
+        self.save_rules(rules)
+        return rules
+
+    def counts(self) -> dict[int, int]:
+        """Step counts typed in by hand, by step number."""
+        if not self.counts_path.is_file():
+            return {}
+        return parse_counts(json.loads(self.counts_path.read_text(encoding="utf-8")))
+
+    def save_counts(self, counts: dict[int, int]) -> None:
+        """Keep the typed-in step counts (steps without a count are left out)."""
+        clean = parse_counts({str(k): v for k, v in counts.items()})
+        text = json.dumps({str(k): v for k, v in sorted(clean.items())}, indent=2)
+        self._write(self.counts_path, lambda path: Path(path).write_text(text, encoding="utf-8"))
+
+    # -- all ---------------------------------------------------------------------------------
+
+    def stamp(self) -> tuple[float, ...]:
+        """Changes whenever any of the data changes (for live pages)."""
+        paths = (self.traffic_path, self.events_path, self.rules_path, self.counts_path)
+        return tuple(p.stat().st_mtime_ns if p.is_file() else 0.0 for p in paths)
+
+    def remove(self, what: str) -> None:
+        """Forget one kind of data: ``traffic``, ``events``, ``rules`` or ``counts``."""
+        path = {
+            "traffic": self.traffic_path,
+            "events": self.events_path,
+            "rules": self.rules_path,
+            "counts": self.counts_path,
+        }[what]
+        path.unlink(missing_ok=True)
+
+    def _write(self, target: Path, write: Any) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.root, suffix=".part")
+        os.close(handle)
+        try:
+            write(temporary)
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+
+
+__all__ = [
+    "FOLDER_NAME",
+    "DataFolder",
+    "default_rules",
+    "parse_counts",
+    "parse_rules",
+]

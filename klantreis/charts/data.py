@@ -1,0 +1,262 @@
+"""Charts of the data behind the ideal journey: funnel, drop-off, paths and channel mix.
+
+Each builder takes a :class:`~klantreis.analytics.results.JourneyData` and returns a chart; with
+no data (yet) it returns a short note instead, so a page can always show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from klantreis.analytics.results import JourneyData
+from klantreis.charts.theme import ACCENT, COLUMN_COLOURS, GRID, INK, MUTED, NARROW, themed
+from klantreis.i18n import t
+
+CLOSED = COLUMN_COLOURS["need"]
+OPEN = "#a9c8e6"
+KIND_COLOURS = {
+    "complete": COLUMN_COLOURS["positive"],
+    "stopped": "#7cc4a0",
+    "joined_later": "#1f6fb2",
+    "skipped": ACCENT,
+    "other_order": COLUMN_COLOURS["barrier"],
+}
+
+
+def note(text: str, title: str) -> Any:
+    """A chart that only says ``text`` (for a section without data)."""
+    frame = pd.DataFrame({"text": [text]})
+    chart = (
+        alt.Chart(frame)
+        .mark_text(align="left", color=MUTED, fontSize=13)
+        .encode(text="text:N", x=alt.value(0), y=alt.value(10))
+    )
+    return themed(chart.properties(title=title, width=NARROW, height=24))
+
+
+def funnel_chart(data: JourneyData) -> Any:
+    """Customers per ideal-journey step: the closed funnel (in order from step 1) as solid bars
+    over the open funnel (reached the step at all) as light bars."""
+    lang = data.language
+    title = t("chart.funnel.title", lang)
+    if data.funnel.empty or not data.source:
+        return note(t("chart.no_data", lang), title)
+    frame = data.funnel.copy()
+    frame["open_label"] = t("chart.funnel.open", lang)
+    frame["closed_label"] = t("chart.funnel.closed", lang)
+    typed = data.source == "typed"
+    y = alt.Y("label:N", sort=alt.SortField("step"), title=None, axis=alt.Axis(labelLimit=200))
+    tooltip = [
+        alt.Tooltip("label:N", title=t("chart.step", lang)),
+        alt.Tooltip("phase:N", title=t("field.phase", lang)),
+        alt.Tooltip("open:Q", title=t("chart.funnel.open", lang), format=","),
+        alt.Tooltip("closed:Q", title=t("chart.funnel.closed", lang), format=","),
+    ]
+    scale = alt.Scale(
+        domain=[t("chart.funnel.open", lang), t("chart.funnel.closed", lang)],
+        range=[OPEN, CLOSED],
+    )
+    base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
+    open_bars = base.mark_bar(height={"band": 0.8}).encode(
+        x=alt.X("open:Q", title=t("chart.customers", lang)),
+        color=alt.Color("open_label:N", scale=scale, title=None),
+    )
+    closed_bars = base.mark_bar(height={"band": 0.45}).encode(
+        x="closed:Q", color=alt.Color("closed_label:N", scale=scale, title=None)
+    )
+    labels = base.mark_text(align="left", dx=4, color=INK).encode(
+        x="open:Q", text=alt.Text("closed:Q", format=",")
+    )
+    layers = [closed_bars, labels] if typed else [open_bars, closed_bars, labels]
+    return themed(alt.layer(*layers).properties(title=title, width=NARROW, height=alt.Step(30)))
+
+
+def dropoff_chart(data: JourneyData) -> Any:
+    """Share of the closed funnel lost after each step, with the median time to the next."""
+    lang = data.language
+    title = t("chart.dropoff.title", lang)
+    if data.funnel.empty or not data.source or len(data.funnel) < 2:
+        return note(t("chart.no_data", lang), title)
+    frame = data.funnel.iloc[:-1].copy()
+    times = {}
+    if not data.timing.empty:
+        times = dict(zip(data.timing["step"] - 1, data.timing["median_text"], strict=True))
+    frame["next_time"] = [times.get(int(s), "–") for s in frame["step"]]
+    y = alt.Y("label:N", sort=alt.SortField("step"), title=None, axis=alt.Axis(labelLimit=200))
+    base = alt.Chart(frame).encode(
+        y=y,
+        tooltip=[
+            alt.Tooltip("label:N", title=t("chart.step", lang)),
+            alt.Tooltip("lost:Q", title=t("chart.dropoff.lost", lang), format=","),
+            alt.Tooltip("drop_rate:Q", title=t("chart.dropoff.rate", lang), format=".0%"),
+            alt.Tooltip("next_time:N", title=t("chart.dropoff.time", lang)),
+        ],
+    )
+    bars = base.mark_bar(color=COLUMN_COLOURS["barrier"], height={"band": 0.6}).encode(
+        x=alt.X(
+            "drop_rate:Q",
+            title=t("chart.dropoff.rate", lang),
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%"),
+        )
+    )
+    text = base.mark_text(align="left", dx=4, color=INK).encode(
+        x="drop_rate:Q", text=alt.Text("drop_rate:Q", format=".0%")
+    )
+    return themed(alt.layer(bars, text).properties(title=title, width=NARROW, height=alt.Step(30)))
+
+
+def paths_chart(data: JourneyData) -> Any:
+    """The most common observed paths as rows of numbered steps (a step-flow chart), coloured
+    by how each compares with the ideal order, with the customers taking it."""
+    lang = data.language
+    title = t("chart.paths.title", lang)
+    if data.paths.empty:
+        return note(t("chart.no_data", lang), title)
+    rows = []
+    for _, path in data.paths.iterrows():
+        for position, step in enumerate(str(path["path"]).split(">"), start=1):
+            rows.append(
+                {
+                    "rank": int(path["rank"]),
+                    "position": position,
+                    "step": int(step),
+                    "kind_label": path["kind_label"],
+                    "labels": path["labels"],
+                    "customers": int(path["customers"]),
+                    "share": float(path["share"]),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    longest = int(frame["position"].max())
+    kinds = [k for k in KIND_COLOURS if k in set(data.paths["kind"])]
+    colour = alt.Color(
+        "kind_label:N",
+        scale=alt.Scale(
+            domain=[t(f"data.path.{k}", lang) for k in kinds],
+            range=[KIND_COLOURS[k] for k in kinds],
+        ),
+        title=None,
+    )
+    y = alt.Y("rank:O", title=None, axis=alt.Axis(labelExpr="'#' + datum.value"))
+    tooltip = [
+        alt.Tooltip("labels:N", title=t("chart.paths.path", lang)),
+        alt.Tooltip("kind_label:N", title=t("chart.paths.kind", lang)),
+        alt.Tooltip("customers:Q", title=t("chart.customers", lang), format=","),
+        alt.Tooltip("share:Q", title=t("chart.paths.share", lang), format=".1%"),
+    ]
+    x = alt.X(
+        "position:Q",
+        title=t("chart.paths.position", lang),
+        scale=alt.Scale(domain=[0.5, longest + 0.5], nice=False, zero=False),
+        axis=alt.Axis(values=list(range(1, longest + 1)), format="d", grid=False),
+    )
+    base = alt.Chart(frame).encode(x=x, y=y, tooltip=tooltip)
+    links = base.mark_line(color=GRID, strokeWidth=3).encode(detail="rank:O")
+    boxes = base.mark_square(size=420, opacity=1).encode(color=colour)
+    numbers = base.mark_text(color="white", fontWeight=700).encode(text="step:Q")
+    width = max(NARROW - 110, 36 * longest)
+    flow = alt.layer(links, boxes, numbers).properties(width=width, height=alt.Step(30))
+    totals = (
+        alt.Chart(frame[frame["position"] == 1])
+        .mark_text(align="left", color=INK)
+        .encode(
+            y=alt.Y("rank:O", axis=None),
+            text=alt.Text("customers:Q", format=","),
+            tooltip=tooltip,
+        )
+        .properties(width=70, height=alt.Step(30), title=t("chart.customers", lang))
+    )
+    return themed(alt.hconcat(flow, totals, spacing=8).properties(title=title))
+
+
+def channel_mix_chart(data: JourneyData) -> Any:
+    """Per phase, the share of each channel (from the event log, else from traffic mapped to
+    touchpoints); unmapped traffic keeps its own colour."""
+    lang = data.language
+    title = t("chart.channel_mix.title", lang)
+    if data.mix.empty:
+        return note(t("chart.no_data", lang), title)
+    frame = data.mix.copy()
+    y = alt.Y("phase:N", sort=alt.SortField("phase_order"), title=None)
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(height={"band": 0.7})
+        .encode(
+            y=y,
+            x=alt.X(
+                "count:Q",
+                stack="normalize",
+                title=t("chart.channel_mix.share", lang),
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color("channel:N", title=None, legend=alt.Legend(columns=2)),
+            order=alt.Order("count:Q", sort="descending"),
+            tooltip=[
+                alt.Tooltip("phase:N", title=t("field.phase", lang)),
+                alt.Tooltip("channel:N", title=t("field.channel", lang)),
+                alt.Tooltip("count:Q", title=t("chart.channel_mix.count", lang), format=","),
+            ],
+        )
+    )
+    return themed(chart.properties(title=title, width=NARROW, height=alt.Step(30)))
+
+
+def evidence_chart(data: JourneyData) -> Any:
+    """How many cards and measures rest on data, and how many on assumption."""
+    lang = data.language
+    title = t("chart.evidence.title", lang)
+    if data.evidence.empty:
+        return note(t("chart.no_data", lang), title)
+    frame = (
+        data.evidence.groupby(["kind_label", "basis", "basis_label"], as_index=False)
+        .size()
+        .rename(columns={"size": "count"})
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(height={"band": 0.6})
+        .encode(
+            y=alt.Y("kind_label:N", title=None),
+            x=alt.X("count:Q", title=t("chart.evidence.count", lang)),
+            color=alt.Color(
+                "basis_label:N",
+                scale=alt.Scale(
+                    domain=[t("basis.data", lang), t("basis.assumption", lang)],
+                    range=[COLUMN_COLOURS["positive"], MUTED],
+                ),
+                title=None,
+            ),
+            tooltip=[
+                alt.Tooltip("kind_label:N", title=t("chart.evidence.kind", lang)),
+                alt.Tooltip("basis_label:N", title=t("chart.evidence.basis", lang)),
+                alt.Tooltip("count:Q", title=t("chart.evidence.count", lang)),
+            ],
+        )
+    )
+    return themed(chart.properties(title=title, width=NARROW, height=alt.Step(34)))
+
+
+DATA_CHARTS: dict[str, Callable[[JourneyData], Any]] = {
+    "funnel": funnel_chart,
+    "dropoff": dropoff_chart,
+    "paths": paths_chart,
+    "channel_mix": channel_mix_chart,
+    "evidence": evidence_chart,
+}
+"""Every data chart by name."""
+
+
+__all__ = [
+    "DATA_CHARTS",
+    "channel_mix_chart",
+    "dropoff_chart",
+    "evidence_chart",
+    "funnel_chart",
+    "note",
+    "paths_chart",
+]

@@ -1,0 +1,177 @@
+"""The data behind the journey in HTML: what was imported, what stays unmapped, the funnel and
+paths as tables, and which cards and measures rest on data. Every text is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from klantreis.analytics.results import JourneyData
+from klantreis.charts.data import DATA_CHARTS
+from klantreis.charts.static import StaticCharts
+from klantreis.i18n import Language, t
+from klantreis.report.markup import section, table
+
+
+def _number(value: float, lang: Language) -> str:
+    text = f"{value:,.0f}"
+    return text.replace(",", ".") if lang == "nl" else text
+
+
+def _percent(value: float, lang: Language) -> str:
+    text = f"{value * 100:.1f}".removesuffix(".0") + "%"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def data_summary_html(data: JourneyData, lang: Language) -> str:
+    """One line per kind of data: what is there."""
+    lines = []
+    if not data.traffic.empty:
+        lines.append(
+            t(
+                "data.loaded.traffic",
+                lang,
+                sources=len(data.traffic),
+                sessions=_number(float(data.traffic["sessions"].sum()), lang),
+                unmapped=int((~data.traffic["mapped"].astype(bool)).sum()),
+            )
+        )
+    if data.source == "events":
+        lines.append(
+            t(
+                "data.loaded.events",
+                lang,
+                customers=_number(data.customers, lang),
+                mapped=_number(data.mapped_customers, lang),
+            )
+        )
+    elif data.source == "typed":
+        lines.append(t("data.loaded.typed", lang))
+    if not lines:
+        lines.append(t("data.loaded.none", lang))
+    return "".join(f"<div>{escape(line)}</div>" for line in lines)
+
+
+def unmapped_html(data: JourneyData, lang: Language) -> str:
+    """The events and sources no rule maps, most frequent first (they are never dropped)."""
+    parts = []
+    if not data.unmapped_events.empty:
+        rows = [
+            [event, _number(count, lang)]
+            for event, count in zip(
+                data.unmapped_events["event"], data.unmapped_events["events"], strict=True
+            )
+        ]
+        parts.append(f"<h4>{escape(t('data.unmapped_events', lang))}</h4>")
+        parts.append(table([t("data.column.event", lang), t("data.column.events", lang)], rows))
+    if not data.traffic.empty:
+        unmapped = data.traffic[~data.traffic["mapped"].astype(bool)]
+        if not unmapped.empty:
+            rows = [
+                [source, _number(sessions, lang)]
+                for source, sessions in zip(
+                    unmapped["source_medium"], unmapped["sessions"], strict=True
+                )
+            ]
+            parts.append(f"<h4>{escape(t('data.unmapped_traffic', lang))}</h4>")
+            parts.append(
+                table([t("data.column.source_medium", lang), t("data.column.sessions", lang)], rows)
+            )
+    return "".join(parts)
+
+
+def funnel_html(data: JourneyData, lang: Language) -> str:
+    """The funnel as a table: open and closed counts, drop-off and median time per step."""
+    if data.funnel.empty:
+        return ""
+    times = {}
+    if not data.timing.empty:
+        times = dict(zip(data.timing["step"], data.timing["median_text"], strict=True))
+    rows = [
+        [
+            row.label,
+            row.phase,
+            _number(float(row.open), lang),  # type: ignore[arg-type]
+            _number(float(row.closed), lang),  # type: ignore[arg-type]
+            _percent(float(row.drop_rate), lang),  # type: ignore[arg-type]
+            times.get(row.step, "–") if data.source == "events" else "–",
+        ]
+        for row in data.funnel.itertuples()
+    ]
+    headers = [
+        t("chart.step", lang),
+        t("field.phase", lang),
+        t("chart.funnel.open", lang),
+        t("chart.funnel.closed", lang),
+        t("chart.dropoff.rate", lang),
+        t("data.column.time_from_previous", lang),
+    ]
+    return table(headers, rows)
+
+
+def paths_html(data: JourneyData, lang: Language) -> str:
+    """The most common paths with their customers and how they compare with the ideal order."""
+    if data.paths.empty:
+        return ""
+    rows = [
+        [
+            row.rank,
+            row.labels,
+            _number(float(row.customers), lang),  # type: ignore[arg-type]
+            _percent(float(row.share), lang),  # type: ignore[arg-type]
+            row.kind_label,
+        ]
+        for row in data.paths.itertuples()
+    ]
+    headers = [
+        "#",
+        t("chart.paths.path", lang),
+        t("chart.customers", lang),
+        t("chart.paths.share", lang),
+        t("chart.paths.kind", lang),
+    ]
+    return table(headers, rows)
+
+
+def evidence_html(data: JourneyData, lang: Language) -> str:
+    """Each measure and card: data or assumption, and why."""
+    if data.evidence.empty:
+        return ""
+    rows = [
+        [row.kind_label, row.text, row.basis_label, row.reason]
+        for row in data.evidence.sort_values(["kind", "basis"], kind="mergesort").itertuples()
+    ]
+    headers = [
+        t("chart.evidence.kind", lang),
+        t("field.text", lang),
+        t("chart.evidence.basis", lang),
+        t("data.column.why", lang),
+    ]
+    return f"<h4>{escape(t('chart.evidence.title', lang))}</h4>" + table(headers, rows)
+
+
+def data_section_html(data: JourneyData, charts: StaticCharts) -> str:
+    """The report's section about the data: explanation, charts and tables."""
+    lang = data.language
+    if not data.has_data:
+        return section(t("data.results.title", lang), f"<p>{escape(t('chart.no_data', lang))}</p>")
+    explain = "".join(f"<p>{escape(p)}</p>" for p in t("data.explain", lang).split("\n\n"))
+    parts = [explain]
+    for name, build in DATA_CHARTS.items():
+        parts.append(charts.fragment(build(data), t(f"chart.{name}.title", lang)))
+        if name == "dropoff":
+            parts.append(funnel_html(data, lang))
+        if name == "paths":
+            parts.append(paths_html(data, lang))
+    parts.append(evidence_html(data, lang))
+    parts.append(unmapped_html(data, lang))
+    return section(t("data.results.title", lang), *parts)
+
+
+__all__ = [
+    "data_section_html",
+    "data_summary_html",
+    "evidence_html",
+    "funnel_html",
+    "paths_html",
+    "unmapped_html",
+]

@@ -1,0 +1,317 @@
+"""Analytics end to end: event logs in, the ideal journey's funnel and paths out, checked
+against two independent computations (plain pandas, and a customer-by-customer walk)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from klantreis.analytics import engine, reference
+from klantreis.analytics.events import import_event_log
+from klantreis.analytics.results import journey_data, path_kind
+from klantreis.analytics.sample import sample_rules, step_pages, traffic_export, write_event_log
+from klantreis.analytics.storage import DataFolder
+from klantreis.domain import ImportFailed, KlantreisError, ValidationFailed
+from klantreis.domain.mapping import MappingRules, StepRule
+from klantreis.service import Service
+
+Workshop = tuple[Service, Path]
+
+
+@pytest.fixture
+def sampled(orchestra_folder: Workshop) -> tuple[Service, DataFolder, Path]:
+    """The orchestra workshop with a generated log of about 30,000 events, its GA4 export and
+    the matching rules imported."""
+    service, folder = orchestra_folder
+    snapshot = service.snapshot()
+    data = DataFolder(folder)
+    log = folder / "log.parquet"
+    write_event_log(snapshot, log, 30_000, seed=11)
+    data.save_rules(sample_rules(snapshot, "en"))
+    data.import_events(log)
+    data.import_traffic(traffic_export(12_000, "en", seed=11))
+    return service, data, log
+
+
+def walk(log: pd.DataFrame, steps: dict[str, int], count: int) -> dict[str, Any]:
+    """A third, customer-by-customer computation: scan each customer's events in time order."""
+    mapped = log.assign(step=log["event"].map(steps)).dropna(subset=["step"])
+    mapped = mapped.sort_values(["customer", "ts", "step"], kind="mergesort")
+    closed = [0] * count
+    open_ = [set() for _ in range(count)]
+    gaps: list[list[float]] = [[] for _ in range(count)]
+    paths: Counter[str] = Counter()
+    for customer, events in mapped.groupby("customer", sort=False):
+        expected, last_time = 1, None
+        path: list[int] = []
+        for ts, step in zip(events["ts"], events["step"].astype(int), strict=True):
+            open_[step - 1].add(customer)
+            if not path or path[-1] != step:
+                path.append(step)
+            if step == expected and (last_time is None or ts > last_time):
+                if last_time is not None:
+                    gaps[step - 1].append((ts - last_time).total_seconds())
+                closed[step - 1] += 1
+                expected, last_time = expected + 1, ts
+        paths[">".join(map(str, path))] += 1
+    medians = [float(pd.Series(g).median()) if g else math.nan for g in gaps[1:]]
+    return {
+        "open": [len(s) for s in open_],
+        "closed": closed,
+        "medians": medians,
+        "paths": paths,
+    }
+
+
+def test_duckdb_pandas_and_a_plain_walk_agree_on_a_generated_log(
+    sampled: tuple[Service, DataFolder, Path],
+) -> None:
+    service, data, _ = sampled
+    snapshot = service.snapshot()
+    rules = data.rules("en")
+    names = engine.event_names(data.events_path)
+    names["step"] = [rules.step_for(e) for e in names["event"]]
+    step_map = names.dropna(subset=["step"]).astype({"step": "int64"})
+    channels = engine.channel_names(data.events_path)
+    channels["name"] = [
+        rule.channel if (rule := rules.channel_for(c)) else None for c in channels["channel"]
+    ]
+    channel_map = channels.dropna(subset=["name"])
+    count = len(snapshot.ideal_steps)
+    fast = engine.observe(data.events_path, step_map, channel_map, count)
+    plain = reference.observe(data.events_path, step_map, channel_map, count)
+    pd.testing.assert_frame_equal(fast.funnel, plain.funnel, check_dtype=False)
+    pd.testing.assert_frame_equal(fast.timing, plain.timing, check_dtype=False)
+    pd.testing.assert_frame_equal(fast.paths, plain.paths, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        fast.mix.reset_index(drop=True), plain.mix.reset_index(drop=True), check_dtype=False
+    )
+    assert (fast.customers, fast.mapped_customers) == (plain.customers, plain.mapped_customers)
+
+    log = pd.read_parquet(data.events_path)
+    walked = walk(log, dict(zip(step_map["event"], step_map["step"], strict=True)), count)
+    assert fast.funnel["open"].tolist() == walked["open"]
+    assert fast.funnel["closed"].tolist() == walked["closed"]
+    for ours, theirs in zip(fast.timing["median_seconds"], walked["medians"], strict=True):
+        assert ours == pytest.approx(theirs)
+    top = sorted(walked["paths"].items(), key=lambda item: (-item[1], item[0]))[: engine.TOP_PATHS]
+    assert list(zip(fast.paths["path"], fast.paths["customers"], strict=True)) == top
+    # the shape of a real funnel: fewer customers at every next step, open above closed
+    assert all(a >= b for a, b in zip(walked["closed"], walked["closed"][1:], strict=False))
+    assert all(o >= c for o, c in zip(walked["open"], walked["closed"], strict=True))
+    assert walked["open"][2] > walked["closed"][2]  # some join later or skip
+
+
+def test_a_small_log_gives_the_funnel_worked_out_by_hand(tmp_path: Path) -> None:
+    rows = [
+        # a: 1 -> 2 -> 3 in order, with a reload of step 2
+        ("a", "2026-01-01 10:00:00", "/one"),
+        ("a", "2026-01-01 10:05:00", "/two"),
+        ("a", "2026-01-01 10:06:00", "/two"),
+        ("a", "2026-01-01 11:05:00", "/three"),
+        # b: 1 -> 3 (skips 2): closed funnel stops after step 1
+        ("b", "2026-01-02 09:00:00", "/one"),
+        ("b", "2026-01-02 09:30:00", "/three"),
+        # c: enters at 2, then 3: only in the open funnel
+        ("c", "2026-01-03 12:00:00", "/two"),
+        ("c", "2026-01-03 12:10:00", "/three"),
+        ("c", "2026-01-03 12:11:00", "/contact"),
+        # d: 2 before 1, then 2 again later: 1 -> 2 counts from the later visit
+        ("d", "2026-01-04 08:00:00", "/two"),
+        ("d", "2026-01-04 08:01:00", "/one"),
+        ("d", "2026-01-04 08:21:00", "/two"),
+    ]
+    source = tmp_path / "log.csv"
+    pd.DataFrame(rows, columns=["session_id", "event_time", "page_path"]).to_csv(
+        source, index=False
+    )
+    target = tmp_path / "events.parquet"
+    info = import_event_log(source, target)
+    assert (info.events, info.customers) == (12, 4)
+    steps = pd.DataFrame({"event": ["/one", "/two", "/three"], "step": [1, 2, 3]})
+    none = pd.DataFrame({"channel": [], "name": []})
+    for compute in (engine.observe, reference.observe):
+        seen = compute(target, steps, none, 3)
+        assert seen.funnel["open"].tolist() == [3, 3, 3]
+        assert seen.funnel["closed"].tolist() == [3, 2, 1]
+        # 1 -> 2: a 5 min, d 20 min; 2 -> 3: a 60 min
+        assert seen.timing["median_seconds"].tolist() == [750.0, 3600.0]
+        assert dict(zip(seen.paths["path"], seen.paths["customers"], strict=True)) == {
+            "1>2>3": 1,
+            "1>3": 1,
+            "2>3": 1,
+            "2>1>2": 1,
+        }
+        assert (seen.customers, seen.mapped_customers) == (4, 4)
+    assert [path_kind(p, 3) for p in ([1, 2, 3], [1, 2], [2, 3], [1, 3], [2, 1, 2])] == [
+        "complete",
+        "stopped",
+        "joined_later",
+        "skipped",
+        "other_order",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "stamp"),
+    [
+        ("klant_id,tijdstip,pagina,kanaal", "05-01-2026 14:30"),
+        ("user_pseudo_id,event_timestamp,event_name,source_medium", "1767623400000000"),
+        ("customer,timestamp,event,channel", "2026-01-05T14:30:00Z"),
+        ("Customer ID,Time,Page,Channel", "1767623400"),
+    ],
+)
+def test_event_logs_with_dutch_or_english_columns_and_any_time_format_import(
+    tmp_path: Path, header: str, stamp: str
+) -> None:
+    source = tmp_path / "log.csv"
+    source.write_text(f"{header}\nk1,{stamp},/start,google / organic\n", encoding="utf-8")
+    data = DataFolder(tmp_path)
+    info = data.import_events(source)
+    assert (info.events, info.customers, info.has_channel) == (1, 1, True)
+    log = pd.read_parquet(data.events_path)
+    assert str(log["ts"][0]).startswith("2026-01-05 14:30")
+    assert log["channel"][0] == "google / organic"
+
+
+def test_an_event_log_in_parquet_imports_without_pandas_reading_it(
+    orchestra_folder: Workshop,
+) -> None:
+    service, folder = orchestra_folder
+    log = folder / "big.parquet"
+    written = write_event_log(service.snapshot(), log, 5_000, seed=2)
+    info = DataFolder(folder).import_events(log)
+    assert info.events == written
+
+
+@pytest.mark.parametrize(
+    ("content", "key"),
+    [
+        (b"", "error.events_empty"),
+        (b"\x00\x01binary\x00" * 10, "error.events_not_log"),
+        (b"customer,timestamp\nx,2026-01-01\n", "error.events_no_event"),
+        (b"page,when\n/x,2026-01-01\n", "error.events_no_customer"),
+        (b"customer,page\nx,/x\n", "error.events_no_timestamp"),
+        (b"customer,timestamp,page\nx,yesterday,/x\ny,2026-01-01,/y\n", "error.events_bad_rows"),
+        (b"customer,timestamp,page\nx,2026-01-01,\n", "error.events_bad_rows"),
+        (b"customer,timestamp,page\n", "error.events_empty"),
+        (b"PAR1 this is not really parquet", "error.events_unreadable"),
+    ],
+)
+def test_a_bad_event_log_is_refused_and_the_previous_one_stays(
+    tmp_path: Path, content: bytes, key: str
+) -> None:
+    data = DataFolder(tmp_path)
+    good = tmp_path / "good.csv"
+    good.write_text("customer,timestamp,page\na,2026-01-01 10:00,/x\n", encoding="utf-8")
+    data.import_events(good)
+    before = data.events_path.read_bytes()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    with pytest.raises(ImportFailed) as caught:
+        data.import_events(bad)
+    assert caught.value.key == key
+    assert "Nothing was changed" in caught.value.message("en")
+    assert "Er is niets veranderd" in caught.value.message("nl")
+    assert data.events_path.read_bytes() == before
+    assert [p.name for p in data.root.iterdir()] == ["events.parquet"]  # no leftovers
+
+
+def test_unmapped_events_and_sources_stay_visible(
+    sampled: tuple[Service, DataFolder, Path],
+) -> None:
+    service, data, _ = sampled
+    result = journey_data(service.snapshot(), data)
+    unmapped = set(result.unmapped_events["event"])
+    assert {"/contact", "/privacy", "session_start"} <= unmapped
+    assert "unmapped" in set(result.traffic["channel"])  # e.g. the affiliate source
+    assert not result.traffic[~result.traffic["mapped"]].empty
+    assert result.traffic["sessions"].sum() == 12_000  # nothing dropped
+    assert "unmapped" in set(result.mix["channel"]) or result.mix["count"].sum() > 0
+
+
+def test_evidence_says_which_measures_and_cards_rest_on_data(
+    sampled: tuple[Service, DataFolder, Path],
+) -> None:
+    service, data, _ = sampled
+    result = journey_data(service.snapshot(), data)
+    assert set(result.evidence["basis"]) == {"data", "assumption"}
+    based = result.evidence[result.evidence["basis"] == "data"]
+    assert all(reason for reason in based["reason"])
+    # without any data, everything is an assumption
+    empty = DataFolder(data.root.parent / "nothing")
+    bare = journey_data(service.snapshot(), empty)
+    assert set(bare.evidence["basis"]) == {"assumption"}
+    assert bare.funnel.empty and not bare.has_data
+
+
+def test_counts_typed_in_by_hand_make_a_funnel(orchestra_folder: Workshop) -> None:
+    service, folder = orchestra_folder
+    data = DataFolder(folder)
+    data.save_counts({1: 1000, 2: 600, 3: 450})
+    result = journey_data(service.snapshot(), data)
+    assert result.source == "typed"
+    assert result.funnel["closed"].tolist()[:4] == [1000, 600, 450, 0]
+    assert result.funnel["drop_rate"].tolist()[0] == pytest.approx(0.4)
+    with pytest.raises(ImportFailed):
+        data.save_counts({1: -5})
+    assert data.counts() == {1: 1000, 2: 600, 3: 450}  # the bad save changed nothing
+
+
+def test_a_rules_file_round_trips_and_a_bad_one_keeps_the_old_rules(
+    orchestra_folder: Workshop,
+) -> None:
+    service, folder = orchestra_folder
+    data = DataFolder(folder)
+    rules = sample_rules(service.snapshot(), "nl")
+    data.save_rules(rules)
+    assert data.rules("en") == rules
+    saved = data.rules_path.read_text(encoding="utf-8")
+    assert saved.count("pattern") == len(rules.channels) + len(rules.steps)
+    for bad, kind in [
+        (b"{not json", ImportFailed),
+        (json.dumps({"steps": [{"pattern": "re:(", "step": 1}]}).encode(), ValidationFailed),
+        (json.dumps({"steps": [{"pattern": "/x", "step": 0}]}).encode(), ValidationFailed),
+        (json.dumps({"unknown": []}).encode(), ValidationFailed),
+    ]:
+        with pytest.raises(kind):
+            data.import_rules(bad)
+    assert data.rules("en") == rules
+
+
+def test_every_template_page_of_the_generator_maps_to_its_step(orchestra_folder: Workshop) -> None:
+    service, _ = orchestra_folder
+    snapshot = service.snapshot()
+    rules = sample_rules(snapshot, "en")
+    pages = step_pages(snapshot)
+    assert [rules.step_for(p + "?utm_source=x") for p in pages] == list(range(1, len(pages) + 1))
+    assert MappingRules(steps=[StepRule(pattern="/x", step=1)]).step_for("/y") is None
+
+
+def test_the_generator_is_seeded(orchestra_folder: Workshop, tmp_path: Path) -> None:
+    service, _ = orchestra_folder
+    one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
+    write_event_log(service.snapshot(), one, 3_000, seed=5)
+    write_event_log(service.snapshot(), two, 3_000, seed=5)
+    pd.testing.assert_frame_equal(pd.read_parquet(one), pd.read_parquet(two))
+    assert traffic_export(100, "nl", seed=1) == traffic_export(100, "nl", seed=1)
+
+
+def test_a_workshop_without_a_journey_has_no_funnel_but_no_error(tmp_path: Path) -> None:
+    from klantreis.exchange.templates import load_template
+    from klantreis.folder import create_folder
+
+    service = create_folder(tmp_path / "empty", load_template("empty", "nl"))
+    data = DataFolder(tmp_path / "empty")
+    data.import_traffic(traffic_export(500, "nl"))
+    result = journey_data(service.snapshot(), data)
+    assert result.funnel.empty and result.has_data
+    with pytest.raises(KlantreisError):
+        data.import_traffic(b"")
+    assert data.traffic() is not None  # the earlier import is still there
