@@ -92,7 +92,7 @@ def empty_workshop(memory_store: Store) -> Service:
 
 
 @pytest.fixture
-def orchestra_folder(tmp_path: Path) -> tuple[Service, Path]:
+def orchestra_on_disk(tmp_path: Path) -> tuple[Service, Path]:
     """The orchestra template (English) in a workshop folder on disk, with its service."""
     from klantreis.folder import create_folder
 

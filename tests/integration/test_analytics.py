@@ -25,10 +25,10 @@ Workshop = tuple[Service, Path]
 
 
 @pytest.fixture
-def sampled(orchestra_folder: Workshop) -> tuple[Service, DataFolder, Path]:
+def sampled(orchestra_on_disk: Workshop) -> tuple[Service, DataFolder, Path]:
     """The orchestra workshop with a generated log of about 30,000 events, its GA4 export and
     the matching rules imported."""
-    service, folder = orchestra_folder
+    service, folder = orchestra_on_disk
     snapshot = service.snapshot()
     data = DataFolder(folder)
     log = folder / "log.parquet"
@@ -181,9 +181,9 @@ def test_event_logs_with_dutch_or_english_columns_and_any_time_format_import(
 
 
 def test_an_event_log_in_parquet_imports_without_pandas_reading_it(
-    orchestra_folder: Workshop,
+    orchestra_on_disk: Workshop,
 ) -> None:
-    service, folder = orchestra_folder
+    service, folder = orchestra_on_disk
     log = folder / "big.parquet"
     written = write_event_log(service.snapshot(), log, 5_000, seed=2)
     info = DataFolder(folder).import_events(log)
@@ -251,8 +251,8 @@ def test_evidence_says_which_measures_and_cards_rest_on_data(
     assert bare.funnel.empty and not bare.has_data
 
 
-def test_counts_typed_in_by_hand_make_a_funnel(orchestra_folder: Workshop) -> None:
-    service, folder = orchestra_folder
+def test_counts_typed_in_by_hand_make_a_funnel(orchestra_on_disk: Workshop) -> None:
+    service, folder = orchestra_on_disk
     data = DataFolder(folder)
     data.save_counts({1: 1000, 2: 600, 3: 450})
     result = journey_data(service.snapshot(), data)
@@ -265,9 +265,9 @@ def test_counts_typed_in_by_hand_make_a_funnel(orchestra_folder: Workshop) -> No
 
 
 def test_a_rules_file_round_trips_and_a_bad_one_keeps_the_old_rules(
-    orchestra_folder: Workshop,
+    orchestra_on_disk: Workshop,
 ) -> None:
-    service, folder = orchestra_folder
+    service, folder = orchestra_on_disk
     data = DataFolder(folder)
     rules = sample_rules(service.snapshot(), "nl")
     data.save_rules(rules)
@@ -285,8 +285,8 @@ def test_a_rules_file_round_trips_and_a_bad_one_keeps_the_old_rules(
     assert data.rules("en") == rules
 
 
-def test_every_template_page_of_the_generator_maps_to_its_step(orchestra_folder: Workshop) -> None:
-    service, _ = orchestra_folder
+def test_every_template_page_of_the_generator_maps_to_its_step(orchestra_on_disk: Workshop) -> None:
+    service, _ = orchestra_on_disk
     snapshot = service.snapshot()
     rules = sample_rules(snapshot, "en")
     pages = step_pages(snapshot)
@@ -294,8 +294,8 @@ def test_every_template_page_of_the_generator_maps_to_its_step(orchestra_folder:
     assert MappingRules(steps=[StepRule(pattern="/x", step=1)]).step_for("/y") is None
 
 
-def test_the_generator_is_seeded(orchestra_folder: Workshop, tmp_path: Path) -> None:
-    service, _ = orchestra_folder
+def test_the_generator_is_seeded(orchestra_on_disk: Workshop, tmp_path: Path) -> None:
+    service, _ = orchestra_on_disk
     one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
     write_event_log(service.snapshot(), one, 3_000, seed=5)
     write_event_log(service.snapshot(), two, 3_000, seed=5)
@@ -315,3 +315,60 @@ def test_a_workshop_without_a_journey_has_no_funnel_but_no_error(tmp_path: Path)
     with pytest.raises(KlantreisError):
         data.import_traffic(b"")
     assert data.traffic() is not None  # the earlier import is still there
+
+
+def test_every_data_chart_builds_and_renders_with_and_without_data(
+    sampled: tuple[Service, DataFolder, Path],
+) -> None:
+    import vl_convert as vlc
+
+    from klantreis.charts.data import DATA_CHARTS
+
+    service, data, _ = sampled
+    full = journey_data(service.snapshot(), data)
+    bare = journey_data(service.snapshot(), DataFolder(data.root.parent / "nothing"))
+    for name, build in DATA_CHARTS.items():
+        for result in (full, bare):
+            spec = build(result).to_dict()  # validates against the Vega-Lite schema
+            svg = vlc.vegalite_to_svg(spec)
+            assert svg.startswith("<svg"), name
+        if name != "evidence":  # without data, everything rests on assumption: that is shown
+            assert "No data yet" in json.dumps(build(bare).to_dict())
+    funnel = json.dumps(DATA_CHARTS["funnel"](full).to_dict())
+    assert "Closed funnel (in order from step 1)" in funnel and "Open funnel" in funnel
+
+
+def test_the_dashboard_data_section_follows_imports_without_a_reload(
+    orchestra_on_disk: Workshop,
+) -> None:
+    from klantreis.widgets.room.data_section import DataSection
+
+    service, folder = orchestra_on_disk
+    section = DataSection(folder, service.snapshot())
+    assert section.computed == 1 and "No data imported yet" in section.summary.value
+    section.update(service.snapshot())
+    assert section.computed == 1  # nothing changed, nothing computed
+    DataFolder(folder).import_traffic(traffic_export(900, "en"))
+    assert section.changed(service.snapshot())
+    section.update(service.snapshot())
+    assert section.computed == 2 and "900 sessions" in section.summary.value
+    log = folder / "log.parquet"
+    write_event_log(service.snapshot(), log, 2_000, seed=8)
+    DataFolder(folder).save_rules(sample_rules(service.snapshot(), "en"))
+    DataFolder(folder).import_events(log)
+    section.update(service.snapshot())
+    assert section.computed == 3 and section.slot.redraws == 1
+    assert "Most common paths" in json.dumps(section.slot.chart.spec)
+
+
+def test_the_report_has_a_section_on_the_data(
+    sampled: tuple[Service, DataFolder, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import klantreis.widgets as kw
+
+    service, data, _ = sampled
+    monkeypatch.setenv("KLANTREIS_WORKSHOP", str(data.root.parent))
+    html = kw.report(service)._repr_html_()
+    assert "What the data says" in html
+    assert "Most common paths" in html and "ideal order, all the way" in html
+    assert "Events and pages without a step" in html and "/contact" in html

@@ -188,3 +188,65 @@ def test_every_command_and_option_is_documented_in_the_readme() -> None:
                 for opt in param.opts:
                     assert opt in readme, f"option {opt} of {name} is not in the README"
     assert "KLANTREIS_DB" in readme and "KLANTREIS_LANG" in readme
+
+
+def test_data_commands_import_map_and_show_the_funnel(
+    runner: CliRunner, orchestra_folder: Path
+) -> None:
+    from klantreis.analytics.sample import traffic_export
+
+    folder = str(orchestra_folder)
+    result = runner.invoke(main, ["data", "sample", folder, "--events", "4000", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "sample events" in result.output
+    shown = runner.invoke(main, ["data", "show", folder])
+    plain = runner.invoke(main, ["data", "show", folder, "--engine", "pandas"])
+    assert shown.exit_code == 0 and shown.output == plain.output  # both engines agree
+    assert "1. Sees a video of the orchestra on Instagram" in shown.output
+    assert "ideal order, all the way" in shown.output
+
+    export = orchestra_folder / "ga4-nl.csv"
+    export.write_bytes(traffic_export(1234, "nl"))
+    result = runner.invoke(main, ["data", "traffic", folder, str(export)])
+    assert result.exit_code == 0 and "1234 sessions" in result.output
+
+    rules = runner.invoke(main, ["data", "rules", folder])
+    assert json.loads(rules.output)["steps"][0]["step"] == 1
+    edited = orchestra_folder / "rules.json"
+    edited.write_text(rules.output, encoding="utf-8")
+    result = runner.invoke(main, ["data", "rules", folder, str(edited)])
+    assert result.exit_code == 0, result.output
+
+    result = runner.invoke(main, ["data", "counts", folder, "1=500", "2=300"])
+    assert result.exit_code == 0 and "2 steps" in result.output
+
+    events = orchestra_folder / "exports" / "sample" / "events.parquet"
+    result = runner.invoke(main, ["data", "events", folder, str(events)])
+    assert result.exit_code == 0 and "customers" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "lang", "expected"),
+    [
+        (["data", "traffic", "{folder}", "{bad}"], "en", "has no 'Session source / medium'"),
+        (["data", "traffic", "{folder}", "{bad}"], "nl", "heeft geen kolom 'Bron/medium"),
+        (["data", "events", "{folder}", "{bad}"], "en", "No column with a customer"),
+        (["data", "events", "{folder}", "{bad}"], "nl", "Geen kolom met een klant"),
+        (["data", "rules", "{folder}", "{bad}"], "en", "not a valid JSON file"),
+        (["data", "counts", "{folder}", "1=many"], "nl", "hele getallen"),
+        (["data", "traffic", "{folder}", "/nonexistent.csv"], "en", "cannot be read"),
+    ],
+)
+def test_a_wrong_data_file_is_one_line_in_the_workshops_language(
+    tmp_path: Path, runner: CliRunner, args: list[str], lang: str, expected: str
+) -> None:
+    folder = tmp_path / "workshop"
+    made = runner.invoke(main, ["init", str(folder), "--template", "webshop", "--lang", lang])
+    assert made.exit_code == 0, made.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Page,Views\n/home,3\n", encoding="utf-8")
+    filled = [a.format(folder=folder, bad=bad) for a in args]
+    result = run_cli(*filled, lang=lang)
+    assert result.returncode == 1
+    assert expected in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

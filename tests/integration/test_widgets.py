@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import klantreis.widgets as kw
@@ -270,3 +272,71 @@ def test_panels_render_static_html_for_exports(
     html = bundle["text/html"]
     assert "&lt;script&gt;bad()&lt;/script&gt;" in html and "<script>bad()" not in html
     assert html.count("klantreisEmbed(document.getElementById(") == 9
+
+
+def upload(widget: Any, name: str, content: bytes) -> None:
+    """Do what the browser does when a file is chosen in a FileUpload: send its state."""
+    file = {
+        "name": name,
+        "type": "text/csv",
+        "size": len(content),
+        "content": memoryview(content),
+        "last_modified": 0,
+    }
+    widget.set_state({"value": [file]})
+
+
+def test_the_data_panel_imports_maps_and_counts_without_a_browser(
+    orchestra_on_disk: tuple[Service, Path],
+) -> None:
+    from klantreis.widgets.panels.data import DataPanel
+
+    from klantreis.analytics.sample import sample_rules, traffic_export, write_event_log
+
+    service, folder = orchestra_on_disk
+    panel = DataPanel(service, folder)
+    assert panel.data is not None and not panel.data.has_data
+    assert "No data imported yet" in panel.loaded.value
+
+    upload(panel.traffic_upload, "ga4.csv", traffic_export(2_000, "en"))
+    assert "Traffic from ga4.csv imported" in panel.message.value
+    assert "2,000 sessions" in panel.loaded.value
+    assert panel.traffic_upload.value == ()  # ready for the next file
+
+    upload(panel.traffic_upload, "wrong.csv", b"Page,Views\n/home,3\n")
+    assert "Session source / medium" in panel.message.value
+    assert "kr-status-error" in panel.message._dom_classes
+    assert "2,000 sessions" in panel.loaded.value  # the earlier import is kept
+
+    log = folder / "log.parquet"
+    write_event_log(service.snapshot(), log, 6_000, seed=3)
+    upload(panel.events_upload, "log.parquet", log.read_bytes())
+    assert "Event log log.parquet imported" in panel.message.value
+    assert panel.data.source == "events"
+    assert "/1-sees-a-video" in panel.unmapped.value  # no step rules yet: all unmapped
+
+    rules = panel.rules_form
+    rules.fields["steps"].input.add_row({"pattern": "re:(broken", "step": 1})
+    assert rules.save() is False
+    assert "regular expression" in rules.fields["steps"].problem.value
+    assert not panel.data_folder.rules_path.exists()  # nothing saved
+
+    upload(
+        panel.rules_upload,
+        "rules.json",
+        json.dumps(sample_rules(service.snapshot(), "en").model_dump(mode="json")).encode(),
+    )
+    assert panel.data.funnel["closed"].iloc[0] > panel.data.funnel["closed"].iloc[-1] > 0
+    assert len(panel.slots) == 5
+    for slot in panel.slots:
+        assert slot.chart.spec is not None
+
+    counts = panel.counts_form
+    counts.fields["step_1"].input.value = "1200"
+    counts.fields["step_2"].input.value = "twelve"
+    assert counts.save() is False
+    assert counts.fields["step_2"].problem.value
+    counts.fields["step_2"].input.value = "800"
+    assert counts.save() is True
+    assert panel.data_folder.counts() == {1: 1200, 2: 800}
+    assert panel.data.source == "events"  # a log, when there is one, comes first

@@ -22,7 +22,7 @@ MARKS = "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.ma
 
 
 @pytest.fixture(scope="module")
-def orchestra_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def orchestra_on_disk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An English orchestra workshop folder with its guided notebooks."""
     ensure_bundles()
     folder = tmp_path_factory.mktemp("ui") / "orchestra"
@@ -37,11 +37,11 @@ def wait_for_charts(page: Any, count: int, timeout: float = 90_000) -> int:
 
 
 def test_exported_html_draws_every_chart_from_file(
-    orchestra_folder: Path, offline_page: Any
+    orchestra_on_disk: Path, offline_page: Any
 ) -> None:
     summary = next(p for p in shipped_notebooks("en") if p.name == "07-summary.ipynb")
     out = export_notebook_html(
-        summary, orchestra_folder, orchestra_folder / "export" / "summary.html"
+        summary, orchestra_on_disk, orchestra_on_disk / "export" / "summary.html"
     )
     view = offline_page(390)
     view.page.goto(out.as_uri())
@@ -50,12 +50,12 @@ def test_exported_html_draws_every_chart_from_file(
     assert view.errors == []
 
 
-def test_voila_app_draws_live_charts(orchestra_folder: Path, offline_page: Any) -> None:
-    notebook = orchestra_folder / "notebooks" / "04-map-the-customer.ipynb"
+def test_voila_app_draws_live_charts(orchestra_on_disk: Path, offline_page: Any) -> None:
+    notebook = orchestra_on_disk / "notebooks" / "04-map-the-customer.ipynb"
     port = free_port()
     command = voila_argv(notebook, port)
     with running(
-        command, f"http://127.0.0.1:{port}/", jupyter_env(orchestra_folder), orchestra_folder
+        command, f"http://127.0.0.1:{port}/", jupyter_env(orchestra_on_disk), orchestra_on_disk
     ) as url:
         view = offline_page(1280)
         view.page.goto(url)
@@ -67,12 +67,12 @@ def test_voila_app_draws_live_charts(orchestra_folder: Path, offline_page: Any) 
 
 
 def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
-    orchestra_folder: Path, offline_page: Any
+    orchestra_on_disk: Path, offline_page: Any
 ) -> None:
     port, token = free_port(), secrets.token_hex(8)
-    command = lab_argv(orchestra_folder, port, browser=False, token=token)
+    command = lab_argv(orchestra_on_disk, port, browser=False, token=token)
     ready = f"http://127.0.0.1:{port}/api/status?token={token}"
-    with running(command, ready, jupyter_env(orchestra_folder), orchestra_folder):
+    with running(command, ready, jupyter_env(orchestra_on_disk), orchestra_on_disk):
         view = offline_page(1400, 1000)
         page = view.page
         page.goto(
@@ -90,6 +90,6 @@ def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
                 break
             except Exception:
                 if attempt:
-                    page.screenshot(path=str(orchestra_folder / "lab-failure.png"))
+                    page.screenshot(path=str(orchestra_on_disk / "lab-failure.png"))
                     raise
         assert view.errors == []

@@ -23,7 +23,13 @@ from klantreis.charts.data import (
 from klantreis.domain import KlantreisError, WorkshopSnapshot
 from klantreis.domain.mapping import MappingRules
 from klantreis.i18n import t
-from klantreis.report.data import data_summary_html, unmapped_html
+from klantreis.report.data import (
+    data_summary_html,
+    evidence_html,
+    funnel_html,
+    paths_html,
+    unmapped_html,
+)
 from klantreis.service import Service
 
 UPLOAD_LIMIT_MB = 200
@@ -39,10 +45,6 @@ class DataPanel(Panel):
     ) -> None:
         self.data_folder = DataFolder(folder)
         self.data: JourneyData | None = None
-        super().__init__(service, actor_id, **options)
-
-    def build(self) -> list[w.Widget]:
-        lang = self.language
         self.chart_builders = (
             self._chart(funnel_chart),
             self._chart(dropoff_chart),
@@ -50,6 +52,10 @@ class DataPanel(Panel):
             self._chart(channel_mix_chart),
             self._chart(evidence_chart),
         )
+        super().__init__(service, actor_id, **options)
+
+    def build(self) -> list[w.Widget]:
+        lang = self.language
         self.compute()
         self.traffic_upload = self._upload(".csv,.txt", "data.upload.traffic")
         self.traffic_upload.observe(lambda _c: self._uploaded("traffic"), names="value")
@@ -113,11 +119,18 @@ class DataPanel(Panel):
         )
 
     def summary_html(self) -> str:
-        from klantreis.report.data import evidence_html
-
-        if self.data is None:
-            return ""
-        return evidence_html(self.data, self.language)
+        """The data's tables: funnel, paths and evidence (and, exported, what is unmapped)."""
+        data = self.data or self.compute()
+        lang = self.language
+        parts = [funnel_html(data, lang), paths_html(data, lang), evidence_html(data, lang)]
+        if self._static:
+            parts = [
+                _paragraphs(t("data.explain", lang)),
+                data_summary_html(data, lang),
+                *parts,
+                unmapped_html(data, lang),
+            ]
+        return "".join(parts)
 
     # -- forms -------------------------------------------------------------------------------
 
