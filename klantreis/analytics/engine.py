@@ -116,8 +116,13 @@ def observe(
             "CREATE TEMP TABLE m AS SELECT ev.customer, ev.ts, CAST(s.step AS INTEGER) AS step, "
             "ev.channel FROM ev JOIN step_map s ON ev.event = s.event"
         )
+        _reach(con, count)
+        con.execute(  # each customer's mapped steps in time order, once
+            "CREATE TEMP TABLE p AS SELECT customer, list(step ORDER BY ts, step) AS l FROM m "
+            "GROUP BY customer"
+        )
         customers = _scalar(con, "SELECT count(DISTINCT customer) FROM ev")
-        mapped = _scalar(con, "SELECT count(DISTINCT customer) FROM m")
+        mapped = _scalar(con, "SELECT count(*) FROM p")
         return Observed(
             customers=customers,
             mapped_customers=mapped,
@@ -130,32 +135,32 @@ def observe(
         con.close()
 
 
-def _reached_sql(count: int) -> str:
-    """CTEs r1..rN: per customer, when they reached step k in the closed funnel."""
-    parts = ["r1 AS (SELECT customer, min(ts) AS t FROM m WHERE step = 1 GROUP BY customer)"]
+def _reach(con: duckdb.DuckDBPyConnection, count: int) -> None:
+    """Tables r1..rN: per customer, when they reached step k in the closed funnel."""
+    con.execute(
+        "CREATE TEMP TABLE r1 AS SELECT customer, min(ts) AS t FROM m WHERE step = 1 "
+        "GROUP BY customer"
+    )
     for k in range(2, count + 1):
-        parts.append(
-            f"r{k} AS (SELECT m.customer, min(m.ts) AS t FROM m JOIN r{k - 1} p "
-            f"ON m.customer = p.customer AND m.ts > p.t WHERE m.step = {k} GROUP BY m.customer)"
+        con.execute(
+            f"CREATE TEMP TABLE r{k} AS SELECT m.customer, min(m.ts) AS t FROM m "
+            f"JOIN r{k - 1} p ON m.customer = p.customer AND m.ts > p.t WHERE m.step = {k} "
+            "GROUP BY m.customer"
         )
-    return "WITH " + ", ".join(parts)
 
 
 def _funnel(con: duckdb.DuckDBPyConnection, count: int) -> pd.DataFrame:
     open_counts = dict(
-        con.execute("SELECT step, count(DISTINCT customer) FROM m GROUP BY step").fetchall()
+        con.execute(
+            "SELECT s, count(*) FROM (SELECT unnest(list_distinct(l)) AS s FROM p) GROUP BY s"
+        ).fetchall()
     )
-    closed = con.execute(
-        _reached_sql(count)
-        + " SELECT "
-        + ", ".join(f"(SELECT count(*) FROM r{k})" for k in range(1, count + 1))
-    ).fetchone()
-    assert closed is not None
+    closed = [_scalar(con, f"SELECT count(*) FROM r{k}") for k in range(1, count + 1)]
     return pd.DataFrame(
         {
             "step": list(range(1, count + 1)),
             "open": [int(open_counts.get(k, 0)) for k in range(1, count + 1)],
-            "closed": [int(c) for c in closed],
+            "closed": closed,
         }
     )
 
@@ -164,7 +169,7 @@ def _timing(con: duckdb.DuckDBPyConnection, count: int) -> pd.DataFrame:
     rows = []
     for k in range(2, count + 1):
         row = con.execute(
-            _reached_sql(k) + f" SELECT median(epoch(r{k}.t) - epoch(r{k - 1}.t)), count(*) "
+            f"SELECT median(epoch(r{k}.t) - epoch(r{k - 1}.t)), count(*) "
             f"FROM r{k} JOIN r{k - 1} USING (customer)"
         ).fetchone()
         assert row is not None
@@ -175,11 +180,9 @@ def _timing(con: duckdb.DuckDBPyConnection, count: int) -> pd.DataFrame:
 
 def _paths(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
-        "WITH d AS (SELECT customer, ts, step, lag(step) OVER "
-        "(PARTITION BY customer ORDER BY ts, step) AS previous FROM m), "
-        "p AS (SELECT customer, string_agg(CAST(step AS VARCHAR), '>' ORDER BY ts, step) AS path "
-        "FROM d WHERE previous IS NULL OR previous <> step GROUP BY customer) "
-        f"SELECT path, count(*) AS customers FROM p GROUP BY path "
+        "WITH q AS (SELECT array_to_string(list_filter(l, lambda x, i: i = 1 OR x <> l[i - 1]), "
+        "'>') AS path FROM p) "
+        f"SELECT path, count(*) AS customers FROM q GROUP BY path "
         f"ORDER BY customers DESC, path LIMIT {TOP_PATHS}"
     ).df()
 
