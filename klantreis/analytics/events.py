@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from klantreis.domain import ImportFailed
 
@@ -142,6 +143,25 @@ def import_event_log(source: Path, target: Path) -> EventLogInfo:
         con.close()
 
 
+def read_log(path: str | Path) -> pd.DataFrame:
+    """A whole Parquet file as a pandas frame (for small files, tests and the pandas path)."""
+    con = connect()
+    try:
+        return con.execute(f"SELECT * FROM read_parquet('{_path(path)}')").df()
+    finally:
+        con.close()
+
+
+def write_frame(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a pandas frame as a Parquet file."""
+    con = connect()
+    try:
+        con.register("frame", frame)
+        con.execute(f"COPY frame TO '{_path(path)}' (FORMAT parquet, COMPRESSION zstd)")
+    finally:
+        con.close()
+
+
 def summary(con: duckdb.DuckDBPyConnection, path: str | Path, has_channel: bool) -> EventLogInfo:
     """Counts and time span of a clean log."""
     row = con.execute(
@@ -227,4 +247,11 @@ def _reason(exc: Exception) -> str:
     return first[:200]
 
 
-__all__ = ["EventLogInfo", "connect", "import_event_log", "summary"]
+__all__ = [
+    "EventLogInfo",
+    "connect",
+    "import_event_log",
+    "read_log",
+    "summary",
+    "write_frame",
+]

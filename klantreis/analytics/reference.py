@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from klantreis.analytics.engine import DEFAULT_LABELS, TOP_PATHS, Labels, Observed
+from klantreis.analytics.events import read_log
 
 
 def observe(
@@ -22,7 +23,7 @@ def observe(
     labels: Labels = DEFAULT_LABELS,
 ) -> Observed:
     """Compute the funnel, timings, paths and channel mix with pandas (see the engine)."""
-    log = pd.read_parquet(path)
+    log = read_log(path)  # the whole log in memory: this is what the engine avoids
     mapped = log.merge(steps[["event", "step"]], on="event", how="inner")
     mapped["step"] = mapped["step"].astype("int64")
     reached = _closed(mapped, count)

@@ -10,15 +10,16 @@ mapping rules come with it.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import unicodedata
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from klantreis.analytics.events import connect, write_frame
 from klantreis.domain import WorkshopSnapshot
 from klantreis.domain.mapping import ChannelRule, MappingRules, StepRule
 from klantreis.i18n import Language, t
@@ -100,35 +101,45 @@ def _touchpoint(snapshot: WorkshopSnapshot, words: tuple[str, ...]) -> str:
 
 
 def write_event_log(snapshot: WorkshopSnapshot, path: Path, events: int, seed: int = 7) -> int:
-    """Write a Parquet (or CSV, by suffix) log of about ``events`` events; returns the count."""
+    """Write a Parquet (or CSV, by suffix) log of about ``events`` events; returns the count.
+
+    Chunks of customers are written one by one (as Parquet parts joined by DuckDB at the end),
+    so memory stays flat whatever the size.
+    """
     pages = step_pages(snapshot)
     if not pages:
         raise ValueError("the workshop has no ideal journey")
     rng = np.random.default_rng(seed)
-    per_customer = _events_per_customer(len(pages))
-    customers = max(1, round(events / per_customer))
-    written = 0
-    writer: pq.ParquetWriter | None = None
+    customers = max(1, round(events / _events_per_customer(len(pages))))
     csv = path.suffix.lower() == ".csv"
-    first = 0
+    parts = Path(tempfile.mkdtemp(prefix="klantreis-sample-", dir=path.parent))
+    written = first = 0
     try:
         while first < customers:
             size = min(CHUNK, customers - first)
             frame = _chunk(rng, pages, first, size)
             written += len(frame)
             if csv:
-                frame.assign(timestamp=frame["timestamp"].dt.strftime("%Y-%m-%dT%H:%M:%S")).to_csv(
+                stamps = frame["timestamp"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+                frame.assign(timestamp=stamps).to_csv(
                     path, mode="a" if first else "w", header=not first, index=False
                 )
             else:
-                table = pa.Table.from_pandas(frame, preserve_index=False)
-                if writer is None:
-                    writer = pq.ParquetWriter(path, table.schema, compression="zstd")
-                writer.write_table(table)
+                write_frame(frame, parts / f"part-{first:012d}.parquet")
             first += size
+        if not csv:
+            con = connect()
+            try:
+                glob = str(parts / "part-*.parquet").replace("'", "''")
+                target = str(path).replace("'", "''")
+                con.execute(
+                    f"COPY (SELECT * FROM read_parquet('{glob}') ORDER BY customer_id, timestamp)"
+                    f" TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
+                )
+            finally:
+                con.close()
     finally:
-        if writer is not None:
-            writer.close()
+        shutil.rmtree(parts, ignore_errors=True)
     return written
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from klantreis.analytics.events import EventLogInfo, import_event_log
+from klantreis.analytics.events import EventLogInfo, import_event_log, read_log, write_frame
 from klantreis.analytics.traffic import read_traffic
 from klantreis.domain import ImportFailed
 from klantreis.domain.errors import validation_failed
@@ -96,12 +96,12 @@ class DataFolder:
     def import_traffic(self, data: bytes) -> pd.DataFrame:
         """Read a GA4 or Universal Analytics export and keep it (replacing the previous one)."""
         frame = read_traffic(data)
-        self._write(self.traffic_path, lambda path: frame.to_parquet(path, index=False))
+        self._write(self.traffic_path, lambda path: write_frame(frame, path))
         return frame
 
     def traffic(self) -> pd.DataFrame | None:
         """The kept traffic table, or None."""
-        return pd.read_parquet(self.traffic_path) if self.traffic_path.is_file() else None
+        return read_log(self.traffic_path) if self.traffic_path.is_file() else None
 
     # -- events ------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from klantreis.analytics import engine, reference
-from klantreis.analytics.events import import_event_log
+from klantreis.analytics.events import import_event_log, read_log
 from klantreis.analytics.results import journey_data, path_kind
 from klantreis.analytics.sample import sample_rules, step_pages, traffic_export, write_event_log
 from klantreis.analytics.storage import DataFolder
@@ -94,7 +94,7 @@ def test_duckdb_pandas_and_a_plain_walk_agree_on_a_generated_log(
     )
     assert (fast.customers, fast.mapped_customers) == (plain.customers, plain.mapped_customers)
 
-    log = pd.read_parquet(data.events_path)
+    log = read_log(data.events_path)
     walked = walk(log, dict(zip(step_map["event"], step_map["step"], strict=True)), count)
     assert fast.funnel["open"].tolist() == walked["open"]
     assert fast.funnel["closed"].tolist() == walked["closed"]
@@ -175,7 +175,7 @@ def test_event_logs_with_dutch_or_english_columns_and_any_time_format_import(
     data = DataFolder(tmp_path)
     info = data.import_events(source)
     assert (info.events, info.customers, info.has_channel) == (1, 1, True)
-    log = pd.read_parquet(data.events_path)
+    log = read_log(data.events_path)
     assert str(log["ts"][0]).startswith("2026-01-05 14:30")
     assert log["channel"][0] == "google / organic"
 
@@ -299,7 +299,7 @@ def test_the_generator_is_seeded(orchestra_on_disk: Workshop, tmp_path: Path) ->
     one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
     write_event_log(service.snapshot(), one, 3_000, seed=5)
     write_event_log(service.snapshot(), two, 3_000, seed=5)
-    pd.testing.assert_frame_equal(pd.read_parquet(one), pd.read_parquet(two))
+    pd.testing.assert_frame_equal(read_log(one), read_log(two))
     assert traffic_export(100, "nl", seed=1) == traffic_export(100, "nl", seed=1)
 
 
