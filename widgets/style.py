@@ -57,6 +57,7 @@ CSS = """
   margin: 0 0 8px 0; }
 .klantreis .kr-join-code { font-size: 56px; font-weight: 800; letter-spacing: 0.12em; margin: 0;
   font-variant-numeric: tabular-nums; }
+.klantreis .kr-table-wrap { overflow-x: auto; max-width: 100%; }
 .klantreis .kr-table { border-collapse: collapse; width: 100%; max-width: 640px; font-size: 14px; }
 .klantreis .kr-table th, .klantreis .kr-table td { text-align: left; padding: 4px 8px;
   border-bottom: 1px solid #e4e7eb; }

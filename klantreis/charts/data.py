@@ -18,6 +18,10 @@ from klantreis.i18n import t
 
 CLOSED = COLUMN_COLOURS["need"]
 OPEN = "#a9c8e6"
+LABELS = 130
+"""Room for step names beside bars: with the bars it fits a 390 px phone."""
+BARS = 180
+"""Width of the bars of a chart with step names beside them."""
 KIND_COLOURS = {
     "complete": COLUMN_COLOURS["positive"],
     "stopped": "#7cc4a0",
@@ -49,7 +53,7 @@ def funnel_chart(data: JourneyData) -> Any:
     frame["open_label"] = t("chart.funnel.open", lang)
     frame["closed_label"] = t("chart.funnel.closed", lang)
     typed = data.source == "typed"
-    y = alt.Y("label:N", sort=alt.SortField("step"), title=None, axis=alt.Axis(labelLimit=200))
+    y = alt.Y("label:N", sort=alt.SortField("step"), title=None, axis=alt.Axis(labelLimit=LABELS))
     tooltip = [
         alt.Tooltip("label:N", title=t("chart.step", lang)),
         alt.Tooltip("phase:N", title=t("field.phase", lang)),
@@ -61,18 +65,19 @@ def funnel_chart(data: JourneyData) -> Any:
         range=[OPEN, CLOSED],
     )
     base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
+    legend = alt.Legend(orient="bottom", direction="vertical")
     open_bars = base.mark_bar(height={"band": 0.8}).encode(
-        x=alt.X("open:Q", title=t("chart.customers", lang)),
-        color=alt.Color("open_label:N", scale=scale, title=None),
+        x=alt.X("open:Q", title=t("chart.customers", lang), axis=alt.Axis(tickCount=3)),
+        color=alt.Color("open_label:N", scale=scale, title=None, legend=legend),
     )
     closed_bars = base.mark_bar(height={"band": 0.45}).encode(
-        x="closed:Q", color=alt.Color("closed_label:N", scale=scale, title=None)
+        x="closed:Q", color=alt.Color("closed_label:N", scale=scale, title=None, legend=legend)
     )
     labels = base.mark_text(align="left", dx=4, color=INK).encode(
         x="open:Q", text=alt.Text("closed:Q", format=",")
     )
     layers = [closed_bars, labels] if typed else [open_bars, closed_bars, labels]
-    return themed(alt.layer(*layers).properties(title=title, width=NARROW, height=alt.Step(30)))
+    return themed(alt.layer(*layers).properties(title=title, width=BARS, height=alt.Step(30)))
 
 
 def dropoff_chart(data: JourneyData) -> Any:
@@ -86,7 +91,7 @@ def dropoff_chart(data: JourneyData) -> Any:
     if not data.timing.empty:
         times = dict(zip(data.timing["step"] - 1, data.timing["median_text"], strict=True))
     frame["next_time"] = [times.get(int(s), "–") for s in frame["step"]]
-    y = alt.Y("label:N", sort=alt.SortField("step"), title=None, axis=alt.Axis(labelLimit=200))
+    y = alt.Y("label:N", sort=alt.SortField("step"), title=None, axis=alt.Axis(labelLimit=LABELS))
     base = alt.Chart(frame).encode(
         y=y,
         tooltip=[
@@ -101,13 +106,13 @@ def dropoff_chart(data: JourneyData) -> Any:
             "drop_rate:Q",
             title=t("chart.dropoff.rate", lang),
             scale=alt.Scale(domain=[0, 1]),
-            axis=alt.Axis(format="%"),
+            axis=alt.Axis(format="%", values=[0, 0.5, 1]),
         )
     )
     text = base.mark_text(align="left", dx=4, color=INK).encode(
         x="drop_rate:Q", text=alt.Text("drop_rate:Q", format=".0%")
     )
-    return themed(alt.layer(bars, text).properties(title=title, width=NARROW, height=alt.Step(30)))
+    return themed(alt.layer(bars, text).properties(title=title, width=BARS, height=alt.Step(30)))
 
 
 def paths_chart(data: JourneyData) -> Any:
@@ -157,9 +162,9 @@ def paths_chart(data: JourneyData) -> Any:
     )
     base = alt.Chart(frame).encode(x=x, y=y, tooltip=tooltip)
     links = base.mark_line(color=GRID, strokeWidth=3).encode(detail="rank:O")
-    boxes = base.mark_square(size=420, opacity=1).encode(color=colour)
+    boxes = base.mark_square(size=330, opacity=1).encode(color=colour)
     numbers = base.mark_text(color="white", fontWeight=700).encode(text="step:Q")
-    width = max(NARROW - 110, 36 * longest)
+    width = max(120, 27 * longest)
     flow = alt.layer(links, boxes, numbers).properties(width=width, height=alt.Step(30))
     totals = (
         alt.Chart(frame[frame["position"] == 1])
@@ -169,7 +174,7 @@ def paths_chart(data: JourneyData) -> Any:
             text=alt.Text("customers:Q", format=","),
             tooltip=tooltip,
         )
-        .properties(width=70, height=alt.Step(30), title=t("chart.customers", lang))
+        .properties(width=60, height=alt.Step(30), title=t("chart.customers", lang))
     )
     return themed(alt.hconcat(flow, totals, spacing=8).properties(title=title))
 
@@ -182,7 +187,9 @@ def channel_mix_chart(data: JourneyData) -> Any:
     if data.mix.empty:
         return note(t("chart.no_data", lang), title)
     frame = data.mix.copy()
-    y = alt.Y("phase:N", sort=alt.SortField("phase_order"), title=None)
+    y = alt.Y(
+        "phase:N", sort=alt.SortField("phase_order"), title=None, axis=alt.Axis(labelLimit=100)
+    )
     chart = (
         alt.Chart(frame)
         .mark_bar(height={"band": 0.7})
@@ -194,7 +201,7 @@ def channel_mix_chart(data: JourneyData) -> Any:
                 title=t("chart.channel_mix.share", lang),
                 axis=alt.Axis(format="%"),
             ),
-            color=alt.Color("channel:N", title=None, legend=alt.Legend(columns=2)),
+            color=alt.Color("channel:N", title=None, legend=alt.Legend(columns=2, labelLimit=140)),
             order=alt.Order("count:Q", sort="descending"),
             tooltip=[
                 alt.Tooltip("phase:N", title=t("field.phase", lang)),
@@ -203,7 +210,7 @@ def channel_mix_chart(data: JourneyData) -> Any:
             ],
         )
     )
-    return themed(chart.properties(title=title, width=NARROW, height=alt.Step(30)))
+    return themed(chart.properties(title=title, width=BARS + 40, height=alt.Step(30)))
 
 
 def evidence_chart(data: JourneyData) -> Any:
@@ -238,7 +245,7 @@ def evidence_chart(data: JourneyData) -> Any:
             ],
         )
     )
-    return themed(chart.properties(title=title, width=NARROW, height=alt.Step(34)))
+    return themed(chart.properties(title=title, width=BARS + 60, height=alt.Step(34)))
 
 
 DATA_CHARTS: dict[str, Callable[[JourneyData], Any]] = {

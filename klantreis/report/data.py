@@ -115,7 +115,7 @@ def paths_html(data: JourneyData, lang: Language) -> str:
     rows = [
         [
             row.rank,
-            row.labels,
+            str(row.path).replace(">", " → "),
             _number(float(row.customers), lang),  # type: ignore[arg-type]
             _percent(float(row.share), lang),  # type: ignore[arg-type]
             row.kind_label,

@@ -12,7 +12,10 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
     )
-    return f'<table class="kr-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        '<div class="kr-table-wrap"><table class="kr-table">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def section(title: str, *parts: str) -> str:

@@ -53,6 +53,8 @@ class DataPanel(Panel):
             self._chart(evidence_chart),
         )
         super().__init__(service, actor_id, **options)
+        if not self._static:  # the tables go below the charts
+            self.widget.children = (*self.widget.children, self.summary)
 
     def build(self) -> list[w.Widget]:
         lang = self.language
@@ -92,7 +94,6 @@ class DataPanel(Panel):
             self.unmapped,
             self.heading("data.results.title"),
             self.explained,
-            self.summary,
         ]
 
     # -- data --------------------------------------------------------------------------------
