@@ -302,12 +302,14 @@ def rules_form(rules: MappingRules, on_save: Save, language: Language) -> Form[M
         Field(
             "channels",
             "rows",
+            label="field.channel_rules",
             hint="hint.channel_rules",
             extra={"columns": [("pattern", "text"), ("channel", "text"), ("touchpoint", "text")]},
         ),
         Field(
             "steps",
             "rows",
+            label="field.step_rules",
             hint="hint.step_rules",
             extra={"columns": [("pattern", "text"), ("step", "number")]},
         ),
