@@ -158,6 +158,34 @@ def measure_form(
         process.wait(timeout=30)
 
 
+def cpu_seconds(root_pid: int) -> float:
+    """CPU time used so far by a process and its children (from /proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == root_pid or int(fields[1]) == root_pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def wait_until_idle(root_pid: int, timeout: float = 600) -> None:
+    """Wait until a server and its kernels use (almost) no processor for three seconds."""
+    deadline = time.monotonic() + timeout
+    last = cpu_seconds(root_pid)
+    while time.monotonic() < deadline:
+        time.sleep(3)
+        now = cpu_seconds(root_pid)
+        if now - last < 0.3:
+            return
+        last = now
+
+
 def arrivals_at_once(browser, env, folder, people: int, preheat: int) -> list[float]:
     """Seconds until each of ``people`` pages, opened at the same moment, shows its form.
 
@@ -170,7 +198,7 @@ def arrivals_at_once(browser, env, folder, people: int, preheat: int) -> list[fl
         while len(kernels_rss_mb(process.pid)) < preheat and time.monotonic() < deadline:
             time.sleep(1)
         if preheat:
-            time.sleep(10)  # the warmed kernels run the notebook before anyone arrives
+            wait_until_idle(process.pid)  # the warmed kernels ran the notebook: the pool is full
         pages = [browser.new_page() for _ in range(people)]
         started = time.perf_counter()
         for page in pages:
