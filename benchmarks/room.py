@@ -186,11 +186,29 @@ def wait_until_idle(root_pid: int, timeout: float = 600) -> None:
         last = now
 
 
-def arrivals_at_once(browser, env, folder, people: int, preheat: int) -> list[float]:
+def served_at_once(url: str, people: int) -> list[float]:
+    """Seconds until each of ``people`` requests for the page, made at the same moment, got the
+    whole page: the server's share of an arrival, with no browser using the processor."""
+    import concurrent.futures
+
+    def fetch(_: int) -> float:
+        started = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=600) as response:
+            response.read()
+        return time.perf_counter() - started
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=people) as pool:
+        return sorted(pool.map(fetch, range(people)))
+
+
+def arrivals_at_once(
+    browser, env, folder, people: int, preheat: int, with_browsers: bool = True
+) -> list[float]:
     """Seconds until each of ``people`` pages, opened at the same moment, shows its form.
 
     All pages share this machine's two cores with the server and its kernels, so the figures
-    are an upper bound for a room where every participant has a device of their own.
+    are an upper bound for a room where every participant has a device of their own. Without
+    browsers, only the server's part is measured (:func:`served_at_once`).
     """
     process, url = serve(app_notebook("participant"), folder, preheat, "klantreis", env)
     try:
@@ -199,6 +217,8 @@ def arrivals_at_once(browser, env, folder, people: int, preheat: int) -> list[fl
             time.sleep(1)
         if preheat:
             wait_until_idle(process.pid)  # the warmed kernels ran the notebook: the pool is full
+        if not with_browsers:
+            return served_at_once(url, people)
         pages = [browser.new_page() for _ in range(people)]
         started = time.perf_counter()
         for page in pages:
