@@ -219,7 +219,8 @@ def arrivals_at_once(
             wait_until_idle(process.pid)  # the warmed kernels ran the notebook: the pool is full
         if not with_browsers:
             return served_at_once(url, people)
-        pages = [browser.new_page() for _ in range(people)]
+        # one context each: every participant has a browser of their own (own connections)
+        pages = [browser.new_context().new_page() for _ in range(people)]
         started = time.perf_counter()
         for page in pages:
             page.goto(url, wait_until="commit", timeout=300_000)
@@ -228,7 +229,7 @@ def arrivals_at_once(
             page.get_by_placeholder("Your name").wait_for(timeout=300_000)
             ready.append(time.perf_counter() - started)
         for page in pages:
-            page.close()
+            page.context.close()
         return ready
     finally:
         process.terminate()

@@ -38,15 +38,12 @@ def voila_argv(
     *,
     preheat: int = 0,
     cull_after: int = 600,
-    refill_after: float = 20,
 ) -> list[str]:
     """Serve one notebook as an app: no code, no tracebacks, offline template, idle kernels
     culled after ``cull_after`` seconds, ``preheat`` kernels warmed in advance.
 
     Voila spares warmed kernels from culling only once they are ready, so ``cull_after`` must
-    outlast warming the whole pool (measured: 30 kernels take minutes on two cores). A used warm
-    kernel is replaced ``refill_after`` seconds later, not at once: a crowd arriving together
-    gets the processor first, and the pool refills after it."""
+    outlast warming the whole pool (measured: 30 kernels take minutes on two cores)."""
     command = [
         sys.executable,
         "-m",
@@ -62,11 +59,7 @@ def voila_argv(
         "--MappingKernelManager.cull_connected=False",
     ]
     if preheat:
-        command += [
-            "--preheat_kernel=True",
-            f"--pool_size={preheat}",
-            f"--VoilaKernelManager.fill_delay={refill_after}",
-        ]
+        command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
     return command
 
 
