@@ -355,6 +355,10 @@ def main() -> None:
         for people, preheat in ((4, 0), (4, 4), (options.room, options.room)):
             crowds[(people, preheat)] = arrivals_at_once(browser, our_env, folder, people, preheat)
             print(f"{people} at once, {preheat} preheated:", crowds[(people, preheat)], flush=True)
+        served = arrivals_at_once(
+            browser, our_env, folder, options.room, options.room, with_browsers=False
+        )
+        print(f"{options.room} page requests at once, warm pool, no browsers:", served, flush=True)
         one = dashboard_latency(browser, 1, 5)
         print("save -> dashboard, 1 participant:", one, flush=True)
         many = dashboard_latency(browser, options.participants, 5)
@@ -372,6 +376,8 @@ def main() -> None:
         f"{f'save -> live dashboard, {options.participants} participants (s)':45} {'-':>12}"
         f" {statistics.median(many):12.2f}"
     )
+    name = f"{options.room} requests at once, warm pool, server only: median/last (s)"
+    print(f"{name:58} {statistics.median(served):6.1f} {max(served):6.1f}")
     for (people, preheat), times in crowds.items():
         name = f"{people} arriving at once, {preheat} preheated: median/last (s)"
         print(f"{name:58} {statistics.median(times):6.1f} {max(times):6.1f}")
