@@ -33,19 +33,12 @@ from klantreis.charts.bundles import ensure_bundles
 from klantreis.domain import Card, CardKind, MethodStep
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
+from klantreis.report.pdf import QUIET_FLAGS
 from klantreis.room import JOIN_CODE_ENV, room_keys
 from klantreis.serve.commands import jupyter_env, voila_argv
 from klantreis.serve.room import app_notebook, start_room
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+ARGS = list(QUIET_FLAGS)
 BASELINE_NOTEBOOK = """import altair as alt
 import ipywidgets as w
 import pandas as pd

@@ -15,15 +15,10 @@ from playwright.sync_api import sync_playwright
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder
 from klantreis.i18n import t
+from klantreis.report.pdf import QUIET_FLAGS
 from klantreis.serve.room import start_room
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-quic",
-]
+ARGS = list(QUIET_FLAGS)
 
 
 def main() -> None:

@@ -24,17 +24,10 @@ from klantreis.charts.bundles import ensure_bundles
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder
 from klantreis.guide.notebooks import copy_notebooks
+from klantreis.report.pdf import QUIET_FLAGS
 from klantreis.serve.commands import jupyter_env, lab_argv
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+ARGS = list(QUIET_FLAGS)
 WIDTHS = {"desktop": (1440, 2400), "phone": (390, 2400)}
 
 

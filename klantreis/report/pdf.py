@@ -16,6 +16,17 @@ from klantreis.domain import KlantreisError
 
 CHROMIUM_ENV = "KLANTREIS_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+QUIET_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+"""Headless Chromium without a sandbox (it runs as root in CI) and without any call home: the
+printer, the browser tests, the benchmarks and the screenshot tools all start it like this."""
 
 
 def find_chromium() -> str:
@@ -38,13 +49,7 @@ def print_pdf(html_file: Path, pdf_file: Path, timeout: int = 120) -> Path:
         command = [
             chromium,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
+            *QUIET_FLAGS,
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             "--run-all-compositor-stages-before-draw",

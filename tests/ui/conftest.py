@@ -19,16 +19,10 @@ from typing import Any
 
 import pytest
 
+from klantreis.report.pdf import QUIET_FLAGS
+
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM_ARGS = list(QUIET_FLAGS)
 LOCAL = (
     "http://127.0.0.1",
     "http://localhost",
