@@ -22,6 +22,7 @@ from klantreis.analytics.traffic import read_traffic
 from klantreis.domain import ImportFailed
 from klantreis.domain.errors import validation_failed
 from klantreis.domain.mapping import DEFAULT_CHANNELS, ChannelRule, MappingRules
+from klantreis.exchange.document import parse_json
 from klantreis.i18n import Language, t
 
 FOLDER_NAME = "analytics"
@@ -42,18 +43,7 @@ def default_rules(language: Language) -> MappingRules:
 def parse_rules(data: bytes) -> MappingRules:
     """Mapping rules from the bytes of a rules file; :class:`ImportFailed` or
     :class:`ValidationFailed` when they are not."""
-    if len(data) > MAX_RULES_BYTES:
-        raise ImportFailed(
-            "error.import_too_large",
-            size_mb=round(len(data) / 1024 / 1024, 1),
-            limit_mb=MAX_RULES_BYTES // 1024 // 1024,
-        )
-    try:
-        raw = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportFailed("error.import_not_text") from None
-    except json.JSONDecodeError as exc:
-        raise ImportFailed("error.import_not_json", line=exc.lineno, column=exc.colno) from None
+    raw = parse_json(data, MAX_RULES_BYTES)
     try:
         return MappingRules.model_validate(raw)
     except ValidationError as exc:
@@ -109,7 +99,7 @@ class DataFolder:
         """Check an event log (CSV or Parquet) and keep it (replacing the previous one)."""
         return import_event_log(Path(source), self.events_path)
 
-    def import_event_bytes(self, data: bytes, name: str) -> EventLogInfo:
+    def import_event_bytes(self, data: bytes) -> EventLogInfo:
         """As :meth:`import_events`, for a file that arrived as bytes (an upload)."""
         self.root.mkdir(parents=True, exist_ok=True)
         suffix = ".parquet" if data[:4] == b"PAR1" else ".csv"
@@ -163,16 +153,6 @@ class DataFolder:
         """Changes whenever any of the data changes (for live pages)."""
         paths = (self.traffic_path, self.events_path, self.rules_path, self.counts_path)
         return tuple(p.stat().st_mtime_ns if p.is_file() else 0.0 for p in paths)
-
-    def remove(self, what: str) -> None:
-        """Forget one kind of data: ``traffic``, ``events``, ``rules`` or ``counts``."""
-        path = {
-            "traffic": self.traffic_path,
-            "events": self.events_path,
-            "rules": self.rules_path,
-            "counts": self.counts_path,
-        }[what]
-        path.unlink(missing_ok=True)
 
     def _write(self, target: Path, write: Any) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -117,23 +117,7 @@ def load_document(source: bytes | str | Path) -> WorkshopDocument:
 
     ``source`` is a path, or the file's bytes or text. Nothing is stored here.
     """
-    raw = _read(source)
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportFailed(
-            "error.import_too_large",
-            size_mb=round(len(raw) / 1024 / 1024, 1),
-            limit_mb=MAX_IMPORT_BYTES // 1024 // 1024,
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed("error.import_not_text") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFailed("error.import_not_json", line=exc.lineno, column=exc.colno) from exc
-    except RecursionError as exc:
-        raise ImportFailed("error.import_not_json", line=1, column=1) from exc
+    data = parse_json(_read(source), MAX_IMPORT_BYTES)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportFailed("error.import_not_klantreis")
     if data.get("version") != FORMAT_VERSION:
@@ -148,6 +132,27 @@ def load_document(source: bytes | str | Path) -> WorkshopDocument:
     if problems:
         raise InvalidDocument(problems)
     return document
+
+
+def parse_json(raw: bytes, limit: int) -> Any:
+    """JSON from a file's bytes, or :class:`ImportFailed` saying why not: larger than ``limit``
+    bytes, not UTF-8, not JSON (with line and column), or nested too deeply."""
+    if len(raw) > limit:
+        raise ImportFailed(
+            "error.import_too_large",
+            size_mb=round(len(raw) / 1024 / 1024, 1),
+            limit_mb=limit // 1024 // 1024,
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed("error.import_not_text") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed("error.import_not_json", line=exc.lineno, column=exc.colno) from exc
+    except RecursionError as exc:
+        raise ImportFailed("error.import_not_json", line=1, column=1) from exc
 
 
 class InvalidDocument(ImportFailed):
