@@ -24,10 +24,18 @@ from klantreis.charts.bundles import ensure_bundles
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder
 from klantreis.guide.notebooks import copy_notebooks
+from klantreis.report.pdf import QUIET_FLAGS
 from klantreis.serve.commands import jupyter_env, voila_argv
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+ARGS = list(QUIET_FLAGS)
 SLICE = 1400
+SCROLLER = (
+    "[...document.querySelectorAll('*')]"
+    ".filter(e => e.scrollHeight > e.clientHeight + 10"
+    " && getComputedStyle(e).overflowY !== 'visible')"
+    ".concat([document.scrollingElement])"
+    ".sort((a, b) => b.scrollHeight - a.scrollHeight)[0]"
+)
 
 
 def main() -> None:
@@ -67,17 +75,20 @@ def main() -> None:
                 time.sleep(0.3)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": options.width, "height": 16000})
+            page = browser.new_page(viewport={"width": options.width, "height": SLICE})
             page.goto(url)
             page.wait_for_function(
                 "document.querySelectorAll('.vega-embed svg.marks').length >= 5", timeout=120_000
             )
             page.wait_for_timeout(1500)
-            height = int(page.evaluate("document.querySelector('body').scrollHeight"))
-            for index, top in enumerate(range(0, min(height, 16000), SLICE)):
-                clip = {"x": 0, "y": top, "width": options.width, "height": SLICE}
+            # Voila scrolls an inner element, not the page: find it and scroll it slice by slice
+            # (a very tall viewport instead leaves parts of charts unpainted in the screenshot).
+            height = int(page.evaluate(SCROLLER + ".scrollHeight"))
+            for index, top in enumerate(range(0, height, SLICE)):
+                page.evaluate(f"{SCROLLER}.scrollTo(0, {top})")
+                page.wait_for_timeout(300)
                 name = f"data-{options.lang}-{options.width}-{index}.png"
-                page.screenshot(path=str(options.out / name), clip=clip)
+                page.screenshot(path=str(options.out / name))
             print(height)
             browser.close()
     finally:

@@ -50,23 +50,20 @@ class Observed:
 
 def event_names(path: Path) -> pd.DataFrame:
     """Every distinct event in the log with its number of events (most frequent first)."""
-    con = connect()
-    try:
-        return con.execute(
-            f"SELECT event, count(*) AS events FROM read_parquet('{_p(path)}') "
-            "GROUP BY event ORDER BY events DESC, event"
-        ).df()
-    finally:
-        con.close()
+    return _distinct(path, "event")
 
 
 def channel_names(path: Path) -> pd.DataFrame:
     """Every distinct channel value in the log with its number of events."""
+    return _distinct(path, "channel")
+
+
+def _distinct(path: Path, column: str) -> pd.DataFrame:
     con = connect()
     try:
         return con.execute(
-            f"SELECT channel, count(*) AS events FROM read_parquet('{_p(path)}') "
-            "WHERE channel IS NOT NULL GROUP BY channel ORDER BY events DESC, channel"
+            f"SELECT {column}, count(*) AS events FROM read_parquet('{_p(path)}') "
+            f"WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY events DESC, {column}"
         ).df()
     finally:
         con.close()

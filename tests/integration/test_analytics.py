@@ -344,7 +344,7 @@ def test_the_dashboard_data_section_follows_imports_without_a_reload(
     from klantreis.widgets.room.data_section import DataSection
 
     service, folder = orchestra_on_disk
-    section = DataSection(folder, service.snapshot())
+    section = DataSection(DataFolder(folder), service.snapshot())
     assert section.computed == 1 and "No data imported yet" in section.summary.value
     section.update(service.snapshot())
     assert section.computed == 1  # nothing changed, nothing computed

@@ -188,7 +188,7 @@ class DataPanel(Panel):
             if kind == "traffic":
                 self.data_folder.import_traffic(content)
             elif kind == "events":
-                self.data_folder.import_event_bytes(content, name)
+                self.data_folder.import_event_bytes(content)
             else:
                 self.data_folder.import_rules(content)
                 self._fill_forms()

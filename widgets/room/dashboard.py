@@ -6,7 +6,6 @@ browser receives the drawing code once.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -16,6 +15,7 @@ from klantreis.widgets.room.poll import Poller
 from klantreis.widgets.room.status import status_html
 from klantreis.widgets.style import full, stylesheet
 
+from klantreis.analytics.storage import DataFolder
 from klantreis.charts.compose import Composer
 from klantreis.report.summaries import overview_html
 from klantreis.service import Service
@@ -25,7 +25,7 @@ class LiveDashboard:
     """Overview, status and every chart of the workshop, following it live."""
 
     def __init__(
-        self, service: Service, folder: Path | None = None, poll_interval: float = 0.25
+        self, service: Service, data: DataFolder | None = None, poll_interval: float = 0.25
     ) -> None:
         self.service = service
         snapshot = service.snapshot()
@@ -33,7 +33,7 @@ class LiveDashboard:
         self.overview = w.HTML(overview_html(snapshot))
         self.status = w.HTML(status_html(snapshot.workshop))
         self.slot = ChartSlot(Composer(), snapshot)
-        self.data = DataSection(folder, snapshot) if folder is not None else None
+        self.data = DataSection(data, snapshot) if data is not None else None
         parts = [stylesheet(), self.overview, self.status, self.slot.widget]
         if self.data is not None:
             parts.append(self.data.widget)
@@ -67,8 +67,7 @@ def live_dashboard(service: Service | None = None) -> LiveDashboard:
     """The live dashboard for the workshop being served."""
     from klantreis.folder import connect, data_folder
 
-    folder = data_folder()
-    return LiveDashboard(service or connect(), folder.root.parent if folder else None)
+    return LiveDashboard(service or connect(), data_folder())
 
 
 __all__ = ["LiveDashboard", "live_dashboard"]

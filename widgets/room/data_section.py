@@ -4,7 +4,6 @@ redrawn when the data folder or the journey changes."""
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -23,8 +22,8 @@ from klantreis.report.data import data_summary_html, evidence_html
 class DataSection:
     """Charts and evidence of the workshop's data; :meth:`update` redraws only on a change."""
 
-    def __init__(self, folder: Path, snapshot: WorkshopSnapshot) -> None:
-        self.data_folder = DataFolder(folder)
+    def __init__(self, data_folder: DataFolder, snapshot: WorkshopSnapshot) -> None:
+        self.data_folder = data_folder
         self.language = snapshot.workshop.language
         self._key: tuple[Any, ...] = ()
         self.data = JourneyData(language=self.language, source="")
