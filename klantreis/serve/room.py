@@ -14,12 +14,14 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from klantreis.charts.bundles import ensure_bundles
+from klantreis.domain import KlantreisError
 from klantreis.room import (
     DASHBOARD_URL_ENV,
     JOIN_CODE_ENV,
@@ -49,6 +51,18 @@ def room_address(host: str) -> str:
         return "localhost"
 
 
+def port_taken(host: str, port: int) -> bool:
+    """Whether something on this machine already listens on ``port`` (for ``host``)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the servers themselves do: closed connections still waiting out TIME_WAIT do not count.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("" if host in ("0.0.0.0", "::", "") else host, port))
+        except OSError:
+            return True
+    return False
+
+
 @dataclass
 class Room:
     """The running servers of one workshop."""
@@ -58,16 +72,24 @@ class Room:
     join_url: str
     console_url: str
     dashboard_url: str
+    ports: tuple[int, ...] = ()
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def wait_ready(self, timeout: float = 120) -> None:
-        """Block until every app answers."""
+        """Block until every app's server answers.
+
+        The probe asks each server for a static file that does not exist: the 404 proves the
+        server is up without rendering the notebook, which would start (and spend) a kernel per
+        attempt and, on a slow machine, pile up kernels that keep the next attempt slow too.
+        """
         deadline = time.monotonic() + timeout
-        for url in (self.join_url, self.console_url.split("?")[0], self.dashboard_url):
-            local = url.replace(f"//{url.split('//')[1].split(':')[0]}:", "//127.0.0.1:")
+        for port in self.ports:
+            probe = f"http://127.0.0.1:{port}/voila/static/klantreis-ready-probe"
             while True:
                 try:
-                    urllib.request.urlopen(local, timeout=5).close()
+                    urllib.request.urlopen(probe, timeout=5).close()
+                    break
+                except urllib.error.HTTPError:
                     break
                 except OSError:
                     if time.monotonic() > deadline or any(
@@ -123,7 +145,10 @@ def start_room(
         # in between would never reach it. The dashboard is opened by few, so it starts fresh.
         "dashboard": (host, port + 2, 0, {}),
     }
-    room = Room(folder, keys, join_url, console_url, dashboard_url)
+    taken = [p for p in (port, port + 1, port + 2) if port_taken(host, p)]
+    if taken:
+        raise KlantreisError("cli.serve.port_taken", port=taken[0], first=port, last=port + 2)
+    room = Room(folder, keys, join_url, console_url, dashboard_url, (port, port + 1, port + 2))
     logs = folder / "logs"
     logs.mkdir(exist_ok=True)
     for name, (bind, app_port, warm, env) in settings.items():

@@ -250,3 +250,19 @@ def test_a_wrong_data_file_is_one_line_in_the_workshops_language(
     assert result.returncode == 1
     assert expected in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_serve_on_a_port_in_use_says_which_and_starts_nothing(
+    runner: CliRunner, orchestra_folder: Path
+) -> None:
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = int(holder.getsockname()[1])
+        result = runner.invoke(main, ["serve", str(orchestra_folder), "--port", str(taken - 1)])
+    assert result.exit_code == 1
+    assert f"Port {taken} is already in use" in result.output
+    assert f"ports {taken - 1} to {taken + 1}" in result.output
+    assert not (orchestra_folder / "logs").exists()

@@ -89,10 +89,16 @@ def offline_page(browser: Any) -> Iterator[Any]:
     assert external == [], f"pages asked non-local hosts: {external}"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def free_port(span: int = 1) -> int:
+    """A local port that is free, together with the ``span - 1`` ports after it."""
+    from klantreis.serve.room import port_taken
+
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if not any(port_taken("127.0.0.1", port + offset) for offset in range(1, span)):
+            return port
 
 
 @contextmanager

@@ -24,9 +24,7 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
     """A running room (participant app, console, dashboard) for the English orchestra workshop."""
     folder = tmp_path_factory.mktemp("room") / "orchestra"
     create_folder(folder, load_template("orchestra", "en"))
-    port = free_port()
-    while any(_taken(port + offset) for offset in (1, 2)):
-        port = free_port()
+    port = free_port(span=3)
     started = start_room(folder, port=port, preheat=1)
     try:
         started.wait_ready(timeout=180)
@@ -332,7 +330,7 @@ def test_serve_starts_the_room_and_ctrl_c_stops_it_cleanly(tmp_path: Path) -> No
 
     folder = tmp_path / "served"
     create_folder(folder, load_template("telecom", "en"))
-    port = free_port()
+    port = free_port(span=3)
     env = dict(os.environ, KLANTREIS_LANG="en")
     process = subprocess.Popen(
         [
@@ -360,7 +358,8 @@ def test_serve_starts_the_room_and_ctrl_c_stops_it_cleanly(tmp_path: Path) -> No
         if "Stop with Ctrl-C" in line:
             break
     output = "".join(lines)
-    assert f"Participants: http://127.0.0.1:{port}/" in output
+    logs = "".join(log.read_text()[-3000:] for log in sorted((folder / "logs").glob("*.log")))
+    assert f"Participants: http://127.0.0.1:{port}/" in output, logs
     keys = json.loads((folder / "room.json").read_text())
     assert f"Code:         {keys['join_code']}" in output
     service = open_folder(folder)
