@@ -38,11 +38,13 @@ def stack(charts: Sequence[Any]) -> Any:
 
     Pages with live charts use this, so the browser gets the drawing code once, not per chart.
     """
+    from klantreis.charts.compose import INDEPENDENT, SPACING
     from klantreis.charts.theme import themed
 
     for chart in charts:  # builders make new charts each time, so they can be changed here
         chart.config = alt.Undefined  # the theme is applied once, to the whole
-    return themed(alt.vconcat(*charts, spacing=36))
+    stacked = alt.vconcat(*charts, spacing=SPACING, resolve=alt.Resolve.from_dict(INDEPENDENT))
+    return themed(stacked)
 
 
 def combined(snapshot: WorkshopSnapshot, names: Sequence[str] | None = None) -> Any:

@@ -14,6 +14,7 @@ kernels never import vl-convert (about 90 MB of memory each). The files are cach
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,33 @@ KINDS = ("jupyterchart", "embed")
 
 EMBED_SNIPPET = "window.klantreisEmbed = vegaEmbed;\n"
 """vl-convert resolves ``vegaEmbed`` itself; the snippet may not import anything."""
+
+SHARED_LOADER = """\
+// klantreis: every chart on a page shares one copy of Vega (see klantreis/charts/bundles.py).
+const source = %(source)s;
+const key = %(key)s;
+function shared() {
+  if (!globalThis[key]) {
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    globalThis[key] = import(url).finally(() => URL.revokeObjectURL(url));
+  }
+  return globalThis[key];
+}
+export default {
+  async render(context) {
+    const chart = await shared();
+    return chart.default.render(context);
+  },
+};
+"""
+"""The live charts' front-end module: it loads Altair's JupyterChart code once per page.
+
+anywidget imports a widget's module anew for every widget, so without this each chart gets
+its own Vega. Vega numbers the SVG clip paths of its marks per copy (``clip1``, ``clip2``...),
+and with several copies on one page the numbers repeat: a bar then takes its clip path from
+another chart and is painted cut short, although the page's SVG holds the right shape. One
+shared copy numbers the clips of all charts in one sequence, and parses Vega once per page.
+"""
 
 
 def cache_dir() -> Path:
@@ -43,7 +71,7 @@ def _fingerprint() -> str:
     parts = [
         metadata.version("altair"),
         metadata.version("vl-convert-python"),
-        hashlib.sha256(altair_js + EMBED_SNIPPET.encode()).hexdigest()[:12],
+        hashlib.sha256(altair_js + (EMBED_SNIPPET + SHARED_LOADER).encode()).hexdigest()[:12],
     ]
     return "-".join(parts)
 
@@ -65,6 +93,10 @@ def ensure_bundles() -> list[Path]:
             check=True,
             capture_output=True,
         )
+        for kind in KINDS:  # bundles of earlier versions are no longer read
+            for old in cache_dir().glob(f"{kind}-*.js"):
+                if old not in paths:
+                    old.unlink(missing_ok=True)
     return paths
 
 
@@ -82,7 +114,11 @@ def _build(jupyterchart_path: Path, embed_path: Path) -> None:
     from altair.utils._importers import vl_version_for_vl_convert
 
     JupyterChart.enable_offline()
-    _write(jupyterchart_path, str(JupyterChart._esm))
+    loader = SHARED_LOADER % {
+        "source": json.dumps(str(JupyterChart._esm)),
+        "key": json.dumps(f"klantreisJupyterChart-{_fingerprint()}"),
+    }
+    _write(jupyterchart_path, loader)
     _write(embed_path, vlc.javascript_bundle(EMBED_SNIPPET, vl_version=vl_version_for_vl_convert()))
 
 

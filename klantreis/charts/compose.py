@@ -95,6 +95,17 @@ class Composer:
         return stack_specs([self._spec(snapshot, i) for i in range(len(self.charts))])
 
 
+_SCALED = ("x", "y", "xOffset", "yOffset", "theta", "radius")
+_LEGENDED = ("color", "fill", "stroke", "opacity", "shape", "size", "strokeDash", "strokeWidth")
+INDEPENDENT: dict[str, Any] = {
+    "scale": {channel: "independent" for channel in _SCALED + _LEGENDED},
+    "legend": {channel: "independent" for channel in _LEGENDED},
+    "axis": {"x": "independent", "y": "independent"},
+}
+"""Stacked charts stay what they were alone: Vega-Lite shares the colour scale and legend of
+concatenated views by default, which would merge unrelated charts' categories into one legend."""
+
+
 def stack_specs(specs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Top-level Vega-Lite specs one below the other, as one spec.
 
@@ -113,7 +124,7 @@ def stack_specs(specs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         config = part.pop("config", config)
         datasets.update(part.pop("datasets", {}))
         parts.append(part)
-    result: dict[str, Any] = {"vconcat": parts, "spacing": SPACING}
+    result: dict[str, Any] = {"vconcat": parts, "spacing": SPACING, "resolve": INDEPENDENT}
     if config is not None:
         result["config"] = config
     if datasets:

@@ -338,6 +338,28 @@ def test_every_data_chart_builds_and_renders_with_and_without_data(
     assert "Closed funnel (in order from step 1)" in funnel and "Open funnel" in funnel
 
 
+def test_stacked_data_charts_keep_their_own_colours_and_legends(
+    sampled: tuple[Service, DataFolder, Path],
+) -> None:
+    """Vega-Lite shares one colour scale among concatenated charts by default, which merged
+    the funnel's, the paths' and the channels' categories into one legend on the dashboard."""
+    import vl_convert as vlc
+
+    from klantreis.charts.compose import stack_specs
+    from klantreis.charts.data import DATA_CHARTS
+    from tests.vega import legend_titles
+
+    service, data, _ = sampled
+    full = journey_data(service.snapshot(), data)
+    specs = [build(full).to_dict() for build in DATA_CHARTS.values()]
+    alone = [title for spec in specs for title in legend_titles(vlc.vegalite_to_vega(spec))]
+    stacked = vlc.vegalite_to_vega(stack_specs(specs))
+    assert sorted(legend_titles(stacked)) == sorted(alone) and len(alone) >= 3
+    merged = dict(stack_specs(specs))
+    merged.pop("resolve")
+    assert len(legend_titles(vlc.vegalite_to_vega(merged))) < len(alone)  # what it guards
+
+
 def test_the_dashboard_data_section_follows_imports_without_a_reload(
     orchestra_on_disk: Workshop,
 ) -> None:

@@ -128,3 +128,40 @@ def running(
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+MISDRAWN_BARS = """() => {
+  const wrong = [];
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+  const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (repeated.length) wrong.push('ids used twice: ' + [...new Set(repeated)].slice(0, 5));
+  // Only bars answer the hit test (Vega turns it off for marks without interaction).
+  const probe = document.createElement('style');
+  probe.textContent = '.vega-embed svg * { pointer-events: none !important }'
+    + ' .vega-embed svg .mark-rect path { pointer-events: visiblePainted !important }';
+  document.head.appendChild(probe);
+  for (const chart of document.querySelectorAll('.vega-embed')) {
+    const title = chart.querySelector('.role-title-text')?.textContent || '(untitled)';
+    for (const bar of chart.querySelectorAll('.mark-rect path')) {
+      bar.scrollIntoView({ block: 'center', inline: 'center' });
+      const box = bar.getBoundingClientRect();
+      if (box.width < 4 || box.height < 4) continue;
+      const x = box.right - 2, y = box.top + box.height / 2;
+      if (!document.elementsFromPoint(x, y).includes(bar)) {
+        wrong.push(`${title}: the bar ending at ${Math.round(box.right)} px is cut short`);
+      }
+    }
+  }
+  probe.remove();
+  return wrong;
+}"""
+
+
+def misdrawn_bars(page: Any) -> list[str]:
+    """The bars of a page's Vega charts that are not painted to the end of their own shape.
+
+    The browser's hit test at the right end of each bar (2 px inside) must find that bar among
+    the shapes there: a bar clipped by the wrong clip path or not drawn fails it. Ids repeated
+    anywhere in the page (what made clips go wrong) are reported too.
+    """
+    return list(page.evaluate(MISDRAWN_BARS))

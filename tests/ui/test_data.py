@@ -19,7 +19,7 @@ from klantreis.guide.notebooks import copy_notebooks
 from klantreis.report.notebook_html import export_notebook_html
 from klantreis.serve.commands import jupyter_env, voila_argv
 from klantreis.serve.room import app_notebook
-from tests.ui.conftest import free_port, running
+from tests.ui.conftest import free_port, misdrawn_bars, running
 
 pytestmark = pytest.mark.ui
 MARKS = "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length"
@@ -60,6 +60,8 @@ def test_the_live_dashboard_shows_the_data_and_follows_a_new_import(
         assert page.get_by_text("6,000 sessions").count() == 1
         DataFolder(workshop_with_data).import_traffic(traffic_export(7_500, "en", seed=2))
         page.get_by_text("7,500 sessions").wait_for(timeout=30_000)  # no reload
+        page.wait_for_timeout(1000)  # the redrawn charts settle
+        assert misdrawn_bars(page) == []
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "dashboard-data.png"), full_page=True)
         assert view.errors == []
@@ -80,6 +82,7 @@ def test_the_data_notebook_works_as_an_app_on_a_phone(
         page.get_by_text("Mapping rules").wait_for()
         assert page.get_by_text("Events and pages without a step").count() == 1
         assert page.get_by_role("button", name="Traffic (CSV)").count() == 1
+        assert misdrawn_bars(page) == []
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= 400, f"the page is {overflow} px wide on a 390 px phone"
         SHOTS.mkdir(exist_ok=True)
@@ -99,4 +102,5 @@ def test_the_exported_report_draws_the_data_charts_from_file(
     view.page.goto(out.as_uri())
     expected = len(GALLERY) + len(DATA_CHARTS)
     view.page.wait_for_function(f"{MARKS} >= {expected}", timeout=90_000)
+    assert misdrawn_bars(view.page) == []
     assert view.errors == []
