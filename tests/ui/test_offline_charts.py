@@ -15,7 +15,7 @@ from klantreis.folder import create_folder
 from klantreis.guide.notebooks import copy_notebooks, shipped_notebooks
 from klantreis.report.notebook_html import export_notebook_html
 from klantreis.serve.commands import jupyter_env, lab_argv, voila_argv
-from tests.ui.conftest import free_port, running
+from tests.ui.conftest import free_port, misdrawn_bars, running
 
 pytestmark = pytest.mark.ui
 MARKS = "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length"
@@ -63,6 +63,7 @@ def test_voila_app_draws_live_charts(orchestra_on_disk: Path, offline_page: Any)
         assert view.page.get_by_text("The customer mapped, with votes").count() == 1
         assert view.page.get_by_text("import klantreis.widgets").count() == 0  # no code shown
         assert view.page.locator(".jp-CodeMirrorEditor").count() == 0
+        assert misdrawn_bars(view.page) == []
         assert view.errors == []
 
 
@@ -92,4 +93,6 @@ def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
                 if attempt:
                     page.screenshot(path=str(orchestra_on_disk / "lab-failure.png"))
                     raise
+        page.wait_for_timeout(1000)  # the last charts settle
+        assert misdrawn_bars(page) == []
         assert view.errors == []
