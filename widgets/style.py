@@ -59,6 +59,7 @@ CSS = """
   font-variant-numeric: tabular-nums; }
 .klantreis .kr-table-wrap { overflow-x: auto; max-width: 100%; }
 .klantreis .kr-table { border-collapse: collapse; width: 100%; max-width: 640px; font-size: 14px; }
+.klantreis .kr-table:has(th:nth-child(5)) { max-width: 980px; }
 .klantreis .kr-table th, .klantreis .kr-table td { text-align: left; padding: 4px 8px;
   border-bottom: 1px solid #e4e7eb; }
 @media (max-width: 480px) {

@@ -33,7 +33,7 @@ GALLERY: dict[str, Callable[[WorkshopSnapshot], Any]] = {
 """Every chart of the kit by name, in the order of the method."""
 
 
-def stack(charts: Sequence[Any]) -> Any:
+def stack(charts: Sequence[Any], lang: str) -> Any:
     """Charts one below the other as a single chart, with the one theme applied once.
 
     Pages with live charts use this, so the browser gets the drawing code once, not per chart.
@@ -44,12 +44,13 @@ def stack(charts: Sequence[Any]) -> Any:
     for chart in charts:  # builders make new charts each time, so they can be changed here
         chart.config = alt.Undefined  # the theme is applied once, to the whole
     stacked = alt.vconcat(*charts, spacing=SPACING, resolve=alt.Resolve.from_dict(INDEPENDENT))
-    return themed(stacked)
+    return themed(stacked, lang)
 
 
 def combined(snapshot: WorkshopSnapshot, names: Sequence[str] | None = None) -> Any:
     """Every gallery chart (or those named) stacked into one."""
-    return stack([GALLERY[name](snapshot) for name in names or tuple(GALLERY)])
+    charts = [GALLERY[name](snapshot) for name in names or tuple(GALLERY)]
+    return stack(charts, snapshot.workshop.language)
 
 
 __all__ = [

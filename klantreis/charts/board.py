@@ -91,7 +91,7 @@ def card_board(snap: WorkshopSnapshot, segment_id: str | None = None) -> Any:
             )
         )
     )
-    return themed(board)
+    return themed(board, lang)
 
 
 def alternatives(snap: WorkshopSnapshot) -> Any:
@@ -116,7 +116,7 @@ def alternatives(snap: WorkshopSnapshot) -> Any:
             title=t("chart.alternatives.title", lang), width=alt.Step(60), height=alt.Step(32)
         )
     )
-    return themed(chart)
+    return themed(chart, lang)
 
 
 def coverage_check(snap: WorkshopSnapshot, top: int = 10) -> Any:
@@ -131,7 +131,7 @@ def coverage_check(snap: WorkshopSnapshot, top: int = 10) -> Any:
             y=alt.value(12),
             text=alt.datum(t("chart.coverage_check.all_covered", lang)),
         )
-        return themed(done.properties(title=title, width=NARROW, height=24))
+        return themed(done.properties(title=title, width=NARROW, height=24), lang)
     labels = [column_label(c, lang) for c in ("barrier", "negative")]
     chart = (
         alt.Chart(data)
@@ -168,4 +168,4 @@ def coverage_check(snap: WorkshopSnapshot, top: int = 10) -> Any:
             height=alt.Step(28),
         )
     )
-    return themed(chart)
+    return themed(chart, lang)

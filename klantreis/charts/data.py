@@ -31,7 +31,7 @@ KIND_COLOURS = {
 }
 
 
-def note(text: str, title: str) -> Any:
+def note(text: str, title: str, lang: str) -> Any:
     """A chart that only says ``text`` (for a section without data)."""
     frame = pd.DataFrame({"text": [text]})
     chart = (
@@ -39,7 +39,7 @@ def note(text: str, title: str) -> Any:
         .mark_text(align="left", color=MUTED, fontSize=13)
         .encode(text="text:N", x=alt.value(0), y=alt.value(10))
     )
-    return themed(chart.properties(title=title, width=NARROW, height=24))
+    return themed(chart.properties(title=title, width=NARROW, height=24), lang)
 
 
 def funnel_chart(data: JourneyData) -> Any:
@@ -48,7 +48,7 @@ def funnel_chart(data: JourneyData) -> Any:
     lang = data.language
     title = t("chart.funnel.title", lang)
     if data.funnel.empty or not data.source:
-        return note(t("chart.no_data", lang), title)
+        return note(t("chart.no_data", lang), title, lang)
     frame = data.funnel.copy()
     frame["open_label"] = t("chart.funnel.open", lang)
     frame["closed_label"] = t("chart.funnel.closed", lang)
@@ -65,19 +65,31 @@ def funnel_chart(data: JourneyData) -> Any:
         range=[OPEN, CLOSED],
     )
     base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
-    legend = alt.Legend(orient="bottom", direction="vertical")
+    # Below the step names as well as the bars (their whole width), so the long names of the
+    # two funnels fit on a phone; the axis gets room for the count beside the longest bar.
+    legend = alt.Legend(
+        orient="none",
+        direction="vertical",
+        legendX=-LABELS,
+        legendY=30 * len(frame) + 44,
+        labelLimit=LABELS + BARS,
+    )
+    top = float(frame["closed" if typed else "open"].max()) or 1.0
+    axis = alt.Axis(tickCount=3)
+    room = alt.Scale(domain=[0, top * 1.25], nice=False)
     open_bars = base.mark_bar(height={"band": 0.8}).encode(
-        x=alt.X("open:Q", title=t("chart.customers", lang), axis=alt.Axis(tickCount=3)),
+        x=alt.X("open:Q", title=t("chart.customers", lang), axis=axis, scale=room),
         color=alt.Color("open_label:N", scale=scale, title=None, legend=legend),
     )
     closed_bars = base.mark_bar(height={"band": 0.45}).encode(
-        x="closed:Q", color=alt.Color("closed_label:N", scale=scale, title=None, legend=legend)
+        x=alt.X("closed:Q", title=t("chart.customers", lang), axis=axis, scale=room),
+        color=alt.Color("closed_label:N", scale=scale, title=None, legend=legend),
     )
     labels = base.mark_text(align="left", dx=4, color=INK).encode(
         x="open:Q", text=alt.Text("closed:Q", format=",")
     )
     layers = [closed_bars, labels] if typed else [open_bars, closed_bars, labels]
-    return themed(alt.layer(*layers).properties(title=title, width=BARS, height=alt.Step(30)))
+    return themed(alt.layer(*layers).properties(title=title, width=BARS, height=alt.Step(30)), lang)
 
 
 def dropoff_chart(data: JourneyData) -> Any:
@@ -85,7 +97,7 @@ def dropoff_chart(data: JourneyData) -> Any:
     lang = data.language
     title = t("chart.dropoff.title", lang)
     if data.funnel.empty or not data.source or len(data.funnel) < 2:
-        return note(t("chart.no_data", lang), title)
+        return note(t("chart.no_data", lang), title, lang)
     frame = data.funnel.iloc[:-1].copy()
     times = {}
     if not data.timing.empty:
@@ -112,7 +124,9 @@ def dropoff_chart(data: JourneyData) -> Any:
     text = base.mark_text(align="left", dx=4, color=INK).encode(
         x="drop_rate:Q", text=alt.Text("drop_rate:Q", format=".0%")
     )
-    return themed(alt.layer(bars, text).properties(title=title, width=BARS, height=alt.Step(30)))
+    return themed(
+        alt.layer(bars, text).properties(title=title, width=BARS, height=alt.Step(30)), lang
+    )
 
 
 def paths_chart(data: JourneyData) -> Any:
@@ -121,7 +135,7 @@ def paths_chart(data: JourneyData) -> Any:
     lang = data.language
     title = t("chart.paths.title", lang)
     if data.paths.empty:
-        return note(t("chart.no_data", lang), title)
+        return note(t("chart.no_data", lang), title, lang)
     rows = []
     for _, path in data.paths.iterrows():
         for position, step in enumerate(str(path["path"]).split(">"), start=1):
@@ -176,7 +190,7 @@ def paths_chart(data: JourneyData) -> Any:
         )
         .properties(width=60, height=alt.Step(30), title=t("chart.customers", lang))
     )
-    return themed(alt.hconcat(flow, totals, spacing=8).properties(title=title))
+    return themed(alt.hconcat(flow, totals, spacing=8).properties(title=title), lang)
 
 
 def channel_mix_chart(data: JourneyData) -> Any:
@@ -185,7 +199,7 @@ def channel_mix_chart(data: JourneyData) -> Any:
     lang = data.language
     title = t("chart.channel_mix.title", lang)
     if data.mix.empty:
-        return note(t("chart.no_data", lang), title)
+        return note(t("chart.no_data", lang), title, lang)
     frame = data.mix.copy()
     y = alt.Y(
         "phase:N", sort=alt.SortField("phase_order"), title=None, axis=alt.Axis(labelLimit=100)
@@ -210,7 +224,7 @@ def channel_mix_chart(data: JourneyData) -> Any:
             ],
         )
     )
-    return themed(chart.properties(title=title, width=BARS + 40, height=alt.Step(30)))
+    return themed(chart.properties(title=title, width=BARS + 40, height=alt.Step(30)), lang)
 
 
 def evidence_chart(data: JourneyData) -> Any:
@@ -218,7 +232,7 @@ def evidence_chart(data: JourneyData) -> Any:
     lang = data.language
     title = t("chart.evidence.title", lang)
     if data.evidence.empty:
-        return note(t("chart.no_data", lang), title)
+        return note(t("chart.no_data", lang), title, lang)
     frame = (
         data.evidence.groupby(["kind_label", "basis", "basis_label"], as_index=False)
         .size()
@@ -245,7 +259,7 @@ def evidence_chart(data: JourneyData) -> Any:
             ],
         )
     )
-    return themed(chart.properties(title=title, width=BARS + 60, height=alt.Step(34)))
+    return themed(chart.properties(title=title, width=BARS + 60, height=alt.Step(34)), lang)
 
 
 DATA_CHARTS: dict[str, Callable[[JourneyData], Any]] = {

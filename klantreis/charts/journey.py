@@ -119,7 +119,7 @@ def journey_map(snap: WorkshopSnapshot, journey_id: str | None = None) -> Any:
     )
     table = alt.layer(numbers, actions, where).properties(width=width, height=alt.Step(22))
     title = t("chart.journey_map.title", lang) + (f": {journey.name}" if journey else "")
-    return themed(alt.vconcat(curve, table, spacing=10).properties(title=title))
+    return themed(alt.vconcat(curve, table, spacing=10).properties(title=title), lang)
 
 
 def touchpoint_coverage(snap: WorkshopSnapshot) -> Any:
@@ -176,4 +176,4 @@ def touchpoint_coverage(snap: WorkshopSnapshot) -> Any:
     chart = alt.layer(cells, text).properties(
         title=t("chart.touchpoint_coverage.title", lang), width=alt.Step(96), height=alt.Step(34)
     )
-    return themed(chart)
+    return themed(chart, lang)

@@ -63,7 +63,7 @@ def goals_phases(snap: WorkshopSnapshot) -> Any:
     chart = alt.layer(grid, circles, counts).properties(
         title=t("chart.goals_phases.title", lang), width=alt.Step(96), height=alt.Step(56)
     )
-    return themed(chart)
+    return themed(chart, lang)
 
 
 def impact_effort(snap: WorkshopSnapshot) -> Any:
@@ -115,4 +115,4 @@ def impact_effort(snap: WorkshopSnapshot) -> Any:
     chart = alt.layer(quadrant, label, points).properties(
         title=t("chart.impact_effort.title", lang), width=NARROW, height=300
     )
-    return themed(chart)
+    return themed(chart, lang)

@@ -87,4 +87,4 @@ def persona_card(snap: WorkshopSnapshot, segment_id: str | None = None) -> Any:
     card = alt.hconcat(*parts, spacing=24).properties(
         title=alt.TitleParams(title, subtitle=subtitle, subtitleColor=MUTED)
     )
-    return themed(card)
+    return themed(card, lang)

@@ -44,5 +44,6 @@ def segment_relevance(snap: WorkshopSnapshot) -> Any:
     return themed(
         (bars).properties(
             title=t("chart.segment_relevance.title", lang), width=NARROW, height=alt.Step(36)
-        )
+        ),
+        lang,
     )

@@ -86,19 +86,28 @@ def config() -> dict[str, Any]:
     }
 
 
-def themed(chart: Any) -> Any:
-    """Apply the klantreis theme to a chart, and describe it (for screen readers) by its title."""
+NUMBER_LOCALES: dict[str, dict[str, Any]] = {
+    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+}
+"""How numbers are written per language: 3.460 and 29,7% in Dutch, 3,460 and 29.7% in English."""
+
+
+def themed(chart: Any, lang: str) -> Any:
+    """Apply the klantreis theme to a chart, with numbers written as ``lang`` writes them, and
+    describe it (for screen readers) by its title."""
     title = getattr(chart, "title", alt.Undefined)
     text = getattr(title, "text", title)
     if isinstance(text, str) and text:
         chart = chart.properties(description=text)
     else:
         chart = chart.copy(deep=False)
-    chart.config = _config()
+    chart.config = _config(lang)
     return chart
 
 
 @cache
-def _config() -> alt.Config:
-    """The theme as Altair's config object, made once: making it is the costly part of a chart."""
-    return alt.Config.from_dict(config())
+def _config(lang: str) -> alt.Config:
+    """The theme as Altair's config object, made once per language: making it is the costly
+    part of a chart."""
+    return alt.Config.from_dict({**config(), "locale": {"number": NUMBER_LOCALES[lang]}})

@@ -105,7 +105,7 @@ def funnel_html(data: JourneyData, lang: Language) -> str:
         t("chart.dropoff.rate", lang),
         t("data.column.time_from_previous", lang),
     ]
-    return table(headers, rows)
+    return _titled("chart.funnel.title", lang, table(headers, rows))
 
 
 def paths_html(data: JourneyData, lang: Language) -> str:
@@ -129,7 +129,7 @@ def paths_html(data: JourneyData, lang: Language) -> str:
         t("chart.paths.share", lang),
         t("chart.paths.kind", lang),
     ]
-    return table(headers, rows)
+    return _titled("chart.paths.title", lang, table(headers, rows))
 
 
 def evidence_html(data: JourneyData, lang: Language) -> str:
@@ -146,7 +146,11 @@ def evidence_html(data: JourneyData, lang: Language) -> str:
         t("chart.evidence.basis", lang),
         t("data.column.why", lang),
     ]
-    return f"<h4>{escape(t('chart.evidence.title', lang))}</h4>" + table(headers, rows)
+    return _titled("chart.evidence.title", lang, table(headers, rows))
+
+
+def _titled(key: str, lang: Language, html: str) -> str:
+    return f"<h4>{escape(t(key, lang))}</h4>{html}"
 
 
 def data_section_html(data: JourneyData, charts: StaticCharts) -> str:

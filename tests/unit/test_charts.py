@@ -258,3 +258,17 @@ def test_the_composer_remakes_only_charts_whose_inputs_changed() -> None:
     assert composer.built == len(GALLERY) + len(remade)
     assert "journey_map" not in remade
     assert '"Z"' in texts(after) and '"Z"' not in texts(first)
+
+
+@pytest.mark.parametrize(("lang", "written"), [("nl", "3.460,5"), ("en", "3,460.5")])
+def test_numbers_in_charts_are_written_as_the_language_writes_them(lang: str, written: str) -> None:
+    import altair as alt
+
+    from klantreis.charts.theme import themed
+
+    chart = (
+        alt.Chart(alt.Data(values=[{"n": 3460.5}]))
+        .mark_text()
+        .encode(text=alt.Text("n:Q", format=",.1f"))
+    )
+    assert f">{written}<" in vlc.vegalite_to_svg(themed(chart, lang).to_dict())
