@@ -8,7 +8,9 @@ bundle built once, preheated kernels):
 
 - time from opening the address to an interactive form, cold and with preheated kernels;
 - resident memory per connected participant (kernel RSS);
-- time from a participant's save to the card on the live dashboard, with 1 and with N people.
+- time from a participant's save to the card on the live dashboard, with 1 and with N people;
+- megabytes a browser receives for the live dashboard, first visit and again, with the chart
+  code sent inside every chart widget (the baseline) and served once as a cacheable file.
 
 Every request stays on this machine; each loop is bounded in count and time.
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import sync_playwright
 
-from klantreis.charts.bundles import ensure_bundles
+from klantreis.charts.bundles import SERVED_ENV, ensure_bundles
 from klantreis.domain import Card, CardKind, MethodStep
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
@@ -229,6 +231,45 @@ def arrivals_at_once(
         process.wait(timeout=60)
 
 
+def page_megabytes(browser, env: dict[str, str], folder: Path) -> tuple[float, float]:
+    """Megabytes a browser receives to show the live dashboard (HTTP bodies and websocket
+    messages), on a first visit and on a second visit with the browser's cache."""
+    process, url = serve(app_notebook("dashboard"), folder, 0, "klantreis", env)
+    context = browser.new_context()
+    try:
+        visits = []
+        for _ in range(2):
+            page = context.new_page()
+            received = [0]
+            # What crossed the wire, from Chromium: a cached file counts 0, a 304 its headers.
+            wire = context.new_cdp_session(page)
+            wire.send("Network.enable")
+            wire.on(
+                "Network.loadingFinished",
+                lambda event, received=received: received.__setitem__(
+                    0, received[0] + event["encodedDataLength"]
+                ),
+            )
+            wire.on(
+                "Network.webSocketFrameReceived",
+                lambda event, received=received: received.__setitem__(
+                    0, received[0] + len(event["response"]["payloadData"])
+                ),
+            )
+            page.goto(url)
+            page.wait_for_function(
+                "document.querySelectorAll('.vega-embed .marks').length >= 1", timeout=180_000
+            )
+            page.wait_for_timeout(1500)
+            visits.append(received[0] / 1e6)
+            page.close()
+        return visits[0], visits[1]
+    finally:
+        context.close()
+        process.terminate()
+        process.wait(timeout=60)
+
+
 def dashboard_latency(browser, people: int, samples: int) -> list[float]:
     root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
     folder = root / "room"
@@ -291,6 +332,9 @@ def main() -> None:
     parser.add_argument(
         "--room", type=int, default=30, help="people opening the join address at the same moment"
     )
+    parser.add_argument(
+        "--only-bytes", action="store_true", help="measure only what a chart page sends"
+    )
     options = parser.parse_args()
     ensure_bundles()
     root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
@@ -303,8 +347,17 @@ def main() -> None:
     )
     plain_env = dict(os.environ)
     our_env = jupyter_env(folder, **{JOIN_CODE_ENV: keys.join_code})
+    inline_env = {k: v for k, v in our_env.items() if k != SERVED_ENV}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        sent = {
+            "chart code in every widget": page_megabytes(browser, inline_env, folder),
+            "chart code served as a file": page_megabytes(browser, our_env, folder),
+        }
+        for name, (first, again) in sent.items():
+            print(f"dashboard page, {name}: {first:.2f} MB first visit, {again:.2f} MB again")
+        if options.only_bytes:
+            return
         rows = []
         base_cold, base_rss = measure_form(
             browser, baseline, folder, 0, None, plain_env, "Your name", options.rounds

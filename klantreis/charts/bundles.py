@@ -23,20 +23,20 @@ from importlib import metadata, resources
 from pathlib import Path
 
 CACHE_ENV = "KLANTREIS_CACHE"
-KINDS = ("jupyterchart", "embed")
+KINDS = ("jupyterchart", "embed", "module", "served")
+"""``jupyterchart``: the live charts' front-end with the code inline; ``embed``: vega-embed for
+static HTML; ``module``: Altair's JupyterChart code itself, served as a file; ``served``: the
+live charts' front-end that imports ``module`` from the server."""
 
 EMBED_SNIPPET = "window.klantreisEmbed = vegaEmbed;\n"
 """vl-convert resolves ``vegaEmbed`` itself; the snippet may not import anything."""
 
-SHARED_LOADER = """\
+LOADER = """\
 // klantreis: every chart on a page shares one copy of Vega (see klantreis/charts/bundles.py).
-const source = %(source)s;
 const key = %(key)s;
+%(load)s
 function shared() {
-  if (!globalThis[key]) {
-    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-    globalThis[key] = import(url).finally(() => URL.revokeObjectURL(url));
-  }
+  if (!globalThis[key]) globalThis[key] = load();
   return globalThis[key];
 }
 export default {
@@ -55,6 +55,47 @@ another chart and is painted cut short, although the page's SVG holds the right 
 shared copy numbers the clips of all charts in one sequence, and parses Vega once per page.
 """
 
+INLINE_LOAD = """\
+const source = %(source)s;
+async function load() {
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  try {
+    return await import(url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}"""
+"""The chart code inside the widget: works in any front-end, sent with every chart widget."""
+
+SERVED_LOAD = """\
+const file = %(file)s;
+async function load() {
+  const config = document.getElementById("jupyter-config-data");
+  const base = ((config && JSON.parse(config.textContent).baseUrl) || "/").replace(/\\/?$/, "/");
+  let failure;
+  for (const route of ["voila/labextensions/", "lab/extensions/"]) {
+    try {
+      return await import(new URL(base + route + file, document.baseURI).href);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}"""
+"""The chart code fetched from the server (Voila or JupyterLab) that klantreis started: the
+widget carries a few hundred bytes instead of the whole bundle, and the browser caches the file
+(a revisit costs a 304), so a room full of arriving participants is not sent Vega per chart."""
+
+SERVED_DIR = ("jupyter", "labextensions", "klantreis-charts")
+"""Where the served chart module lives under the cache. The cache's ``jupyter`` folder is on
+the Jupyter path of the servers klantreis starts (see :func:`klantreis.serve.commands.jupyter_env`),
+and both Voila (``voila/labextensions/``) and JupyterLab (``lab/extensions/``) serve files there.
+The folder has no package.json, so neither takes it for an extension."""
+
+SERVED_ENV = "KLANTREIS_CHART_MODULE"
+"""Set (to the module's file name) for servers klantreis starts, so their kernels know the file
+is served; a kernel without it sends the code inline."""
+
 
 def cache_dir() -> Path:
     """Where built bundles are kept."""
@@ -71,7 +112,8 @@ def _fingerprint() -> str:
     parts = [
         metadata.version("altair"),
         metadata.version("vl-convert-python"),
-        hashlib.sha256(altair_js + (EMBED_SNIPPET + SHARED_LOADER).encode()).hexdigest()[:12],
+        # This module's own text: what it writes into the bundles changes with it.
+        hashlib.sha256(altair_js + Path(__file__).read_bytes()).hexdigest()[:12],
     ]
     return "-".join(parts)
 
@@ -80,22 +122,30 @@ def bundle_path(kind: str) -> Path:
     """The cache file of one bundle (it may not exist yet)."""
     if kind not in KINDS:
         raise ValueError(kind)
-    return cache_dir() / f"{kind}-{_fingerprint()}.js"
+    folder = cache_dir().joinpath(*SERVED_DIR) if kind == "module" else cache_dir()
+    return folder / f"{kind}-{_fingerprint()}.js"
+
+
+def served_root() -> Path:
+    """The folder to put on a server's Jupyter path so that it serves the chart module."""
+    return cache_dir() / SERVED_DIR[0]
 
 
 def ensure_bundles() -> list[Path]:
-    """Build whatever bundle is missing, in a separate process; return both paths."""
+    """Build whatever bundle is missing, in a separate process; return the paths (by KINDS)."""
     paths = [bundle_path(kind) for kind in KINDS]
     if not all(path.is_file() for path in paths):
-        cache_dir().mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [sys.executable, "-m", "klantreis.charts.bundles", *(str(p) for p in paths)],
             check=True,
             capture_output=True,
         )
-        for kind in KINDS:  # bundles of earlier versions are no longer read
-            for old in cache_dir().glob(f"{kind}-*.js"):
-                if old not in paths:
+        for path in paths:  # bundles of earlier versions are no longer read
+            kind = path.name.split("-")[0]
+            for old in path.parent.glob(f"{kind}-*.js"):
+                if old != path:
                     old.unlink(missing_ok=True)
     return paths
 
@@ -107,19 +157,21 @@ def bundle_source(kind: str) -> str:
     return bundle_path(kind).read_text(encoding="utf-8")
 
 
-def _build(jupyterchart_path: Path, embed_path: Path) -> None:
-    """Build both bundles (runs in the helper process, which may import vl-convert)."""
+def _build(jupyterchart: Path, embed: Path, module: Path, served: Path) -> None:
+    """Build the bundles (runs in the helper process, which may import vl-convert)."""
     import vl_convert as vlc
     from altair import JupyterChart
     from altair.utils._importers import vl_version_for_vl_convert
 
     JupyterChart.enable_offline()
-    loader = SHARED_LOADER % {
-        "source": json.dumps(str(JupyterChart._esm)),
-        "key": json.dumps(f"klantreisJupyterChart-{_fingerprint()}"),
-    }
-    _write(jupyterchart_path, loader)
-    _write(embed_path, vlc.javascript_bundle(EMBED_SNIPPET, vl_version=vl_version_for_vl_convert()))
+    code = str(JupyterChart._esm)
+    key = json.dumps(f"klantreisJupyterChart-{_fingerprint()}")
+    inline = INLINE_LOAD % {"source": json.dumps(code)}
+    from_server = SERVED_LOAD % {"file": json.dumps(f"{SERVED_DIR[-1]}/{module.name}")}
+    _write(jupyterchart, LOADER % {"key": key, "load": inline})
+    _write(served, LOADER % {"key": key, "load": from_server})
+    _write(module, code)
+    _write(embed, vlc.javascript_bundle(EMBED_SNIPPET, vl_version=vl_version_for_vl_convert()))
 
 
 def _write(path: Path, text: str) -> None:
@@ -129,4 +181,4 @@ def _write(path: Path, text: str) -> None:
 
 
 if __name__ == "__main__":
-    _build(Path(sys.argv[1]), Path(sys.argv[2]))
+    _build(*(Path(arg) for arg in sys.argv[1:5]))

@@ -42,6 +42,12 @@ def note(text: str, title: str, lang: str) -> Any:
     return themed(chart.properties(title=title, width=NARROW, height=24), lang)
 
 
+def _steps_axis() -> alt.Y:
+    """The ideal journey's steps down the side, in their order (one sort for every layer)."""
+    order = alt.EncodingSortField("step", op="min")
+    return alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABELS))
+
+
 def funnel_chart(data: JourneyData) -> Any:
     """Customers per ideal-journey step: the closed funnel (in order from step 1) as solid bars
     over the open funnel (reached the step at all) as light bars."""
@@ -53,7 +59,7 @@ def funnel_chart(data: JourneyData) -> Any:
     frame["open_label"] = t("chart.funnel.open", lang)
     frame["closed_label"] = t("chart.funnel.closed", lang)
     typed = data.source == "typed"
-    y = alt.Y("label:N", sort=alt.SortField("step"), title=None, axis=alt.Axis(labelLimit=LABELS))
+    y = _steps_axis()
     tooltip = [
         alt.Tooltip("label:N", title=t("chart.step", lang)),
         alt.Tooltip("phase:N", title=t("field.phase", lang)),
@@ -103,7 +109,7 @@ def dropoff_chart(data: JourneyData) -> Any:
     if not data.timing.empty:
         times = dict(zip(data.timing["step"] - 1, data.timing["median_text"], strict=True))
     frame["next_time"] = [times.get(int(s), "–") for s in frame["step"]]
-    y = alt.Y("label:N", sort=alt.SortField("step"), title=None, axis=alt.Axis(labelLimit=LABELS))
+    y = _steps_axis()
     base = alt.Chart(frame).encode(
         y=y,
         tooltip=[

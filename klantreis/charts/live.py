@@ -2,17 +2,19 @@
 
 ``live_chart(chart)`` returns a widget; assign ``widget.chart = new_chart`` to redraw it. The
 widget is Altair's JupyterChart with the offline bundle from :mod:`klantreis.charts.bundles`,
-so the kernel does not import vl-convert.
+so the kernel does not import vl-convert. Under a server klantreis started, the widget only
+carries a loader and the browser fetches (and caches) the chart code from that server.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
 from altair import JupyterChart
 
-from klantreis.charts.bundles import bundle_source
+from klantreis.charts.bundles import SERVED_ENV, bundle_path, bundle_source
 
 
 @cache
@@ -23,9 +25,17 @@ def _chart_class() -> type[JupyterChart]:
         """Altair's JupyterChart, loading Vega from the offline bundle."""
 
     # Set after the class exists: anywidget reads ``_esm`` when a widget is created.
-    KlantreisChart._esm = bundle_source("jupyterchart")
+    KlantreisChart._esm = bundle_source(_front_end())
     KlantreisChart._is_offline = True
     return KlantreisChart
+
+
+def _front_end() -> str:
+    """The served front-end when this kernel's server serves the chart module, else inline."""
+    served = os.environ.get(SERVED_ENV)
+    if served and served == bundle_path("module").name and bundle_path("module").is_file():
+        return "served"
+    return "jupyterchart"
 
 
 def live_chart(chart: Any) -> Any:

@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from klantreis.charts.bundles import SERVED_ENV, bundle_path, served_root
 from klantreis.report.notebook_html import template_root
 
 
@@ -17,7 +18,11 @@ def jupyter_env(workshop_folder: Path | None = None, **extra: str) -> dict[str, 
     """The environment for a Voila or JupyterLab process: klantreis' templates and lab settings
     on the Jupyter paths, and the workshop to open."""
     env = dict(os.environ)
-    paths = [str(template_root()), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
+    paths = [
+        str(template_root()),
+        str(served_root()),  # the live charts' code, served as a file (see charts.bundles)
+        *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep)),
+    ]
     env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
     # labconfig/page_config.json there switches off JupyterLab's news prompt (it asks the internet).
     configs = [
@@ -25,6 +30,7 @@ def jupyter_env(workshop_folder: Path | None = None, **extra: str) -> dict[str, 
         *filter(None, env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)),
     ]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(dict.fromkeys(configs))
+    env[SERVED_ENV] = bundle_path("module").name
     if workshop_folder is not None:
         env["KLANTREIS_WORKSHOP"] = str(workshop_folder.resolve())
     env.update(extra)

@@ -21,11 +21,15 @@ def test_bundles_are_built_into_the_cache_and_old_versions_removed(empty_cache: 
     empty_cache.mkdir()
     stale = empty_cache / "jupyterchart-0.0.0-0.0.0-000000000000.js"
     stale.write_text("old")
-    paths = bundles.ensure_bundles()
-    assert [p.parent for p in paths] == [empty_cache, empty_cache]
-    assert all(p.stat().st_size > 500_000 for p in paths)  # Vega, Vega-Lite and vega-embed
+    paths = dict(zip(bundles.KINDS, bundles.ensure_bundles(), strict=True))
+    assert all(paths[kind].parent == empty_cache for kind in ("jupyterchart", "embed", "served"))
+    assert paths["module"].parent == bundles.served_root() / "labextensions" / "klantreis-charts"
+    for kind in ("jupyterchart", "embed", "module"):  # Vega, Vega-Lite and vega-embed
+        assert paths[kind].stat().st_size > 500_000, kind
+    assert paths["served"].stat().st_size < 2_000  # a loader only
     assert not stale.exists()
-    assert sorted(p.name for p in empty_cache.iterdir()) == sorted(p.name for p in paths)
+    files = {p for p in empty_cache.rglob("*") if p.is_file()}
+    assert files == set(paths.values())
 
 
 def test_every_live_chart_on_a_page_shares_one_copy_of_vega(empty_cache: Path) -> None:
@@ -33,10 +37,31 @@ def test_every_live_chart_on_a_page_shares_one_copy_of_vega(empty_cache: Path) -
     the chart code once per page, so Vega numbers the clip paths of all charts in one sequence
     (with a copy per chart, ``clip1`` repeated and bars took another chart's clip)."""
     bundles.ensure_bundles()
-    loader = bundles.bundle_path("jupyterchart").read_text(encoding="utf-8")
-    head, _, rest = loader.partition("const source = ")
-    literal, _, tail = rest.partition(";\nconst key = ")
-    inner = json.loads(literal)
-    assert "export{__default as default}" in inner and "clip" in inner
-    assert "globalThis[key]" in tail and "export default" in tail
-    assert "export" not in head
+    inline = bundles.bundle_path("jupyterchart").read_text(encoding="utf-8")
+    literal = inline.partition("const source = ")[2].partition(";\n")[0]
+    assert json.loads(literal) == bundles.bundle_path("module").read_text(encoding="utf-8")
+    served = bundles.bundle_path("served").read_text(encoding="utf-8")
+    assert json.dumps(f"klantreis-charts/{bundles.bundle_path('module').name}") in served
+    for loader in (inline, served):
+        assert "globalThis[key]" in loader and loader.count("export default") == 1
+    module = bundles.bundle_path("module").read_text(encoding="utf-8")
+    assert "export{__default as default}" in module and "clip" in module
+
+
+def test_kernels_of_klantreis_servers_send_a_loader_and_others_the_code(
+    empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    from klantreis.serve.commands import jupyter_env
+
+    bundles.ensure_bundles()
+    probe = "from klantreis.charts.live import live_chart; print(len(live_chart({})._esm))"
+    served = subprocess.run(
+        [sys.executable, "-c", probe], env=jupyter_env(), capture_output=True, text=True
+    )
+    monkeypatch.delenv(bundles.SERVED_ENV, raising=False)
+    plain = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert int(served.stdout) < 2_000 < 500_000 < int(plain.stdout), served.stderr
+    assert str(bundles.served_root()) in jupyter_env()["JUPYTER_PATH"]

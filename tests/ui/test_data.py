@@ -51,8 +51,13 @@ def test_the_live_dashboard_shows_the_data_and_follows_a_new_import(
     env = jupyter_env(workshop_with_data)
     with running(command, f"http://127.0.0.1:{port}/", env, workshop_with_data) as url:
         view = offline_page(1280, 1600)
+        fetched: list[str] = []
+        view.page.on("request", lambda request: fetched.append(request.url))
         view.page.goto(url)
         view.page.wait_for_function(f"{MARKS} >= 2", timeout=120_000)
+        # The chart code comes once, as a file the browser can cache, not inside each widget.
+        modules = [u for u in fetched if "/voila/labextensions/klantreis-charts/module-" in u]
+        assert len(modules) == 1, fetched
         page = view.page
         page.get_by_text("What the data says").wait_for()
         for text in ("Funnel over the ideal journey", "Most common paths", "Channels per phase"):
