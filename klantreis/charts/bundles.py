@@ -71,9 +71,12 @@ SERVED_LOAD = """\
 const file = %(file)s;
 async function load() {
   const config = document.getElementById("jupyter-config-data");
-  const base = ((config && JSON.parse(config.textContent).baseUrl) || "/").replace(/\\/?$/, "/");
+  const settings = config ? JSON.parse(config.textContent) : {};
+  const base = (settings.baseUrl || "/").replace(/\\/?$/, "/");
+  const routes = ["voila/labextensions/", "lab/extensions/"];
+  if (!String(settings.appUrl || "").includes("voila")) routes.reverse();
   let failure;
-  for (const route of ["voila/labextensions/", "lab/extensions/"]) {
+  for (const route of routes) {
     try {
       return await import(new URL(base + route + file, document.baseURI).href);
     } catch (error) {

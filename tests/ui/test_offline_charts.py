@@ -76,6 +76,11 @@ def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
     with running(command, ready, jupyter_env(orchestra_on_disk), orchestra_on_disk):
         view = offline_page(1400, 1000)
         page = view.page
+        chart_code: list[tuple[int, str]] = []
+        page.on(
+            "response",
+            lambda r: chart_code.append((r.status, r.url)) if "klantreis-charts" in r.url else None,
+        )
         page.goto(
             f"http://127.0.0.1:{port}/lab/tree/notebooks/06-ideal-journey.ipynb?reset&token={token}"
         )
@@ -95,4 +100,5 @@ def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
                     raise
         page.wait_for_timeout(1000)  # the last charts settle
         assert misdrawn_bars(page) == []
+        assert [status for status, _ in chart_code] == [200], chart_code  # one file, first try
         assert view.errors == []
