@@ -181,19 +181,74 @@ def wait_until_idle(root_pid: int, timeout: float = 600) -> None:
         last = now
 
 
-def served_at_once(url: str, people: int) -> list[float]:
-    """Seconds until each of ``people`` requests for the page, made at the same moment, got the
-    whole page: the server's share of an arrival, with no browser using the processor."""
-    import concurrent.futures
+def _message(msg_type: str, content: dict, session: str) -> str:
+    import uuid
+    from datetime import UTC, datetime
 
-    def fetch(_: int) -> float:
-        started = time.perf_counter()
-        with urllib.request.urlopen(url, timeout=600) as response:
-            response.read()
-        return time.perf_counter() - started
+    header = {
+        "msg_id": uuid.uuid4().hex,
+        "msg_type": msg_type,
+        "session": session,
+        "username": "bench",
+        "date": datetime.now(UTC).isoformat(),
+        "version": "5.3",
+    }
+    return json.dumps(
+        {
+            "header": header,
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=people) as pool:
-        return sorted(pool.map(fetch, range(people)))
+
+async def _arrive(url: str) -> float:
+    """One participant's whole arrival as the server sees it, without a browser: the page, then
+    the kernel's websocket and the widgets' state, asked for as ipywidgets' front-end asks."""
+    import asyncio
+    import re
+    import uuid
+
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.websocket import websocket_connect
+
+    started = time.perf_counter()
+    page = await AsyncHTTPClient().fetch(url, request_timeout=600)
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.body.decode()).group(1)
+    session = uuid.uuid4().hex
+    socket_url = (
+        url.replace("http://", "ws://") + f"api/kernels/{kernel}/channels?session_id={session}"
+    )
+    connection = await websocket_connect(socket_url)
+    comm = uuid.uuid4().hex
+    opened = {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}
+    await connection.write_message(_message("comm_open", opened, session))
+    request = {"comm_id": comm, "data": {"method": "request_states"}}
+    await connection.write_message(_message("comm_msg", request, session))
+    while True:
+        reply = await asyncio.wait_for(connection.read_message(), timeout=600)
+        if reply is None:
+            raise RuntimeError("the kernel's websocket closed")
+        message = json.loads(reply)
+        data = message.get("content", {}).get("data", {})
+        if message.get("msg_type") == "comm_msg" and data.get("method") == "update_states":
+            elapsed = time.perf_counter() - started
+            connection.close()
+            return elapsed
+
+
+def arrive_at_once(url: str, people: int) -> list[float]:
+    """Seconds until each of ``people`` arrivals, started at the same moment, had the page and
+    the widgets' state: everything the server does for an arrival, with no browser running."""
+    import asyncio
+
+    async def crowd() -> list[float]:
+        return sorted(await asyncio.gather(*(_arrive(url) for _ in range(people))))
+
+    return asyncio.run(crowd())
 
 
 def arrivals_at_once(
@@ -203,7 +258,7 @@ def arrivals_at_once(
 
     All pages share this machine's two cores with the server and its kernels, so the figures
     are an upper bound for a room where every participant has a device of their own. Without
-    browsers, only the server's part is measured (:func:`served_at_once`).
+    browsers, only the server's part is measured (:func:`arrive_at_once`).
     """
     process, url = serve(app_notebook("participant"), folder, preheat, "klantreis", env)
     try:
@@ -213,7 +268,7 @@ def arrivals_at_once(
         if preheat:
             wait_until_idle(process.pid)  # the warmed kernels ran the notebook: the pool is full
         if not with_browsers:
-            return served_at_once(url, people)
+            return arrive_at_once(url, people)
         # one context each: every participant has a browser of their own (own connections)
         pages = [browser.new_context().new_page() for _ in range(people)]
         started = time.perf_counter()
@@ -270,7 +325,15 @@ def page_megabytes(browser, env: dict[str, str], folder: Path) -> tuple[float, f
         process.wait(timeout=60)
 
 
-def dashboard_latency(browser, people: int, samples: int) -> list[float]:
+def dashboard_latency(
+    browser, people: int, samples: int, with_browsers: bool = True
+) -> list[float]:
+    """Seconds from a save to the card on the live dashboard, with ``people`` joined.
+
+    Every participant's kernel keeps polling the workshop whether or not its page is open; with
+    ``with_browsers=False`` the pages are closed after joining, which leaves the server's load
+    (kernels, database) and takes the participants' browsers off this machine's two cores.
+    """
     root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
     folder = root / "room"
     create_folder(folder, load_template("orchestra", "en"))
@@ -290,7 +353,10 @@ def dashboard_latency(browser, people: int, samples: int) -> list[float]:
             page.get_by_placeholder("Your name").fill(f"Bench {number}")
             page.get_by_role("button", name="Join").click()
             page.get_by_text(f"You are taking part as Bench {number}").wait_for(timeout=180_000)
-            pages.append(page)
+            if with_browsers:
+                pages.append(page)
+            else:
+                page.close()
         dashboard = browser.new_page()
         dashboard.goto(room.dashboard_url)
         dashboard.wait_for_function(
@@ -335,6 +401,16 @@ def main() -> None:
     parser.add_argument(
         "--only-bytes", action="store_true", help="measure only what a chart page sends"
     )
+    parser.add_argument(
+        "--only-crowd",
+        action="store_true",
+        help="measure only the server's share of a crowd arriving at once (no browsers)",
+    )
+    parser.add_argument(
+        "--only-latency",
+        action="store_true",
+        help="measure only save-to-dashboard times (with and without participants' browsers)",
+    )
     options = parser.parse_args()
     ensure_bundles()
     root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
@@ -357,6 +433,39 @@ def main() -> None:
         for name, (first, again) in sent.items():
             print(f"dashboard page, {name}: {first:.2f} MB first visit, {again:.2f} MB again")
         if options.only_bytes:
+            return
+        if options.only_crowd:
+            process, url = serve(baseline, folder, 0, None, plain_env)
+            try:
+                times = arrive_at_once(url, options.room)
+            finally:
+                process.terminate()
+                process.wait(timeout=60)
+            print(
+                f"{options.room} arrivals at once without browsers, plain Voila (baseline):"
+                f" median {statistics.median(times):.2f} s, last {max(times):.2f} s"
+            )
+            for people, preheat in ((options.room, 0), (options.room, options.room)):
+                times = arrivals_at_once(
+                    browser, our_env, folder, people, preheat, with_browsers=False
+                )
+                print(
+                    f"{people} arrivals at once without browsers, {preheat} preheated:"
+                    f" median {statistics.median(times):.2f} s, last {max(times):.2f} s"
+                )
+            return
+        if options.only_latency:
+            for people, with_browsers in (
+                (1, True),
+                (options.participants, True),
+                (options.participants, False),
+            ):
+                times = dashboard_latency(browser, people, 5, with_browsers=with_browsers)
+                where = "browsers here" if with_browsers else "pages closed after joining"
+                print(
+                    f"save -> dashboard, {people} participants, {where}: median"
+                    f" {statistics.median(times):.2f} s, all {[round(x, 2) for x in times]}"
+                )
             return
         rows = []
         base_cold, base_rss = measure_form(
@@ -404,11 +513,13 @@ def main() -> None:
         served = arrivals_at_once(
             browser, our_env, folder, options.room, options.room, with_browsers=False
         )
-        print(f"{options.room} page requests at once, warm pool, no browsers:", served, flush=True)
+        print(f"{options.room} arrivals at once, warm pool, no browsers:", served, flush=True)
         one = dashboard_latency(browser, 1, 5)
         print("save -> dashboard, 1 participant:", one, flush=True)
         many = dashboard_latency(browser, options.participants, 5)
         print(f"save -> dashboard, {options.participants} participants:", many, flush=True)
+        many_server = dashboard_latency(browser, options.participants, 5, with_browsers=False)
+        print(f"save -> dashboard, {options.participants} kernels, pages closed:", many_server)
         browser.close()
     print(f"{'measure':45} {'plain Voila':>12} {'klantreis':>12} {'ratio':>7}")
     for name, base, ours in rows:
@@ -422,7 +533,11 @@ def main() -> None:
         f"{f'save -> live dashboard, {options.participants} participants (s)':45} {'-':>12}"
         f" {statistics.median(many):12.2f}"
     )
-    name = f"{options.room} requests at once, warm pool, server only: median/last (s)"
+    print(
+        f"{'  same, pages closed after joining (s)':45} {'-':>12}"
+        f" {statistics.median(many_server):12.2f}"
+    )
+    name = f"{options.room} arrivals at once (page + widget state), warm pool, no browsers (s)"
     print(f"{name:58} {statistics.median(served):6.1f} {max(served):6.1f}")
     for (people, preheat), times in crowds.items():
         name = f"{people} arriving at once, {preheat} preheated: median/last (s)"

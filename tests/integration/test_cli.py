@@ -266,3 +266,19 @@ def test_serve_on_a_port_in_use_says_which_and_starts_nothing(
     assert f"Port {taken} is already in use" in result.output
     assert f"ports {taken - 1} to {taken + 1}" in result.output
     assert not (orchestra_folder / "logs").exists()
+
+
+def test_the_published_site_shows_the_data_behind_the_journey(
+    runner: CliRunner, orchestra_folder: Path, tmp_path: Path
+) -> None:
+    folder = str(orchestra_folder)
+    sampled = runner.invoke(main, ["data", "sample", folder, "--events", "3000", "--seed", "4"])
+    assert sampled.exit_code == 0, sampled.output
+    site = tmp_path / "site"
+    result = runner.invoke(main, ["publish", folder, "--out", str(site)])
+    assert result.exit_code == 0, result.output
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert "What the data says" in page
+    for title in ("Funnel over the ideal journey", "Drop-off after each step", "Most common paths"):
+        assert title in page
+    assert "ideal order, all the way" in page
