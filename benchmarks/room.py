@@ -181,7 +181,7 @@ def wait_until_idle(root_pid: int, timeout: float = 600) -> None:
         last = now
 
 
-def _message(msg_type: str, content: dict, session: str) -> str:
+def _message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
     import uuid
     from datetime import UTC, datetime
 
@@ -197,7 +197,7 @@ def _message(msg_type: str, content: dict, session: str) -> str:
         {
             "header": header,
             "parent_header": {},
-            "metadata": {},
+            "metadata": metadata or {},
             "content": content,
             "channel": "shell",
             "buffers": [],
@@ -216,7 +216,7 @@ async def _arrive(url: str) -> float:
     from tornado.websocket import websocket_connect
 
     started = time.perf_counter()
-    page = await AsyncHTTPClient().fetch(url, request_timeout=600)
+    page = await AsyncHTTPClient().fetch(url, connect_timeout=600, request_timeout=600)
     kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.body.decode()).group(1)
     session = uuid.uuid4().hex
     socket_url = (
@@ -225,7 +225,8 @@ async def _arrive(url: str) -> float:
     connection = await websocket_connect(socket_url)
     comm = uuid.uuid4().hex
     opened = {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}
-    await connection.write_message(_message("comm_open", opened, session))
+    version = {"version": "1.0.0"}  # ipywidgets' control protocol, as its front-end sends it
+    await connection.write_message(_message("comm_open", opened, session, version))
     request = {"comm_id": comm, "data": {"method": "request_states"}}
     await connection.write_message(_message("comm_msg", request, session))
     while True:
@@ -246,9 +247,16 @@ def arrive_at_once(url: str, people: int) -> list[float]:
     import asyncio
 
     async def crowd() -> list[float]:
+        from tornado.httpclient import AsyncHTTPClient
+
+        AsyncHTTPClient.configure(None, max_clients=people)  # all at once, no client-side queue
         return sorted(await asyncio.gather(*(_arrive(url) for _ in range(people))))
 
-    return asyncio.run(crowd())
+    import concurrent.futures
+
+    # In a thread of its own: Playwright's synchronous API keeps an event loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, crowd()).result()
 
 
 def arrivals_at_once(
