@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -38,7 +39,7 @@ from klantreis.folder import create_folder, open_folder
 from klantreis.report.pdf import QUIET_FLAGS
 from klantreis.room import JOIN_CODE_ENV, room_keys
 from klantreis.serve.commands import jupyter_env, voila_argv
-from klantreis.serve.room import app_notebook, start_room
+from klantreis.serve.room import app_notebook, free_port, start_room
 
 ARGS = list(QUIET_FLAGS)
 BASELINE_NOTEBOOK = """import altair as alt
@@ -50,14 +51,6 @@ join = w.Button(description="Join")
 data = pd.DataFrame({"x": list("abc"), "y": [1, 2, 3]})
 chart = alt.JupyterChart(alt.Chart(data).mark_bar().encode(x="x", y="y"))
 w.VBox([name, join, chart])"""
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_http(url: str, timeout: float = 120) -> None:
@@ -205,7 +198,7 @@ def _message(msg_type: str, content: dict, session: str, metadata: dict | None =
     )
 
 
-async def _arrive(url: str) -> float:
+async def _arrive(url: str, timeout: float) -> float:
     """One participant's whole arrival as the server sees it, without a browser: the page, then
     the kernel's websocket and the widgets' state, asked for as ipywidgets' front-end asks."""
     import asyncio
@@ -216,7 +209,7 @@ async def _arrive(url: str) -> float:
     from tornado.websocket import websocket_connect
 
     started = time.perf_counter()
-    page = await AsyncHTTPClient().fetch(url, connect_timeout=600, request_timeout=600)
+    page = await AsyncHTTPClient().fetch(url, connect_timeout=timeout, request_timeout=timeout)
     kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.body.decode()).group(1)
     session = uuid.uuid4().hex
     socket_url = (
@@ -230,7 +223,8 @@ async def _arrive(url: str) -> float:
     request = {"comm_id": comm, "data": {"method": "request_states"}}
     await connection.write_message(_message("comm_msg", request, session))
     while True:
-        reply = await asyncio.wait_for(connection.read_message(), timeout=600)
+        left = timeout - (time.perf_counter() - started)
+        reply = await asyncio.wait_for(connection.read_message(), timeout=max(left, 0.1))
         if reply is None:
             raise RuntimeError("the kernel's websocket closed")
         message = json.loads(reply)
@@ -241,16 +235,42 @@ async def _arrive(url: str) -> float:
             return elapsed
 
 
-def arrive_at_once(url: str, people: int) -> list[float]:
+@dataclass
+class Crowd:
+    """How a crowd's arrivals went: seconds for those who got their form, and how many did not
+    within the time allowed (with the first reason)."""
+
+    times: list[float]
+    failed: int
+    reason: str
+
+    def summary(self) -> str:
+        got = len(self.times)
+        text = f"{got} of {got + self.failed} arrived"
+        if self.times:
+            text += f", median {statistics.median(self.times):.1f} s, last {max(self.times):.1f} s"
+        if self.failed:
+            text += f"; {self.failed} not within the time allowed ({self.reason})"
+        return text
+
+
+def arrive_at_once(url: str, people: int, timeout: float = 300) -> Crowd:
     """Seconds until each of ``people`` arrivals, started at the same moment, had the page and
-    the widgets' state: everything the server does for an arrival, with no browser running."""
+    the widgets' state: everything the server does for an arrival, with no browser running.
+    Arrivals that take longer than ``timeout`` count as failed."""
     import asyncio
 
-    async def crowd() -> list[float]:
+    async def crowd() -> Crowd:
         from tornado.httpclient import AsyncHTTPClient
 
         AsyncHTTPClient.configure(None, max_clients=people)  # all at once, no client-side queue
-        return sorted(await asyncio.gather(*(_arrive(url) for _ in range(people))))
+        results = await asyncio.gather(
+            *(_arrive(url, timeout) for _ in range(people)), return_exceptions=True
+        )
+        times = sorted(r for r in results if isinstance(r, float))
+        errors = [r for r in results if isinstance(r, BaseException)]
+        reason = f"{type(errors[0]).__name__}: {errors[0]}"[:120] if errors else ""
+        return Crowd(times, len(errors), reason)
 
     import concurrent.futures
 
@@ -261,7 +281,7 @@ def arrive_at_once(url: str, people: int) -> list[float]:
 
 def arrivals_at_once(
     browser, env, folder, people: int, preheat: int, with_browsers: bool = True
-) -> list[float]:
+) -> list[float] | Crowd:
     """Seconds until each of ``people`` pages, opened at the same moment, shows its form.
 
     All pages share this machine's two cores with the server and its kernels, so the figures
@@ -443,24 +463,23 @@ def main() -> None:
         if options.only_bytes:
             return
         if options.only_crowd:
-            process, url = serve(baseline, folder, 0, None, plain_env)
-            try:
-                times = arrive_at_once(url, options.room)
-            finally:
-                process.terminate()
-                process.wait(timeout=60)
-            print(
-                f"{options.room} arrivals at once without browsers, plain Voila (baseline):"
-                f" median {statistics.median(times):.2f} s, last {max(times):.2f} s"
-            )
-            for people, preheat in ((options.room, 0), (options.room, options.room)):
-                times = arrivals_at_once(
-                    browser, our_env, folder, people, preheat, with_browsers=False
-                )
-                print(
-                    f"{people} arrivals at once without browsers, {preheat} preheated:"
-                    f" median {statistics.median(times):.2f} s, last {max(times):.2f} s"
-                )
+            for people in sorted({4, options.room}):
+                process, url = serve(baseline, folder, 0, None, plain_env)
+                try:
+                    crowd = arrive_at_once(url, people)
+                finally:
+                    process.terminate()
+                    process.wait(timeout=60)
+                print(f"{people} at once, no browsers, plain Voila (baseline): {crowd.summary()}")
+                for preheat in (0, people):
+                    crowd = arrivals_at_once(
+                        browser, our_env, folder, people, preheat, with_browsers=False
+                    )
+                    print(
+                        f"{people} at once, no browsers, klantreis, {preheat} preheated:"
+                        f" {crowd.summary()}",
+                        flush=True,
+                    )
             return
         if options.only_latency:
             for people, with_browsers in (
@@ -521,7 +540,7 @@ def main() -> None:
         served = arrivals_at_once(
             browser, our_env, folder, options.room, options.room, with_browsers=False
         )
-        print(f"{options.room} arrivals at once, warm pool, no browsers:", served, flush=True)
+        print(f"{options.room} at once, warm pool, no browsers:", served.summary(), flush=True)
         one = dashboard_latency(browser, 1, 5)
         print("save -> dashboard, 1 participant:", one, flush=True)
         many = dashboard_latency(browser, options.participants, 5)
@@ -545,8 +564,8 @@ def main() -> None:
         f"{'  same, pages closed after joining (s)':45} {'-':>12}"
         f" {statistics.median(many_server):12.2f}"
     )
-    name = f"{options.room} arrivals at once (page + widget state), warm pool, no browsers (s)"
-    print(f"{name:58} {statistics.median(served):6.1f} {max(served):6.1f}")
+    name = f"{options.room} arrivals at once (page + widget state), warm pool, no browsers"
+    print(f"{name}: {served.summary()}")
     for (people, preheat), times in crowds.items():
         name = f"{people} arriving at once, {preheat} preheated: median/last (s)"
         print(f"{name:58} {statistics.median(times):6.1f} {max(times):6.1f}")

@@ -10,13 +10,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from klantreis.serve.room import free_port
 
 
 def server_binaries() -> Path | None:
@@ -26,12 +27,6 @@ def server_binaries() -> Path | None:
             return Path(folder)
     found = shutil.which("initdb")
     return Path(found).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -51,7 +46,7 @@ def throwaway_cluster(database: str = "klantreis") -> Iterator[str]:
         os.chown(root, pg.pw_uid, pg.pw_gid)
         os.chown(sockets, pg.pw_uid, pg.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
+    port = free_port()
 
     def run(*args: str) -> None:
         subprocess.run([*prefix, *args], check=True, capture_output=True, cwd=root)

@@ -43,12 +43,16 @@ def app_notebook(name: str) -> Path:
 def room_address(host: str) -> str:
     """The address others in the room type: the host itself, or this machine's name when the
     server listens on every interface."""
-    if host not in ("0.0.0.0", "::", ""):
+    if not _every_interface(host):
         return host
     try:
         return socket.gethostbyname(socket.gethostname())
     except OSError:
         return "localhost"
+
+
+def _every_interface(host: str) -> bool:
+    return host in ("0.0.0.0", "::", "")
 
 
 def port_taken(host: str, port: int) -> bool:
@@ -57,10 +61,32 @@ def port_taken(host: str, port: int) -> bool:
         # As the servers themselves do: closed connections still waiting out TIME_WAIT do not count.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind(("" if host in ("0.0.0.0", "::", "") else host, port))
+            sock.bind(("" if _every_interface(host) else host, port))
         except OSError:
             return True
     return False
+
+
+def free_port(span: int = 1, host: str = "127.0.0.1") -> int:
+    """A port nothing listens on, together with the ``span - 1`` ports after it."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            port = int(sock.getsockname()[1])
+        if not any(port_taken(host, port + offset) for offset in range(1, span)):
+            return port
+
+
+def probe_url(host: str, port: int) -> str:
+    """A URL on the server bound to ``host``:``port`` that answers 404 without starting a kernel.
+
+    A server bound to every interface is asked on the loopback address; one bound to a single
+    address (a LAN address, say) only answers there.
+    """
+    target = "127.0.0.1" if _every_interface(host) else host
+    if ":" in target:
+        target = f"[{target}]"
+    return f"http://{target}:{port}/voila/static/klantreis-ready-probe"
 
 
 @dataclass
@@ -72,7 +98,7 @@ class Room:
     join_url: str
     console_url: str
     dashboard_url: str
-    ports: tuple[int, ...] = ()
+    endpoints: tuple[tuple[str, int], ...] = ()
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def wait_ready(self, timeout: float = 120) -> None:
@@ -83,8 +109,8 @@ class Room:
         attempt and, on a slow machine, pile up kernels that keep the next attempt slow too.
         """
         deadline = time.monotonic() + timeout
-        for port in self.ports:
-            probe = f"http://127.0.0.1:{port}/voila/static/klantreis-ready-probe"
+        for host, port in self.endpoints:
+            probe = probe_url(host, port)
             while True:
                 try:
                     urllib.request.urlopen(probe, timeout=5).close()
@@ -128,7 +154,7 @@ def start_room(
     dashboard_url = f"http://{address}:{port + 2}/"
     console_url = f"http://127.0.0.1:{port + 1}/"
     base = {"KLANTREIS_DB": db_url} if db_url else {}
-    settings = {
+    apps = {
         "participant": (host, port, preheat, {JOIN_CODE_ENV: keys.join_code}),
         "console": (
             "127.0.0.1",
@@ -145,13 +171,14 @@ def start_room(
         # in between would never reach it. The dashboard is opened by few, so it starts fresh.
         "dashboard": (host, port + 2, 0, {}),
     }
-    taken = [p for p in (port, port + 1, port + 2) if port_taken(host, p)]
+    endpoints = tuple((bind, app_port) for bind, app_port, _, _ in apps.values())
+    taken = [app_port for bind, app_port in endpoints if port_taken(bind, app_port)]
     if taken:
         raise KlantreisError("cli.serve.port_taken", port=taken[0], first=port, last=port + 2)
-    room = Room(folder, keys, join_url, console_url, dashboard_url, (port, port + 1, port + 2))
+    room = Room(folder, keys, join_url, console_url, dashboard_url, endpoints)
     logs = folder / "logs"
     logs.mkdir(exist_ok=True)
-    for name, (bind, app_port, warm, env) in settings.items():
+    for name, (bind, app_port, warm, env) in apps.items():
         command = voila_argv(app_notebook(name), app_port, bind, preheat=warm)
         log = (logs / f"{name}.log").open("ab")
         room.processes.append(

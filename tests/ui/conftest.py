@@ -7,7 +7,6 @@ machine and fails the test if the page asked any other host for anything.
 from __future__ import annotations
 
 import secrets
-import socket
 import subprocess
 import time
 import urllib.request
@@ -87,18 +86,6 @@ def offline_page(browser: Any) -> Iterator[Any]:
         holder.page.context.close()
     external = [url for holder in opened for url in holder.external]
     assert external == [], f"pages asked non-local hosts: {external}"
-
-
-def free_port(span: int = 1) -> int:
-    """A local port that is free, together with the ``span - 1`` ports after it."""
-    from klantreis.serve.room import port_taken
-
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        if not any(port_taken("127.0.0.1", port + offset) for offset in range(1, span)):
-            return port
 
 
 @contextmanager

@@ -18,8 +18,8 @@ from klantreis.folder import create_folder
 from klantreis.guide.notebooks import copy_notebooks
 from klantreis.report.notebook_html import export_notebook_html
 from klantreis.serve.commands import jupyter_env, voila_argv
-from klantreis.serve.room import app_notebook
-from tests.ui.conftest import free_port, misdrawn_bars, running
+from klantreis.serve.room import app_notebook, free_port
+from tests.ui.conftest import misdrawn_bars, running
 
 pytestmark = pytest.mark.ui
 MARKS = "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length"

@@ -12,8 +12,7 @@ import pytest
 
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
-from klantreis.serve.room import Room, start_room
-from tests.ui.conftest import free_port
+from klantreis.serve.room import Room, free_port, port_taken, start_room
 
 pytestmark = pytest.mark.ui
 PAYLOADS = ('<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>")
@@ -52,13 +51,6 @@ class Elements(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_script:
             self.scripts.append(data)
-
-
-def _taken(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def ready(page: Any, text: str, timeout: float = 90_000) -> None:
@@ -368,7 +360,7 @@ def test_serve_starts_the_room_and_ctrl_c_stops_it_cleanly(tmp_path: Path) -> No
     rest, _ = process.communicate(timeout=60)
     assert process.returncode == 0
     assert "The room is closed." in rest
-    assert not _taken(port) and not _taken(port + 1) and not _taken(port + 2)
+    assert not any(port_taken("127.0.0.1", port + offset) for offset in range(3))
     assert open_folder(folder).participant(person.id).name == "Kept"
 
 
