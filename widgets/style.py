@@ -40,6 +40,7 @@ CSS = """
 .klantreis .widget-text input, .klantreis .widget-textarea textarea, .klantreis select {
   font-size: 16px; }
 .klantreis .widget-textarea textarea { min-height: 72px; }
+.klantreis .widget-inline-hbox { max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
 .klantreis .kr-tabs { flex-wrap: wrap; }
 .klantreis.kr-app { margin: 0 auto; padding: 8px 4px 48px 4px; }
 .klantreis.kr-wide { max-width: 1480px; }

@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 import subprocess
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,28 +95,65 @@ def running(
     command: list[str], url: str, env: dict[str, str], cwd: Path, timeout: float = 90
 ) -> Iterator[str]:
     """Start a server process, wait until ``url`` answers, yield it, and stop the process."""
+    with serving(command, url, env, cwd, timeout):
+        yield url
+
+
+@contextmanager
+def serving(
+    command: list[str], url: str, env: dict[str, str], cwd: Path, timeout: float = 90
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server process, wait until the server at ``url`` is up, yield the process, and
+    stop it. The probe asks for a file that does not exist: opening an app's page would start
+    a kernel of its own."""
     log = cwd / f"server-{secrets.token_hex(3)}.log"
     with log.open("w") as out:
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + timeout
+            probe = urllib.parse.urljoin(url, "/klantreis-ready-probe")
             while True:
                 try:
-                    urllib.request.urlopen(url, timeout=2).close()
+                    urllib.request.urlopen(probe, timeout=2).close()
                     break
+                except urllib.error.HTTPError:
+                    break  # an answer, if only "not found": the server is up
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(
                             f"server did not start: {log.read_text()[-2000:]}"
                         ) from None
                     time.sleep(0.3)
-            yield url
+            yield process
         finally:
             process.terminate()
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+STICKING_OUT = """() => {
+  const out = [];
+  for (const field of document.querySelectorAll('input, textarea, select, button')) {
+    const box = field.getBoundingClientRect();
+    if (box.width === 0) continue;
+    for (let up = field.parentElement; up; up = up.parentElement) {
+      const outer = up.getBoundingClientRect();
+      if (box.right > outer.right + 0.5 || box.left < outer.left - 0.5) {
+        out.push((field.placeholder || field.textContent || field.tagName).trim().slice(0, 40));
+        break;
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def sticking_out(page: Any) -> list[str]:
+    """Form fields and buttons that reach past an element around them: on a phone their edge
+    (and border) is cut off. Returns their placeholders or labels."""
+    return list(page.evaluate(STICKING_OUT))
 
 
 MISDRAWN_BARS = """() => {

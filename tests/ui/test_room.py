@@ -13,6 +13,7 @@ import pytest
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
 from klantreis.serve.room import Room, free_port, port_taken, start_room
+from tests.ui.conftest import sticking_out
 
 pytestmark = pytest.mark.ui
 PAYLOADS = ('<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>")
@@ -83,6 +84,7 @@ def test_a_wrong_join_code_is_refused(room: Room, offline_page: Any) -> None:
     view.page.get_by_role("button", name="Join").click()
     ready(view.page, "This code is not right")
     assert view.page.get_by_text("You are taking part").count() == 0
+    assert sticking_out(view.page) == []
     assert view.errors == []
 
 
@@ -112,6 +114,7 @@ def test_five_participants_and_a_facilitator_run_a_step(room: Room, offline_page
     host.page.get_by_role("button", name="Mapping the customer").click()
     for number, person in enumerate(people, 1):
         ready(person.page, "New card")
+        assert sticking_out(person.page) == [], number
         text = (
             PAYLOADS[number - 1] if number <= len(PAYLOADS) else f"Card from participant {number}"
         )

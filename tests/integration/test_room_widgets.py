@@ -1,0 +1,183 @@
+"""The live room's three apps without a browser: set values, click, and check the store."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+import ipywidgets as w
+from klantreis.widgets.panels import MappingPanel
+from klantreis.widgets.room.console import FacilitatorConsole
+from klantreis.widgets.room.dashboard import LiveDashboard
+from klantreis.widgets.room.participant import ParticipantApp
+
+from klantreis.domain import Card, EntryState, MethodStep
+from klantreis.i18n import t
+from klantreis.service import Service
+
+CODE = "K7M2QX"
+TOKEN = "facilitator-secret"
+JOIN_URL = "http://192.0.2.2:8866/"
+
+
+def _console(service: Service) -> FacilitatorConsole:
+    console = FacilitatorConsole(
+        service, TOKEN, join_url=JOIN_URL, join_code=CODE, poll_interval=60
+    )
+    assert console.unlock(TOKEN)
+    return console
+
+
+def _joined(service: Service, name: str) -> ParticipantApp:
+    app = ParticipantApp(service, CODE, poll_interval=60)
+    assert app.join(CODE, name)
+    return app
+
+
+def _descendants(widget: w.Widget) -> list[w.Widget]:
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += _descendants(child)
+    return found
+
+
+def test_the_console_opens_only_with_the_token_and_projects_the_join_qr(
+    orchestra: Service,
+) -> None:
+    console = FacilitatorConsole(orchestra, TOKEN, join_url=JOIN_URL, join_code=CODE)
+    assert console.unlock(CODE) is False  # the join code is not the facilitator token
+    assert console.token_message.value == "This facilitator token is not right."
+    assert not console.unlocked and not hasattr(console, "steps")
+    console.token_input.value = TOKEN
+    console.open_button.click()
+    assert console.unlocked
+    projector = console.projector.value
+    assert "<svg" in projector and 'aria-label="QR code' in projector
+    assert JOIN_URL in projector and CODE in projector
+
+
+def test_the_console_steers_steps_timer_private_mode_and_lock(orchestra: Service) -> None:
+    console = _console(orchestra)
+    app = _joined(orchestra, "Anna")
+    assert app.panel is None and "kr-timer" not in app.status.value
+    console.steps.value = MethodStep.MAPPING.value
+    assert orchestra.workshop().open_step is MethodStep.MAPPING
+    assert app.poller.check() and isinstance(app.panel, MappingPanel)  # no reload needed
+    console.minutes.value = 5
+    console.start_timer.click()
+    ends = orchestra.workshop().timer_ends_at
+    assert ends is not None
+    assert timedelta(minutes=4, seconds=50) < ends - datetime.now(UTC) <= timedelta(minutes=5)
+    app.poller.check()
+    assert re.search(r'role="timer"[^>]*>0[45]:\d\d<', app.status.value), app.status.value
+    console.hidden.value = True
+    console.locked.value = True
+    workshop = orchestra.workshop()
+    assert workshop.results_hidden and workshop.input_locked
+    app.poller.check()
+    assert "Input locked" in app.status.value and "Group results hidden" in app.status.value
+    form = app.panel.new_card.form
+    form.fields["text"].input.value = "Typed while locked"
+    form.save_button.click()
+    assert "The facilitator has locked input for now." in form.status.value
+    assert form.fields["text"].get() == "Typed while locked"  # nothing typed is lost
+    console.stop_timer.click()
+    console.locked.value = False
+    assert orchestra.workshop().timer_ends_at is None
+    form.save_button.click()
+    assert "Typed while locked" in [c.text for c in orchestra.snapshot().cards]
+    console.steps.value = "closed"
+    assert orchestra.workshop().open_step is None
+
+
+def test_the_console_shows_who_joined_and_takes_a_card_off_the_wall(orchestra: Service) -> None:
+    orchestra.open_step(MethodStep.MAPPING)
+    console = _console(orchestra)
+    anna = _joined(orchestra, "Anna <b>")
+    segment = orchestra.snapshot().focus_segment
+    assert segment is not None and anna.participant is not None
+    card = orchestra.add_card(
+        Card(workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="Rude"),
+        anna.participant.id,
+    )
+    orchestra.vote(card.id, anna.participant.id)
+    console.poller.check()
+    assert "1 participants" in console.people.value
+    assert "<tr><td>Anna &lt;b&gt;</td><td>1</td><td>1</td></tr>" in console.people.value
+    rows = console.entries.widget.children
+    index = next(i for i, row in enumerate(rows) if "Rude" in row.children[0].value)
+    console.entries.buttons[(index, "form.remove")].click()
+    assert orchestra.snapshot().card(card.id).state is EntryState.REMOVED  # type: ignore[union-attr]
+    assert all("Rude" not in row.children[0].value for row in console.entries.widget.children)
+    anna.poller.check()
+    assert anna.panel is not None
+    assert all("Rude" not in row.children[0].value for row in anna.panel.cards.widget.children)
+
+
+def test_participants_join_with_the_code_and_continue_on_another_device(
+    orchestra: Service,
+) -> None:
+    app = ParticipantApp(orchestra, CODE, poll_interval=60)
+    assert app.join("WRONG1", "Ben") is False
+    assert app.join_message.value == html.escape(t("room.wrong_code", "en"))
+    assert app.join_message.value.startswith("This code is not right.")
+    assert app.join(CODE, "  ") is False
+    assert app.join_message.value == "Enter your name, or choose to join anonymously."
+    assert orchestra.participants() == []
+    app.code.value, app.name.value = f" {CODE.lower()} ", "Ben"
+    app.join_button.click()
+    assert app.participant is not None
+    phone = _joined(orchestra, "Ben")
+    assert phone.participant is not None and phone.participant.id == app.participant.id
+    anonymous = ParticipantApp(orchestra, CODE, poll_interval=60)
+    assert anonymous.join(CODE, "", anonymous=True)
+    assert anonymous.participant is not None and anonymous.participant.name != "Ben"
+    assert len(orchestra.participants()) == 2
+
+
+def test_the_join_form_offers_anonymity_only_when_allowed(orchestra: Service) -> None:
+    allowed = ParticipantApp(orchestra, CODE, poll_interval=60)
+    assert allowed.anonymous in _descendants(allowed.widget)
+    orchestra.update_workshop(orchestra.workshop().model_copy(update={"allow_anonymous": False}))
+    forbidden = ParticipantApp(orchestra, CODE, poll_interval=60)
+    assert forbidden.anonymous not in _descendants(forbidden.widget)
+    assert forbidden.join(CODE, "", anonymous=True) is False
+    assert forbidden.participant is None and forbidden.join_message.value
+
+
+def test_the_live_dashboard_follows_a_save_and_has_no_way_to_write(orchestra: Service) -> None:
+    dashboard = LiveDashboard(orchestra, poll_interval=60)
+    inputs = (w.Text, w.Textarea, w.Button, w.Checkbox, w.Dropdown, w.Password, w.ToggleButtons)
+    assert not [x for x in _descendants(dashboard.widget) if isinstance(x, inputs)]
+    orchestra.open_step(MethodStep.MAPPING)
+    assert dashboard.poller.check()
+    redraws = dashboard.slot.redraws
+    segment = orchestra.snapshot().focus_segment
+    assert segment is not None
+    person = orchestra.join("Cor")
+    orchestra.add_card(
+        Card(workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="Nieuw"),
+        person.id,
+    )
+    assert dashboard.poller.check()
+    assert dashboard.slot.redraws == redraws + 1
+    assert "Nieuw" in str(dashboard.slot.chart.spec)
+
+
+def test_a_participant_kernel_yields_the_processor_on_every_thread() -> None:
+    """Twenty participant kernels waking on a save must leave the dashboard's kernel first."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os, threading, time\n"
+        "from klantreis.widgets.room.participant import PARTICIPANT_NICENESS, yield_processor\n"
+        "threading.Thread(target=time.sleep, args=(2,)).start()\n"
+        "yield_processor(PARTICIPANT_NICENESS)\n"
+        "yield_processor(1)  # never raised again\n"
+        "threads = [int(t) for t in os.listdir('/proc/self/task')]\n"
+        "print(sorted({os.getpriority(os.PRIO_PROCESS, t) for t in threads}))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[5]"
