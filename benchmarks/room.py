@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +38,13 @@ from klantreis.folder import create_folder, open_folder
 from klantreis.report.pdf import QUIET_FLAGS
 from klantreis.room import JOIN_CODE_ENV, room_keys
 from klantreis.serve.commands import jupyter_env, voila_argv
-from klantreis.serve.room import app_notebook, free_port, start_room
+from klantreis.serve.room import (
+    app_notebook,
+    free_port,
+    probe_url,
+    server_answers,
+    start_room,
+)
 
 ARGS = list(QUIET_FLAGS)
 BASELINE_NOTEBOOK = """import altair as alt
@@ -51,18 +56,6 @@ join = w.Button(description="Join")
 data = pd.DataFrame({"x": list("abc"), "y": [1, 2, 3]})
 chart = alt.JupyterChart(alt.Chart(data).mark_bar().encode(x="x", y="y"))
 w.VBox([name, join, chart])"""
-
-
-def wait_http(url: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
 
 
 def kernel_pids(server_pid: int) -> list[int]:
@@ -136,7 +129,8 @@ def serve(
         command, env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}/"
-    wait_http(url)
+    if not server_answers(probe_url("127.0.0.1", port), time.monotonic() + 120):
+        raise RuntimeError(f"{url} did not start")
     return process, url
 
 

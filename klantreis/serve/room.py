@@ -16,6 +16,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -89,6 +90,24 @@ def probe_url(host: str, port: int) -> str:
     return f"http://{target}:{port}/voila/static/klantreis-ready-probe"
 
 
+def server_answers(
+    probe: str, deadline: float, stopped: Callable[[], bool] = lambda: False
+) -> bool:
+    """Wait until the server behind ``probe`` answers at all (a 404 counts: it is up).
+    False when ``deadline`` (a ``time.monotonic()`` value) passes or ``stopped()`` says the
+    server process ended first."""
+    while True:
+        try:
+            urllib.request.urlopen(probe, timeout=5).close()
+            return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            if time.monotonic() > deadline or stopped():
+                return False
+            time.sleep(0.3)
+
+
 @dataclass
 class Room:
     """The running servers of one workshop."""
@@ -109,22 +128,13 @@ class Room:
         attempt and, on a slow machine, pile up kernels that keep the next attempt slow too.
         """
         deadline = time.monotonic() + timeout
+
+        def stopped() -> bool:
+            return any(process.poll() is not None for process in self.processes)
+
         for host, port in self.endpoints:
-            probe = probe_url(host, port)
-            while True:
-                try:
-                    urllib.request.urlopen(probe, timeout=5).close()
-                    break
-                except urllib.error.HTTPError:
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or any(
-                        p.poll() is not None for p in self.processes
-                    ):
-                        raise RuntimeError(
-                            "the room did not start; see the log in the workshop folder"
-                        ) from None
-                    time.sleep(0.3)
+            if not server_answers(probe_url(host, port), deadline, stopped):
+                raise RuntimeError("the room did not start; see the log in the workshop folder")
 
     def stop(self) -> None:
         """Stop every server (kernels go with them; everything saved is in the database)."""

@@ -9,9 +9,7 @@ from __future__ import annotations
 import secrets
 import subprocess
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from typing import Any
 import pytest
 
 from klantreis.report.pdf import QUIET_FLAGS
+from klantreis.serve.room import server_answers
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = list(QUIET_FLAGS)
@@ -110,20 +109,10 @@ def serving(
     with log.open("w") as out:
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + timeout
             probe = urllib.parse.urljoin(url, "/klantreis-ready-probe")
-            while True:
-                try:
-                    urllib.request.urlopen(probe, timeout=2).close()
-                    break
-                except urllib.error.HTTPError:
-                    break  # an answer, if only "not found": the server is up
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(
-                            f"server did not start: {log.read_text()[-2000:]}"
-                        ) from None
-                    time.sleep(0.3)
+            deadline = time.monotonic() + timeout
+            if not server_answers(probe, deadline, lambda: process.poll() is not None):
+                raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
             yield process
         finally:
             process.terminate()
