@@ -29,15 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from playwright.sync_api import sync_playwright
-
-from klantreis.charts.bundles import SERVED_ENV, ensure_bundles
-from klantreis.domain import Card, CardKind, MethodStep
-from klantreis.exchange.templates import load_template
-from klantreis.folder import create_folder, open_folder
-from klantreis.report.pdf import QUIET_FLAGS
 from klantreis.room import JOIN_CODE_ENV, room_keys
-from klantreis.serve.commands import jupyter_env, voila_argv
 from klantreis.serve.room import (
     app_notebook,
     free_port,
@@ -45,6 +37,14 @@ from klantreis.serve.room import (
     server_answers,
     start_room,
 )
+from playwright.sync_api import sync_playwright
+
+from klantreis.charts.bundles import SERVED_ENV, ensure_bundles
+from klantreis.domain import Card, CardKind, MethodStep
+from klantreis.exchange.templates import load_template
+from klantreis.folder import create_folder, open_folder
+from klantreis.report.pdf import QUIET_FLAGS
+from klantreis.serve.commands import jupyter_env, voila_argv
 
 ARGS = list(QUIET_FLAGS)
 BASELINE_NOTEBOOK = """import altair as alt

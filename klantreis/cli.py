@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, NoReturn
@@ -261,6 +259,7 @@ def lab_command(
     from klantreis.charts.bundles import ensure_bundles
     from klantreis.guide.notebooks import copy_notebooks
     from klantreis.serve.commands import jupyter_env, lab_argv
+    from klantreis.serve.processes import run_until_stopped, start_server
 
     service = open_folder(directory, db_url)
     language = service.language
@@ -274,7 +273,7 @@ def lab_command(
         directory, port, open_path=f"notebooks/{notebooks[0].name}", browser=not no_browser
     )
     click.echo(t("cli.lab.starting", language, path=str(directory)))
-    raise SystemExit(subprocess.call(command, env=env))
+    run_until_stopped([start_server(command, env, Path.cwd())])
 
 
 @main.command("materials", help=_help("cli.materials.help"))
@@ -304,7 +303,13 @@ def materials_command(ctx: click.Context, language: Language, out: Path, pdf: bo
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help=_help("cli.option.host"))
 @click.option("--port", type=int, default=8866, show_default=True, help=_help("cli.option.port"))
-@click.option("--preheat", type=int, default=2, show_default=True, help=_help("cli.option.preheat"))
+@click.option(
+    "--drop-after",
+    type=click.IntRange(1, 24 * 60),
+    default=10,
+    show_default=True,
+    help=_help("cli.option.drop_after"),
+)
 @click.option("--public-url", default=None, help=_help("cli.option.public_url"))
 @_db_option
 @click.pass_context
@@ -313,11 +318,11 @@ def serve_command(
     directory: Path | None,
     host: str,
     port: int,
-    preheat: int,
+    drop_after: int,
     public_url: str | None,
     db_url: str | None,
 ) -> None:
-    from klantreis.serve.room import start_room
+    from klantreis.widgets.room.server import RoomServer
 
     folder = directory or Path("demo-workshop")
     if directory is None and not (folder / "klantreis.json").exists():
@@ -325,9 +330,15 @@ def serve_command(
     language = open_folder(folder, db_url).language
     ctx.meta["klantreis.lang"] = language
     click.echo(t("cli.serve.preparing", language))
-    room = start_room(
-        folder, host=host, port=port, preheat=preheat, db_url=db_url, public_url=public_url
+    room = RoomServer(
+        folder,
+        host=host,
+        port=port,
+        db_url=db_url,
+        public_url=public_url,
+        drop_after=drop_after * 60,
     )
+    room.start()
     try:
         room.wait_ready()
     except RuntimeError:
@@ -344,7 +355,7 @@ def serve_command(
             dashboard_url=room.dashboard_url,
         )
     )
-    _run_until_interrupted(room.processes, room.stop)
+    room.run_until_stopped()
     click.echo(t("cli.serve.stopped", language, path=str(folder)))
 
 
@@ -358,20 +369,21 @@ def dashboard_command(
     ctx: click.Context, directory: Path, host: str, port: int, db_url: str | None
 ) -> None:
     from klantreis.charts.bundles import ensure_bundles
-    from klantreis.serve.commands import jupyter_env, voila_argv
-    from klantreis.serve.room import app_notebook, room_address
+    from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
+    from klantreis.serve.network import room_address
+    from klantreis.serve.processes import run_until_stopped, start_server
 
     language = open_folder(directory, db_url).language
     ctx.meta["klantreis.lang"] = language
     ensure_bundles()
     extra = {"KLANTREIS_DB": db_url} if db_url else {}
-    process = subprocess.Popen(
-        voila_argv(app_notebook("dashboard"), port, host, preheat=0),
-        env=jupyter_env(directory, **extra),
-        cwd=directory,
+    process = start_server(
+        voila_argv(app_notebook("dashboard"), port, host),
+        jupyter_env(directory, **extra),
+        directory,
     )
     click.echo(t("cli.dashboard.ready", language, url=f"http://{room_address(host)}:{port}/"))
-    _run_until_interrupted([process], process.terminate)
+    run_until_stopped([process])
 
 
 @main.command("publish", help=_help("cli.publish.help"))
@@ -386,7 +398,7 @@ def dashboard_command(
 @click.pass_context
 def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str | None) -> None:
     from klantreis.report.notebook_html import export_notebook_html
-    from klantreis.serve.room import app_notebook
+    from klantreis.serve.commands import app_notebook
 
     service = open_folder(directory, db_url)
     snapshot = service.snapshot()
@@ -422,7 +434,7 @@ def report_command(
 ) -> None:
     from klantreis.report.notebook_html import export_notebook_html
     from klantreis.report.pdf import print_pdf
-    from klantreis.serve.room import app_notebook
+    from klantreis.serve.commands import app_notebook
 
     language = open_folder(directory, db_url).language
     ctx.meta["klantreis.lang"] = language
@@ -433,17 +445,6 @@ def report_command(
     if fmt == "pdf":
         print_pdf(html_file, target)
     click.echo(t("cli.export.done", language, path=str(target)))
-
-
-def _run_until_interrupted(processes: list[subprocess.Popen[bytes]], stop: Any) -> None:
-    """Wait until a server exits or Ctrl-C; then stop them all."""
-    try:
-        while all(process.poll() is None for process in processes):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop()
 
 
 @main.group("data", cls=_Group, help=_help("cli.data.help"))

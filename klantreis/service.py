@@ -46,6 +46,7 @@ from klantreis.domain import (
     utc_now,
 )
 from klantreis.i18n import Language, t
+from klantreis.store.changes import Change, Subscription
 from klantreis.store.rows import ENTITY_NAME
 from klantreis.store.store import Store
 from klantreis.store.transaction import Transaction
@@ -75,6 +76,8 @@ class Service:
     def __init__(self, store: Store, workshop_id: str) -> None:
         self.store = store
         self.workshop_id = workshop_id
+        self._shared: WorkshopSnapshot | None = None
+        self._sharing = False
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -494,7 +497,37 @@ class Service:
     # -- reading the whole -----------------------------------------------------------------
 
     def snapshot(self) -> WorkshopSnapshot:
-        """Everything of this workshop, read in one consistent transaction."""
+        """Everything of this workshop, read in one consistent transaction.
+
+        After :meth:`share_snapshots`, a snapshot is read once per revision and the same
+        (immutable) object is handed to every caller until the next change is announced."""
+        if self._sharing:
+            shared = self._shared
+            announced = self.store.feed.revision(self.workshop_id)
+            if shared is not None and shared.revision >= announced:
+                return shared
+            fresh = self._read_snapshot()
+            if self._shared is None or fresh.revision >= self._shared.revision:
+                self._shared = fresh
+            return fresh
+        return self._read_snapshot()
+
+    def share_snapshots(self) -> None:
+        """Read the workshop once per change for all callers (a room's many pages); changes of
+        other processes must reach this process's feed (a :class:`ChangeWatcher` does that)."""
+        self._sharing = True
+
+    def subscribe(self, listener: Callable[[list[Change]], None]) -> Subscription:
+        """Call ``listener(changes)`` after every committed change of this workshop that this
+        process makes or hears of."""
+        return self.store.feed.subscribe(self.workshop_id, listener)
+
+    def changes_since(self, revision: int, limit: int = 1000) -> list[Change]:
+        """What changed after ``revision``, oldest first, from the audit trail."""
+        with self.store.read() as tx:
+            return tx.changes_since(self.workshop_id, revision, limit)
+
+    def _read_snapshot(self) -> WorkshopSnapshot:
         with self.store.read() as tx:
             return WorkshopSnapshot(
                 workshop=tx.require(Workshop, self.workshop_id),

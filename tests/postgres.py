@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from klantreis.serve.room import free_port
+from klantreis.serve.network import free_port
 
 
 def server_binaries() -> Path | None:

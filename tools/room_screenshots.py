@@ -10,13 +10,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from klantreis.serve.room import start_room
 from playwright.sync_api import sync_playwright
 
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder
 from klantreis.i18n import t
 from klantreis.report.pdf import QUIET_FLAGS
-from klantreis.serve.room import start_room
 
 ARGS = list(QUIET_FLAGS)
 

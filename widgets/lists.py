@@ -24,49 +24,108 @@ class Action:
 
 @dataclass
 class Row:
-    """One entry: a main text, a line of details, and its actions (all text is escaped)."""
+    """One entry: a main text, a line of details, and its actions (all text is escaped).
+
+    ``key`` identifies the entry (its id): a list keeps the widgets of a row whose key it
+    already shows and only changes what differs."""
 
     text: str
     meta: str = ""
     actions: tuple[Action, ...] = ()
+    key: str = ""
+
+
+class _Shown:
+    """The widgets of one displayed row, and what they show now."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.item = w.HTML()
+        self.item.add_class("kr-item")
+        self.box = w.HBox([self.item], layout=full())
+        self.box.add_class("kr-row")
+        self.buttons: dict[str, w.Button] = {}
+        self.runs: dict[str, Callable[[], None]] = {}
+        self.look: tuple[object, ...] = ()
+
+    def show(self, row: Row) -> None:
+        label = html.escape(row.text)
+        meta = f'<div class="kr-meta">{html.escape(row.meta)}</div>' if row.meta else ""
+        value = f"<div>{label}</div>{meta}"
+        if self.item.value != value:
+            self.item.value = value
+        # The buttons' callbacks look their action up here, so a redraw never rebinds them.
+        self.runs = {action.label: action.run for action in row.actions}
+        look = tuple((a.label, a.style, a.tooltip) for a in row.actions)
+        if look == self.look:
+            return
+        self.look = look
+        for button in self.buttons.values():
+            button.close()
+        self.buttons = {}
+        for action in row.actions:
+            button = w.Button(
+                description=t(action.label, self.language),
+                button_style=action.style,
+                tooltip=action.tooltip,
+                layout=w.Layout(width="auto"),
+            )
+            button.on_click(lambda _b, label=action.label: self.runs[label]())
+            self.buttons[action.label] = button
+        self.box.children = (self.item, *self.buttons.values())
+
+    def close(self) -> None:
+        for button in self.buttons.values():
+            button.close()
+        self.item.close()
+        self.box.close()
 
 
 class EntryList:
-    """Rows of entries; ``show(rows)`` replaces them."""
+    """Rows of entries; ``show(rows)`` brings the list to ``rows``, changing rows in place by
+    key and closing the widgets of rows that left (a page lives for a whole workshop)."""
 
     def __init__(self, language: Language, empty: str) -> None:
         self.language = language
         self.empty = empty
+        self.empty_message = w.HTML(html.escape(t(empty, language)))
+        self.empty_message.add_class("kr-empty")
         self.widget = w.VBox(layout=full())
-        self.buttons: dict[tuple[int, str], w.Button] = {}
+        self.shown: dict[str, _Shown] = {}
         self.show([])
+
+    @property
+    def buttons(self) -> dict[tuple[int, str], w.Button]:
+        """The buttons by (row position, action label), top to bottom."""
+        return {
+            (index, label): button
+            for index, shown in enumerate(self._order)
+            for label, button in shown.buttons.items()
+        }
 
     def show(self, rows: list[Row]) -> None:
         """Display ``rows`` (or the empty message)."""
-        self.buttons = {}
-        if not rows:
-            message = w.HTML(html.escape(t(self.empty, self.language)))
-            message.add_class("kr-empty")
-            self.widget.children = (message,)
-            return
-        children = []
+        keep: dict[str, _Shown] = {}
+        order: list[_Shown] = []
         for index, row in enumerate(rows):
-            label = html.escape(row.text)
-            meta = f'<div class="kr-meta">{html.escape(row.meta)}</div>' if row.meta else ""
-            item = w.HTML(f"<div>{label}</div>{meta}")
-            item.add_class("kr-item")
-            buttons = []
-            for action in row.actions:
-                button = w.Button(
-                    description=t(action.label, self.language),
-                    button_style=action.style,
-                    tooltip=action.tooltip,
-                    layout=w.Layout(width="auto"),
-                )
-                button.on_click(lambda _b, run=action.run: run())
-                self.buttons[(index, action.label)] = button
-                buttons.append(button)
-            box = w.HBox([item, *buttons], layout=full())
-            box.add_class("kr-row")
-            children.append(box)
-        self.widget.children = tuple(children)
+            key = row.key or f"#{index}"
+            shown = self.shown.pop(key, None) or keep.get(key) or _Shown(self.language)
+            shown.show(row)
+            keep[key] = shown
+            order.append(shown)
+        for gone in self.shown.values():
+            gone.close()
+        self.shown = keep
+        self._order = order
+        children = tuple(s.box for s in order) if order else (self.empty_message,)
+        if self.widget.children != children:
+            self.widget.children = children
+
+    def close(self) -> None:
+        """Close every widget of the list."""
+        for shown in self.shown.values():
+            shown.close()
+        self.shown = {}
+        self._order = []
+        self.empty_message.close()
+        self.widget.close()

@@ -44,6 +44,11 @@ CSS = """
 .klantreis .kr-tabs { flex-wrap: wrap; }
 .klantreis.kr-app { margin: 0 auto; padding: 8px 4px 48px 4px; }
 .klantreis.kr-wide { max-width: 1480px; }
+/* The room's pages (Solara): the page never grows wider than the screen; a wide chart scrolls
+   inside its own box instead. */
+.solara-autorouter-content, .solara-autorouter-content > .v-sheet { min-width: 0;
+  max-width: 100%; width: 100%; }
+.v-main.solara-content-main { max-width: 100vw; }
 .klantreis .kr-title { font-size: 22px; line-height: 1.25; margin: 4px 0 8px 0; }
 .klantreis .kr-statusbar { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center;
   background: #f5f7fa; border-radius: 8px; padding: 8px 12px; margin: 4px 0 10px 0;

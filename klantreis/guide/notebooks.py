@@ -71,17 +71,12 @@ def build_notebook(step: GuideStep, language: Language) -> NotebookNode:
 
 
 APPS: dict[str, str] = {
-    "participant": (
-        "from klantreis.widgets.room.participant import participant_app\n\nparticipant_app()"
-    ),
-    "console": (
-        "from klantreis.widgets.room.console import facilitator_console\n\nfacilitator_console()"
-    ),
     "dashboard": "import klantreis.widgets as kw\n\nkw.dashboard()",
     "report": "import klantreis.widgets as kw\n\nkw.report()",
 }
-"""The notebooks Voila serves and the exports run: one cell each; they follow the workshop's
-language, so there is one of each."""
+"""The notebooks Voila serves (the dashboards; the room's own pages come from the room process,
+see klantreis.widgets.room.server) and the exports run: one cell each; they follow the
+workshop's language, so there is one of each."""
 
 
 def build_app(name: str) -> NotebookNode:

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import resources
 from pathlib import Path
 
 from klantreis.charts.bundles import SERVED_ENV, bundle_path, served_root
 from klantreis.report.notebook_html import template_root
+
+
+def app_notebook(name: str) -> Path:
+    """The shipped notebook of one Voila app (the dashboard or the report)."""
+    return Path(str(resources.files("klantreis.notebooks").joinpath("apps", f"{name}.ipynb")))
 
 
 def jupyter_env(workshop_folder: Path | None = None, **extra: str) -> dict[str, str]:

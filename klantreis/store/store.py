@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from klantreis.domain import StorageError
 from klantreis.store import migrate
+from klantreis.store.changes import ChangeFeed
 from klantreis.store.engine import WRITE_OPTION, make_engine, masked
 from klantreis.store.transaction import Transaction
 
@@ -24,6 +25,8 @@ class Store:
     def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        self.feed = ChangeFeed()
+        """Committed changes are announced here (see :mod:`klantreis.store.changes`)."""
         if migrate_schema:
             try:
                 migrate.upgrade(self.engine)
@@ -53,18 +56,22 @@ class Store:
 
         On SQLite it starts with BEGIN IMMEDIATE, so writers queue on the busy timeout rather
         than failing midway. Constraint violations propagate as ``IntegrityError`` so callers
-        can retry; other database failures become :class:`StorageError`.
+        can retry; other database failures become :class:`StorageError`. What the transaction
+        recorded in the audit trail is announced on :attr:`feed` after the commit.
         """
         try:
             connection = self.engine.connect().execution_options(**{WRITE_OPTION: True})
             with connection, connection.begin():
-                yield Transaction(connection)
+                tx = Transaction(connection)
+                yield tx
         except IntegrityError:
             raise
         except OperationalError as exc:
             raise StorageError() from exc
         except DBAPIError as exc:
             raise StorageError() from exc
+        if tx.changes:
+            self.feed.publish(tx.changes)
 
     def close(self) -> None:
         """Release the connections."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, delete, func, insert, select, text, update
 
 from klantreis.domain import (
     AuditEntry,
@@ -21,6 +21,7 @@ from klantreis.domain import (
     Workshop,
 )
 from klantreis.store import tables
+from klantreis.store.changes import CHANNEL, Change
 from klantreis.store.rows import ENTITY_NAME, from_row, table_for, to_row
 
 M = TypeVar("M", bound=DomainModel)
@@ -44,6 +45,8 @@ class Transaction:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.changes: list[Change] = []
+        """What this transaction recorded, announced by the store once it commits."""
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -102,6 +105,19 @@ class Transaction:
             select(func.max(table.c.seq)).where(table.c.workshop_id == workshop_id)
         ).scalar()
         return int(value or 0)
+
+    def changes_since(self, workshop_id: str, revision: int, limit: int = 1000) -> list[Change]:
+        """The workshop's changes after ``revision``, oldest first (at most ``limit``)."""
+        table = tables.audit
+        rows = self.connection.execute(
+            select(table.c.seq, table.c.action, table.c.entity, table.c.entity_id)
+            .where(table.c.workshop_id == workshop_id, table.c.seq > revision)
+            .order_by(table.c.seq)
+            .limit(limit)
+        )
+        return [
+            Change(workshop_id, int(row.seq), row.action, row.entity, row.entity_id) for row in rows
+        ]
 
     def audit_entries(self, workshop_id: str, limit: int = 100) -> list[AuditEntry]:
         """The latest changes of a workshop, newest first."""
@@ -163,5 +179,15 @@ class Transaction:
         return self.connection.execute(delete(table).where(and_(*conditions))).rowcount
 
     def record(self, entry: AuditEntry) -> None:
-        """Append an entry to the audit trail."""
-        self.connection.execute(insert(tables.audit).values(**to_row(entry)))
+        """Append an entry to the audit trail; it is announced when the transaction commits
+        (on PostgreSQL also to other processes, through ``NOTIFY``)."""
+        result = self.connection.execute(insert(tables.audit).values(**to_row(entry)))
+        revision = int(result.inserted_primary_key[0])  # type: ignore[index]
+        self.changes.append(
+            Change(entry.workshop_id, revision, entry.action.value, entry.entity, entry.entity_id)
+        )
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": CHANNEL, "payload": f"{entry.workshop_id}:{revision}"},
+            )

@@ -6,13 +6,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from klantreis.room import RoomKeys
-from klantreis.serve.room import Room, free_port, probe_url
+from klantreis.serve.network import free_port, probe_url, wait_until_serving
 
 
 class _NotFound(BaseHTTPRequestHandler):
@@ -41,27 +39,22 @@ def _server_on(host: str) -> Iterator[int]:
         server.server_close()
 
 
-def _room(endpoints: tuple[tuple[str, int], ...]) -> Room:
-    keys = RoomKeys(join_code="K7M2QX", facilitator_token="t")
-    return Room(Path("."), keys, "", "", "", endpoints)
-
-
 def test_apps_bound_to_one_address_are_probed_there() -> None:
     """``--host 127.0.0.2`` binds that address only: 127.0.0.1 would never answer."""
     with _server_on("127.0.0.2") as port:
-        _room((("127.0.0.2", port),)).wait_ready(timeout=10)
+        wait_until_serving((("127.0.0.2", port),), timeout=10)
     assert "/voila/static/klantreis-ready-probe" in _NotFound.asked
 
 
 def test_apps_on_every_interface_are_probed_on_loopback() -> None:
     with _server_on("0.0.0.0") as port:
         assert probe_url("0.0.0.0", port).startswith(f"http://127.0.0.1:{port}/")
-        _room((("0.0.0.0", port),)).wait_ready(timeout=10)
+        wait_until_serving((("0.0.0.0", port),), timeout=10)
 
 
 def test_an_app_that_never_answers_is_reported() -> None:
     with pytest.raises(RuntimeError, match="did not start"):
-        _room((("127.0.0.1", free_port()),)).wait_ready(timeout=1)
+        wait_until_serving((("127.0.0.1", free_port()),), timeout=1)
 
 
 def test_ipv6_addresses_are_bracketed() -> None:

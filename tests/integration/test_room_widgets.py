@@ -22,16 +22,16 @@ JOIN_URL = "http://192.0.2.2:8866/"
 
 
 def _console(service: Service) -> FacilitatorConsole:
-    console = FacilitatorConsole(
-        service, TOKEN, join_url=JOIN_URL, join_code=CODE, poll_interval=60
-    )
+    console = FacilitatorConsole(service, TOKEN, join_url=JOIN_URL, join_code=CODE)
     assert console.unlock(TOKEN)
+    service.subscribe(console.on_changes)  # as the room does: every commit is pushed
     return console
 
 
 def _joined(service: Service, name: str) -> ParticipantApp:
-    app = ParticipantApp(service, CODE, poll_interval=60)
+    app = ParticipantApp(service, CODE)
     assert app.join(CODE, name)
+    service.subscribe(app.on_changes)  # as the room does: every commit is pushed
     return app
 
 
@@ -63,19 +63,17 @@ def test_the_console_steers_steps_timer_private_mode_and_lock(orchestra: Service
     assert app.panel is None and "kr-timer" not in app.status.value
     console.steps.value = MethodStep.MAPPING.value
     assert orchestra.workshop().open_step is MethodStep.MAPPING
-    assert app.poller.check() and isinstance(app.panel, MappingPanel)  # no reload needed
+    assert isinstance(app.panel, MappingPanel)  # no reload needed
     console.minutes.value = 5
     console.start_timer.click()
     ends = orchestra.workshop().timer_ends_at
     assert ends is not None
     assert timedelta(minutes=4, seconds=50) < ends - datetime.now(UTC) <= timedelta(minutes=5)
-    app.poller.check()
     assert re.search(r'role="timer"[^>]*>0[45]:\d\d<', app.status.value), app.status.value
     console.hidden.value = True
     console.locked.value = True
     workshop = orchestra.workshop()
     assert workshop.results_hidden and workshop.input_locked
-    app.poller.check()
     assert "Input locked" in app.status.value and "Group results hidden" in app.status.value
     form = app.panel.new_card.form
     form.fields["text"].input.value = "Typed while locked"
@@ -102,7 +100,6 @@ def test_the_console_shows_who_joined_and_takes_a_card_off_the_wall(orchestra: S
         anna.participant.id,
     )
     orchestra.vote(card.id, anna.participant.id)
-    console.poller.check()
     assert "1 participants" in console.people.value
     assert "<tr><td>Anna &lt;b&gt;</td><td>1</td><td>1</td></tr>" in console.people.value
     rows = console.entries.widget.children
@@ -110,7 +107,6 @@ def test_the_console_shows_who_joined_and_takes_a_card_off_the_wall(orchestra: S
     console.entries.buttons[(index, "form.remove")].click()
     assert orchestra.snapshot().card(card.id).state is EntryState.REMOVED  # type: ignore[union-attr]
     assert all("Rude" not in row.children[0].value for row in console.entries.widget.children)
-    anna.poller.check()
     assert anna.panel is not None
     assert all("Rude" not in row.children[0].value for row in anna.panel.cards.widget.children)
 
@@ -118,7 +114,7 @@ def test_the_console_shows_who_joined_and_takes_a_card_off_the_wall(orchestra: S
 def test_participants_join_with_the_code_and_continue_on_another_device(
     orchestra: Service,
 ) -> None:
-    app = ParticipantApp(orchestra, CODE, poll_interval=60)
+    app = ParticipantApp(orchestra, CODE)
     assert app.join("WRONG1", "Ben") is False
     assert app.join_message.value == html.escape(t("room.wrong_code", "en"))
     assert app.join_message.value.startswith("This code is not right.")
@@ -130,17 +126,17 @@ def test_participants_join_with_the_code_and_continue_on_another_device(
     assert app.participant is not None
     phone = _joined(orchestra, "Ben")
     assert phone.participant is not None and phone.participant.id == app.participant.id
-    anonymous = ParticipantApp(orchestra, CODE, poll_interval=60)
+    anonymous = ParticipantApp(orchestra, CODE)
     assert anonymous.join(CODE, "", anonymous=True)
     assert anonymous.participant is not None and anonymous.participant.name != "Ben"
     assert len(orchestra.participants()) == 2
 
 
 def test_the_join_form_offers_anonymity_only_when_allowed(orchestra: Service) -> None:
-    allowed = ParticipantApp(orchestra, CODE, poll_interval=60)
+    allowed = ParticipantApp(orchestra, CODE)
     assert allowed.anonymous in _descendants(allowed.widget)
     orchestra.update_workshop(orchestra.workshop().model_copy(update={"allow_anonymous": False}))
-    forbidden = ParticipantApp(orchestra, CODE, poll_interval=60)
+    forbidden = ParticipantApp(orchestra, CODE)
     assert forbidden.anonymous not in _descendants(forbidden.widget)
     assert forbidden.join(CODE, "", anonymous=True) is False
     assert forbidden.participant is None and forbidden.join_message.value
@@ -163,21 +159,3 @@ def test_the_live_dashboard_follows_a_save_and_has_no_way_to_write(orchestra: Se
     assert dashboard.poller.check()
     assert dashboard.slot.redraws == redraws + 1
     assert "Nieuw" in str(dashboard.slot.chart.spec)
-
-
-def test_a_participant_kernel_yields_the_processor_on_every_thread() -> None:
-    """Twenty participant kernels waking on a save must leave the dashboard's kernel first."""
-    import subprocess
-    import sys
-
-    script = (
-        "import os, threading, time\n"
-        "from klantreis.widgets.room.participant import PARTICIPANT_NICENESS, yield_processor\n"
-        "threading.Thread(target=time.sleep, args=(2,)).start()\n"
-        "yield_processor(PARTICIPANT_NICENESS)\n"
-        "yield_processor(1)  # never raised again\n"
-        "threads = [int(t) for t in os.listdir('/proc/self/task')]\n"
-        "print(sorted({os.getpriority(os.PRIO_PROCESS, t) for t in threads}))"
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[5]"

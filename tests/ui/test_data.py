@@ -17,8 +17,8 @@ from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder
 from klantreis.guide.notebooks import copy_notebooks
 from klantreis.report.notebook_html import export_notebook_html
-from klantreis.serve.commands import jupyter_env, voila_argv
-from klantreis.serve.room import app_notebook, free_port
+from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
+from klantreis.serve.network import free_port
 from tests.ui.conftest import misdrawn_bars, running
 
 pytestmark = pytest.mark.ui

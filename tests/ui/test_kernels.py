@@ -1,4 +1,4 @@
-"""Kernels of closed tabs do not stay: Voila culls them (Voila keeps them by default)."""
+"""Kernels of closed dashboard tabs do not stay: Voila culls them (it keeps them by default)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from klantreis.room import JOIN_CODE_ENV
-from klantreis.serve.commands import jupyter_env, voila_argv
-from klantreis.serve.room import app_notebook, free_port
+from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
+from klantreis.serve.network import free_port
 from tests.ui.conftest import serving
 
 
@@ -31,15 +30,15 @@ def kernels_of(server_pid: int) -> int:
 def test_the_kernel_of_a_closed_tab_is_culled(orchestra_on_disk: Any, offline_page: Any) -> None:
     _service, folder = orchestra_on_disk
     port = free_port()
-    command = voila_argv(app_notebook("participant"), port, cull_after=5)
-    env = jupyter_env(folder, **{JOIN_CODE_ENV: "K7M2QX"})
+    command = voila_argv(app_notebook("dashboard"), port, cull_after=5)
+    env = jupyter_env(folder)
     url = f"http://127.0.0.1:{port}/"
     with serving(command, url, env, folder) as server_process:
         server = server_process.pid
         assert kernels_of(server) == 0  # the readiness probe started none
         view = offline_page(390, 844)
         view.page.goto(url)
-        view.page.get_by_placeholder("Your name").wait_for(timeout=120_000)
+        view.page.locator(".vega-embed").first.wait_for(timeout=120_000)
         assert kernels_of(server) == 1
         view.page.wait_for_timeout(12_000)  # past the idle time: an open tab keeps its kernel
         assert kernels_of(server) == 1

@@ -12,22 +12,20 @@ import pytest
 
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
-from klantreis.serve.room import Room, free_port, port_taken, start_room
-from tests.ui.conftest import sticking_out
+from klantreis.serve.network import free_port, port_taken
+from tests.ui.conftest import ServedRoom, start_served_room, sticking_out
 
 pytestmark = pytest.mark.ui
 PAYLOADS = ('<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>")
 
 
 @pytest.fixture(scope="module")
-def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
+def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedRoom]:
     """A running room (participant app, console, dashboard) for the English orchestra workshop."""
     folder = tmp_path_factory.mktemp("room") / "orchestra"
     create_folder(folder, load_template("orchestra", "en"))
-    port = free_port(span=3)
-    started = start_room(folder, port=port, preheat=1)
+    started = start_served_room(folder)
     try:
-        started.wait_ready(timeout=180)
         yield started
     finally:
         started.stop()
@@ -67,7 +65,7 @@ def join(view: Any, url: str, code: str, name: str) -> None:
     ready(view.page, f"You are taking part as {name}")
 
 
-def open_console(view: Any, room: Room) -> None:
+def open_console(view: Any, room: ServedRoom) -> None:
     view.page.goto(room.console_url)
     ready(view.page, "Facilitator console")
     view.page.get_by_placeholder("Facilitator token").fill(room.keys.facilitator_token)
@@ -75,7 +73,7 @@ def open_console(view: Any, room: Room) -> None:
     ready(view.page, "Step for participants")
 
 
-def test_a_wrong_join_code_is_refused(room: Room, offline_page: Any) -> None:
+def test_a_wrong_join_code_is_refused(room: ServedRoom, offline_page: Any) -> None:
     view = offline_page(390, 844)
     view.page.goto(room.join_url)
     ready(view.page, "Join code")
@@ -88,7 +86,7 @@ def test_a_wrong_join_code_is_refused(room: Room, offline_page: Any) -> None:
     assert view.errors == []
 
 
-def test_the_console_needs_the_facilitator_token(room: Room, offline_page: Any) -> None:
+def test_the_console_needs_the_facilitator_token(room: ServedRoom, offline_page: Any) -> None:
     view = offline_page(1280)
     view.page.goto(room.console_url)
     ready(view.page, "Facilitator console")
@@ -98,7 +96,9 @@ def test_the_console_needs_the_facilitator_token(room: Room, offline_page: Any) 
     assert view.page.get_by_text("Step for participants").count() == 0
 
 
-def test_five_participants_and_a_facilitator_run_a_step(room: Room, offline_page: Any) -> None:
+def test_five_participants_and_a_facilitator_run_a_step(
+    room: ServedRoom, offline_page: Any
+) -> None:
     host = offline_page(1280, 1000)
     open_console(host, room)
     dashboard = offline_page(1280, 1000)
@@ -143,7 +143,9 @@ def test_five_participants_and_a_facilitator_run_a_step(room: Room, offline_page
     assert len(snapshot.votes) == 5
 
 
-def test_pages_have_no_serious_accessibility_violations(room: Room, offline_page: Any) -> None:
+def test_pages_have_no_serious_accessibility_violations(
+    room: ServedRoom, offline_page: Any
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -165,7 +167,7 @@ def test_pages_have_no_serious_accessibility_violations(room: Room, offline_page
         assert bad == [], (url, bad)
 
 
-def fill_every_field_with_payloads(room: Room) -> None:
+def fill_every_field_with_payloads(room: ServedRoom) -> None:
     """Put both payloads into every kind of text a person can type."""
     from klantreis.domain import (
         Card,
@@ -267,7 +269,7 @@ def assert_no_payload_became_markup(text: str) -> None:
 
 
 def test_every_typed_field_stays_text_live_in_the_site_and_in_the_report(
-    room: Room, tmp_path: Path, offline_page: Any
+    room: ServedRoom, tmp_path: Path, offline_page: Any
 ) -> None:
     import subprocess
 
@@ -336,8 +338,6 @@ def test_serve_starts_the_room_and_ctrl_c_stops_it_cleanly(tmp_path: Path) -> No
             str(folder),
             "--port",
             str(port),
-            "--preheat",
-            "1",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

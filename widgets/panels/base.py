@@ -10,6 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
+from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.style import full, stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
@@ -184,6 +185,12 @@ class Panel:
         fresh()
         self.adders.append(box)
         return box
+
+    def close(self) -> None:
+        """Close every widget of the panel (it left the page)."""
+        close_tree(self.widget)
+        self.slots = []
+        self.adders = []
 
     def say(self, text: str, error: bool = False) -> None:
         """Show a short message above the charts."""

@@ -153,7 +153,7 @@ class GoalsPanel(Panel):
                         "danger",
                     )
                 )
-            rows.append(Row(m.title, " · ".join(meta), tuple(actions)))
+            rows.append(Row(m.title, " · ".join(meta), tuple(actions), m.id))
         self.measures.show(rows)
         for kind, form in getattr(self, "goal_forms", {}).items():
             stored = snap.goal(self.segment_id, kind)

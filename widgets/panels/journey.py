@@ -219,7 +219,9 @@ class JourneyPanel(Panel):
                     "danger",
                 )
             )
-            rows.append(Row(f"{index + 1}. {step.action}", " · ".join(meta), tuple(actions)))
+            rows.append(
+                Row(f"{index + 1}. {step.action}", " · ".join(meta), tuple(actions), step.id)
+            )
         self.steps.show(rows)
         tp_rows = []
         for tp in snap.touchpoints:
@@ -237,6 +239,7 @@ class JourneyPanel(Panel):
                             "danger",
                         ),
                     ),
+                    tp.id,
                 )
             )
         self.touchpoints.show(tp_rows)

@@ -152,7 +152,7 @@ class MappingPanel(Panel):
                         "danger",
                     )
                 )
-            rows.append(Row(card.text, " · ".join(meta), tuple(actions)))
+            rows.append(Row(card.text, " · ".join(meta), tuple(actions), card.id))
         self.cards.show(rows)
         if self.actor_id is not None and not self.is_facilitator:
             left = self.service.dots_left(self.actor_id)

@@ -90,7 +90,7 @@ class ScopePanel(Panel):
                     "danger",
                 )
             )
-            rows.append(Row(segment.name, meta, tuple(actions)))
+            rows.append(Row(segment.name, meta, tuple(actions), segment.id))
         self.segments.show(rows)
         warnings = []
         if self.snapshot.segments and self.snapshot.focus_segment is None:

@@ -13,14 +13,14 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.lists import Action, EntryList, Row
-from klantreis.widgets.room.poll import Poller
+from klantreis.widgets.room.keys import token_matches
 from klantreis.widgets.room.status import status_html
 from klantreis.widgets.style import full, stylesheet
 
 from klantreis.domain import KlantreisError, MethodStep
 from klantreis.i18n import t
-from klantreis.room import token_matches
 from klantreis.service import Service
+from klantreis.store.changes import Change
 
 CLOSED = "closed"
 
@@ -42,7 +42,6 @@ class FacilitatorConsole:
         join_url: str = "",
         join_code: str = "",
         dashboard_url: str = "",
-        poll_interval: float = 0.5,
     ) -> None:
         self.service = service
         self.token = token
@@ -55,7 +54,6 @@ class FacilitatorConsole:
         self.widget = w.VBox([stylesheet(), self.body], layout=full())
         self.widget.add_class("klantreis")
         self.widget.add_class("kr-app")
-        self.poller = Poller(service, self.refresh, poll_interval, tick=self.tick)
         self._last_status = ""
         self.show_token_form()
 
@@ -77,7 +75,6 @@ class FacilitatorConsole:
             return False
         self.unlocked = True
         self.build()
-        self.poller.start()
         return True
 
     # -- the console -----------------------------------------------------------------------
@@ -227,6 +224,7 @@ class FacilitatorConsole:
                     if x
                 ),
                 (Action("form.remove", self._remover(card.id), "danger"),),
+                card.id,
             )
             for card in snap.active_cards()
         ]
@@ -235,6 +233,7 @@ class FacilitatorConsole:
                 m.title,
                 t(f"goal_kind.{m.goal_kind.value}", lang),
                 (Action("form.remove", self._measure_remover(m.id), "danger"),),
+                m.id,
             )
             for m in snap.active_measures()
         ]
@@ -246,10 +245,21 @@ class FacilitatorConsole:
     def _measure_remover(self, measure_id: str) -> Any:
         return lambda: self._attempt(lambda: self.service.remove_measure(measure_id))
 
+    def on_changes(self, _changes: list[Change]) -> None:
+        """The room announced changes: redraw."""
+        self.refresh()
+
+    def close(self) -> None:
+        """Close the console's widgets (the session ended)."""
+        entries = getattr(self, "entries", None)
+        if entries is not None:
+            entries.close()
+        self.widget.close()
+
     def tick(self) -> None:
         """Keep the countdown current."""
         if self.unlocked:
-            self._update_status(self.service.workshop())
+            self._update_status(self.service.snapshot().workshop)
 
     def _update_status(self, workshop: Any) -> None:
         value = status_html(workshop)
@@ -265,19 +275,3 @@ def _heading(text: str) -> w.HTML:
     heading = w.HTML(html.escape(text))
     heading.add_class("kr-section")
     return heading
-
-
-def facilitator_console(service: Service | None = None) -> FacilitatorConsole:
-    """The console for the workshop being served (settings from the environment)."""
-    import os
-
-    from klantreis.folder import connect
-    from klantreis.room import DASHBOARD_URL_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, TOKEN_ENV
-
-    return FacilitatorConsole(
-        service or connect(),
-        token=os.environ.get(TOKEN_ENV, ""),
-        join_url=os.environ.get(JOIN_URL_ENV, ""),
-        join_code=os.environ.get(JOIN_CODE_ENV, ""),
-        dashboard_url=os.environ.get(DASHBOARD_URL_ENV, ""),
-    )

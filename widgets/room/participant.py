@@ -2,36 +2,29 @@
 
 It shows only the step the facilitator opened, with that step's form; participants add, edit and
 withdraw their own cards and measures and vote with their dots. The page follows the room by
-itself: a newly opened step, the countdown, hidden results and locked input appear without a
+itself: the room hands it every change (:meth:`ParticipantApp.on_changes`) and a tick once a
+second, so a newly opened step, the countdown, hidden results and locked input appear without a
 reload.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.panels import GoalsPanel, JourneyPanel, MappingPanel, Panel
-from klantreis.widgets.room.poll import Poller
+from klantreis.widgets.room.keys import code_matches
 from klantreis.widgets.room.status import status_html
 from klantreis.widgets.style import full, stylesheet
 
 from klantreis.domain import KlantreisError, MethodStep, Participant
 from klantreis.i18n import t
 from klantreis.report.summaries import challenge_html, persona_html, scope_html
-from klantreis.room import code_matches
 from klantreis.service import Service
-
-PARTICIPANT_POLL = 1.5
-"""Seconds between looks at the workshop in a participant's kernel: often enough for a room,
-rare enough that twenty kernels leave the processor to the dashboard."""
-
-PARTICIPANT_NICENESS = 5
-"""How much a participant's kernel yields the processor (``os.nice``): when a save wakes every
-participant's kernel at once, the live dashboard's kernel, which everyone watches on the
-projector, goes first."""
+from klantreis.store.changes import Change
 
 CHART_INTERVAL = 10.0
 """Seconds between redraws of the group's charts on a participant's page (their own lists
@@ -49,10 +42,14 @@ class ParticipantApp:
     """One participant's page."""
 
     def __init__(
-        self, service: Service, join_code: str, poll_interval: float = PARTICIPANT_POLL
+        self,
+        service: Service,
+        join_code: str,
+        on_joined: Callable[[str], None] | None = None,
     ) -> None:
         self.service = service
         self.join_code = join_code
+        self.on_joined = on_joined
         self.workshop = service.workshop()
         self.language = self.workshop.language
         self.participant: Participant | None = None
@@ -64,7 +61,7 @@ class ParticipantApp:
         self.widget = w.VBox([stylesheet(), self.title, self.status, self.body], layout=full())
         self.widget.add_class("klantreis")
         self.widget.add_class("kr-app")
-        self.poller = Poller(service, self.on_change, poll_interval, tick=self.tick)
+        self.revision = 0
         self._last_status = ""
         self.show_join()
 
@@ -111,8 +108,18 @@ class ParticipantApp:
         except KlantreisError as exc:
             self.join_message.value = html.escape(exc.message(lang))
             return False
+        if self.on_joined is not None:
+            self.on_joined(self.participant.id)
         self.show_room()
-        self.poller.start()
+        return True
+
+    def resume(self, participant_id: str) -> bool:
+        """Continue as a participant who joined before (a reload, the same browser)."""
+        try:
+            self.participant = self.service.participant(participant_id)
+        except KlantreisError:
+            return False
+        self.show_room()
         return True
 
     # -- the room --------------------------------------------------------------------------
@@ -120,8 +127,13 @@ class ParticipantApp:
     def show_room(self) -> None:
         """Show the open step (or the waiting message) for the joined participant."""
         assert self.participant is not None
-        self.workshop = self.service.workshop()
+        snapshot = self.service.snapshot()
+        self.revision = snapshot.revision
+        self.workshop = snapshot.workshop
         self.step = self.workshop.open_step
+        old_body = self.body.children
+        if self.panel is not None:
+            self.panel.close()
         self.panel = None
         lang = self.language
         joined = html.escape(t("room.joined_as", lang, name=self.participant.name))
@@ -140,6 +152,9 @@ class ParticipantApp:
         else:
             content = [w.HTML(self._read_only(self.step))]
         self.body.children = (greeting, *content)
+        for child in old_body:
+            if child not in content:
+                close_tree(child)
         self.update_status()
 
     def _read_only(self, step: MethodStep) -> str:
@@ -156,11 +171,19 @@ class ParticipantApp:
         render = parts.get(step)
         return note + (render(snap) if render else "")
 
-    def on_change(self) -> None:
-        """Something changed in the workshop: follow the room, then redraw."""
-        if self.participant is None:
+    def on_changes(self, changes: list[Change]) -> None:
+        """The room announced changes: follow it, then redraw what changed.
+
+        Changes this page already shows (its own saves, which redraw the page at once) are
+        skipped."""
+        if self.participant is None or not changes:
             return
-        workshop = self.service.workshop()
+        seen = self.panel.snapshot.revision if self.panel is not None else self.revision
+        if max(change.revision for change in changes) <= seen:
+            return
+        snapshot = self.service.snapshot()
+        self.revision = snapshot.revision
+        workshop = snapshot.workshop
         if workshop.open_step != self.step:
             self.show_room()
             return
@@ -170,6 +193,13 @@ class ParticipantApp:
         elif self.step is not None:
             self.show_room()
         self.update_status()
+
+    def close(self) -> None:
+        """Close every widget of the page (the session ended)."""
+        if self.panel is not None:
+            self.panel.close()
+            self.panel = None
+        close_tree(self.widget)
 
     def tick(self) -> None:
         """Once a round: keep the countdown current and draw charts that are due."""
@@ -197,37 +227,7 @@ class ParticipantApp:
             self.status.value = value
 
 
-def yield_processor(niceness: int) -> None:
-    """Lower this process's priority to ``niceness`` (never raise it), every thread included:
-    on Linux a niceness belongs to a thread, and the kernel's threads already run."""
-    import os
-    from pathlib import Path
-
-    threads = Path("/proc/self/task")
-    ids = [int(t.name) for t in threads.iterdir()] if threads.is_dir() else [0]
-    for thread in ids:
-        with contextlib.suppress(OSError):
-            if os.getpriority(os.PRIO_PROCESS, thread) < niceness:
-                os.setpriority(os.PRIO_PROCESS, thread, niceness)
-
-
 def _label(text: str) -> w.HTML:
     label = w.HTML(html.escape(text))
     label.add_class("kr-label")
     return label
-
-
-def participant_app(service: Service | None = None, join_code: str | None = None) -> Any:
-    """The participant app for the workshop being served (from the environment by default).
-
-    Called in a kernel of its own (Voila starts one per participant), which it lowers in
-    priority: see :data:`PARTICIPANT_NICENESS`.
-    """
-    import os
-
-    yield_processor(PARTICIPANT_NICENESS)
-
-    from klantreis.folder import connect
-    from klantreis.room import JOIN_CODE_ENV
-
-    return ParticipantApp(service or connect(), join_code or os.environ.get(JOIN_CODE_ENV, ""))

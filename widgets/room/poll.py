@@ -1,7 +1,9 @@
-"""Watching the workshop for changes from inside a kernel, without blocking it.
+"""Following the workshop from inside a Jupyter kernel (the Voila dashboard), without blocking it.
 
-A poller is an asyncio task on the kernel's own event loop: it asks the store for the
-workshop's revision (one small query) every ``interval`` seconds and calls back when it grew.
+A :class:`~klantreis.store.watch.ChangeWatcher` thread hears the changes other processes commit
+(PostgreSQL ``LISTEN``, or a revision check on SQLite) and announces them on the store's feed;
+the poller, an asyncio task on the kernel's own event loop, looks at the feed's revision (in
+memory, no query) every ``interval`` seconds and calls back on the kernel's thread when it grew.
 Widgets updated from that callback reach the browser like any other change.
 """
 
@@ -11,8 +13,8 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from klantreis.domain import KlantreisError
 from klantreis.service import Service
+from klantreis.store.watch import ChangeWatcher
 
 
 class Poller:
@@ -22,45 +24,48 @@ class Poller:
         self,
         service: Service,
         on_change: Callable[[], None],
-        interval: float = 0.5,
+        interval: float = 0.1,
         tick: Callable[[], None] | None = None,
     ) -> None:
         self.service = service
         self.on_change = on_change
         self.interval = interval
         self.tick = tick
-        self.revision = service.revision()
+        self.watcher = ChangeWatcher(service.store, service.workshop_id)
+        self.revision = self.watcher.revision
         self.task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         """Start watching (needs a running event loop, as a kernel has)."""
         with contextlib.suppress(RuntimeError):
             loop = asyncio.get_event_loop()
+            self.watcher.start()
             self.task = loop.create_task(self._run())
 
     def stop(self) -> None:
         """Stop watching."""
         if self.task is not None:
             self.task.cancel()
+        self.watcher.stop()
 
     def check(self) -> bool:
         """Look once; call back if the workshop changed. True when it did."""
-        try:
-            revision = self.service.revision()
-        except KlantreisError:
-            return False  # the database is busy or away for a moment: try again next round
-        if revision == self.revision:
+        revision = self.service.store.feed.revision(self.service.workshop_id)
+        if revision <= self.revision:
             return False
         self.revision = revision
         self.on_change()
         return True
 
     async def _run(self) -> None:
+        ticked = 0.0
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.interval)
             try:
                 self.check()
-                if self.tick is not None:
+                if self.tick is not None and loop.time() - ticked >= 0.25:
+                    ticked = loop.time()
                     self.tick()
             except Exception:
                 continue

@@ -1,9 +1,7 @@
 """The room: how participants get in (a join code) and how the facilitator does (a token).
 
 Both are made when a workshop is first served and kept in ``DIR/room.json`` (readable only by
-its owner), so restarting the server keeps the codes people already have. The apps receive
-them through the environment of their own server: the participant app only the join code, the
-console only the facilitator token.
+its owner), so restarting the server keeps the codes people already have.
 """
 
 from __future__ import annotations
@@ -16,10 +14,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOM_FILE = "room.json"
-JOIN_CODE_ENV = "KLANTREIS_JOIN_CODE"
-TOKEN_ENV = "KLANTREIS_FACILITATOR_TOKEN"
-JOIN_URL_ENV = "KLANTREIS_JOIN_URL"
-DASHBOARD_URL_ENV = "KLANTREIS_DASHBOARD_URL"
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread on a projector
 CODE_LENGTH = 6

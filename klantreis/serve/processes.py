@@ -1,0 +1,74 @@
+"""Servers klantreis starts as processes: run them until the user stops, then stop them whole.
+
+A server runs in a session of its own (with the kernels it starts); Ctrl-C, SIGTERM (a service
+manager's stop) and SIGHUP (a closed terminal) all stop that whole process group, so no server
+or kernel is left running and every port is freed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def start_server(
+    command: list[str], env: dict[str, str], cwd: Path, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``command`` in a session of its own (output to ``log`` when given)."""
+    if log is None:
+        return subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop_process_group(process: subprocess.Popen[bytes] | None, wait: float = 15) -> None:
+    """Stop a server started by :func:`start_server`, and every kernel it started."""
+    if process is None or process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextlib.contextmanager
+def stop_requests() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C, SIGTERM or SIGHUP while the block runs (handlers restored after)."""
+    stop = threading.Event()
+    previous = {number: signal.signal(number, lambda *_: stop.set()) for number in STOP_SIGNALS}
+    try:
+        yield stop
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def run_until_stopped(
+    processes: list[subprocess.Popen[bytes]],
+    stop: Callable[[], None] | None = None,
+    alive: Callable[[], bool] = lambda: True,
+) -> None:
+    """Wait until the user stops (a stop signal) or a server ends; then stop every one."""
+    try:
+        with stop_requests() as requested:
+            while not requested.wait(0.5):
+                if not alive() or any(process.poll() is not None for process in processes):
+                    break
+    finally:
+        if stop is not None:
+            stop()
+        for process in processes:
+            stop_process_group(process)

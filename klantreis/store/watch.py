@@ -1,0 +1,130 @@
+"""Hearing the changes other processes commit, and announcing them on this process's feed.
+
+On PostgreSQL a dedicated connection ``LISTEN``\\s for the notifications every commit sends
+(:data:`klantreis.store.changes.CHANNEL`); on SQLite the watcher asks for the workshop's
+revision a few times a second. Either way it reads what is new from the audit trail
+(``changes_since``) and publishes it on ``store.feed``, where the process's own pages listen.
+Changes this process committed itself were announced already; the feed delivers each once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from klantreis.domain import KlantreisError
+from klantreis.store.changes import CHANNEL
+from klantreis.store.store import Store
+
+logger = logging.getLogger(__name__)
+
+SQLITE_INTERVAL = 0.2
+"""Seconds between revision checks on SQLite (one indexed ``max(seq)`` query)."""
+
+POSTGRES_FALLBACK = 2.0
+"""Seconds after which a PostgreSQL watcher checks the revision even without a notification
+(a notification sent while its connection was being re-established is not lost)."""
+
+
+class ChangeWatcher:
+    """A thread that follows one workshop's changes made by other processes."""
+
+    def __init__(self, store: Store, workshop_id: str) -> None:
+        self.store = store
+        self.workshop_id = workshop_id
+        self.revision = self._read_revision()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._connection: Any = None
+
+    def start(self) -> ChangeWatcher:
+        """Start following (in a daemon thread); returns itself."""
+        self._thread = threading.Thread(
+            target=self._run, name=f"klantreis-watch-{self.workshop_id[:8]}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop following and close the listening connection."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._close_connection()
+
+    def catch_up(self) -> int:
+        """Read and announce what changed since the last look; how many changes that was."""
+        with self.store.read() as tx:
+            changes = tx.changes_since(self.workshop_id, self.revision)
+        if changes:
+            self.revision = changes[-1].revision
+            self.store.feed.publish(changes)
+        return len(changes)
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def _read_revision(self) -> int:
+        try:
+            with self.store.read() as tx:
+                return tx.revision(self.workshop_id)
+        except (KlantreisError, SQLAlchemyError):
+            return 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if self.store.backend == "postgresql":
+                    self._listen()
+                else:
+                    self._poll()
+            except (KlantreisError, SQLAlchemyError, OSError) as exc:
+                # The database is away for a moment (a restart): try again shortly.
+                logger.info("change watcher waits for the database: %s", exc)
+                self._close_connection()
+                self._stop.wait(1.0)
+            except Exception:
+                logger.exception("change watcher failed; retrying")
+                self._close_connection()
+                self._stop.wait(1.0)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(SQLITE_INTERVAL):
+            if self._read_revision_strict() > self.revision:
+                self.catch_up()
+
+    def _read_revision_strict(self) -> int:
+        with self.store.read() as tx:
+            return tx.revision(self.workshop_id)
+
+    def _listen(self) -> None:
+        import psycopg
+
+        url = self.store.engine.url.set(drivername="postgresql")
+        self._connection = psycopg.connect(
+            url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
+        )
+        try:
+            self._connection.execute(f"LISTEN {CHANNEL}")
+            self.catch_up()  # what was committed while nobody listened
+            while not self._stop.is_set():
+                heard = False
+                for note in self._connection.notifies(timeout=POSTGRES_FALLBACK, stop_after=1):
+                    workshop, _, revision = note.payload.partition(":")
+                    if workshop == self.workshop_id and int(revision or 0) > self.revision:
+                        heard = True
+                if heard or self._read_revision_strict() > self.revision:
+                    self.catch_up()
+        except psycopg.Error as exc:
+            raise OSError(str(exc)) from exc
+        finally:
+            self._close_connection()
+
+    def _close_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.close()

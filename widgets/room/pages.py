@@ -1,0 +1,324 @@
+"""The room's pages in one process: who is served what, and how changes reach every page.
+
+Solara's server calls :func:`Page` once per browser connection, in that connection's own
+virtual kernel. A connection through the console's listener (this machine only) gets the
+facilitator console; every other connection gets the participant app. All pages share one
+:class:`Room`: one service, one snapshot of the workshop per revision, one watcher for changes
+made by other processes.
+
+How a change travels: a page saves through the service; the store commits and announces the
+change on its feed; the room's dispatcher thread hands it to every other open page, each
+inside its own virtual kernel (under that kernel's lock, so it never races the page's own
+messages). A page that made the change already shows it and skips it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import logging
+import queue
+import secrets
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import ipywidgets as w
+import solara
+import solara.lab
+from klantreis.widgets.room.keys import RoomKeys
+from klantreis.widgets.style import full, stylesheet
+from solara.server import kernel_context
+
+from klantreis.domain import KlantreisError
+from klantreis.i18n import Language, t
+from klantreis.service import Service
+from klantreis.store.changes import Change, Subscription
+from klantreis.store.watch import ChangeWatcher
+
+logger = logging.getLogger(__name__)
+
+CONSOLE_HEADER = b"x-klantreis-console"
+"""Set on every request that came through the console's listener (and removed from all others
+by the participants' listener), so a page knows which app to show."""
+
+SESSIONS_FILE = "room-sessions.json"
+"""Which browser session joined as which participant: a reload, or a restart of the room,
+continues as the same person without typing the code again. Readable by its owner only."""
+
+
+class RoomApp(Protocol):
+    """What the room needs of an app on a page (the participant app, the console)."""
+
+    widget: w.Widget
+
+    def on_changes(self, changes: list[Change]) -> None: ...
+
+    def tick(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Room:
+    """Everything the pages of one room share."""
+
+    service: Service
+    keys: RoomKeys
+    join_url: str = ""
+    dashboard_url: str = ""
+    folder: Path | None = None
+    language: Language = "nl"
+    title: str = "klantreis"
+    pages: set[RoomPage] = field(default_factory=set)
+    sessions: dict[str, str] = field(default_factory=dict)
+    _watcher: ChangeWatcher | None = None
+    _subscription: Subscription | None = None
+    _queue: queue.Queue[list[Change] | None] = field(default_factory=queue.Queue)
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _closed: threading.Event = field(default_factory=threading.Event)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def follow(self) -> None:
+        """Start following the workshop: changes of this process and of others reach pages."""
+        with contextlib.suppress(KlantreisError):
+            workshop = self.service.workshop()
+            self.language, self.title = workshop.language, workshop.title
+        self.sessions = self._read_sessions()
+        self.service.share_snapshots()
+        self._subscription = self.service.subscribe(self._queue.put)
+        self._watcher = ChangeWatcher(self.service.store, self.service.workshop_id).start()
+        for target, name in ((self._dispatch, "dispatch"), (self._tick, "tick")):
+            thread = threading.Thread(target=target, name=f"klantreis-room-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def close(self) -> None:
+        """Stop following and close every page."""
+        self._closed.set()
+        self._queue.put(None)
+        if self._subscription is not None:
+            self._subscription.close()
+        if self._watcher is not None:
+            self._watcher.stop()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        for page in list(self.pages):
+            page.close()
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def add(self, page: RoomPage) -> None:
+        with self._lock:
+            self.pages.add(page)
+
+    def remove(self, page: RoomPage) -> None:
+        with self._lock:
+            self.pages.discard(page)
+
+    def open_pages(self) -> list[RoomPage]:
+        with self._lock:
+            return list(self.pages)
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def joined(self, session_id: str, participant_id: str) -> None:
+        """Remember that this browser session joined as ``participant_id``."""
+        if not session_id:
+            return
+        with self._lock:
+            self.sessions[session_id] = participant_id
+            self._write_sessions()
+
+    def participant_of(self, session_id: str) -> str | None:
+        """Who this browser session joined as, if it did."""
+        with self._lock:
+            return self.sessions.get(session_id) if session_id else None
+
+    def _read_sessions(self) -> dict[str, str]:
+        if self.folder is None:
+            return {}
+        try:
+            data = json.loads((self.folder / SESSIONS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _write_sessions(self) -> None:
+        if self.folder is None:
+            return
+        path = self.folder / SESSIONS_FILE
+        with contextlib.suppress(OSError):
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(self.sessions), encoding="utf-8")
+            temporary.chmod(0o600)
+            temporary.replace(path)
+
+    # -- the threads -----------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        """Hand announced changes to every page; batches that queued up go as one."""
+        while True:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            changes = list(batch)
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    more = self._queue.get_nowait()
+                    if more is None:
+                        return
+                    changes += more
+            for page in self.open_pages():
+                page.deliver(changes)
+
+    def _tick(self) -> None:
+        """Once a second: countdowns and charts that were held back."""
+        while not self._closed.wait(1.0):
+            for page in self.open_pages():
+                page.run(page.app.tick)
+
+
+class RoomPage:
+    """One browser's page in the room: its app, inside its own virtual kernel."""
+
+    def __init__(self, room: Room, app: RoomApp, context: Any) -> None:
+        self.room = room
+        self.app = app
+        self.context = context
+        self.widget = app.widget
+        room.add(self)
+
+    def deliver(self, changes: list[Change]) -> None:
+        """Show what changed (inside this page's kernel, after its own pending work)."""
+        self.run(lambda: self.app.on_changes(changes))
+
+    def run(self, work: Any) -> None:
+        """Run ``work`` inside this page's virtual kernel, never at the same time as the
+        page's own messages; nothing when the page is gone."""
+        context = self.context
+        if context is None:
+            work()
+            return
+        with context.lock:
+            if context.closed_event.is_set():
+                self.room.remove(self)
+                return
+            with context:
+                try:
+                    work()
+                except Exception:
+                    logger.exception("a room page failed to update")
+
+    def close(self) -> None:
+        """Release the page: stop listening, close its widgets."""
+        self.room.remove(self)
+        with contextlib.suppress(Exception):
+            self.app.close()
+
+
+# -- the room this process serves ------------------------------------------------------------
+
+_ROOM: Room | None = None
+
+
+def set_room(room: Room | None) -> None:
+    """Make ``room`` the one this process serves (None when it closes)."""
+    global _ROOM
+    _ROOM = room
+
+
+def current_room() -> Room:
+    """The room this process serves."""
+    if _ROOM is None:
+        raise RuntimeError("no room is being served in this process")
+    return _ROOM
+
+
+def open_page(room: Room, console: bool, session_id: str = "", context: Any = None) -> RoomPage:
+    """Build the app for one connection: the console or the participant app."""
+    from klantreis.widgets.room.console import FacilitatorConsole
+    from klantreis.widgets.room.participant import ParticipantApp
+
+    app: RoomApp
+    if console:
+        app = FacilitatorConsole(
+            room.service,
+            token=room.keys.facilitator_token,
+            join_url=room.join_url,
+            join_code=room.keys.join_code,
+            dashboard_url=room.dashboard_url,
+        )
+    else:
+        participant = ParticipantApp(
+            room.service,
+            room.keys.join_code,
+            on_joined=lambda person: room.joined(session_id, person),
+        )
+        known = room.participant_of(session_id)
+        if known is not None:
+            participant.resume(known)
+        app = participant
+    return RoomPage(room, app, context)
+
+
+def unavailable(language: Language, problem: KlantreisError) -> w.Widget:
+    """What a new arrival sees when the room cannot build its page (the database is away)."""
+    text = html.escape(problem.message(language))
+    hint = html.escape(t("room.try_again", language))
+    box = w.VBox(
+        [stylesheet(), w.HTML(f'<p class="kr-problem">{text}</p><p class="kr-meta">{hint}</p>')],
+        layout=full(),
+    )
+    box.add_class("klantreis")
+    box.add_class("kr-app")
+    return box
+
+
+def _is_console_connection() -> bool:
+    headers = solara.lab.headers.value or {}
+    return CONSOLE_HEADER.decode() in headers
+
+
+def _session_id() -> str:
+    with contextlib.suppress(Exception):
+        return str(solara.get_session_id())
+    return secrets.token_hex(8)
+
+
+@solara.component
+def Page() -> Any:
+    """The page of one connection (Solara's entry point): the console or the participant app,
+    or the room's own message when the page cannot be built (the database is away)."""
+    room = current_room()
+    attempt, set_attempt = solara.use_state(0)
+
+    def build() -> RoomPage | w.Widget:
+        try:
+            return open_page(
+                room,
+                console=_is_console_connection(),
+                session_id=_session_id(),
+                context=kernel_context.get_current_context(),
+            )
+        except KlantreisError as problem:
+            return unavailable(room.language, problem)
+
+    page = solara.use_memo(build, [attempt])
+
+    def release() -> Any:
+        return page.close if isinstance(page, RoomPage) else None
+
+    solara.use_effect(release, [page])
+    solara.Title(room.title)
+    if not isinstance(page, RoomPage):
+        retry = solara.Button(
+            t("room.retry", room.language), on_click=lambda: set_attempt(attempt + 1)
+        )
+        return solara.Column(children=[page, retry])
+    return solara.Column(children=[page.widget], style={"padding": "0"})

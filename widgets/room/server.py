@@ -1,0 +1,223 @@
+"""``klantreis serve``: the live room as one process, plus the Voila dashboard beside it.
+
+One Python process (this one) serves every participant and the facilitator console through
+Solara's server: each browser gets a virtual kernel (a thread and its own widgets), not a
+Jupyter kernel of its own. It listens twice:
+
+- on the room's address (``--host``/``--port``): the participant app, the address people join;
+- on this machine only (port + 1): the facilitator console, which still asks for the token.
+
+The live dashboard for the projector stays a Voila app (port + 2), in a process of its own that
+follows the workshop through the database (see :mod:`klantreis.store.watch`).
+
+Every file a page needs comes from the installed kit: Solara's front-end from the
+``solara-assets`` package (its CDN is pointed at a closed local port, so a missing file fails
+here instead of being fetched from the internet), the chart code from the kit's cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from klantreis.widgets.room import app as room_app
+from klantreis.widgets.room.keys import RoomKeys, room_keys
+from klantreis.widgets.room.pages import CONSOLE_HEADER, Room, set_room
+
+from klantreis.charts.bundles import SERVED_DIR, bundle_path, ensure_bundles, served_root
+from klantreis.domain import KlantreisError
+from klantreis.folder import connect
+from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
+from klantreis.serve.network import port_taken, room_address, wait_until_serving
+from klantreis.serve.processes import run_until_stopped, start_server, stop_process_group
+
+DROP_AFTER = 600
+"""Seconds a page whose connection dropped is kept (a phone that loses Wi-Fi comes back to it);
+after that its session ends and everything it held is released."""
+
+
+def configure_solara(drop_after: int, secret: str, language: str) -> None:
+    """Set up Solara's server for the room: production mode, no telemetry, no banner or
+    loader animation, no CDN, pages of people who left ended after ``drop_after`` seconds,
+    and its session cookie signed with ``secret``."""
+    import solara.server.app as solara_apps
+    import solara.server.server as solara_server
+    import solara.server.settings as server_settings
+    import solara.settings
+
+    server_settings.main.mode = "production"
+    server_settings.telemetry.mixpanel_enable = False
+    server_settings.theme.loader = "plain"
+    server_settings.theme.show_banner = False
+    server_settings.kernel.cull_timeout = f"{drop_after}s"
+    server_settings.session.secret_key = secret
+    # Every front-end file is in the solara-assets package; a file missing there must fail on
+    # this machine instead of being fetched from a CDN (the room may have no internet).
+    solara.settings.assets.proxy = True
+    solara.settings.assets.cdn = "http://127.0.0.1:9/"
+    solara_apps.apps["__default__"] = solara_apps.AppScript(f"{room_app.__name__}:Page")
+    # The page template (templates/index.html.j2 beside the app) writes the page's language.
+    solara_server.get_jinja_env(app_name="__default__").globals["klantreis_language"] = language
+
+
+@dataclass
+class RoomServer:
+    """The room of one workshop: start, wait until it answers, run until stopped, stop."""
+
+    folder: Path
+    host: str = "127.0.0.1"
+    port: int = 8866
+    db_url: str | None = None
+    public_url: str | None = None
+    drop_after: int = DROP_AFTER
+    keys: RoomKeys = field(init=False)
+    join_url: str = field(init=False)
+    console_url: str = field(init=False)
+    dashboard_url: str = field(init=False)
+    dashboard: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    room: Room | None = field(default=None, init=False)
+    _servers: list[Any] = field(default_factory=list, init=False)
+    _thread: threading.Thread | None = field(default=None, init=False)
+    _stopping: threading.Event = field(default_factory=threading.Event, init=False)
+
+    def __post_init__(self) -> None:
+        self.keys = room_keys(self.folder)
+        address = room_address(self.host)
+        self.join_url = self.public_url or f"http://{address}:{self.port}/"
+        self.console_url = f"http://127.0.0.1:{self.port + 1}/"
+        self.dashboard_url = f"http://{address}:{self.port + 2}/"
+
+    @property
+    def endpoints(self) -> tuple[tuple[str, int], ...]:
+        """Where the room listens: participants, console, dashboard."""
+        return ((self.host, self.port), ("127.0.0.1", self.port + 1), (self.host, self.port + 2))
+
+    # -- starting --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the room: the Voila dashboard process and the one room process's listeners."""
+        taken = [port for bind, port in self.endpoints if port_taken(bind, port)]
+        if taken:
+            raise KlantreisError(
+                "cli.serve.port_taken", port=taken[0], first=self.port, last=self.port + 2
+            )
+        ensure_bundles()
+        service = connect(str(self.folder), self.db_url)
+        self.room = Room(
+            service=service,
+            keys=self.keys,
+            join_url=self.join_url,
+            dashboard_url=self.dashboard_url,
+            folder=self.folder,
+        )
+        self.room.follow()
+        set_room(self.room)
+        self._start_dashboard()
+        self._start_listeners()
+
+    def _start_dashboard(self) -> None:
+        logs = self.folder / "logs"
+        logs.mkdir(exist_ok=True)
+        extra = {"KLANTREIS_DB": self.db_url} if self.db_url else {}
+        self.dashboard = start_server(
+            voila_argv(app_notebook("dashboard"), self.port + 2, self.host),
+            jupyter_env(self.folder, **extra),
+            self.folder,
+            log=logs / "dashboard.log",
+        )
+
+    def _start_listeners(self) -> None:
+        import uvicorn
+
+        assert self.room is not None
+        configure_solara(self.drop_after, self.keys.facilitator_token, self.room.language)
+        app = solara_app()
+        participant = uvicorn.Config(
+            _Listener(app, console=False),
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+        )
+        console = uvicorn.Config(
+            _Listener(app, console=True),
+            host="127.0.0.1",
+            port=self.port + 1,
+            log_level="warning",
+            lifespan="off",
+        )
+        self._servers = [uvicorn.Server(participant), uvicorn.Server(console)]
+
+        def serve() -> None:
+            async def both() -> None:
+                await asyncio.gather(*(server.serve() for server in self._servers))
+
+            asyncio.run(both())
+
+        self._thread = threading.Thread(target=serve, name="klantreis-room", daemon=True)
+        self._thread.start()
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Block until the room and the dashboard answer; RuntimeError when they do not."""
+        wait_until_serving(self.endpoints, timeout, self.failed)
+
+    def failed(self) -> bool:
+        """True when a part of the room ended by itself."""
+        thread_gone = self._thread is not None and not self._thread.is_alive()
+        dashboard_gone = self.dashboard is not None and self.dashboard.poll() is not None
+        return thread_gone or dashboard_gone
+
+    # -- running and stopping --------------------------------------------------------------
+
+    def run_until_stopped(self) -> None:
+        """Serve until Ctrl-C, SIGTERM or SIGHUP (or a part of the room ends), then stop."""
+        run_until_stopped([], self.stop, alive=lambda: not self.failed())
+
+    def stop(self) -> None:
+        """Close every page and listener, stop the dashboard, and free the ports."""
+        self._stopping.set()
+        for server in self._servers:
+            server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+        stop_process_group(self.dashboard)
+        if self.room is not None:
+            self.room.close()
+            set_room(None)
+
+
+def solara_app() -> Any:
+    """Solara's web app, with the kit's chart code served as a file beside it."""
+    import solara.server.starlette as solara_starlette
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
+    app = solara_starlette.app
+    charts = served_root() / Path(*SERVED_DIR[1:])
+    charts.mkdir(parents=True, exist_ok=True)
+    route = f"/lab/extensions/{SERVED_DIR[-1]}"
+    if not any(getattr(r, "path", "") == route for r in app.router.routes):
+        app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
+    assert bundle_path("module").parent == charts
+    return app
+
+
+class _Listener:
+    """The room's web app as one listener sees it: the console's listener marks every request
+    as coming through it, the participants' listener removes any such mark a browser sent."""
+
+    def __init__(self, app: Any, console: bool) -> None:
+        self.app = app
+        self.console = console
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = [(k, v) for k, v in scope.get("headers", []) if k != CONSOLE_HEADER]
+            if self.console:
+                headers.append((CONSOLE_HEADER, b"1"))
+            scope = dict(scope, headers=headers)
+        await self.app(scope, receive, send)
