@@ -84,9 +84,18 @@ class Form(Generic[M]):
             "kr-form",
         )
         self._loading = False
+        self._saved_texts: dict[str, str] = {}
+        self.keep_adding: Callable[[], M] | None = None
+        """For a form that adds entries: a blank value; after each save the form starts over
+        with it (see :meth:`start_over`) instead of showing what was saved."""
         self.load(value)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             field.watch(self._changed)
+            if field.spec.kind in ("text", "textarea", "lines"):
+                field.input.observe(
+                    lambda change, name=name: self._typed_behind(name, change["new"]),
+                    names="value",
+                )
 
     # -- state -----------------------------------------------------------------------------
 
@@ -134,6 +143,9 @@ class Form(Generic[M]):
         except KlantreisError as exc:
             self._set_status(exc.message(self.language), "error")
             return False
+        if self.keep_adding is not None:
+            self.start_over(self.keep_adding(), stored if stored is not None else candidate)
+            return True
         self.load(stored if stored is not None else candidate)
         self._set_status(t("form.saved", self.language), "saved")
         return True
@@ -141,6 +153,31 @@ class Form(Generic[M]):
     def reset(self) -> None:
         """Throw away unsaved edits."""
         self.load(self.value)
+
+    def start_over(self, blank: M, saved: M) -> None:
+        """Ready the same form for the next entry after ``saved`` was added.
+
+        Choices (kind, segment, phase...) stay as they are: the next entry is often of the same
+        kind. Texts are cleared, but only of what was saved: what a hurried person already typed
+        after pressing the button stays, and when that was typed behind the saved text (the
+        browser had not yet shown the cleared field), the saved part is taken off its front.
+        No widget is replaced, so nothing typed goes into a form that left the page.
+        """
+        data = saved.model_dump()
+        self._loading = True
+        try:
+            self.value = blank
+            for name, field in self.fields.items():
+                if field.spec.kind not in ("text", "textarea", "lines"):
+                    continue
+                done = _as_text(field.spec.kind, _dig(data, name))
+                typed = str(field.input.value)
+                field.input.value = _after(typed, done)
+                field.show_problem("")
+                self._saved_texts[name] = done
+        finally:
+            self._loading = False
+        self._set_status(t("form.saved", self.language), "saved")
 
     def withdraw(self) -> bool:
         """Hand the value to ``on_withdraw``. True when that worked."""
@@ -159,6 +196,19 @@ class Form(Generic[M]):
             field.refresh_options()
 
     # -- display ---------------------------------------------------------------------------
+
+    def _typed_behind(self, name: str, typed: str) -> None:
+        """Text that arrives with the text just added in front of it (typed before the cleared
+        field reached the browser) keeps only what is new."""
+        done = self._saved_texts.get(name, "")
+        if self._loading or not done:
+            return
+        if typed.strip() == done.strip():
+            return
+        self._saved_texts[name] = ""
+        rest = _after(typed, done)
+        if rest != typed:
+            self.fields[name].input.value = rest
 
     def _changed(self) -> None:
         if self._loading:
@@ -198,6 +248,23 @@ class Form(Generic[M]):
             self.status.remove_class(name)
         if kind and message:
             self.status.add_class(f"kr-status-{kind}")
+
+
+def _as_text(kind: str, value: Any) -> str:
+    if kind == "lines":
+        return "\n".join(value or [])
+    return str(value or "")
+
+
+def _after(typed: str, done: str) -> str:
+    """What is left of ``typed`` once the text ``done`` (just saved) is taken off its front."""
+    if not done.strip():
+        return typed
+    if typed.strip() == done.strip():
+        return ""
+    if typed.startswith(done):
+        return typed[len(done) :].lstrip()
+    return typed
 
 
 def _dig(data: dict[str, Any], path: str) -> Any:

@@ -159,3 +159,49 @@ def test_the_live_dashboard_follows_a_save_and_has_no_way_to_write(orchestra: Se
     assert dashboard.poller.check()
     assert dashboard.slot.redraws == redraws + 1
     assert "Nieuw" in str(dashboard.slot.chart.spec)
+
+
+def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra: Service) -> None:
+    """Typing the next card straight after pressing Add: the form is never replaced, each card
+    is stored exactly once, and text typed behind the saved card keeps only what is new."""
+    orchestra.open_step(MethodStep.MAPPING)
+    app = _joined(orchestra, "Hurried")
+    assert app.panel is not None
+    form = app.panel.new_card.form
+    text = form.fields["text"].input
+    barrier = "barrier"
+    form.fields["kind"].input.value = barrier
+    for number in range(6):
+        text.value = f"Card {number}"
+        form.save_button.click()
+        assert app.panel.new_card.form is form  # the same widgets: nothing typed goes astray
+        assert text.value == "" and "Saved." in form.status.value
+        assert form.fields["kind"].input.value == barrier  # the choice stays for the next card
+    # The browser had not shown the cleared field yet: the next card arrives behind the last.
+    text.value = "Card 6"
+    form.save_button.click()
+    text.value = "Card 6Card 7"
+    assert text.value == "Card 7"
+    form.save_button.click()
+    stored = [c.text for c in orchestra.snapshot().cards if c.text.startswith("Card ")]
+    assert sorted(stored) == [f"Card {n}" for n in range(8)]
+    assert all(c.kind.value == barrier for c in orchestra.snapshot().cards if c.text in stored)
+
+
+def test_a_save_refused_by_the_room_keeps_the_text_with_the_reason(orchestra: Service) -> None:
+    orchestra.open_step(MethodStep.MAPPING)
+    app = _joined(orchestra, "Late")
+    assert app.panel is not None
+    panel = app.panel
+    form = panel.new_card.form
+    form.fields["text"].input.value = "Typed as the step closed"
+    orchestra.open_step(None)  # the facilitator moves on while the card is being typed
+    assert app.panel is panel  # the page keeps the typed text on screen
+    assert "Typed as the step closed" == form.fields["text"].input.value
+    assert t("room.step_moved_on", "en") in app.body.children[0].value
+    form.save_button.click()
+    assert t("error.step_closed", "en") in html.unescape(form.status.value)
+    assert form.fields["text"].input.value == "Typed as the step closed"
+    assert "Typed as the step closed" not in [c.text for c in orchestra.snapshot().cards]
+    app.move_on.click()  # the participant has copied it: on to where the room is
+    assert app.panel is None and t("room.waiting", "en") in app.body.children[-1].value

@@ -161,30 +161,32 @@ class Panel:
         make_form: Callable[[Any, Callable[[Any], Any]], Any],
         store: Callable[[Any], Any],
     ) -> w.VBox:
-        """A form for new entries that starts blank again after each save.
+        """A form for new entries: after each save the same form is ready for the next one.
 
         ``blank`` builds an unvalidated empty value (``Model.model_construct``): its required
-        texts are empty until the person fills them in, and saving validates them.
+        texts are empty until the person fills them in, and saving validates them. The form's
+        widgets stay on the page (see :meth:`Form.start_over`), so a hurried participant who
+        types the next entry straight after pressing the button loses nothing.
         """
         box = w.VBox(layout=full())
 
-        def fresh(_stored: Any = None) -> Any:
-            value = blank()
-            form = make_form(value, on_save)
-            box.children = (form.widget,)
-            box.form = form
-            return form
-
         def on_save(value: Any) -> Any:
-            store(value)
+            stored = store(value)
             self.refresh()
-            form = fresh()
-            form._set_status(t("form.saved", self.language), "saved")
-            return form.value
+            return stored
 
-        fresh()
+        form = make_form(blank(), on_save)
+        form.keep_adding = blank
+        box.children = (form.widget,)
+        box.form = form
         self.adders.append(box)
         return box
+
+    @property
+    def has_unsaved_text(self) -> bool:
+        """True when someone typed into a form of this panel and has not saved it yet."""
+        forms = [box.form for box in self.adders if hasattr(box, "form")]
+        return any(form.dirty for form in forms)
 
     def close(self) -> None:
         """Close every widget of the panel (it left the page)."""

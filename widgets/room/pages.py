@@ -291,7 +291,7 @@ def _session_id() -> str:
     return secrets.token_hex(8)
 
 
-@solara.component
+@solara.component  # type: ignore[untyped-decorator]
 def Page() -> Any:
     """The page of one connection (Solara's entry point): the console or the participant app,
     or the room's own message when the page cannot be built (the database is away)."""

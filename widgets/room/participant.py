@@ -185,6 +185,9 @@ class ParticipantApp:
         self.revision = snapshot.revision
         workshop = snapshot.workshop
         if workshop.open_step != self.step:
+            if self.panel is not None and self.panel.has_unsaved_text:
+                self.keep_unsaved_work(workshop)
+                return
             self.show_room()
             return
         self.workshop = workshop
@@ -192,6 +195,17 @@ class ParticipantApp:
             self.panel.refresh()
         elif self.step is not None:
             self.show_room()
+        self.update_status()
+
+    def keep_unsaved_work(self, workshop: Any) -> None:
+        """The facilitator moved on while this person was typing: keep their form on screen
+        (a save now gets the room's reason and keeps the text), with a button to move on."""
+        self.workshop = workshop
+        lang = self.language
+        note = w.HTML(f'<p class="kr-problem">{html.escape(t("room.step_moved_on", lang))}</p>')
+        self.move_on = w.Button(description=t("room.move_on", lang), button_style="primary")
+        self.move_on.on_click(lambda _b: self.show_room())
+        self.body.children = (note, self.move_on, *self.body.children[-1:])
         self.update_status()
 
     def close(self) -> None:

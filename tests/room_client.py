@@ -1,0 +1,258 @@
+"""A participant without a browser: speaks the Jupyter widget protocol to the room's server.
+
+It does what the browser's widget manager does and nothing more: fetches the page (for the
+session cookie), opens the page's websocket, asks Solara to run the app, keeps every widget's
+state as the server sends it, and sets values and clicks buttons by sending the same messages
+a browser sends. The tests use it to prove what the server does with many people (memory after
+a hundred sessions, every save stored once); the benchmarks use it to measure the server's
+share of a crowd without starving two cores with browsers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import struct
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import websockets
+
+Model = dict[str, Any]
+
+
+def _message(msg_type: str, content: dict[str, Any], session: str) -> str:
+    header = {
+        "msg_id": uuid.uuid4().hex,
+        "msg_type": msg_type,
+        "session": session,
+        "username": "klantreis-client",
+        "date": datetime.now(UTC).isoformat(),
+        "version": "5.3",
+    }
+    return json.dumps(
+        {
+            "header": header,
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
+
+
+def _decode(raw: str | bytes) -> dict[str, Any]:
+    if isinstance(raw, str):
+        return dict(json.loads(raw))
+    count = struct.unpack("!i", raw[:4])[0]
+    offsets = list(struct.unpack("!" + "I" * count, raw[4 : 4 * (count + 1)]))
+    end = offsets[1] if len(offsets) > 1 else len(raw)
+    return dict(json.loads(raw[offsets[0] : end].decode("utf8")))
+
+
+def session_cookie(url: str) -> str:
+    """The page's session cookie (``name=value``), as the browser gets it with the page."""
+    with urllib.request.urlopen(url, timeout=60) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("solara-session-id="):
+                return header.split(";", 1)[0]
+    return f"solara-session-id={uuid.uuid4()}"
+
+
+class RoomClient:
+    """One page of the room, driven through the widget protocol."""
+
+    def __init__(self, url: str, cookie: str | None = None) -> None:
+        self.url = url.rstrip("/") + "/"
+        self.cookie = cookie
+        self.kernel_id = str(uuid.uuid4())
+        self.session = uuid.uuid4().hex
+        self.models: dict[str, Model] = {}
+        self.socket: Any = None
+        self._reader: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
+        self.received = 0
+        self.started = False
+
+    async def open(self, timeout: float = 60) -> RoomClient:
+        """Open the page: cookie, websocket, and the app run until its widgets arrived."""
+        if self.cookie is None:
+            self.cookie = await asyncio.to_thread(session_cookie, self.url)
+        target = self.url.replace("http://", "ws://")
+        address = f"{target}jupyter/api/kernels/{self.kernel_id}/channels?session_id={self.session}"
+        self.socket = await websockets.connect(
+            address, additional_headers={"Cookie": self.cookie}, max_size=None, open_timeout=timeout
+        )
+        self._reader = asyncio.create_task(self._read())
+        comm = uuid.uuid4().hex
+        await self._send("comm_open", {"comm_id": comm, "target_name": "solara.control", "data": {}})
+        run = {"method": "run", "args": {"path": "", "appName": None, "themes": {}, "dark": False}}
+        await self._send("comm_msg", {"comm_id": comm, "data": run})
+        await self.wait_for(lambda: self.started, timeout)  # the app ran: every widget is here
+        return self
+
+    async def close(self) -> None:
+        """Leave as a closed tab does: Solara ends the session at once."""
+        if self.socket is not None:
+            await asyncio.to_thread(self._close_request)
+            await self.socket.close()
+        if self._reader is not None:
+            self._reader.cancel()
+
+    async def drop(self) -> None:
+        """Lose the connection without saying goodbye (a phone out of Wi-Fi)."""
+        if self.socket is not None:
+            await self.socket.close()
+        if self._reader is not None:
+            self._reader.cancel()
+
+    async def reconnect(self, timeout: float = 60) -> None:
+        """Come back to the same page (same kernel id), as the browser does after a drop."""
+        target = self.url.replace("http://", "ws://")
+        address = f"{target}jupyter/api/kernels/{self.kernel_id}/channels?session_id={self.session}"
+        self.socket = await websockets.connect(
+            address, additional_headers={"Cookie": self.cookie}, max_size=None, open_timeout=timeout
+        )
+        self._reader = asyncio.create_task(self._read())
+
+    def _close_request(self) -> None:
+        request = urllib.request.Request(
+            f"{self.url}_solara/api/close/{self.kernel_id}?session_id={self.session}",
+            method="POST",
+            headers={"Cookie": self.cookie or ""},
+            data=b"",
+        )
+        try:
+            urllib.request.urlopen(request, timeout=30).close()
+        except OSError:
+            pass
+
+    # -- the widgets -----------------------------------------------------------------------
+
+    def find(
+        self,
+        *,
+        tag: str | None = None,
+        text: str | None = None,
+        placeholder: str | None = None,
+        description: str | None = None,
+    ) -> str | None:
+        """The id of the first open widget that matches (a CSS class, text in its value, ...)."""
+        for model_id, state in self.models.items():
+            if tag is not None and tag not in (state.get("_dom_classes") or ()):
+                continue
+            if text is not None and text not in str(state.get("value", "")):
+                continue
+            if placeholder is not None and state.get("placeholder") != placeholder:
+                continue
+            if description is not None and state.get("description") != description:
+                continue
+            return model_id
+        return None
+
+    def find_all(self, **match: str) -> list[str]:
+        """Every open widget that matches, oldest first."""
+        found = []
+        for model_id, state in self.models.items():
+            if all(
+                (str(value) in str(state.get("value", "")))
+                if key == "text"
+                else state.get(key) == value
+                for key, value in match.items()
+            ):
+                found.append(model_id)
+        return found
+
+    def texts(self) -> str:
+        """Everything the page's HTML widgets show, joined (to look for a text)."""
+        return "\n".join(
+            str(state.get("value", ""))
+            for state in self.models.values()
+            if state.get("_model_name") == "HTMLModel"
+        )
+
+    async def set_value(self, model_id: str, value: Any) -> None:
+        """Type into a field (the whole value, as the browser sends it)."""
+        self.models[model_id]["value"] = value
+        update = {"method": "update", "state": {"value": value}, "buffer_paths": []}
+        await self._send("comm_msg", {"comm_id": model_id, "data": update})
+
+    async def click(self, model_id: str) -> None:
+        """Press a button."""
+        click = {"method": "custom", "content": {"event": "click"}}
+        await self._send("comm_msg", {"comm_id": model_id, "data": click})
+
+    async def wait_for(self, condition: Callable[[], object], timeout: float = 60) -> None:
+        """Wait until ``condition()`` holds on the widgets' state; TimeoutError if it never does."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the page never showed what was waited for")
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout=min(left, 1.0))
+            except TimeoutError:
+                pass
+
+    async def wait_for_text(self, text: str, timeout: float = 60) -> None:
+        """Wait until some HTML widget shows ``text``."""
+        await self.wait_for(lambda: text in self.texts(), timeout)
+
+    # -- the wire --------------------------------------------------------------------------
+
+    async def _send(self, msg_type: str, content: dict[str, Any]) -> None:
+        await self.socket.send(_message(msg_type, content, self.session))
+
+    async def _read(self) -> None:
+        try:
+            async for raw in self.socket:
+                self.received += len(raw)
+                self._handle(_decode(raw))
+        except (websockets.ConnectionClosed, asyncio.CancelledError):
+            return
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        kind = message.get("msg_type") or message.get("header", {}).get("msg_type")
+        content = message.get("content", {})
+        if kind == "comm_open":
+            state = content.get("data", {}).get("state", {})
+            self.models[content["comm_id"]] = dict(state)
+        elif kind == "comm_msg":
+            data = content.get("data", {})
+            model = self.models.get(content.get("comm_id", ""))
+            if model is not None and data.get("method") in ("update", "echo_update"):
+                model.update(data.get("state", {}))
+            elif data.get("method") == "finished":
+                self.started = True
+        elif kind == "comm_close":
+            self.models.pop(content.get("comm_id", ""), None)
+        else:
+            return
+        self._changed.set()
+
+
+async def join(client: RoomClient, code: str, name: str, timeout: float = 60) -> None:
+    """Type the code and a name on the join page and wait until the room shows the person in.
+    The placeholders are the Dutch and English ones of the catalogue."""
+    from klantreis.i18n import t
+
+    for language in ("nl", "en"):
+        code_field = client.find(placeholder=t("room.code_placeholder", language))
+        if code_field is not None:
+            break
+    else:
+        raise RuntimeError("no join form on the page")
+    name_field = client.find(placeholder=t("room.name_placeholder", language))
+    button = client.find(description=t("room.join", language))
+    assert name_field is not None and button is not None
+    await client.set_value(code_field, code)
+    await client.set_value(name_field, name)
+    await client.click(button)
+    joined = t("room.joined_as", language, name=name)
+    await client.wait_for_text(joined, timeout)
