@@ -11,6 +11,7 @@ share of a crowd without starving two cores with browsers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import struct
 import time
@@ -90,7 +91,9 @@ class RoomClient:
         )
         self._reader = asyncio.create_task(self._read())
         comm = uuid.uuid4().hex
-        await self._send("comm_open", {"comm_id": comm, "target_name": "solara.control", "data": {}})
+        await self._send(
+            "comm_open", {"comm_id": comm, "target_name": "solara.control", "data": {}}
+        )
         run = {"method": "run", "args": {"path": "", "appName": None, "themes": {}, "dark": False}}
         await self._send("comm_msg", {"comm_id": comm, "data": run})
         await self.wait_for(lambda: self.started, timeout)  # the app ran: every widget is here
@@ -127,10 +130,8 @@ class RoomClient:
             headers={"Cookie": self.cookie or ""},
             data=b"",
         )
-        try:
+        with contextlib.suppress(OSError):
             urllib.request.urlopen(request, timeout=30).close()
-        except OSError:
-            pass
 
     # -- the widgets -----------------------------------------------------------------------
 
@@ -195,10 +196,8 @@ class RoomClient:
             if left <= 0:
                 raise TimeoutError("the page never showed what was waited for")
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout=min(left, 1.0))
-            except TimeoutError:
-                pass
 
     async def wait_for_text(self, text: str, timeout: float = 60) -> None:
         """Wait until some HTML widget shows ``text``."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import ipywidgets as w
@@ -17,14 +18,20 @@ class ChartSlot:
 
     ``build`` makes a chart or its Vega-Lite spec from a snapshot (a
     :class:`~klantreis.charts.compose.Composer` does the latter and remakes only what changed).
+    With ``share`` (what, besides the revision, decides the chart), pages that show the same
+    chart share one spec per revision (:data:`SHARED_SPECS`).
     A redraw sends the new spec straight to the widget: the spec is made once, without a second
     schema validation (the builders' output is validated in the tests).
     """
 
     def __init__(
-        self, build: Callable[[WorkshopSnapshot], Any], snapshot: WorkshopSnapshot
+        self,
+        build: Callable[[WorkshopSnapshot], Any],
+        snapshot: WorkshopSnapshot,
+        share: Callable[[], Hashable] | None = None,
     ) -> None:
         self.build = build
+        self.share = share
         spec = self._spec(snapshot)
         self._last = _key(spec)
         self.chart = live_chart(spec)
@@ -42,8 +49,54 @@ class ChartSlot:
             self.redraws += 1
 
     def _spec(self, snapshot: WorkshopSnapshot) -> dict[str, Any]:
+        if self.share is None:
+            return self._make(snapshot)
+        key = (self.share(), snapshot.workshop.id)
+        return SHARED_SPECS.get(key, snapshot.revision, snapshot, self._make)
+
+    def _make(self, snapshot: WorkshopSnapshot) -> dict[str, Any]:
         made = self.build(snapshot)
         return made if isinstance(made, dict) else made.to_dict(validate=False)
+
+
+class SharedSpecs:
+    """Chart specs made once per revision for every page that shows them: a room of a hundred
+    participants in one step draws its charts once per change, not a hundred times.
+
+    Only the newest revision of each chart is kept (a page asks for the revision it shows,
+    which is the newest one announced), so the cache holds one spec per chart and choice.
+    Specs are never changed after they are made, so sharing them is safe.
+    """
+
+    def __init__(self) -> None:
+        self._specs: dict[Hashable, tuple[int, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+        self.made = 0
+
+    def get(
+        self,
+        key: Hashable,
+        revision: int,
+        snapshot: WorkshopSnapshot,
+        make: Callable[[WorkshopSnapshot], dict[str, Any]],
+    ) -> dict[str, Any]:
+        with self._lock:
+            found = self._specs.get(key)
+        if found is not None and found[0] == revision:
+            return found[1]
+        spec = make(snapshot)  # outside the lock: two pages may race to make it, both correct
+        with self._lock:
+            current = self._specs.get(key)
+            if current is None or current[0] <= revision:
+                self._specs[key] = (revision, spec)
+            self.made += 1
+        return spec
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+
+SHARED_SPECS = SharedSpecs()
 
 
 def _key(spec: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 from klantreis.widgets.style import full
 
 from klantreis.i18n import Language, t
@@ -35,14 +36,36 @@ class Row:
     key: str = ""
 
 
+class _Looks:
+    """Layouts and styles shared by every row of one list: a widget's own layout and style are
+    widgets too, and a list of forty cards would otherwise send three hundred of them."""
+
+    def __init__(self) -> None:
+        self.row = full()
+        self.item = w.Layout()
+        self.item_style = HTMLStyle()
+        self.button = w.Layout(width="auto")
+        self.button_styles: dict[str, w.ButtonStyle] = {}
+
+    def button_style(self) -> w.ButtonStyle:
+        return self.button_styles.setdefault("", w.ButtonStyle())
+
+    def close(self) -> None:
+        for widget in (self.row, self.item, self.item_style, self.button):
+            widget.close()
+        for style in self.button_styles.values():
+            style.close()
+
+
 class _Shown:
     """The widgets of one displayed row, and what they show now."""
 
-    def __init__(self, language: Language) -> None:
+    def __init__(self, language: Language, looks: _Looks) -> None:
         self.language = language
-        self.item = w.HTML()
+        self.looks = looks
+        self.item = w.HTML(layout=looks.item, style=looks.item_style)
         self.item.add_class("kr-item")
-        self.box = w.HBox([self.item], layout=full())
+        self.box = w.HBox([self.item], layout=looks.row)
         self.box.add_class("kr-row")
         self.buttons: dict[str, w.Button] = {}
         self.runs: dict[str, Callable[[], None]] = {}
@@ -68,7 +91,8 @@ class _Shown:
                 description=t(action.label, self.language),
                 button_style=action.style,
                 tooltip=action.tooltip,
-                layout=w.Layout(width="auto"),
+                layout=self.looks.button,
+                style=self.looks.button_style(),
             )
             button.on_click(lambda _b, label=action.label: self.runs[label]())
             self.buttons[action.label] = button
@@ -91,6 +115,7 @@ class EntryList:
         self.empty_message = w.HTML(html.escape(t(empty, language)))
         self.empty_message.add_class("kr-empty")
         self.widget = w.VBox(layout=full())
+        self.looks = _Looks()
         self.shown: dict[str, _Shown] = {}
         self.show([])
 
@@ -109,7 +134,7 @@ class EntryList:
         order: list[_Shown] = []
         for index, row in enumerate(rows):
             key = row.key or f"#{index}"
-            shown = self.shown.pop(key, None) or keep.get(key) or _Shown(self.language)
+            shown = self.shown.pop(key, None) or keep.get(key) or _Shown(self.language, self.looks)
             shown.show(row)
             keep[key] = shown
             order.append(shown)
@@ -128,4 +153,5 @@ class EntryList:
         self.shown = {}
         self._order = []
         self.empty_message.close()
+        self.looks.close()
         self.widget.close()

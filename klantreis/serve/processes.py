@@ -61,14 +61,18 @@ def run_until_stopped(
     stop: Callable[[], None] | None = None,
     alive: Callable[[], bool] = lambda: True,
 ) -> None:
-    """Wait until the user stops (a stop signal) or a server ends; then stop every one."""
-    try:
-        with stop_requests() as requested:
+    """Wait until the user stops (a stop signal) or a server ends; then stop every one.
+
+    The signal handlers stay in place while stopping: a second signal (a service manager or
+    ``timeout`` sends one more, an impatient Ctrl-C) must not kill this process halfway and
+    leave its servers running."""
+    with stop_requests() as requested:
+        try:
             while not requested.wait(0.5):
                 if not alive() or any(process.poll() is not None for process in processes):
                     break
-    finally:
-        if stop is not None:
-            stop()
-        for process in processes:
-            stop_process_group(process)
+        finally:
+            if stop is not None:
+                stop()
+            for process in processes:
+                stop_process_group(process)

@@ -197,7 +197,7 @@ def test_a_save_refused_by_the_room_keeps_the_text_with_the_reason(orchestra: Se
     form.fields["text"].input.value = "Typed as the step closed"
     orchestra.open_step(None)  # the facilitator moves on while the card is being typed
     assert app.panel is panel  # the page keeps the typed text on screen
-    assert "Typed as the step closed" == form.fields["text"].input.value
+    assert form.fields["text"].input.value == "Typed as the step closed"
     assert t("room.step_moved_on", "en") in app.body.children[0].value
     form.save_button.click()
     assert t("error.step_closed", "en") in html.unescape(form.status.value)

@@ -13,7 +13,8 @@ import pytest
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
 from klantreis.serve.network import free_port, port_taken
-from tests.ui.conftest import ServedRoom, start_served_room, sticking_out
+from tests.served import ServedRoom, start_served_room
+from tests.ui.conftest import sticking_out
 
 pytestmark = pytest.mark.ui
 PAYLOADS = ('<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import ipywidgets as w
@@ -233,8 +233,20 @@ class Panel:
             parts.append(charts.fragment(build(self.snapshot), t("chart.label", self.language)))
         return '<div class="klantreis">' + "".join(parts) + "</div>"
 
+    def chart_share_key(self) -> Hashable | None:
+        """What makes this panel's charts differ from another person's in the same step (the
+        chosen segment, say); pages with the same key share one spec per revision. None: the
+        charts depend on more than the workshop's revision and are never shared."""
+        return ()
+
     def _slot(self, build: ChartBuilder) -> w.Widget:
-        slot = ChartSlot(build, self.snapshot)
+        index = len(self.slots)
+
+        def share() -> Hashable:
+            return (type(self).__name__, index, self.chart_share_key())
+
+        shared = self.chart_share_key() is not None
+        slot = ChartSlot(build, self.snapshot, share=share if shared else None)
         self.slots.append(slot)
         return slot.widget
 

@@ -56,6 +56,9 @@ class DataPanel(Panel):
         if not self._static:  # the tables go below the charts
             self.widget.children = (*self.widget.children, self.summary)
 
+    def chart_share_key(self) -> None:
+        return None  # the charts follow the data folder too, which has no revision
+
     def build(self) -> list[w.Widget]:
         lang = self.language
         self.compute()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import partial
 from typing import Any
 
@@ -178,6 +179,9 @@ class JourneyPanel(Panel):
     def move(self, step: Step, by: int) -> None:
         """Move a step up (-1) or down (+1)."""
         self.attempt(lambda: self.service.move_step(step.id, step.position + by, self.actor_id))
+
+    def chart_share_key(self) -> Hashable:
+        return self.journey_id
 
     def update(self) -> None:
         lang = self.language

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Hashable
 from functools import partial
 from typing import Any
 
@@ -27,11 +28,11 @@ class MappingPanel(Panel):
         lang = self.language
         self.chart_builders = (self._board, alternatives)
         self.chooser = w.Dropdown(layout=full())
-        self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.dots = w.HTML()
         self.cards = EntryList(lang, "list.no_cards")
         self.editor = w.VBox(layout=full())
         self.fill_segment_chooser(self.chooser)
+        self.chooser.observe(lambda _c: self._chosen(), names="value")  # after the first fill
         self.new_card = self.adder(
             self._blank, self._form, lambda c: self.service.add_card(c, self.actor_id)
         )
@@ -95,6 +96,9 @@ class MappingPanel(Panel):
 
     def _close(self) -> None:
         self.editor.children = ()
+
+    def chart_share_key(self) -> Hashable:
+        return self.segment_id
 
     def update(self) -> None:
         lang = self.language

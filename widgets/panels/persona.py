@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Hashable
 from typing import Any
 
 import ipywidgets as w
@@ -75,6 +76,9 @@ class PersonaPanel(Panel):
             else ""
         )
         self.warning.value = f'<p class="kr-problem">{html.escape(warning)}</p>' if warning else ""
+
+    def chart_share_key(self) -> Hashable:
+        return self.segment_id
 
     def update(self) -> None:
         self.fill_segment_chooser(self.chooser)

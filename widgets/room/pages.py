@@ -21,6 +21,7 @@ import logging
 import queue
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -43,6 +44,9 @@ logger = logging.getLogger(__name__)
 CONSOLE_HEADER = b"x-klantreis-console"
 """Set on every request that came through the console's listener (and removed from all others
 by the participants' listener), so a page knows which app to show."""
+
+RELEASE_AFTER = 5.0
+"""Seconds of no page leaving after which the room hands freed memory back to the system."""
 
 SESSIONS_FILE = "room-sessions.json"
 """Which browser session joined as which participant: a reload, or a restart of the room,
@@ -80,6 +84,7 @@ class Room:
     _threads: list[threading.Thread] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: threading.Event = field(default_factory=threading.Event)
+    _left: bool = False
 
     def __hash__(self) -> int:
         return id(self)
@@ -119,11 +124,25 @@ class Room:
 
     def remove(self, page: RoomPage) -> None:
         with self._lock:
-            self.pages.discard(page)
+            if page in self.pages:
+                self.pages.discard(page)
+                self._left = True
 
     def open_pages(self) -> list[RoomPage]:
         with self._lock:
             return list(self.pages)
+
+    def status(self) -> dict[str, float]:
+        """What the room holds now: open pages, Solara sessions, their widgets, this process's
+        threads and resident memory (MB)."""
+        contexts = list(kernel_context.contexts.values())
+        return {
+            "pages": len(self.open_pages()),
+            "sessions": len(contexts),
+            "widgets": sum(len(getattr(c, "widgets", None) or {}) for c in contexts),
+            "threads": threading.active_count(),
+            "memory_mb": round(resident_mb(), 1),
+        }
 
     # -- sessions --------------------------------------------------------------------------
 
@@ -178,10 +197,39 @@ class Room:
                 page.deliver(changes)
 
     def _tick(self) -> None:
-        """Once a second: countdowns and charts that were held back."""
+        """Once a second: countdowns and charts that were held back; memory handed back once
+        pages have left and the room is quiet for a moment."""
+        left_at: float | None = None
         while not self._closed.wait(1.0):
             for page in self.open_pages():
                 page.run(page.app.tick)
+            if self._left:
+                self._left, left_at = False, time.monotonic()
+            elif left_at is not None and time.monotonic() - left_at > RELEASE_AFTER:
+                left_at = None
+                release_memory()
+
+
+def resident_mb() -> float:
+    """This process's resident memory in MB (Linux; 0 elsewhere)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
+def release_memory() -> None:
+    """Hand memory that pages which left no longer use back to the system. Python keeps freed
+    memory for itself, and the C library keeps an arena per thread that served a page; in a
+    process that lives for a whole workshop that adds up. Linux with glibc only."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class RoomPage:

@@ -18,6 +18,7 @@ here instead of being fetched from the internet), the chart code from the kit's 
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -26,11 +27,12 @@ from typing import Any
 
 from klantreis.widgets.room import app as room_app
 from klantreis.widgets.room.keys import RoomKeys, room_keys
-from klantreis.widgets.room.pages import CONSOLE_HEADER, Room, set_room
+from klantreis.widgets.room.pages import CONSOLE_HEADER, Room, current_room, set_room
 
 from klantreis.charts.bundles import SERVED_DIR, bundle_path, ensure_bundles, served_root
 from klantreis.domain import KlantreisError
 from klantreis.folder import connect
+from klantreis.i18n import Language, t
 from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
 from klantreis.serve.network import port_taken, room_address, wait_until_serving
 from klantreis.serve.processes import run_until_stopped, start_server, stop_process_group
@@ -40,7 +42,7 @@ DROP_AFTER = 600
 after that its session ends and everything it held is released."""
 
 
-def configure_solara(drop_after: int, secret: str, language: str) -> None:
+def configure_solara(drop_after: int, secret: str, language: Language) -> None:
     """Set up Solara's server for the room: production mode, no telemetry, no banner or
     loader animation, no CDN, pages of people who left ended after ``drop_after`` seconds,
     and its session cookie signed with ``secret``."""
@@ -60,8 +62,11 @@ def configure_solara(drop_after: int, secret: str, language: str) -> None:
     solara.settings.assets.proxy = True
     solara.settings.assets.cdn = "http://127.0.0.1:9/"
     solara_apps.apps["__default__"] = solara_apps.AppScript(f"{room_app.__name__}:Page")
-    # The page template (templates/index.html.j2 beside the app) writes the page's language.
-    solara_server.get_jinja_env(app_name="__default__").globals["klantreis_language"] = language
+    # The page template (templates/index.html.j2 beside the app) writes the page's language and
+    # says in it when the page is reconnecting.
+    template_globals = solara_server.get_jinja_env(app_name="__default__").globals
+    template_globals["klantreis_language"] = language
+    template_globals["klantreis_texts"] = {"reconnecting": t("room.reconnecting", language)}
 
 
 @dataclass
@@ -206,6 +211,18 @@ def solara_app() -> Any:
     return app
 
 
+STATUS_PATH = "/_klantreis/status"
+"""On the console's listener only (this machine): what the room holds, as JSON (open pages,
+sessions, widgets, threads), for the facilitator's checks, the tests and the benchmarks."""
+
+
+async def _send_json(send: Any, data: Any) -> None:
+    body = json.dumps(data).encode()
+    headers = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class _Listener:
     """The room's web app as one listener sees it: the console's listener marks every request
     as coming through it, the participants' listener removes any such mark a browser sent."""
@@ -215,6 +232,9 @@ class _Listener:
         self.console = console
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.console and scope["type"] == "http" and scope.get("path") == STATUS_PATH:
+            await _send_json(send, current_room().status())
+            return
         if scope["type"] in ("http", "websocket"):
             headers = [(k, v) for k, v in scope.get("headers", []) if k != CONSOLE_HEADER]
             if self.console:

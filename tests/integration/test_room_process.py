@@ -1,0 +1,237 @@
+"""The room as one process, driven by participants without browsers (the widget protocol).
+
+Each test starts the real ``klantreis serve`` and speaks to it as browsers do (see
+tests/room_client.py); the store is read back to prove what was kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from klantreis.domain import Card, MethodStep
+from klantreis.exchange.templates import load_template
+from klantreis.folder import create_folder, open_folder
+from klantreis.i18n import t
+from klantreis.serve.network import free_port, port_taken
+from klantreis.service import Service
+from tests.room_client import RoomClient, join
+from tests.served import ServedRoom, served_room, start_served_room
+
+pytestmark = pytest.mark.slow
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB (from /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    return kb / 1024
+
+
+def threads_of(pid: int) -> int:
+    return len(list(Path(f"/proc/{pid}/task").iterdir()))
+
+
+@pytest.fixture
+def orchestra_folder(tmp_path: Path) -> tuple[Service, Path]:
+    """The English orchestra workshop in a folder, its mapping step open."""
+    folder = tmp_path / "orchestra"
+    service = create_folder(folder, load_template("orchestra", "en"))
+    service.open_step(MethodStep.MAPPING)
+    return service, folder
+
+
+@pytest.fixture
+def room(orchestra_folder: tuple[Service, Path]) -> Iterator[ServedRoom]:
+    """``klantreis serve`` on the orchestra folder, stopped afterwards."""
+    with served_room(orchestra_folder[1], "--drop-after", "1") as served:
+        yield served
+
+
+def card_text_field(client: RoomClient) -> str:
+    found = client.find(placeholder=t("placeholder.card", "en"))
+    assert found is not None
+    return found
+
+
+async def add_card(client: RoomClient, text: str) -> None:
+    field = card_text_field(client)
+    add = client.find(description=t("form.add", "en"))
+    assert add is not None
+    await client.set_value(field, text)
+    await client.click(add)
+
+
+def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    asyncio.run(scenario())
+
+
+def test_a_hundred_sessions_come_work_and_leave_without_a_leak(
+    room: ServedRoom, orchestra_folder: tuple[Service, Path]
+) -> None:
+    service, _folder = orchestra_folder
+    pid = room.process.pid
+
+    async def session(number: int) -> None:
+        client = await RoomClient(room.join_url).open()
+        await join(client, room.keys.join_code, f"Person {number}")
+        await client.wait_for(lambda: client.find(description=t("form.add", "en")) is not None)
+        await add_card(client, f"Card of person {number}")
+        await client.wait_for_text(f"Card of person {number}")
+        await client.close()
+
+    async def wave(numbers: range) -> None:
+        await asyncio.gather(*(session(n) for n in numbers))
+
+    run(lambda: wave(range(0, 5)))  # warm up: every module and cache the room uses is loaded
+    time.sleep(2)
+    start_mb, start_threads = rss_mb(pid), threads_of(pid)
+    for first in range(5, 105, 25):
+        run(lambda first=first: wave(range(first, first + 25)))
+    deadline = time.monotonic() + 60
+    while threads_of(pid) > start_threads + 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(2)
+    end_mb = rss_mb(pid)
+    texts = [c.text for c in service.snapshot().cards if c.text.startswith("Card of person ")]
+    assert sorted(texts) == sorted(f"Card of person {n}" for n in range(105))  # each once
+    print(f"room process: {start_mb:.0f} MB after 5 sessions, {end_mb:.0f} MB after 100 more left")
+    assert threads_of(pid) <= start_threads + 2
+    assert end_mb - start_mb < 60, (start_mb, end_mb)
+
+
+def test_changes_reach_every_open_page_from_this_and_other_processes(
+    room: ServedRoom, orchestra_folder: tuple[Service, Path]
+) -> None:
+    service, _folder = orchestra_folder
+
+    async def scenario() -> None:
+        people = [await RoomClient(room.join_url).open() for _ in range(3)]
+        for number, client in enumerate(people):
+            await join(client, room.keys.join_code, f"Reader {number}")
+            await client.wait_for(lambda c=client: c.find(description=t("form.add", "en")))
+        await add_card(people[0], "Pushed from a page")
+        for client in people:
+            await client.wait_for_text("Pushed from a page", timeout=20)
+        segment = service.snapshot().segments[0]
+        service.add_card(  # this test process is another process on the same SQLite file
+            Card(workshop_id=service.workshop_id, segment_id=segment.id, kind="need", text="Other")
+        )
+        for client in people:
+            await client.wait_for(
+                lambda c=client: any(
+                    "Other" in str(s.get("value", "")) and "kr-item" in s.get("_dom_classes", ())
+                    for s in c.models.values()
+                ),
+                timeout=20,
+            )
+        service.open_step(None)
+        for client in people:
+            await client.wait_for_text(t("room.waiting", "en"), timeout=20)
+        for client in people:
+            await client.close()
+
+    run(scenario)
+
+
+def test_a_restart_keeps_code_token_and_who_joined(
+    orchestra_folder: tuple[Service, Path],
+) -> None:
+    _service, folder = orchestra_folder
+    first = start_served_room(folder)
+
+    async def join_once() -> str:
+        client = await RoomClient(first.join_url).open()
+        await join(client, first.keys.join_code, "Returning")
+        await client.close()
+        assert client.cookie is not None
+        return client.cookie
+
+    try:
+        cookie = asyncio.run(join_once())
+    finally:
+        assert first.stop() == 0
+    second = start_served_room(folder)
+    try:
+        assert second.keys == first.keys
+
+        async def come_back() -> None:
+            client = await RoomClient(second.join_url, cookie=cookie).open()
+            joined = t("room.joined_as", "en", name="Returning")
+            await client.wait_for_text(joined, timeout=20)  # no code typed again
+            await client.close()
+
+        asyncio.run(come_back())
+    finally:
+        second.stop()
+    assert len(open_folder(folder).participants()) == 1
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_serve_stops_everything_it_started_on_a_stop_signal(
+    orchestra_folder: tuple[Service, Path], sig: int
+) -> None:
+    _service, folder = orchestra_folder
+    served = start_served_room(folder)
+    dashboard_pids = children_of(served.process.pid)
+    assert served.stop(sig) == 0
+    assert "The room is closed." in "".join(served.output)
+    assert not any(port_taken("127.0.0.1", served.port + offset) for offset in range(3))
+    assert all(not alive(pid) for pid in dashboard_pids)
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("command", ["dashboard", "lab"])
+def test_dashboard_and_lab_stop_their_servers_on_sigterm(
+    orchestra_folder: tuple[Service, Path], command: str
+) -> None:
+    _service, folder = orchestra_folder
+    port = free_port()
+    options = ["--no-browser"] if command == "lab" else []
+    process = subprocess.Popen(
+        [sys.executable, "-m", "klantreis", command, str(folder), "--port", str(port), *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, KLANTREIS_LANG="en"),
+    )
+    deadline = time.monotonic() + 120
+    while not port_taken("127.0.0.1", port):
+        assert time.monotonic() < deadline and process.poll() is None, "the server never started"
+        time.sleep(0.2)
+    servers = children_of(process.pid)
+    assert servers
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    assert not port_taken("127.0.0.1", port)
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in servers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in servers)

@@ -1,0 +1,92 @@
+"""A room served by the real ``klantreis serve`` command in a process of its own, for tests."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from klantreis.widgets.room.keys import RoomKeys, room_keys
+
+from klantreis.serve.network import free_port
+
+
+@dataclass
+class ServedRoom:
+    """A room served by ``klantreis serve`` in a process of its own."""
+
+    folder: Path
+    process: subprocess.Popen[str]
+    port: int
+    keys: RoomKeys
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def join_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.port + 1}/"
+
+    @property
+    def dashboard_url(self) -> str:
+        return f"http://127.0.0.1:{self.port + 2}/"
+
+    def logs(self) -> str:
+        """The end of the room's output and of its dashboard's log (for failure messages)."""
+        dashboard = self.folder / "logs" / "dashboard.log"
+        tail = dashboard.read_text()[-3000:] if dashboard.is_file() else ""
+        return "".join(self.output)[-3000:] + tail
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Stop the room as a service manager would; its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            rest, _ = self.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            rest, _ = self.process.communicate()
+        self.output.append(rest or "")
+        return int(self.process.returncode)
+
+
+def start_served_room(folder: Path, *options: str, timeout: float = 180) -> ServedRoom:
+    """Run ``klantreis serve FOLDER`` and wait until it says the room is open."""
+    import os
+    import sys
+
+    port = free_port(span=3)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "klantreis", "serve", str(folder), "--port", str(port), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, KLANTREIS_LANG="en"),
+    )
+    room = ServedRoom(folder, process, port, room_keys(folder))
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    while time.monotonic() < deadline and process.poll() is None:
+        line = process.stdout.readline()
+        room.output.append(line)
+        if "Ctrl-C" in line:
+            room.keys = room_keys(folder)
+            return room
+    room.stop()
+    raise RuntimeError(f"the room did not open: {room.logs()}")
+
+
+@contextmanager
+def served_room(folder: Path, *options: str) -> Iterator[ServedRoom]:
+    """A room served by ``klantreis serve`` for the duration of the block."""
+    room = start_served_room(folder, *options)
+    try:
+        yield room
+    finally:
+        room.stop()
