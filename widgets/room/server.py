@@ -27,7 +27,13 @@ from typing import Any
 
 from klantreis.widgets.room import app as room_app
 from klantreis.widgets.room.keys import RoomKeys, room_keys
-from klantreis.widgets.room.pages import CONSOLE_HEADER, Room, current_room, set_room
+from klantreis.widgets.room.pages import (
+    CONSOLE_HEADER,
+    Room,
+    current_room,
+    set_room,
+    share_memory_arenas,
+)
 
 from klantreis.charts.bundles import SERVED_DIR, bundle_path, ensure_bundles, served_root
 from klantreis.domain import KlantreisError
@@ -110,6 +116,7 @@ class RoomServer:
             raise KlantreisError(
                 "cli.serve.port_taken", port=taken[0], first=self.port, last=self.port + 2
             )
+        share_memory_arenas()
         ensure_bundles()
         service = connect(str(self.folder), self.db_url)
         self.room = Room(
