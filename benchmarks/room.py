@@ -1,604 +1,399 @@
-"""How fast and how heavy the live room is, against plain Voila measured in the same run.
+"""The room's server share, against the Voila room of an earlier commit measured in the same run.
 
-    .venv/bin/python benchmarks/room.py [--participants 20] [--rounds 3]
+    .venv/bin/python benchmarks/room.py [--people 30 100] [--saves 10] [--soak 100x20]
+                                        [--baseline cf2367e] [--baseline-people 10 30]
 
-Prints, for the baseline (plain Voila: lab template, a comparable form and one chart via
-Altair's own offline mode, no preheating) and for klantreis' participant app (offline template,
-bundle built once, preheated kernels):
+Participants are simulated without browsers (tests/room_client.py: the page, its websocket and
+the widget protocol, exactly what a browser's widget manager sends), so the figures are what
+the server spends, not what ten Chromiums on the same two cores spend. For each room it prints:
 
-- time from opening the address to an interactive form, cold and with preheated kernels;
-- resident memory per connected participant (kernel RSS);
-- time from a participant's save to the card on the live dashboard, with 1 and with N people;
-- megabytes a browser receives for the live dashboard, first visit and again, with the chart
-  code sent inside every chart widget (the baseline) and served once as a cacheable file.
+- resident memory per connected participant (joined, in the mapping step);
+- server CPU per arrival (the join page, joining, the first form of the open step);
+- N participants arriving at the same moment, no warm pool: median and last one ready;
+- a save seen by every other participant's page and by the live dashboard: p50 and p95;
+- soak: P participants x S saves each: saves lost and duplicated, memory before and after.
 
-Every request stays on this machine; each loop is bounded in count and time.
+The baseline is the room as it was at ``--baseline`` (a Voila kernel per participant),
+installed once into a virtual environment of its own under the temporary folder and served by
+its own ``klantreis serve``. It is measured with fewer people where a kernel each would not fit
+(``--baseline-people``). Every request stays on this machine; every loop is bounded.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-from klantreis.room import JOIN_CODE_ENV, room_keys
-from klantreis.serve.room import (
-    app_notebook,
-    free_port,
-    probe_url,
-    server_answers,
-    start_room,
-)
-from playwright.sync_api import sync_playwright
-
-from klantreis.charts.bundles import SERVED_ENV, ensure_bundles
-from klantreis.domain import Card, CardKind, MethodStep
+from klantreis.domain import MethodStep
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
-from klantreis.report.pdf import QUIET_FLAGS
-from klantreis.serve.commands import jupyter_env, voila_argv
+from klantreis.i18n import t
+from klantreis.serve.network import free_port
+from klantreis.widgets.room.keys import room_keys
+from tests.room_client import RoomClient, VoilaClient, join
 
-ARGS = list(QUIET_FLAGS)
-BASELINE_NOTEBOOK = """import altair as alt
-import ipywidgets as w
-import pandas as pd
-alt.JupyterChart.enable_offline()
-name = w.Text(placeholder="Your name")
-join = w.Button(description="Join")
-data = pd.DataFrame({"x": list("abc"), "y": [1, 2, 3]})
-chart = alt.JupyterChart(alt.Chart(data).mark_bar().encode(x="x", y="y"))
-w.VBox([name, join, chart])"""
+ROOT = Path(__file__).resolve().parents[1]
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def kernel_pids(server_pid: int) -> list[int]:
-    """The kernel processes under a server (ipykernel children)."""
-    return [int(entry.name) for entry in _kernel_entries(server_pid)]
+# -- processes -------------------------------------------------------------------------------
 
 
-def renice_kernels(server_pid: int, niceness: int) -> None:
-    """Give every thread of the server's kernels ``niceness`` (lowering it needs root)."""
-    for pid in kernel_pids(server_pid):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            os.setpriority(os.PRIO_PROCESS, int(task.name), niceness)
-
-
-def kernels_rss_mb(server_pid: int) -> list[float]:
-    """Resident memory of the kernel processes under a server (ipykernel children)."""
-    result = []
-    for entry in _kernel_entries(server_pid):
-        status = (entry / "status").read_text()
-        rss = int(
-            next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
-        )
-        result.append(rss / 1024)
-    return result
-
-
-def _kernel_entries(server_pid: int) -> list[Path]:
-    result = []
+def tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        ppid = int(
-            next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:"))
-        )
-        if ppid == server_pid and "ipykernel" in cmdline:
-            result.append(entry)
-    return result
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
 
 
-def time_to_form(browser, url: str, placeholder: str) -> float:
-    page = browser.new_page()
-    started = time.perf_counter()
-    page.goto(url)
-    page.get_by_placeholder(placeholder).wait_for(timeout=120_000)
-    elapsed = time.perf_counter() - started
-    page.close()
-    return elapsed
-
-
-def serve(
-    notebook: Path, folder: Path, preheat: int, template: str | None, env: dict[str, str]
-) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = voila_argv(notebook, port, preheat=preheat)
-    if template is None:  # the baseline: Voila as it comes
-        command = [
-            sys.executable,
-            "-m",
-            "voila",
-            str(notebook),
-            "--no-browser",
-            f"--port={port}",
-            "--Voila.ip=127.0.0.1",
-        ]
-    process = subprocess.Popen(
-        command, env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}/"
-    if not server_answers(probe_url("127.0.0.1", port), time.monotonic() + 120):
-        raise RuntimeError(f"{url} did not start")
-    return process, url
-
-
-def measure_form(
-    browser, notebook, folder, preheat, template, env, placeholder, rounds
-) -> tuple[list[float], list[float]]:
-    process, url = serve(notebook, folder, preheat, template, env)
-    try:
-        if preheat:
-            time.sleep(12)  # let the pool fill, as it does before a session
-        times = []
-        for _ in range(rounds):
-            times.append(time_to_form(browser, url, placeholder))
-            if preheat:
-                time.sleep(8)  # the pool refills between arrivals
-        pages = [browser.new_page() for _ in range(3)]
-        for page in pages:
-            page.goto(url)
-            page.get_by_placeholder(placeholder).wait_for(timeout=120_000)
-        time.sleep(2)
-        rss = kernels_rss_mb(process.pid)
-        for page in pages:
-            page.close()
-        return times, rss
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def cpu_seconds(root_pid: int) -> float:
-    """CPU time used so far by a process and its children (from /proc)."""
+def cpu_seconds(pids: list[int]) -> float:
     total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for pid in pids:
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(entry.name) == root_pid or int(fields[1]) == root_pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
+        total += (int(fields[11]) + int(fields[12])) / TICK
     return total
 
 
-def wait_until_idle(root_pid: int, timeout: float = 600) -> None:
-    """Wait until a server and its kernels use (almost) no processor for three seconds."""
-    deadline = time.monotonic() + timeout
-    last = cpu_seconds(root_pid)
-    while time.monotonic() < deadline:
-        time.sleep(3)
-        now = cpu_seconds(root_pid)
-        if now - last < 0.3:
-            return
-        last = now
-
-
-def _message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
-    import uuid
-    from datetime import UTC, datetime
-
-    header = {
-        "msg_id": uuid.uuid4().hex,
-        "msg_type": msg_type,
-        "session": session,
-        "username": "bench",
-        "date": datetime.now(UTC).isoformat(),
-        "version": "5.3",
-    }
-    return json.dumps(
-        {
-            "header": header,
-            "parent_header": {},
-            "metadata": metadata or {},
-            "content": content,
-            "channel": "shell",
-            "buffers": [],
-        }
-    )
-
-
-async def _arrive(url: str, timeout: float) -> float:
-    """One participant's whole arrival as the server sees it, without a browser: the page, then
-    the kernel's websocket and the widgets' state, asked for as ipywidgets' front-end asks."""
-    import asyncio
-    import re
-    import uuid
-
-    from tornado.httpclient import AsyncHTTPClient
-    from tornado.websocket import websocket_connect
-
-    started = time.perf_counter()
-    page = await AsyncHTTPClient().fetch(url, connect_timeout=timeout, request_timeout=timeout)
-    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.body.decode()).group(1)
-    session = uuid.uuid4().hex
-    socket_url = (
-        url.replace("http://", "ws://") + f"api/kernels/{kernel}/channels?session_id={session}"
-    )
-    connection = await websocket_connect(socket_url)
-    comm = uuid.uuid4().hex
-    opened = {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}
-    version = {"version": "1.0.0"}  # ipywidgets' control protocol, as its front-end sends it
-    await connection.write_message(_message("comm_open", opened, session, version))
-    request = {"comm_id": comm, "data": {"method": "request_states"}}
-    await connection.write_message(_message("comm_msg", request, session))
-    while True:
-        left = timeout - (time.perf_counter() - started)
-        reply = await asyncio.wait_for(connection.read_message(), timeout=max(left, 0.1))
-        if reply is None:
-            raise RuntimeError("the kernel's websocket closed")
-        message = json.loads(reply)
-        data = message.get("content", {}).get("data", {})
-        if message.get("msg_type") == "comm_msg" and data.get("method") == "update_states":
-            elapsed = time.perf_counter() - started
-            connection.close()
-            return elapsed
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += next(
+            (int(x.split()[1]) for x in status.splitlines() if x.startswith("VmRSS:")), 0
+        )
+    return total / 1024
 
 
 @dataclass
-class Crowd:
-    """How a crowd's arrivals went: seconds for those who got their form, and how many did not
-    within the time allowed (with the first reason)."""
+class Served:
+    """One room under test: its process, addresses and code."""
 
-    times: list[float]
-    failed: int
-    reason: str
+    name: str
+    process: subprocess.Popen[str]
+    folder: Path
+    port: int
+    code: str
+    client: type[RoomClient]
+    participant_pids: callable = field(default=None)  # type: ignore[valid-type]
 
-    def summary(self) -> str:
-        got = len(self.times)
-        text = f"{got} of {got + self.failed} arrived"
-        if self.times:
-            text += f", median {statistics.median(self.times):.1f} s, last {max(self.times):.1f} s"
-        if self.failed:
-            text += f"; {self.failed} not within the time allowed ({self.reason})"
-        return text
+    @property
+    def join_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
 
+    @property
+    def dashboard_url(self) -> str:
+        return f"http://127.0.0.1:{self.port + 2}/"
 
-def arrive_at_once(url: str, people: int, timeout: float = 300) -> Crowd:
-    """Seconds until each of ``people`` arrivals, started at the same moment, had the page and
-    the widgets' state: everything the server does for an arrival, with no browser running.
-    Arrivals that take longer than ``timeout`` count as failed."""
-    import asyncio
+    def server_pids(self) -> list[int]:
+        """The processes that serve participants (the room process, or Voila and its kernels)."""
+        if self.name == "klantreis":
+            return [self.process.pid]
+        voila = [p for p in tree(self.process.pid) if _port_of(p) == self.port]
+        return tree(voila[0]) if voila else []
 
-    async def crowd() -> Crowd:
-        from tornado.httpclient import AsyncHTTPClient
-
-        AsyncHTTPClient.configure(None, max_clients=people)  # all at once, no client-side queue
-        results = await asyncio.gather(
-            *(_arrive(url, timeout) for _ in range(people)), return_exceptions=True
-        )
-        times = sorted(r for r in results if isinstance(r, float))
-        errors = [r for r in results if isinstance(r, BaseException)]
-        reason = f"{type(errors[0]).__name__}: {errors[0]}"[:120] if errors else ""
-        return Crowd(times, len(errors), reason)
-
-    import concurrent.futures
-
-    # In a thread of its own: Playwright's synchronous API keeps an event loop in this one.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(asyncio.run, crowd()).result()
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
-def arrivals_at_once(
-    browser, env, folder, people: int, preheat: int, with_browsers: bool = True
-) -> list[float] | Crowd:
-    """Seconds until each of ``people`` pages, opened at the same moment, shows its form.
-
-    All pages share this machine's two cores with the server and its kernels, so the figures
-    are an upper bound for a room where every participant has a device of their own. Without
-    browsers, only the server's part is measured (:func:`arrive_at_once`).
-    """
-    process, url = serve(app_notebook("participant"), folder, preheat, "klantreis", env)
+def _port_of(pid: int) -> int | None:
     try:
-        deadline = time.monotonic() + 30 + 8 * preheat
-        while len(kernels_rss_mb(process.pid)) < preheat and time.monotonic() < deadline:
-            time.sleep(1)
-        if preheat:
-            wait_until_idle(process.pid)  # the warmed kernels ran the notebook: the pool is full
-        if not with_browsers:
-            return arrive_at_once(url, people)
-        # one context each: every participant has a browser of their own (own connections)
-        pages = [browser.new_context().new_page() for _ in range(people)]
-        started = time.perf_counter()
-        for page in pages:
-            page.goto(url, wait_until="commit", timeout=300_000)
-        ready = []
-        for page in pages:
-            page.get_by_placeholder("Your name").wait_for(timeout=300_000)
-            ready.append(time.perf_counter() - started)
-        for page in pages:
-            page.context.close()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    for part in command:
+        if part.startswith(b"--port="):
+            return int(part.split(b"=")[1])
+    return None
+
+
+def serve(python: Path, name: str, workdir: Path, extra: list[str]) -> Served:
+    """``klantreis serve`` of one installation on a fresh orchestra workshop (English)."""
+    folder = workdir / f"{name}-{time.time_ns()}"
+    subprocess.run(
+        [str(python), "-m", "klantreis", "init", str(folder), "--template", "orchestra"]
+        + ["--lang", "en"],
+        check=True,
+        capture_output=True,
+    )
+    open_folder(folder).open_step(MethodStep.MAPPING)
+    port = free_port(span=3)
+    process = subprocess.Popen(
+        [str(python), "-m", "klantreis", "serve", str(folder), "--port", str(port), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, KLANTREIS_LANG="en"),
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if "Ctrl-C" in line or not line:
+            break
+    client = RoomClient if name == "klantreis" else VoilaClient
+    return Served(name, process, folder, port, room_keys(folder).join_code, client)
+
+
+def baseline_python(commit: str, workdir: Path) -> Path:
+    """The Python of a virtual environment with klantreis as it was at ``commit``."""
+    home = Path(tempfile.gettempdir()) / f"klantreis-baseline-{commit}"
+    python = home / "venv" / "bin" / "python"
+    if (home / "installed").is_file():
+        return python
+    shutil.rmtree(home, ignore_errors=True)
+    source = home / "src"
+    source.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(home / "venv")], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(source)], check=True
+    )
+    (home / "installed").write_text(commit)
+    return python
+
+
+# -- what a participant does -----------------------------------------------------------------
+
+
+async def arrive(room: Served, name: str) -> RoomClient:
+    """Open the join address, join, and wait for the mapping step's form."""
+    client = await room.client(room.join_url).open(timeout=900)
+    await join(client, room.code, name, timeout=900)
+    add = t("form.add", "en")
+    await client.wait_for(lambda: client.find(description=add) is not None, timeout=900)
+    return client
+
+
+async def save(client: RoomClient, text: str) -> None:
+    field_id = client.find(placeholder=t("placeholder.card", "en"))
+    add = client.find(description=t("form.add", "en"))
+    assert field_id is not None and add is not None
+    await client.set_value(field_id, text)
+    await client.click(add)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+# -- the measurements ------------------------------------------------------------------------
+
+
+async def memory_and_cpu(room: Served, people: int) -> tuple[float, float]:
+    """MB per connected participant and server CPU seconds per arrival (one after another)."""
+    warm = await arrive(room, "Warm-up")
+    await asyncio.sleep(2)
+    before_mb = rss_mb(room.server_pids())
+    before_cpu = cpu_seconds(room.server_pids())
+    clients = [await arrive(room, f"Seq {n}") for n in range(people)]
+    cpu = (cpu_seconds(room.server_pids()) - before_cpu) / people
+    await asyncio.sleep(2)
+    per_person = (rss_mb(room.server_pids()) - before_mb) / people
+    for client in [warm, *clients]:
+        await client.close()
+    return per_person, cpu
+
+
+async def crowd(room: Served, people: int) -> tuple[float, float, int]:
+    """People arriving at the same moment: median and last ready (s), and how many failed."""
+    started = time.perf_counter()
+
+    async def one(number: int) -> float:
+        client = await arrive(room, f"Crowd {number}")
+        ready = time.perf_counter() - started
+        await client.close()
         return ready
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+
+    results = await asyncio.gather(*(one(n) for n in range(people)), return_exceptions=True)
+    times = [r for r in results if isinstance(r, float)]
+    failed = len(results) - len(times)
+    if not times:
+        return float("nan"), float("nan"), failed
+    return statistics.median(times), max(times), failed
 
 
-def page_megabytes(browser, env: dict[str, str], folder: Path) -> tuple[float, float]:
-    """Megabytes a browser receives to show the live dashboard (HTTP bodies and websocket
-    messages), on a first visit and on a second visit with the browser's cache."""
-    process, url = serve(app_notebook("dashboard"), folder, 0, "klantreis", env)
-    context = browser.new_context()
-    try:
-        visits = []
-        for _ in range(2):
-            page = context.new_page()
-            received = [0]
-            # What crossed the wire, from Chromium: a cached file counts 0, a 304 its headers.
-            wire = context.new_cdp_session(page)
-            wire.send("Network.enable")
-            wire.on(
-                "Network.loadingFinished",
-                lambda event, received=received: received.__setitem__(
-                    0, received[0] + event["encodedDataLength"]
-                ),
-            )
-            wire.on(
-                "Network.webSocketFrameReceived",
-                lambda event, received=received: received.__setitem__(
-                    0, received[0] + len(event["response"]["payloadData"])
-                ),
-            )
-            page.goto(url)
-            page.wait_for_function(
-                "document.querySelectorAll('.vega-embed .marks').length >= 1", timeout=180_000
-            )
-            page.wait_for_timeout(1500)
-            visits.append(received[0] / 1e6)
-            page.close()
-        return visits[0], visits[1]
-    finally:
-        context.close()
-        process.terminate()
-        process.wait(timeout=60)
+async def save_latency(room: Served, people: int, saves: int) -> tuple[list[float], list[float]]:
+    """Seconds from a save until every other participant's page shows it, and until the live
+    dashboard (Voila) has it."""
+    clients = list(await asyncio.gather(*(arrive(room, f"Lat {n}") for n in range(people))))
+    dashboard = await VoilaClient(room.dashboard_url).open(timeout=900)
+    pages, board = [], []
+    for number in range(saves):
+        text = f"Probe {number}-{time.time_ns() % 100000}"
+        for client in clients[1:]:
+            client.listen_to_wire()
+        dashboard.listen_to_wire()
+        started = time.perf_counter()
+        await save(clients[0], text)
+
+        async def seen(client: RoomClient, text: str = text) -> None:
+            await client.wait_for_wire(text, timeout=120)
+
+        await asyncio.gather(*(seen(c) for c in clients[1:]))
+        pages.append(time.perf_counter() - started)
+        await seen(dashboard)
+        board.append(time.perf_counter() - started)
+        await asyncio.sleep(0.3)
+    for client in [*clients, dashboard]:
+        await client.close()
+    return pages, board
 
 
-def dashboard_latency(
-    browser, people: int, samples: int, with_browsers: bool = True, niceness: int | None = None
-) -> list[float]:
-    """Seconds from a save to the card on the live dashboard, with ``people`` joined.
+async def soak(room: Served, people: int, saves: int) -> tuple[int, int, float, float]:
+    """Every participant saves ``saves`` cards; how many were lost and duplicated, and the
+    server's memory before and after everyone left."""
+    before = rss_mb(room.server_pids())
+    clients = list(await asyncio.gather(*(arrive(room, f"Soak {n}") for n in range(people))))
 
-    Every participant's kernel keeps polling the workshop whether or not its page is open; with
-    ``with_browsers=False`` the pages are closed after joining, which leaves the server's load
-    (kernels, database) and takes the participants' browsers off this machine's two cores.
-    ``niceness`` overrides the participant kernels' priority after joining (0: as plain Voila).
-    """
-    root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
-    folder = root / "room"
-    create_folder(folder, load_template("orchestra", "en"))
-    port = free_port()
-    room = start_room(folder, port=port, preheat=min(people, 4))
-    try:
-        room.wait_ready(timeout=240)
-        service = open_folder(folder)
-        service.open_step(MethodStep.MAPPING)
-        code = room.keys.join_code
-        pages = []
-        for number in range(people):
-            page = browser.new_page()
-            page.goto(room.join_url)
-            page.get_by_placeholder("Your name").wait_for(timeout=180_000)
-            page.get_by_placeholder("for example K7M2QX").fill(code)
-            page.get_by_placeholder("Your name").fill(f"Bench {number}")
-            page.get_by_role("button", name="Join").click()
-            page.get_by_text(f"You are taking part as Bench {number}").wait_for(timeout=180_000)
-            if with_browsers:
-                pages.append(page)
-            else:
-                page.close()
-        if niceness is not None:
-            renice_kernels(room.processes[0].pid, niceness)
-        dashboard = browser.new_page()
-        dashboard.goto(room.dashboard_url)
-        dashboard.wait_for_function(
-            "document.querySelectorAll('.vega-embed .marks').length >= 1",
-            timeout=120_000,
-        )
-        person = service.participants()[0]
-        focus = service.snapshot().focus_segment
-        latencies = []
-        for sample in range(samples):
-            text = (
-                f"Probe {sample}-{time.time_ns() % 10_000}"  # short: the board truncates long text
-            )
-            started = time.perf_counter()
-            service.add_card(
-                Card(
-                    workshop_id=service.workshop_id,
-                    segment_id=focus.id,
-                    kind=CardKind.NEED,
-                    text=text,
-                ),
-                person.id,
-            )
-            dashboard.wait_for_function(
-                f"document.body.textContent.includes({json.dumps(text)})", timeout=30_000
-            )
-            latencies.append(time.perf_counter() - started)
-        for page in [*pages, dashboard]:
-            page.close()
-        return latencies
-    finally:
-        room.stop()
+    async def work(number: int, client: RoomClient) -> None:
+        for index in range(saves):
+            text = f"Soak card {number}.{index}"
+            await save(client, text)
+            await client.wait_for_text(text, timeout=300)
+
+    await asyncio.gather(*(work(n, c) for n, c in enumerate(clients)))
+    for client in clients:
+        await client.close()
+    await asyncio.sleep(15)
+    after = rss_mb(room.server_pids())
+    stored = [c.text for c in open_folder(room.folder).snapshot().cards]
+    expected = {f"Soak card {n}.{i}" for n in range(people) for i in range(saves)}
+    soaked = [text for text in stored if text.startswith("Soak card ")]
+    lost = len(expected - set(soaked))
+    duplicated = len(soaked) - len(set(soaked))
+    return lost, duplicated, before, after
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}x" if base and value == value and base == base else "-"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--participants", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument(
-        "--room", type=int, default=30, help="people opening the join address at the same moment"
-    )
-    parser.add_argument(
-        "--only-bytes", action="store_true", help="measure only what a chart page sends"
-    )
-    parser.add_argument(
-        "--only-crowd",
-        action="store_true",
-        help="measure only the server's share of a crowd arriving at once (no browsers)",
-    )
-    parser.add_argument(
-        "--only-latency",
-        action="store_true",
-        help="measure only save-to-dashboard times (with and without participants' browsers)",
-    )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, nargs="+", default=[30, 100])
+    parser.add_argument("--baseline", default="cf2367e", help="commit of the Voila room")
+    parser.add_argument("--baseline-people", type=int, nargs="+", default=[10, 30])
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--saves", type=int, default=10, help="saves timed per crowd size")
+    parser.add_argument("--soak", default="100x20", help="PEOPLExSAVES")
+    parser.add_argument("--sequential", type=int, default=10, help="arrivals for memory/CPU")
     options = parser.parse_args()
-    ensure_bundles()
-    root = Path(tempfile.mkdtemp(prefix="klantreis-bench-"))
-    folder = root / "workshop"
-    create_folder(folder, load_template("orchestra", "en"))
-    keys = room_keys(folder)
-    baseline = root / "baseline.ipynb"
-    nbformat.write(
-        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BASELINE_NOTEBOOK)]), baseline
-    )
-    plain_env = dict(os.environ)
-    our_env = jupyter_env(folder, **{JOIN_CODE_ENV: keys.join_code})
-    inline_env = {k: v for k, v in our_env.items() if k != SERVED_ENV}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        sent = {
-            "chart code in every widget": page_megabytes(browser, inline_env, folder),
-            "chart code served as a file": page_megabytes(browser, our_env, folder),
-        }
-        for name, (first, again) in sent.items():
-            print(f"dashboard page, {name}: {first:.2f} MB first visit, {again:.2f} MB again")
-        if options.only_bytes:
-            return
-        if options.only_crowd:
-            for people in sorted({4, options.room}):
-                process, url = serve(baseline, folder, 0, None, plain_env)
-                try:
-                    crowd = arrive_at_once(url, people)
-                finally:
-                    process.terminate()
-                    process.wait(timeout=60)
-                print(f"{people} at once, no browsers, plain Voila (baseline): {crowd.summary()}")
-                for preheat in (0, people):
-                    crowd = arrivals_at_once(
-                        browser, our_env, folder, people, preheat, with_browsers=False
-                    )
-                    print(
-                        f"{people} at once, no browsers, klantreis, {preheat} preheated:"
-                        f" {crowd.summary()}",
-                        flush=True,
-                    )
-            return
-        if options.only_latency:
-            for people, with_browsers, niceness in (
-                (1, True, None),
-                (options.participants, True, None),
-                (options.participants, False, 0),
-                (options.participants, False, None),
-            ):
-                times = dashboard_latency(browser, people, 10, with_browsers, niceness)
-                where = "browsers here" if with_browsers else "pages closed after joining"
-                if niceness == 0:
-                    where += ", participant kernels at normal priority"
-                print(
-                    f"save -> dashboard, {people} participants, {where}: median"
-                    f" {statistics.median(times):.2f} s, all {[round(x, 2) for x in times]}",
-                    flush=True,
+    workdir = Path(tempfile.mkdtemp(prefix="klantreis-room-bench-"))
+    python = Path(sys.executable)
+    rooms = [("klantreis", python, [], options.people)]
+    if not options.no_baseline:
+        base = baseline_python(options.baseline, workdir)
+        rooms.append((f"Voila room ({options.baseline})", base, ["--preheat", "0"],
+                      options.baseline_people))
+    figures: dict[str, dict[str, object]] = {}
+    for name, interpreter, extra, crowds in rooms:
+        key = "klantreis" if interpreter == python else "baseline"
+        result: dict[str, object] = {}
+        room = serve(interpreter, key, workdir, extra)
+        try:
+            result["memory"], result["cpu"] = asyncio.run(
+                memory_and_cpu(room, options.sequential)
+            )
+        finally:
+            room.stop()
+        for people in crowds:
+            room = serve(interpreter, key, workdir, extra)
+            try:
+                result[f"crowd{people}"] = asyncio.run(crowd(room, people))
+                result[f"latency{people}"] = asyncio.run(
+                    save_latency(room, people, options.saves)
                 )
-            return
-        rows = []
-        base_cold, base_rss = measure_form(
-            browser, baseline, folder, 0, None, plain_env, "Your name", options.rounds
-        )
-        ours_cold, ours_rss = measure_form(
-            browser,
-            app_notebook("participant"),
-            folder,
-            0,
-            "klantreis",
-            our_env,
-            "Your name",
-            options.rounds,
-        )
-        ours_warm, _ = measure_form(
-            browser,
-            app_notebook("participant"),
-            folder,
-            2,
-            "klantreis",
-            our_env,
-            "Your name",
-            options.rounds,
-        )
-        rows.append(
-            (
-                "time to interactive form, cold (s)",
-                statistics.median(base_cold),
-                statistics.median(ours_cold),
-            )
-        )
-        rows.append(("time to interactive form, preheated (s)", None, statistics.median(ours_warm)))
-        rows.append(
-            (
-                "kernel memory per participant (MB)",
-                statistics.mean(base_rss),
-                statistics.mean(ours_rss),
-            )
-        )
-        crowds = {}
-        for people, preheat in ((4, 0), (4, 4), (options.room, options.room)):
-            crowds[(people, preheat)] = arrivals_at_once(browser, our_env, folder, people, preheat)
-            print(f"{people} at once, {preheat} preheated:", crowds[(people, preheat)], flush=True)
-        served = arrivals_at_once(
-            browser, our_env, folder, options.room, options.room, with_browsers=False
-        )
-        print(f"{options.room} at once, warm pool, no browsers:", served.summary(), flush=True)
-        one = dashboard_latency(browser, 1, 5)
-        print("save -> dashboard, 1 participant:", one, flush=True)
-        many = dashboard_latency(browser, options.participants, 5)
-        print(f"save -> dashboard, {options.participants} participants:", many, flush=True)
-        many_server = dashboard_latency(browser, options.participants, 5, with_browsers=False)
-        print(f"save -> dashboard, {options.participants} kernels, pages closed:", many_server)
-        browser.close()
-    print(f"{'measure':45} {'plain Voila':>12} {'klantreis':>12} {'ratio':>7}")
-    for name, base, ours in rows:
-        ratio = f"{ours / base:.2f}" if base else "-"
-        base_text = f"{base:12.2f}" if base is not None else f"{'-':>12}"
-        print(f"{name:45} {base_text} {ours:12.2f} {ratio:>7}")
-    print(
-        f"{'save -> live dashboard, 1 participant (s)':45} {'-':>12} {statistics.median(one):12.2f}"
-    )
-    print(
-        f"{f'save -> live dashboard, {options.participants} participants (s)':45} {'-':>12}"
-        f" {statistics.median(many):12.2f}"
-    )
-    print(
-        f"{'  same, pages closed after joining (s)':45} {'-':>12}"
-        f" {statistics.median(many_server):12.2f}"
-    )
-    name = f"{options.room} arrivals at once (page + widget state), warm pool, no browsers"
-    print(f"{name}: {served.summary()}")
-    for (people, preheat), times in crowds.items():
-        name = f"{people} arriving at once, {preheat} preheated: median/last (s)"
-        print(f"{name:58} {statistics.median(times):6.1f} {max(times):6.1f}")
-    print(
-        "(single runs, s: plain cold",
-        [round(x, 1) for x in base_cold],
-        "klantreis cold",
-        [round(x, 1) for x in ours_cold],
-        "preheated",
-        [round(x, 1) for x in ours_warm],
-        ")",
-    )
+            finally:
+                room.stop()
+        if key == "klantreis":
+            people, saves = (int(x) for x in options.soak.split("x"))
+            room = serve(interpreter, key, workdir, extra)
+            try:
+                result["soak"] = (people, saves, *asyncio.run(soak(room, people, saves)))
+            finally:
+                room.stop()
+        figures[key] = result
+        print(f"\n== {name} ==", flush=True)
+        report(result)
+    if "baseline" in figures:
+        compare(figures["klantreis"], figures["baseline"])
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(result: dict[str, object]) -> None:
+    print(f"memory per connected participant: {result['memory']:.1f} MB")
+    print(f"server CPU per arrival (page, join, first form): {result['cpu'] * 1000:.0f} ms")
+    for key, value in result.items():
+        if key.startswith("crowd"):
+            median, last, failed = value  # type: ignore[misc]
+            people = key.removeprefix("crowd")
+            print(f"{people} arriving at once: median {median:.2f} s, last {last:.2f} s, "
+                  f"{failed} failed")
+        if key.startswith("latency"):
+            pages, board = value  # type: ignore[misc]
+            people = key.removeprefix("latency")
+            print(f"save seen by the other {int(people) - 1} pages ({people} connected): "
+                  f"p50 {percentile(pages, .5):.2f} s, p95 {percentile(pages, .95):.2f} s; "
+                  f"by the dashboard p50 {percentile(board, .5):.2f} s, "
+                  f"p95 {percentile(board, .95):.2f} s")
+    if "soak" in result:
+        people, saves, lost, duplicated, before, after = result["soak"]  # type: ignore[misc]
+        print(f"soak {people} x {saves} saves: {lost} lost, {duplicated} duplicated; "
+              f"server {before:.0f} MB before, {after:.0f} MB after all left")
+
+
+def compare(ours: dict[str, object], base: dict[str, object]) -> None:
+    print("\n== klantreis against the baseline (ratio: klantreis / baseline) ==")
+    print(f"memory per participant: {ours['memory']:.1f} MB vs {base['memory']:.1f} MB "
+          f"({ratio(ours['memory'], base['memory'])})")  # type: ignore[arg-type]
+    print(f"CPU per arrival: {ours['cpu'] * 1000:.0f} ms vs {base['cpu'] * 1000:.0f} ms "  # type: ignore[operator]
+          f"({ratio(ours['cpu'], base['cpu'])})")  # type: ignore[arg-type]
+    for key in base:
+        if key.startswith("crowd") and key in ours:
+            print(f"{key.removeprefix('crowd')} at once, last ready: {ours[key][1]:.2f} s vs "  # type: ignore[index]
+                  f"{base[key][1]:.2f} s ({ratio(ours[key][1], base[key][1])})")  # type: ignore[index]
+        if key.startswith("latency") and key in ours:
+            mine = percentile(ours[key][0], 0.95)  # type: ignore[index]
+            theirs = percentile(base[key][0], 0.95)  # type: ignore[index]
+            print(f"{key.removeprefix('latency')} connected, save seen by all pages p95: "
+                  f"{mine:.2f} s vs {theirs:.2f} s ({ratio(mine, theirs)})")
 
 
 if __name__ == "__main__":

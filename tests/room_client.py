@@ -79,6 +79,9 @@ class RoomClient:
         self._changed = asyncio.Event()
         self.received = 0
         self.started = False
+        self.wire: list[str] = []
+        """Text of the messages received since :meth:`listen_to_wire` (for measuring)."""
+        self._keep_wire = False
 
     async def open(self, timeout: float = 60) -> RoomClient:
         """Open the page: cookie, websocket, and the app run until its widgets arrived."""
@@ -203,6 +206,15 @@ class RoomClient:
         """Wait until some HTML widget shows ``text``."""
         await self.wait_for(lambda: text in self.texts(), timeout)
 
+    def listen_to_wire(self) -> None:
+        """From now on keep what arrives, to wait for a text in any widget (a chart's data)."""
+        self.wire = []
+        self._keep_wire = True
+
+    async def wait_for_wire(self, text: str, timeout: float = 60) -> None:
+        """Wait until ``text`` arrived in any message since :meth:`listen_to_wire`."""
+        await self.wait_for(lambda: any(text in message for message in self.wire), timeout)
+
     # -- the wire --------------------------------------------------------------------------
 
     async def _send(self, msg_type: str, content: dict[str, Any]) -> None:
@@ -212,6 +224,8 @@ class RoomClient:
         try:
             async for raw in self.socket:
                 self.received += len(raw)
+                if self._keep_wire:
+                    self.wire.append(raw if isinstance(raw, str) else raw.decode("utf8", "replace"))
                 self._handle(_decode(raw))
         except (websockets.ConnectionClosed, asyncio.CancelledError):
             return
@@ -255,3 +269,48 @@ async def join(client: RoomClient, code: str, name: str, timeout: float = 60) ->
     await client.click(button)
     joined = t("room.joined_as", language, name=name)
     await client.wait_for_text(joined, timeout)
+
+
+class VoilaClient(RoomClient):
+    """A page of a Voila app (the live dashboard, or the Voila room of earlier versions): the
+    page names its kernel; the widgets' state is asked for as ipywidgets' front-end asks."""
+
+    async def open(self, timeout: float = 600) -> VoilaClient:
+        import re
+
+        def fetch() -> str:
+            with urllib.request.urlopen(self.url, timeout=timeout) as page:
+                return str(page.read().decode())
+
+        page = await asyncio.to_thread(fetch)
+        found = re.search(r'"kernelId": "([0-9a-f-]+)"', page)
+        if found is None:
+            raise RuntimeError("the Voila page names no kernel")
+        self.kernel_id = found.group(1)
+        target = self.url.replace("http://", "ws://")
+        address = f"{target}api/kernels/{self.kernel_id}/channels?session_id={self.session}"
+        self.socket = await websockets.connect(address, max_size=None, open_timeout=timeout)
+        self._reader = asyncio.create_task(self._read())
+        comm = uuid.uuid4().hex
+        opened = {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}
+        message = json.loads(_message("comm_open", opened, self.session))
+        message["metadata"] = {"version": "1.0.0"}  # ipywidgets' control protocol
+        await self.socket.send(json.dumps(message))
+        await self._send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}})
+        await self.wait_for(lambda: self.started, timeout)
+        return self
+
+    async def close(self) -> None:
+        await self.drop()
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        content = message.get("content", {})
+        data = content.get("data", {})
+        kind = message.get("msg_type") or message.get("header", {}).get("msg_type")
+        if kind == "comm_msg" and data.get("method") == "update_states":
+            for model_id, model in data.get("states", {}).items():
+                self.models[model_id] = dict(model.get("state", {}))
+            self.started = True
+            self._changed.set()
+            return
+        super()._handle(message)

@@ -34,6 +34,8 @@ class Row:
     meta: str = ""
     actions: tuple[Action, ...] = ()
     key: str = ""
+    mine: bool = False
+    """The person's own entry: always shown, however long the list (see ``limit``)."""
 
 
 class _Looks:
@@ -114,6 +116,8 @@ class EntryList:
         self.empty = empty
         self.empty_message = w.HTML(html.escape(t(empty, language)))
         self.empty_message.add_class("kr-empty")
+        self.more = w.HTML()
+        self.more.add_class("kr-meta")
         self.widget = w.VBox(layout=full())
         self.looks = _Looks()
         self.shown: dict[str, _Shown] = {}
@@ -128,8 +132,18 @@ class EntryList:
             for label, button in shown.buttons.items()
         }
 
-    def show(self, rows: list[Row]) -> None:
-        """Display ``rows`` (or the empty message)."""
+    def show(self, rows: list[Row], limit: int | None = None) -> None:
+        """Display ``rows`` (or the empty message). With ``limit``, only the person's own rows
+        and the first ``limit`` others are shown, and a line says how many more there are: a
+        phone shows what matters, and a room of a hundred people is not sent every card a
+        hundred times over."""
+        hidden = 0
+        if limit is not None and len(rows) > limit:
+            others = [row for row in rows if not row.mine]
+            shown_others = {id(row) for row in others[:limit]}
+            kept = [row for row in rows if row.mine or id(row) in shown_others]
+            hidden = len(rows) - len(kept)
+            rows = kept
         keep: dict[str, _Shown] = {}
         order: list[_Shown] = []
         for index, row in enumerate(rows):
@@ -143,6 +157,9 @@ class EntryList:
         self.shown = keep
         self._order = order
         children = tuple(s.box for s in order) if order else (self.empty_message,)
+        if hidden:
+            self.more.value = html.escape(t("list.more", self.language, count=hidden))
+            children += (self.more,)
         if self.widget.children != children:
             self.widget.children = children
 
@@ -153,5 +170,6 @@ class EntryList:
         self.shown = {}
         self._order = []
         self.empty_message.close()
+        self.more.close()
         self.looks.close()
         self.widget.close()

@@ -28,6 +28,11 @@ def static_mode() -> bool:
     return os.environ.get(STATIC_ENV) == "1"
 
 
+PARTICIPANT_LIST_LIMIT = 30
+"""Entries of others a participant's list shows (their own always show): the most voted cards,
+the newest measures. The console and the dashboard show all of them."""
+
+
 class Panel:
     """A step of the method as forms, lists and live charts for one person.
 
@@ -84,6 +89,11 @@ class Panel:
         return ""
 
     # -- shared ----------------------------------------------------------------------------
+
+    @property
+    def list_limit(self) -> int | None:
+        """How many entries of others a participant's lists show (all for the facilitator)."""
+        return None if self.is_facilitator else PARTICIPANT_LIST_LIMIT
 
     @property
     def is_facilitator(self) -> bool:

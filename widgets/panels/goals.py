@@ -153,8 +153,8 @@ class GoalsPanel(Panel):
                         "danger",
                     )
                 )
-            rows.append(Row(m.title, " · ".join(meta), tuple(actions), m.id))
-        self.measures.show(rows)
+            rows.append(Row(m.title, " · ".join(meta), tuple(actions), m.id, own))
+        self.measures.show(rows, limit=self.list_limit)
         for kind, form in getattr(self, "goal_forms", {}).items():
             stored = snap.goal(self.segment_id, kind)
             if stored is not None and not form.dirty and stored != form.value:

@@ -156,8 +156,8 @@ class MappingPanel(Panel):
                         "danger",
                     )
                 )
-            rows.append(Row(card.text, " · ".join(meta), tuple(actions), card.id))
-        self.cards.show(rows)
+            rows.append(Row(card.text, " · ".join(meta), tuple(actions), card.id, own))
+        self.cards.show(rows, limit=self.list_limit)
         if self.actor_id is not None and not self.is_facilitator:
             left = self.service.dots_left(self.actor_id)
             total = snap.workshop.dots_per_participant

@@ -18,6 +18,7 @@ import contextlib
 import html
 import json
 import logging
+import os
 import queue
 import secrets
 import threading
@@ -155,9 +156,14 @@ class Room:
             self._write_sessions()
 
     def participant_of(self, session_id: str) -> str | None:
-        """Who this browser session joined as, if it did."""
+        """Who this browser session joined as, if it did (also through another room process
+        serving the same workshop folder)."""
+        if not session_id:
+            return None
         with self._lock:
-            return self.sessions.get(session_id) if session_id else None
+            if session_id not in self.sessions:
+                self.sessions.update(self._read_sessions())
+            return self.sessions.get(session_id)
 
     def _read_sessions(self) -> dict[str, str]:
         if self.folder is None:
@@ -169,12 +175,20 @@ class Room:
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
     def _write_sessions(self) -> None:
+        """Save the sessions, merged with what another room process on this folder saved."""
         if self.folder is None:
             return
+        import fcntl
+
         path = self.folder / SESSIONS_FILE
-        with contextlib.suppress(OSError):
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(self.sessions), encoding="utf-8")
+        with (
+            contextlib.suppress(OSError),
+            (self.folder / (SESSIONS_FILE + ".lock")).open("a") as lock,
+        ):
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            merged = {**self._read_sessions(), **self.sessions}
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(merged), encoding="utf-8")
             temporary.chmod(0o600)
             temporary.replace(path)
 

@@ -1,0 +1,176 @@
+"""Beyond one machine: room processes sharing a PostgreSQL database, and one workshop served by
+two processes behind nginx with sticky sessions. Changes cross processes through NOTIFY."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from klantreis.domain import MethodStep
+from klantreis.exchange.templates import load_template
+from klantreis.folder import create_folder, open_folder
+from klantreis.i18n import t
+from klantreis.serve.network import free_port, server_answers
+from tests.room_client import RoomClient, join
+from tests.served import ServedRoom, served_room
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_CONF = """
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    map $http_cookie $klantreis_session {{
+        "~solara-session-id=(?<sid>[^;]+)" $sid;
+        default $remote_addr;
+    }}
+    upstream klantreis_room {{
+        hash $klantreis_session consistent;
+        server 127.0.0.1:{first};
+        server 127.0.0.1:{second};
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://klantreis_room;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_set_header Host $host;
+            proxy_read_timeout 1h;
+        }}
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx_in_front_of(first: int, second: int, root: Path) -> Iterator[str]:
+    """nginx from Debian on a free local port, sticky on the room's session cookie."""
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is missing: apt-get install nginx (.ci/run does this)")
+    port = free_port()
+    root.mkdir(parents=True, exist_ok=True)
+    conf = root / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(root=root, first=first, second=second, port=port))
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(root), "-g", "daemon off;"])
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        assert server_answers(url, time.monotonic() + 30, lambda: process.poll() is not None)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def status(room: ServedRoom) -> dict[str, float]:
+    with urllib.request.urlopen(f"{room.console_url}_klantreis/status", timeout=30) as answer:
+        return dict(json.load(answer))
+
+
+async def arrive(url: str, code: str, name: str) -> RoomClient:
+    client = await RoomClient(url).open()
+    await join(client, code, name)
+    add = t("form.add", "en")
+    await client.wait_for(lambda: client.find(description=add) is not None)
+    return client
+
+
+async def add_card(client: RoomClient, text: str) -> None:
+    field = client.find(placeholder=t("placeholder.card", "en"))
+    add = client.find(description=t("form.add", "en"))
+    assert field is not None and add is not None
+    await client.set_value(field, text)
+    await client.click(add)
+
+
+def test_two_workshops_in_two_room_processes_share_one_database(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    spring = create_folder(tmp_path / "spring", load_template("orchestra", "en"), postgres_url)
+    autumn = create_folder(tmp_path / "autumn", load_template("telecom", "en"), postgres_url)
+    for service in (spring, autumn):
+        service.open_step(MethodStep.MAPPING)
+    with (
+        served_room(tmp_path / "spring", "--db", postgres_url) as first,
+        served_room(tmp_path / "autumn", "--db", postgres_url) as second,
+    ):
+        assert first.keys.join_code != second.keys.join_code
+
+        async def scenario() -> None:
+            a = await arrive(first.join_url, first.keys.join_code, "Spring person")
+            b = await arrive(second.join_url, second.keys.join_code, "Autumn person")
+            await add_card(a, "Only in spring")
+            await a.wait_for_text("Only in spring")
+            await add_card(b, "Only in autumn")
+            await b.wait_for_text("Only in autumn")
+            assert "Only in spring" not in b.texts() and "Only in autumn" not in a.texts()
+            wrong = await RoomClient(second.join_url).open()
+            with pytest.raises(TimeoutError):  # the spring code does not open the autumn room
+                await join(wrong, first.keys.join_code, "Lost", timeout=3)
+            for client in (a, b, wrong):
+                await client.close()
+
+        asyncio.run(scenario())
+    assert [c.text for c in spring.snapshot().cards if c.author_id] == ["Only in spring"]
+    assert [c.text for c in autumn.snapshot().cards if c.author_id] == ["Only in autumn"]
+
+
+def test_one_workshop_served_by_two_processes_behind_a_sticky_proxy(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "shared"
+    service = create_folder(folder, load_template("orchestra", "en"), postgres_url)
+    service.open_step(MethodStep.MAPPING)
+    with (
+        served_room(folder, "--db", postgres_url) as first,
+        served_room(folder, "--db", postgres_url) as second,
+        nginx_in_front_of(first.port, second.port, tmp_path / "nginx") as proxy,
+    ):
+        people = 12
+
+        async def scenario() -> None:
+            clients = [
+                await arrive(proxy, first.keys.join_code, f"Person {n}") for n in range(people)
+            ]
+            served = (status(first)["pages"], status(second)["pages"])
+            assert sum(served) == people and min(served) > 0, served  # both processes serve
+            for number, client in enumerate(clients):
+                await add_card(client, f"Card {number} through the proxy")
+            for client in clients:  # every page sees every card, whichever process made it
+                for number in range(people):
+                    await client.wait_for(
+                        lambda c=client, n=number: f"Card {n} through the proxy" in str(
+                            [s.get("value") for s in c.models.values()]
+                        ),
+                        timeout=30,
+                    )
+            # A reload keeps to the same process (the cookie picks it) and the same person.
+            cookie = clients[0].cookie
+            await clients[0].close()
+            again = await RoomClient(proxy, cookie=cookie).open()
+            await again.wait_for_text(t("room.joined_as", "en", name="Person 0"), timeout=20)
+            for client in [again, *clients[1:]]:
+                await client.close()
+
+        asyncio.run(scenario())
+    stored = [c.text for c in open_folder(folder, postgres_url).snapshot().cards if c.author_id]
+    assert sorted(stored) == sorted(f"Card {n} through the proxy" for n in range(people))
