@@ -13,8 +13,9 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from klantreis.serve.network import free_port
@@ -29,9 +30,26 @@ def server_binaries() -> Path | None:
     return Path(found).parent if found else None
 
 
+@dataclass
+class Cluster:
+    """A running throwaway PostgreSQL server: its URL, and ``pg_ctl`` to stop or restart it."""
+
+    url: str
+    pg_ctl: Callable[..., None]
+    """Runs ``pg_ctl`` on the cluster (its data folder and options filled in), e.g.
+    ``pg_ctl("stop", "-m", "fast")`` or ``pg_ctl("start", "-w")``."""
+
+
 @contextmanager
 def throwaway_cluster(database: str = "klantreis") -> Iterator[str]:
     """Start a PostgreSQL server on a free local port; yield its URL; remove it afterwards."""
+    with controllable_cluster(database) as cluster:
+        yield cluster.url
+
+
+@contextmanager
+def controllable_cluster(database: str = "klantreis") -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server that the test can stop and start (a restart, an outage)."""
     binaries = server_binaries()
     if binaries is None:
         raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
@@ -95,7 +113,11 @@ def throwaway_cluster(database: str = "klantreis") -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.3)
-        yield f"postgresql://{user}@127.0.0.1:{port}/{database}"
+        def pg_ctl(*args: str) -> None:
+            command = [str(binaries / "pg_ctl"), "-D", str(data), "-o", options]
+            run(*command, "-l", str(root / "log"), *args)
+
+        yield Cluster(f"postgresql://{user}@127.0.0.1:{port}/{database}", pg_ctl)
     finally:
         subprocess.run(
             [*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],

@@ -256,14 +256,15 @@ async def join(client: RoomClient, code: str, name: str, timeout: float = 60) ->
     from klantreis.i18n import t
 
     for language in ("nl", "en"):
-        code_field = client.find(placeholder=t("room.code_placeholder", language))
-        if code_field is not None:
+        if client.find(placeholder=t("room.code_placeholder", language)) is not None:
             break
     else:
         raise RuntimeError("no join form on the page")
+    await client.wait_for(lambda: client.find(description=t("room.join", language)) is not None)
+    code_field = client.find(placeholder=t("room.code_placeholder", language))
     name_field = client.find(placeholder=t("room.name_placeholder", language))
     button = client.find(description=t("room.join", language))
-    assert name_field is not None and button is not None
+    assert code_field is not None and name_field is not None and button is not None
     await client.set_value(code_field, code)
     await client.set_value(name_field, name)
     await client.click(button)

@@ -43,12 +43,20 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
-        """A read transaction: a consistent view of the database until it ends."""
-        with self.engine.connect() as connection:
-            if self.backend == "postgresql":
-                connection = connection.execution_options(isolation_level="REPEATABLE READ")
-            with connection.begin():
-                yield Transaction(connection)
+        """A read transaction: a consistent view of the database until it ends.
+
+        A database that cannot be reached (a PostgreSQL restart) becomes :class:`StorageError`,
+        which every page shows as the room's own message in its language."""
+        try:
+            with self.engine.connect() as connection:
+                if self.backend == "postgresql":
+                    connection = connection.execution_options(isolation_level="REPEATABLE READ")
+                with connection.begin():
+                    yield Transaction(connection)
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise StorageError() from exc
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:

@@ -174,3 +174,36 @@ def test_one_workshop_served_by_two_processes_behind_a_sticky_proxy(
         asyncio.run(scenario())
     stored = [c.text for c in open_folder(folder, postgres_url).snapshot().cards if c.author_id]
     assert sorted(stored) == sorted(f"Card {n} through the proxy" for n in range(people))
+
+
+def test_a_new_arrival_while_the_database_is_away_gets_the_rooms_own_message(
+    tmp_path: Path,
+) -> None:
+    from tests.postgres import controllable_cluster
+
+    with controllable_cluster() as cluster:
+        folder = tmp_path / "dutch"
+        create_folder(folder, load_template("orchestra", "nl"), cluster.url)
+        with served_room(folder, "--db", cluster.url) as room:
+            cluster.pg_ctl("stop", "-m", "fast")
+
+            async def scenario() -> None:
+                client = await RoomClient(room.join_url).open()
+                shown = client.texts()
+                assert t("room.database_away", "nl") in shown  # the room's words, in Dutch
+                assert "OperationalError" not in shown and "psycopg" not in shown
+                retry = client.find(description=t("room.retry", "nl"))
+                if retry is None:  # Solara's own button keeps its label in "children"
+                    retry = next(
+                        model_id
+                        for model_id, state in client.models.items()
+                        if t("room.retry", "nl") in str(state.get("children", ""))
+                    )
+                cluster.pg_ctl("start", "-w")
+                await client.click(retry)
+                code = t("room.code_placeholder", "nl")
+                await client.wait_for(lambda: client.find(placeholder=code) is not None, 30)
+                await join(client, room.keys.join_code, "Na de storing")
+                await client.close()
+
+            asyncio.run(scenario())

@@ -34,7 +34,7 @@ from klantreis.widgets.room.keys import RoomKeys
 from klantreis.widgets.style import full, stylesheet
 from solara.server import kernel_context
 
-from klantreis.domain import KlantreisError
+from klantreis.domain import KlantreisError, StorageError
 from klantreis.i18n import Language, t
 from klantreis.service import Service
 from klantreis.store.changes import Change, Subscription
@@ -343,7 +343,8 @@ def open_page(room: Room, console: bool, session_id: str = "", context: Any = No
 
 def unavailable(language: Language, problem: KlantreisError) -> w.Widget:
     """What a new arrival sees when the room cannot build its page (the database is away)."""
-    text = html.escape(problem.message(language))
+    away = isinstance(problem, StorageError)
+    text = html.escape(t("room.database_away", language) if away else problem.message(language))
     hint = html.escape(t("room.try_again", language))
     box = w.VBox(
         [stylesheet(), w.HTML(f'<p class="kr-problem">{text}</p><p class="kr-meta">{hint}</p>')],
