@@ -33,12 +33,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from klantreis.widgets.room.keys import room_keys
+
 from klantreis.domain import MethodStep
-from klantreis.exchange.templates import load_template
-from klantreis.folder import create_folder, open_folder
+from klantreis.folder import open_folder
 from klantreis.i18n import t
 from klantreis.serve.network import free_port
-from klantreis.widgets.room.keys import room_keys
 from tests.room_client import RoomClient, VoilaClient, join
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,9 +84,7 @@ def rss_mb(pids: list[int]) -> float:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
-        total += next(
-            (int(x.split()[1]) for x in status.splitlines() if x.startswith("VmRSS:")), 0
-        )
+        total += next((int(x.split()[1]) for x in status.splitlines() if x.startswith("VmRSS:")), 0)
     return total / 1024
 
 
@@ -178,9 +176,7 @@ def baseline_python(commit: str, workdir: Path) -> Path:
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
     subprocess.run([sys.executable, "-m", "venv", str(home / "venv")], check=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", str(source)], check=True
-    )
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(source)], check=True)
     (home / "installed").write_text(commit)
     return python
 
@@ -320,26 +316,23 @@ def main() -> None:
     rooms = [("klantreis", python, [], options.people)]
     if not options.no_baseline:
         base = baseline_python(options.baseline, workdir)
-        rooms.append((f"Voila room ({options.baseline})", base, ["--preheat", "0"],
-                      options.baseline_people))
+        rooms.append(
+            (f"Voila room ({options.baseline})", base, ["--preheat", "0"], options.baseline_people)
+        )
     figures: dict[str, dict[str, object]] = {}
     for name, interpreter, extra, crowds in rooms:
         key = "klantreis" if interpreter == python else "baseline"
         result: dict[str, object] = {}
         room = serve(interpreter, key, workdir, extra)
         try:
-            result["memory"], result["cpu"] = asyncio.run(
-                memory_and_cpu(room, options.sequential)
-            )
+            result["memory"], result["cpu"] = asyncio.run(memory_and_cpu(room, options.sequential))
         finally:
             room.stop()
         for people in crowds:
             room = serve(interpreter, key, workdir, extra)
             try:
                 result[f"crowd{people}"] = asyncio.run(crowd(room, people))
-                result[f"latency{people}"] = asyncio.run(
-                    save_latency(room, people, options.saves)
-                )
+                result[f"latency{people}"] = asyncio.run(save_latency(room, people, options.saves))
             finally:
                 room.stop()
         if key == "klantreis":
@@ -364,36 +357,50 @@ def report(result: dict[str, object]) -> None:
         if key.startswith("crowd"):
             median, last, failed = value  # type: ignore[misc]
             people = key.removeprefix("crowd")
-            print(f"{people} arriving at once: median {median:.2f} s, last {last:.2f} s, "
-                  f"{failed} failed")
+            print(
+                f"{people} arriving at once: median {median:.2f} s, last {last:.2f} s, "
+                f"{failed} failed"
+            )
         if key.startswith("latency"):
             pages, board = value  # type: ignore[misc]
             people = key.removeprefix("latency")
-            print(f"save seen by the other {int(people) - 1} pages ({people} connected): "
-                  f"p50 {percentile(pages, .5):.2f} s, p95 {percentile(pages, .95):.2f} s; "
-                  f"by the dashboard p50 {percentile(board, .5):.2f} s, "
-                  f"p95 {percentile(board, .95):.2f} s")
+            print(
+                f"save seen by the other {int(people) - 1} pages ({people} connected): "
+                f"p50 {percentile(pages, 0.5):.2f} s, p95 {percentile(pages, 0.95):.2f} s; "
+                f"by the dashboard p50 {percentile(board, 0.5):.2f} s, "
+                f"p95 {percentile(board, 0.95):.2f} s"
+            )
     if "soak" in result:
         people, saves, lost, duplicated, before, after = result["soak"]  # type: ignore[misc]
-        print(f"soak {people} x {saves} saves: {lost} lost, {duplicated} duplicated; "
-              f"server {before:.0f} MB before, {after:.0f} MB after all left")
+        print(
+            f"soak {people} x {saves} saves: {lost} lost, {duplicated} duplicated; "
+            f"server {before:.0f} MB before, {after:.0f} MB after all left"
+        )
 
 
 def compare(ours: dict[str, object], base: dict[str, object]) -> None:
     print("\n== klantreis against the baseline (ratio: klantreis / baseline) ==")
-    print(f"memory per participant: {ours['memory']:.1f} MB vs {base['memory']:.1f} MB "
-          f"({ratio(ours['memory'], base['memory'])})")  # type: ignore[arg-type]
-    print(f"CPU per arrival: {ours['cpu'] * 1000:.0f} ms vs {base['cpu'] * 1000:.0f} ms "  # type: ignore[operator]
-          f"({ratio(ours['cpu'], base['cpu'])})")  # type: ignore[arg-type]
+    print(
+        f"memory per participant: {ours['memory']:.1f} MB vs {base['memory']:.1f} MB "
+        f"({ratio(ours['memory'], base['memory'])})"
+    )  # type: ignore[arg-type]
+    print(
+        f"CPU per arrival: {ours['cpu'] * 1000:.0f} ms vs {base['cpu'] * 1000:.0f} ms "  # type: ignore[operator]
+        f"({ratio(ours['cpu'], base['cpu'])})"
+    )  # type: ignore[arg-type]
     for key in base:
         if key.startswith("crowd") and key in ours:
-            print(f"{key.removeprefix('crowd')} at once, last ready: {ours[key][1]:.2f} s vs "  # type: ignore[index]
-                  f"{base[key][1]:.2f} s ({ratio(ours[key][1], base[key][1])})")  # type: ignore[index]
+            print(
+                f"{key.removeprefix('crowd')} at once, last ready: {ours[key][1]:.2f} s vs "  # type: ignore[index]
+                f"{base[key][1]:.2f} s ({ratio(ours[key][1], base[key][1])})"
+            )  # type: ignore[index]
         if key.startswith("latency") and key in ours:
             mine = percentile(ours[key][0], 0.95)  # type: ignore[index]
             theirs = percentile(base[key][0], 0.95)  # type: ignore[index]
-            print(f"{key.removeprefix('latency')} connected, save seen by all pages p95: "
-                  f"{mine:.2f} s vs {theirs:.2f} s ({ratio(mine, theirs)})")
+            print(
+                f"{key.removeprefix('latency')} connected, save seen by all pages p95: "
+                f"{mine:.2f} s vs {theirs:.2f} s ({ratio(mine, theirs)})"
+            )
 
 
 if __name__ == "__main__":

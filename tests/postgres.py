@@ -113,6 +113,7 @@ def controllable_cluster(database: str = "klantreis") -> Iterator[Cluster]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.3)
+
         def pg_ctl(*args: str) -> None:
             command = [str(binaries / "pg_ctl"), "-D", str(data), "-o", options]
             run(*command, "-l", str(root / "log"), *args)

@@ -158,8 +158,9 @@ def test_one_workshop_served_by_two_processes_behind_a_sticky_proxy(
             for client in clients:  # every page sees every card, whichever process made it
                 for number in range(people):
                     await client.wait_for(
-                        lambda c=client, n=number: f"Card {n} through the proxy" in str(
-                            [s.get("value") for s in c.models.values()]
+                        lambda c=client, n=number: (
+                            f"Card {n} through the proxy"
+                            in str([s.get("value") for s in c.models.values()])
                         ),
                         timeout=30,
                     )
