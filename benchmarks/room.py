@@ -137,9 +137,9 @@ def _port_of(pid: int) -> int | None:
 def serve(python: Path, name: str, workdir: Path, extra: list[str]) -> Served:
     """``klantreis serve`` of one installation on a fresh orchestra workshop (English)."""
     folder = workdir / f"{name}-{time.time_ns()}"
+    init = ["init", str(folder), "--template", "orchestra", "--lang", "en"]
     subprocess.run(
-        [str(python), "-m", "klantreis", "init", str(folder), "--template", "orchestra"]
-        + ["--lang", "en"],
+        [str(python), "-m", "klantreis", *init],
         check=True,
         capture_output=True,
     )
