@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from klantreis.serve.room import start_room
+from klantreis.widgets.room.server import RoomServer
 from playwright.sync_api import sync_playwright
 
 from klantreis.exchange.templates import load_template
@@ -32,7 +32,8 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="klantreis-room-"))
     folder = root / "workshop"
     create_folder(folder, load_template("orchestra", lang))
-    room = start_room(folder, port=options.port, preheat=1)
+    room = RoomServer(folder, port=options.port)
+    room.start()
     try:
         room.wait_ready(timeout=180)
         with sync_playwright() as playwright:
@@ -59,9 +60,9 @@ def main() -> None:
             phone.get_by_role("button", name=t("form.add", lang)).click()
             phone.get_by_text(t("form.saved", lang)).wait_for(timeout=30_000)
             phone.get_by_role("button", name=t("form.vote", lang)).first.click()
-            phone.wait_for_timeout(3000)
+            phone.get_by_role("button", name=t("form.unvote", lang)).first.wait_for(timeout=30_000)
             phone.screenshot(path=str(out / f"room-{lang}-mapping-phone.png"), full_page=True)
-            console.wait_for_timeout(2000)
+            console.get_by_text("Parking near the hall is hard").first.wait_for(timeout=30_000)
             console.screenshot(path=str(out / f"room-{lang}-console-projector.png"), full_page=True)
             dashboard = browser.new_page(viewport={"width": 1440, "height": 900})
             dashboard.goto(room.dashboard_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -135,6 +136,7 @@ def test_five_participants_and_a_facilitator_run_a_step(
         "document.body.textContent.includes('Card from participant 5')", timeout=15_000
     )
     ready(host.page, "Card from participant 4")
+    ready(people[0].page, "Card from participant 5")  # others' cards appear without a reload
     for view in (host, dashboard, *people):
         assert view.page.evaluate("window.__xss") is None
         assert view.errors == []
@@ -142,6 +144,77 @@ def test_five_participants_and_a_facilitator_run_a_step(
     snapshot = open_folder(room.folder).snapshot()
     assert len([c for c in snapshot.cards if c.author_id]) == 5
     assert len(snapshot.votes) == 5
+
+
+def test_a_hurried_participant_in_a_browser_stores_every_card_once(
+    room: ServedRoom, offline_page: Any
+) -> None:
+    """Typing the next card straight after pressing Add, as fast as a person can."""
+    from klantreis.domain import MethodStep
+
+    service = open_folder(room.folder)
+    service.open_step(MethodStep.MAPPING)
+    view = offline_page(390, 844)
+    join(view, room.join_url, room.keys.join_code, "Hurried")
+    ready(view.page, "New card")
+    field = view.page.get_by_placeholder("For example: you have to know the music to enjoy it")
+    add = view.page.get_by_role("button", name="Add")
+    for number in range(6):
+        field.fill(f"Hurried card {number}")
+        add.click()  # no waiting: the next card is typed at once
+    view.page.wait_for_function(
+        "document.body.textContent.includes('Hurried card 5')", timeout=30_000
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        stored = [c.text for c in service.snapshot().cards if c.text.startswith("Hurried card")]
+        if len(stored) >= 6:
+            break
+        time.sleep(0.2)
+    assert sorted(stored) == [f"Hurried card {n}" for n in range(6)]
+    assert view.errors == []
+
+
+def test_a_phone_that_loses_wifi_for_a_minute_continues_where_it_was(
+    room: ServedRoom, offline_page: Any
+) -> None:
+    from klantreis.domain import Card, MethodStep
+    from tests.netcut import Relay
+
+    service = open_folder(room.folder)
+    service.open_step(MethodStep.MAPPING)
+    segment = service.snapshot().segments[0]
+    with Relay(room.port) as wifi:
+        view = offline_page(390, 844)
+        join(view, wifi.url, room.keys.join_code, "On the train")
+        ready(view.page, "New card")
+        field = view.page.get_by_placeholder("For example: you have to know the music to enjoy it")
+        field.fill("Typed before the tunnel")
+        wifi.cut()
+        view.page.locator("#kr-connection.kr-show").wait_for(timeout=30_000)
+        assert "reconnecting" in view.page.locator("#kr-connection").inner_text()
+        other = service.join("Still connected")
+        service.add_card(
+            Card(
+                workshop_id=service.workshop_id,
+                segment_id=segment.id,
+                kind="need",
+                text="Added during the outage",
+            ),
+            other.id,
+        )
+        cut_at = time.monotonic()
+        while time.monotonic() - cut_at < 60:  # a minute without a connection
+            view.page.wait_for_timeout(1000)
+        wifi.restore()
+        view.page.locator("#kr-connection").wait_for(state="hidden", timeout=90_000)
+        ready(view.page, "Added during the outage")
+        assert field.input_value() == "Typed before the tunnel"
+        view.page.get_by_role("button", name="Add").click()
+        ready(view.page, "Saved.")
+    texts = [c.text for c in service.snapshot().cards]
+    assert texts.count("Typed before the tunnel") == 1
+    assert view.errors == []
 
 
 def test_pages_have_no_serious_accessibility_violations(
