@@ -469,7 +469,7 @@ def data_traffic_command(
     ctx: click.Context, directory: Path, file: Path, db_url: str | None
 ) -> None:
     service, data = _data(directory, db_url, ctx)
-    frame = data.import_traffic(_read_file(file))
+    frame = service.import_traffic(data, _read_file(file))
     click.echo(
         t(
             "cli.data.traffic.done",
@@ -489,7 +489,7 @@ def data_events_command(
     ctx: click.Context, directory: Path, file: Path, db_url: str | None
 ) -> None:
     service, data = _data(directory, db_url, ctx)
-    info = data.import_events(file)
+    info = service.import_events(data, file)
     click.echo(
         t(
             "cli.data.events.done",
@@ -512,7 +512,7 @@ def data_rules_command(
 ) -> None:
     service, data = _data(directory, db_url, ctx)
     if file is not None:
-        rules = data.import_rules(_read_file(file))
+        rules = service.import_rules(data, _read_file(file))
         click.echo(
             t(
                 "cli.data.rules.done",
@@ -544,7 +544,7 @@ def data_counts_command(
         if not number.strip().isdigit():
             raise ImportFailed("error.counts_invalid")
         pairs[step.strip()] = int(number)
-    data.save_counts(parse_counts(pairs))
+    service.save_counts(data, parse_counts(pairs))
     click.echo(t("cli.data.counts.done", service.language, steps=len(pairs)))
 
 
@@ -607,9 +607,9 @@ def data_sample_command(
     written = write_event_log(snapshot, log, events, seed)
     export = target / f"ga4-{lang}.csv"
     export.write_bytes(traffic_export(max(100, written // 3), lang, seed))
-    data.save_rules(sample_rules(snapshot, lang))
-    data.import_events(log)
-    data.import_traffic(export.read_bytes())
+    service.save_rules(data, sample_rules(snapshot, lang))
+    service.import_events(data, log)
+    service.import_traffic(data, export.read_bytes())
     click.echo(t("cli.data.sample.done", lang, events=written, path=str(target)))
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -50,6 +51,13 @@ from klantreis.store.changes import Change, Subscription
 from klantreis.store.rows import ENTITY_NAME
 from klantreis.store.store import Store
 from klantreis.store.transaction import Transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from klantreis.analytics.events import EventLogInfo
+    from klantreis.analytics.storage import DataFolder
+    from klantreis.domain.mapping import MappingRules
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Entity)
@@ -493,6 +501,54 @@ class Service:
                 problems.append(Problem("touchpoint_id", "rule.unknown_touchpoint"))
         if problems:
             raise ValidationFailed(problems)
+
+    # -- analytics data ------------------------------------------------------------------
+    # The data itself lives in the workshop folder (klantreis.analytics.storage); every change
+    # to it goes through here, so it is recorded in the audit trail and announced to every page
+    # like any other change (the dashboard redraws its data section).
+
+    def import_traffic(self, data: DataFolder, content: bytes) -> pd.DataFrame:
+        """Keep a traffic export (GA4 or Universal Analytics), replacing the previous one."""
+        frame = data.import_traffic(content)
+        self._record_analytics("traffic", rows=len(frame))
+        return frame
+
+    def import_events(self, data: DataFolder, source: Path | bytes) -> EventLogInfo:
+        """Keep an event log (a file, or an upload's bytes), replacing the previous one."""
+        if isinstance(source, bytes):
+            info = data.import_event_bytes(source)
+        else:
+            info = data.import_events(source)
+        self._record_analytics("events", events=info.events, customers=info.customers)
+        return info
+
+    def import_rules(self, data: DataFolder, content: bytes) -> MappingRules:
+        """Keep the mapping rules of a rules file."""
+        rules = data.import_rules(content)
+        self._record_analytics("rules", channels=len(rules.channels), steps=len(rules.steps))
+        return rules
+
+    def save_rules(self, data: DataFolder, rules: MappingRules) -> None:
+        """Keep mapping rules made in a form."""
+        data.save_rules(rules)
+        self._record_analytics("rules", channels=len(rules.channels), steps=len(rules.steps))
+
+    def save_counts(self, data: DataFolder, counts: dict[int, int]) -> None:
+        """Keep step counts typed in by hand."""
+        data.save_counts(counts)
+        self._record_analytics("counts", steps=len(counts))
+
+    def _record_analytics(self, part: str, **summary: Any) -> None:
+        with self.store.write() as tx:
+            tx.record(
+                AuditEntry(
+                    workshop_id=self.workshop_id,
+                    action=Action.IMPORT,
+                    entity="analytics",
+                    entity_id=part,
+                    summary=summary,
+                )
+            )
 
     # -- reading the whole -----------------------------------------------------------------
 

@@ -153,11 +153,11 @@ class DataPanel(Panel):
         self.rules_box.children = (self.rules_form.widget,)
 
     def _save_counts(self, counts: dict[int, int]) -> None:
-        self.data_folder.save_counts(counts)
+        self.service.save_counts(self.data_folder, counts)
         self.refresh()
 
     def _save_rules(self, rules: MappingRules) -> MappingRules:
-        self.data_folder.save_rules(rules)
+        self.service.save_rules(self.data_folder, rules)
         self.refresh()
         return rules
 
@@ -189,11 +189,11 @@ class DataPanel(Panel):
             return
         try:
             if kind == "traffic":
-                self.data_folder.import_traffic(content)
+                self.service.import_traffic(self.data_folder, content)
             elif kind == "events":
-                self.data_folder.import_event_bytes(content)
+                self.service.import_events(self.data_folder, content)
             else:
-                self.data_folder.import_rules(content)
+                self.service.import_rules(self.data_folder, content)
                 self._fill_forms()
         except KlantreisError as exc:
             self.say(exc.message(self.language), error=True)
