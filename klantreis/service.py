@@ -25,6 +25,7 @@ from klantreis.domain import (
     EntryState,
     Goal,
     Journey,
+    JourneyStep,
     KlantreisError,
     Measure,
     MethodStep,
@@ -35,7 +36,6 @@ from klantreis.domain import (
     Problem,
     Role,
     Segment,
-    Step,
     StorageError,
     Touchpoint,
     ValidationFailed,
@@ -74,7 +74,7 @@ STEP_FOR: dict[type[Entity], MethodStep] = {
     Measure: MethodStep.GOALS,
     Touchpoint: MethodStep.JOURNEY,
     Journey: MethodStep.JOURNEY,
-    Step: MethodStep.JOURNEY,
+    JourneyStep: MethodStep.JOURNEY,
 }
 
 
@@ -406,7 +406,7 @@ class Service:
         with self.store.write() as tx:
             self._require_facilitator(tx, actor_id)
             touchpoint = tx.require(Touchpoint, touchpoint_id, self.workshop_id)
-            for cls in (Step, Measure):
+            for cls in (JourneyStep, Measure):
                 for item in tx.find(cls, self.workshop_id, touchpoint_id=touchpoint_id):
                     tx.update(item.model_copy(update={"touchpoint_id": None}))
             tx.delete(Touchpoint, touchpoint_id)
@@ -426,17 +426,17 @@ class Service:
         with self.store.write() as tx:
             self._require_facilitator(tx, actor_id)
             journey = tx.require(Journey, journey_id, self.workshop_id)
-            tx.delete_where(Step, self.workshop_id, journey_id=journey_id)
+            tx.delete_where(JourneyStep, self.workshop_id, journey_id=journey_id)
             tx.delete(Journey, journey_id)
             tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, journey))
 
-    def add_step(self, step: Step, actor_id: str | None = None) -> Step:
+    def add_step(self, step: JourneyStep, actor_id: str | None = None) -> JourneyStep:
         """Append a step to the end of its journey."""
 
-        def add(tx: Transaction) -> Step:
-            self._check_allowed(tx, actor_id, Step, None)
+        def add(tx: Transaction) -> JourneyStep:
+            self._check_allowed(tx, actor_id, JourneyStep, None)
             self._check_step(tx, step)
-            count = len(tx.find(Step, self.workshop_id, journey_id=step.journey_id))
+            count = len(tx.find(JourneyStep, self.workshop_id, journey_id=step.journey_id))
             new = step.model_copy(update={"position": count})
             tx.insert(new)
             tx.record(_entry(self.workshop_id, actor_id, Action.CREATE, new, text=new.action))
@@ -444,22 +444,24 @@ class Service:
 
         return self._write(add, retry_on=())
 
-    def save_step(self, step: Step, actor_id: str | None = None) -> Step:
+    def save_step(self, step: JourneyStep, actor_id: str | None = None) -> JourneyStep:
         """Save changes to an existing step (its position changes through :meth:`move_step`)."""
         with self.store.write() as tx:
-            self._check_allowed(tx, actor_id, Step, None)
-            stored = tx.require(Step, step.id, self.workshop_id)
+            self._check_allowed(tx, actor_id, JourneyStep, None)
+            stored = tx.require(JourneyStep, step.id, self.workshop_id)
             self._check_step(tx, step)
             saved = tx.update(step.model_copy(update={"position": stored.position}))
             tx.record(_entry(self.workshop_id, actor_id, Action.UPDATE, saved, text=saved.action))
             return saved
 
-    def move_step(self, step_id: str, new_index: int, actor_id: str | None = None) -> list[Step]:
+    def move_step(
+        self, step_id: str, new_index: int, actor_id: str | None = None
+    ) -> list[JourneyStep]:
         """Move a step to ``new_index`` in its journey; returns the journey's steps in order."""
         with self.store.write() as tx:
-            self._check_allowed(tx, actor_id, Step, None)
-            step = tx.require(Step, step_id, self.workshop_id)
-            ordered = tx.find(Step, self.workshop_id, journey_id=step.journey_id)
+            self._check_allowed(tx, actor_id, JourneyStep, None)
+            step = tx.require(JourneyStep, step_id, self.workshop_id)
+            ordered = tx.find(JourneyStep, self.workshop_id, journey_id=step.journey_id)
             ordered.sort(key=lambda s: s.position)
             ordered = [s for s in ordered if s.id != step_id]
             new_index = max(0, min(new_index, len(ordered)))
@@ -475,11 +477,11 @@ class Service:
     def remove_step(self, step_id: str, actor_id: str | None = None) -> None:
         """Delete a step and close the gap it leaves."""
         with self.store.write() as tx:
-            self._check_allowed(tx, actor_id, Step, None)
-            step = tx.require(Step, step_id, self.workshop_id)
-            tx.delete(Step, step_id)
+            self._check_allowed(tx, actor_id, JourneyStep, None)
+            step = tx.require(JourneyStep, step_id, self.workshop_id)
+            tx.delete(JourneyStep, step_id)
             rest = sorted(
-                tx.find(Step, self.workshop_id, journey_id=step.journey_id),
+                tx.find(JourneyStep, self.workshop_id, journey_id=step.journey_id),
                 key=lambda s: s.position,
             )
             for position, item in enumerate(rest):
@@ -487,7 +489,7 @@ class Service:
                     tx.update(item.model_copy(update={"position": position}))
             tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, step))
 
-    def _check_step(self, tx: Transaction, step: Step) -> None:
+    def _check_step(self, tx: Transaction, step: JourneyStep) -> None:
         journey = tx.get(Journey, step.journey_id)
         problems = []
         if journey is None or journey.workshop_id != self.workshop_id:
@@ -595,7 +597,7 @@ class Service:
                 measures=tx.find(Measure, self.workshop_id),
                 touchpoints=tx.find(Touchpoint, self.workshop_id),
                 journeys=tx.find(Journey, self.workshop_id),
-                steps=tx.find(Step, self.workshop_id),
+                steps=tx.find(JourneyStep, self.workshop_id),
                 participants=tx.find(Participant, self.workshop_id),
                 votes=tx.find(Vote, self.workshop_id),
             )
@@ -717,7 +719,7 @@ class Service:
             raise ValidationFailed([Problem("segment_id", "rule.unknown_segment")])
 
     def _check_phases_unused(self, tx: Transaction, removed: set[str]) -> None:
-        for cls in (Measure, Step):
+        for cls in (Measure, JourneyStep):
             for item in tx.find(cls, self.workshop_id):
                 if getattr(item, "phase_key", None) in removed:
                     key = item.phase_key  # type: ignore[attr-defined]

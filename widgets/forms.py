@@ -19,6 +19,7 @@ from klantreis.domain import (
     Goal,
     GoalKind,
     Journey,
+    JourneyStep,
     Measure,
     MeasureStatus,
     NeedType,
@@ -26,7 +27,6 @@ from klantreis.domain import (
     Polarity,
     Segment,
     Situation,
-    Step,
     Touchpoint,
     Workshop,
     WorkshopSnapshot,
@@ -264,12 +264,12 @@ def journey_form(
 
 
 def step_form(
-    step: Step,
+    step: JourneyStep,
     on_save: Save,
     language: Language,
     snapshot: Callable[[], WorkshopSnapshot],
     **extra: Any,
-) -> Form[Step]:
+) -> Form[JourneyStep]:
     """Step 6: one step of the ideal journey, written from the customer's side."""
     feelings = lambda: [(t(f"chart.feeling.{v}", language), v) for v in (2, 1, 0, -1, -2)]  # noqa: E731
     fields = [

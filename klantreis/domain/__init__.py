@@ -29,7 +29,7 @@ from klantreis.domain.errors import (
     validation_failed,
 )
 from klantreis.domain.goal import Goal, Measure
-from klantreis.domain.journey import FEELING_MAX, FEELING_MIN, Journey, Step, Touchpoint
+from klantreis.domain.journey import FEELING_MAX, FEELING_MIN, Journey, JourneyStep, Touchpoint
 from klantreis.domain.participant import Participant, Vote, name_key
 from klantreis.domain.phases import (
     BUILTIN_PHASE_MODELS,
@@ -80,6 +80,7 @@ __all__ = [
     "GoalKind",
     "ImportFailed",
     "Journey",
+    "JourneyStep",
     "KlantreisError",
     "Measure",
     "MeasureStatus",
@@ -97,7 +98,6 @@ __all__ = [
     "Scope",
     "Segment",
     "Situation",
-    "Step",
     "StorageError",
     "SurveyFact",
     "Touchpoint",

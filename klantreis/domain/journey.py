@@ -42,7 +42,7 @@ class Journey(Entity):
     version: int = Field(default=1, ge=1)
 
 
-class Step(Entity):
+class JourneyStep(Entity):
     """One step of a journey, written from the customer's side ('books an introduction')."""
 
     id: Identifier = Field(default_factory=new_id)

@@ -9,7 +9,7 @@ from pydantic import Field
 from klantreis.domain.base import DomainModel
 from klantreis.domain.card import Card
 from klantreis.domain.goal import Goal, Measure
-from klantreis.domain.journey import Journey, Step, Touchpoint
+from klantreis.domain.journey import Journey, JourneyStep, Touchpoint
 from klantreis.domain.participant import Participant, Vote
 from klantreis.domain.segment import Persona, Segment
 from klantreis.domain.vocabulary import CardKind, GoalKind, Polarity
@@ -28,7 +28,7 @@ class WorkshopSnapshot(DomainModel):
     measures: list[Measure] = Field(default_factory=list)
     touchpoints: list[Touchpoint] = Field(default_factory=list)
     journeys: list[Journey] = Field(default_factory=list)
-    steps: list[Step] = Field(default_factory=list)
+    steps: list[JourneyStep] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)
     votes: list[Vote] = Field(default_factory=list)
 
@@ -102,11 +102,11 @@ class WorkshopSnapshot(DomainModel):
     # -- journeys --------------------------------------------------------------------------
 
     @property
-    def ideal_steps(self) -> list[Step]:
+    def ideal_steps(self) -> list[JourneyStep]:
         """The steps of the ideal journey (the first journey), in order; [] without one."""
         return self.steps_of(self.journeys[0].id) if self.journeys else []
 
-    def steps_of(self, journey_id: str) -> list[Step]:
+    def steps_of(self, journey_id: str) -> list[JourneyStep]:
         """The steps of one journey in order."""
         return sorted(
             (s for s in self.steps if s.journey_id == journey_id), key=lambda s: s.position

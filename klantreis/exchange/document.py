@@ -24,12 +24,12 @@ from klantreis.domain import (
     Goal,
     ImportFailed,
     Journey,
+    JourneyStep,
     Measure,
     Participant,
     Persona,
     Problem,
     Segment,
-    Step,
     Touchpoint,
     Vote,
     Workshop,
@@ -72,7 +72,7 @@ class WorkshopDocument(DomainModel):
     measures: list[Measure] = Field(default_factory=list)
     touchpoints: list[Touchpoint] = Field(default_factory=list)
     journeys: list[Journey] = Field(default_factory=list)
-    steps: list[Step] = Field(default_factory=list)
+    steps: list[JourneyStep] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)
     votes: list[Vote] = Field(default_factory=list)
 

@@ -13,6 +13,7 @@ from klantreis.domain import (
     Goal,
     GoalKind,
     Journey,
+    JourneyStep,
     Measure,
     MethodStep,
     NotAllowed,
@@ -20,7 +21,6 @@ from klantreis.domain import (
     Persona,
     Role,
     Segment,
-    Step,
     Touchpoint,
     ValidationFailed,
     VoteLimitReached,
@@ -177,7 +177,9 @@ def test_measures_must_point_at_things_that_exist(orchestra: Service) -> None:
 def test_steps_are_appended_moved_and_renumbered(orchestra: Service) -> None:
     journey = orchestra.save_journey(Journey(workshop_id=orchestra.workshop_id, name="Second side"))
     made = [
-        orchestra.add_step(Step(workshop_id=orchestra.workshop_id, journey_id=journey.id, action=a))
+        orchestra.add_step(
+            JourneyStep(workshop_id=orchestra.workshop_id, journey_id=journey.id, action=a)
+        )
         for a in ("Sees", "Reads", "Buys")
     ]
     assert [s.position for s in made] == [0, 1, 2]

@@ -12,13 +12,13 @@ from klantreis.domain import (
     Conflict,
     Goal,
     Journey,
+    JourneyStep,
     Measure,
     NotFound,
     Participant,
     Persona,
     Quote,
     Segment,
-    Step,
     SurveyFact,
     Touchpoint,
     Vote,
@@ -71,7 +71,7 @@ def test_every_entity_round_trips(store: Store, workshop: Workshop) -> None:
         touchpoint_id=touchpoint.id,
     )
     journey = Journey(workshop_id=w, name="First concert", segment_id=segment.id)
-    step = Step(
+    step = JourneyStep(
         workshop_id=w, journey_id=journey.id, action="Listens", feeling=-2, phase_key="awareness"
     )
     person = Participant(workshop_id=w, name="Anna")

@@ -246,12 +246,12 @@ def fill_every_field_with_payloads(room: ServedRoom) -> None:
     from klantreis.domain import (
         Card,
         Journey,
+        JourneyStep,
         Measure,
         MethodStep,
         Persona,
         Quote,
         Segment,
-        Step,
         SurveyFact,
         Touchpoint,
     )
@@ -321,7 +321,7 @@ def fill_every_field_with_payloads(room: ServedRoom) -> None:
         Journey(workshop_id=service.workshop_id, name=f"Journey {img}", segment_id=segment.id)
     )
     service.add_step(
-        Step(
+        JourneyStep(
             workshop_id=service.workshop_id,
             journey_id=journey.id,
             action=f"Step {img}",

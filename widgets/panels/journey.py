@@ -14,7 +14,7 @@ from klantreis.widgets.style import full
 
 from klantreis.charts import journey_map, touchpoint_coverage
 from klantreis.charts.compose import ChartBuilder
-from klantreis.domain import Journey, Step, Touchpoint, WorkshopSnapshot
+from klantreis.domain import Journey, JourneyStep, Touchpoint, WorkshopSnapshot
 from klantreis.i18n import t
 
 
@@ -85,12 +85,12 @@ class JourneyPanel(Panel):
                 update={"journey_id": self.journey_id or "none"}
             )
 
-    def _blank_step(self) -> Step:
-        return Step.model_construct(
+    def _blank_step(self) -> JourneyStep:
+        return JourneyStep.model_construct(
             workshop_id=self.service.workshop_id, journey_id=self.journey_id or "none", action=""
         )
 
-    def _step_form(self, step: Step, on_save: Any, **extra: Any) -> Any:
+    def _step_form(self, step: JourneyStep, on_save: Any, **extra: Any) -> Any:
         return step_form(
             step,
             on_save,
@@ -129,7 +129,7 @@ class JourneyPanel(Panel):
         self.chooser.value = stored.id
         return stored
 
-    def edit_step(self, step: Step) -> None:
+    def edit_step(self, step: JourneyStep) -> None:
         """Open a step for editing."""
         form = step_form(
             step,
@@ -141,7 +141,7 @@ class JourneyPanel(Panel):
         )
         self.editor.children = (form.widget,)
 
-    def _save_step(self, step: Step) -> Step:
+    def _save_step(self, step: JourneyStep) -> JourneyStep:
         stored = self.service.save_step(step, self.actor_id)
         self._close()
         return stored
@@ -176,7 +176,7 @@ class JourneyPanel(Panel):
     def _close_tp(self) -> None:
         self.tp_editor.children = ()
 
-    def move(self, step: Step, by: int) -> None:
+    def move(self, step: JourneyStep, by: int) -> None:
         """Move a step up (-1) or down (+1)."""
         self.attempt(lambda: self.service.move_step(step.id, step.position + by, self.actor_id))
 

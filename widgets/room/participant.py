@@ -54,7 +54,7 @@ class ParticipantApp:
         self.language = self.workshop.language
         self.participant: Participant | None = None
         self.panel: Panel | None = None
-        self.step: MethodStep | None = None
+        self.method_step: MethodStep | None = None
         self.title = w.HTML(f'<h1 class="kr-title">{html.escape(self.workshop.title)}</h1>')
         self.status = w.HTML()
         self.body = w.VBox(layout=full())
@@ -130,7 +130,7 @@ class ParticipantApp:
         snapshot = self.service.snapshot()
         self.revision = snapshot.revision
         self.workshop = snapshot.workshop
-        self.step = self.workshop.open_step
+        self.method_step = self.workshop.open_step
         old_body = self.body.children
         if self.panel is not None:
             self.panel.close()
@@ -138,7 +138,7 @@ class ParticipantApp:
         lang = self.language
         joined = html.escape(t("room.joined_as", lang, name=self.participant.name))
         greeting = w.HTML(f'<p class="kr-meta">{joined}</p>')
-        panel_class = PANELS.get(self.step) if self.step else None
+        panel_class = PANELS.get(self.method_step) if self.method_step else None
         if panel_class is not None:
             self.panel = panel_class(
                 self.service,
@@ -147,10 +147,10 @@ class ParticipantApp:
                 chart_interval=CHART_INTERVAL,
             )
             content: list[w.Widget] = [self.panel.widget]
-        elif self.step is None:
+        elif self.method_step is None:
             content = [w.HTML(f'<p class="kr-card">{html.escape(t("room.waiting", lang))}</p>')]
         else:
-            content = [w.HTML(self._read_only(self.step))]
+            content = [w.HTML(self._read_only(self.method_step))]
         self.body.children = (greeting, *content)
         for child in old_body:
             if child not in content:
@@ -184,7 +184,7 @@ class ParticipantApp:
         snapshot = self.service.snapshot()
         self.revision = snapshot.revision
         workshop = snapshot.workshop
-        if workshop.open_step != self.step:
+        if workshop.open_step != self.method_step:
             if self.panel is not None and self.panel.has_unsaved_text:
                 self.keep_unsaved_work(workshop)
                 return
@@ -193,7 +193,7 @@ class ParticipantApp:
         self.workshop = workshop
         if self.panel is not None:
             self.panel.refresh()
-        elif self.step is not None:
+        elif self.method_step is not None:
             self.show_room()
         self.update_status()
 
@@ -228,7 +228,7 @@ class ParticipantApp:
     def update_status(self) -> None:
         """Redraw the status bar if its text changed."""
         extra = ""
-        if self.participant is not None and self.step is MethodStep.MAPPING:
+        if self.participant is not None and self.method_step is MethodStep.MAPPING:
             extra = t(
                 "list.dots_left",
                 self.language,
