@@ -357,6 +357,10 @@ def serve_command(
     )
     room.run_until_stopped()
     click.echo(t("cli.serve.stopped", language, path=str(folder)))
+    # Everything is saved and every server stopped; threads of pages that were cut off mid-way
+    # must not keep the process (and the terminal) waiting.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 @main.command("dashboard", help=_help("cli.dashboard.help"))

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 import ipywidgets as w
 from klantreis.widgets.fields import Field, FieldWidget
 from klantreis.widgets.style import full, styled
+from klantreis.widgets.submit import FIELD_PREFIX, SubmitButton
 from pydantic import BaseModel, ValidationError
 
 from klantreis.domain import KlantreisError, ValidationFailed, validation_failed
@@ -51,8 +52,8 @@ class Form(Generic[M]):
         self.fields = {spec.name: FieldWidget(spec, language) for spec in fields}
         self.status = w.HTML("")
         self.status.add_class("kr-status")
-        self.save_button = w.Button(description=t(save_label, language), button_style="primary")
-        self.save_button.on_click(lambda _b: self.save())
+        self.save_button = SubmitButton(t(save_label, language), "primary")
+        self.save_button.on_click(self.save)
         self.reset_button = w.Button(description=t("form.reset", language))
         self.reset_button.on_click(lambda _b: self.reset())
         buttons: list[w.Widget] = [self.save_button, self.reset_button]
@@ -83,6 +84,7 @@ class Form(Generic[M]):
             ),
             "kr-form",
         )
+        self.widget.add_class(self.save_button.form_class)  # the button reads this form's texts
         self._loading = False
         self._saved_texts: dict[str, str] = {}
         self.keep_adding: Callable[[], M] | None = None
@@ -91,7 +93,8 @@ class Form(Generic[M]):
         self.load(value)
         for name, field in self.fields.items():
             field.watch(self._changed)
-            if field.spec.kind in ("text", "textarea", "lines"):
+            if field.spec.kind in TEXT_KINDS:
+                field.input.add_class(FIELD_PREFIX + name)
                 field.input.observe(
                     lambda change, name=name: self._typed_behind(name, change["new"]),
                     names="value",
@@ -130,8 +133,14 @@ class Form(Generic[M]):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Validate, hand the copy to ``on_save``, and show the outcome. True when saved."""
+    def save(self, texts: dict[str, str] | None = None) -> bool:
+        """Validate, hand the copy to ``on_save``, and show the outcome. True when saved.
+
+        ``texts`` is what the browser showed in the text inputs at the moment of the press
+        (see :mod:`klantreis.widgets.submit`): it wins over updates still on their way.
+        """
+        texts = texts or {}
+        self._take_texts(texts)
         for field in self.fields.values():
             field.show_problem("")
         try:
@@ -139,12 +148,15 @@ class Form(Generic[M]):
             stored = self.on_save(candidate)
         except ValidationFailed as exc:
             self._show_problems(exc)
+            self._refused(texts)
             return False
         except KlantreisError as exc:
             self._set_status(exc.message(self.language), "error")
+            self._refused(texts)
             return False
         if self.keep_adding is not None:
-            self.start_over(self.keep_adding(), stored if stored is not None else candidate)
+            saved = stored if stored is not None else candidate
+            self.start_over(self.keep_adding(), saved, cleared_in_browser=bool(texts))
             return True
         self.load(stored if stored is not None else candidate)
         self._set_status(t("form.saved", self.language), "saved")
@@ -154,7 +166,12 @@ class Form(Generic[M]):
         """Throw away unsaved edits."""
         self.load(self.value)
 
-    def start_over(self, blank: M, saved: M) -> None:
+    def _refused(self, texts: dict[str, str]) -> None:
+        """An adding form's browser emptied its inputs at the press: give the text back."""
+        if texts and self.keep_adding is not None:
+            self.save_button.restore(texts)
+
+    def start_over(self, blank: M, saved: M, cleared_in_browser: bool = False) -> None:
         """Ready the same form for the next entry after ``saved`` was added.
 
         Choices (kind, segment, phase...) stay as they are: the next entry is often of the same
@@ -168,12 +185,17 @@ class Form(Generic[M]):
         try:
             self.value = blank
             for name, field in self.fields.items():
-                if field.spec.kind not in ("text", "textarea", "lines"):
+                if field.spec.kind not in TEXT_KINDS:
                     continue
                 done = _as_text(field.spec.kind, _dig(data, name))
-                typed = str(field.input.value)
-                field.input.value = _after(typed, done)
                 field.show_problem("")
+                if cleared_in_browser:
+                    # The browser emptied the input as it sent the press: sending "" now could
+                    # wipe what the person is already typing for the next entry.
+                    with field.input._lock_property(value=""):
+                        field.input.value = ""
+                    continue
+                field.input.value = _after(str(field.input.value), done)
                 self._saved_texts[name] = done
         finally:
             self._loading = False
@@ -197,13 +219,27 @@ class Form(Generic[M]):
 
     # -- display ---------------------------------------------------------------------------
 
+    def _take_texts(self, texts: dict[str, str]) -> None:
+        """Put what the browser showed at the press into the text inputs."""
+        self._loading = True
+        try:
+            for name, typed in texts.items():
+                field = self.fields.get(name)
+                if field is not None and field.spec.kind in TEXT_KINDS:
+                    # What the browser showed; it has it already, so nothing is sent back.
+                    with field.input._lock_property(value=typed):
+                        field.input.value = typed
+                    self._saved_texts[name] = ""
+        finally:
+            self._loading = False
+
     def _typed_behind(self, name: str, typed: str) -> None:
-        """Text that arrives with the text just added in front of it (typed before the cleared
-        field reached the browser) keeps only what is new."""
+        """An update that arrives after a save, held back by the browser: if it is the text just
+        saved, it is stale and the field stays cleared; if the saved text stands in front of
+        new text (typed before the cleared field reached the browser), only the new part
+        stays. Either way, once."""
         done = self._saved_texts.get(name, "")
         if self._loading or not done:
-            return
-        if typed.strip() == done.strip():
             return
         self._saved_texts[name] = ""
         rest = _after(typed, done)
@@ -248,6 +284,9 @@ class Form(Generic[M]):
             self.status.remove_class(name)
         if kind and message:
             self.status.add_class(f"kr-status-{kind}")
+
+
+TEXT_KINDS = ("text", "textarea", "lines")
 
 
 def _as_text(kind: str, value: Any) -> str:

@@ -187,6 +187,7 @@ class Panel:
 
         form = make_form(blank(), on_save)
         form.keep_adding = blank
+        form.save_button.clears = True  # the browser empties the texts as it sends them
         box.children = (form.widget,)
         box.form = form
         self.adders.append(box)

@@ -18,6 +18,7 @@ here instead of being fetched from the internet), the chart code from the kit's 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import threading
@@ -42,6 +43,9 @@ from klantreis.i18n import Language, t
 from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
 from klantreis.serve.network import port_taken, room_address, wait_until_serving
 from klantreis.serve.processes import run_until_stopped, start_server, stop_process_group
+
+GRACE = 3
+"""Seconds the listeners give open connections to close when the room stops."""
 
 DROP_AFTER = 600
 """Seconds a page whose connection dropped is kept (a phone that loses Wi-Fi comes back to it);
@@ -154,6 +158,7 @@ class RoomServer:
             port=self.port,
             log_level="warning",
             lifespan="on",
+            timeout_graceful_shutdown=GRACE,
         )
         console = uvicorn.Config(
             _Listener(app, console=True),
@@ -161,6 +166,7 @@ class RoomServer:
             port=self.port + 1,
             log_level="warning",
             lifespan="off",
+            timeout_graceful_shutdown=GRACE,
         )
         self._servers = [uvicorn.Server(participant), uvicorn.Server(console)]
 
@@ -192,6 +198,7 @@ class RoomServer:
     def stop(self) -> None:
         """Close every page and listener, stop the dashboard, and free the ports."""
         self._stopping.set()
+        end_sessions()
         for server in self._servers:
             server.should_exit = True
         if self._thread is not None:
@@ -200,6 +207,15 @@ class RoomServer:
         if self.room is not None:
             self.room.close()
             set_room(None)
+
+
+def end_sessions() -> None:
+    """End every page's session (its connection, its thread and its widgets)."""
+    from solara.server import kernel_context
+
+    for context in list(kernel_context.contexts.values()):
+        with contextlib.suppress(Exception):
+            context.close(reason="server-shutdown")
 
 
 def solara_app() -> Any:
