@@ -74,7 +74,7 @@ export default {
 """.replace("%(prefix)s", FIELD_PREFIX).replace("%(length)d", str(len(FIELD_PREFIX)))
 
 
-class SubmitButton(anywidget.AnyWidget):  # type: ignore[misc]
+class SubmitButton(anywidget.AnyWidget):
     """A button whose press carries the contents of its form's text inputs."""
 
     _esm = SCRIPT
@@ -88,10 +88,10 @@ class SubmitButton(anywidget.AnyWidget):  # type: ignore[misc]
     def __init__(self, description: str, button_style: str = "", **kwargs: Any) -> None:
         super().__init__(description=description, button_style=button_style, **kwargs)
         self.form_class = "kr-form-" + secrets.token_hex(6)
-        self._callbacks: list[Callable[[dict[str, str]], None]] = []
+        self._callbacks: list[Callable[[dict[str, str]], object]] = []
         self.on_msg(self._received)
 
-    def on_click(self, callback: Callable[[dict[str, str]], None]) -> None:
+    def on_click(self, callback: Callable[[dict[str, str]], object]) -> None:
         """Call ``callback(texts)`` on every press; ``texts`` maps field names to what the
         browser showed in them (empty when pressed from Python)."""
         self._callbacks.append(callback)
