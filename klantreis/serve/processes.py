@@ -21,13 +21,32 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 def start_server(
     command: list[str], env: dict[str, str], cwd: Path, log: Path | None = None
 ) -> subprocess.Popen[bytes]:
-    """Start ``command`` in a session of its own (output to ``log`` when given)."""
+    """Start ``command`` in a session of its own (output to ``log`` when given). On Linux the
+    server is also stopped when this process dies without stopping it (``kill -9``), so a
+    restart finds its ports free."""
     if log is None:
-        return subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
+        return subprocess.Popen(
+            command, env=env, cwd=cwd, start_new_session=True, preexec_fn=_die_with_parent
+        )
     with log.open("ab") as out:
         return subprocess.Popen(
-            command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            env=env,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs: ask Linux for SIGTERM when the parent dies."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def stop_process_group(process: subprocess.Popen[bytes] | None, wait: float = 15) -> None:

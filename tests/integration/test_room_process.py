@@ -250,3 +250,53 @@ def test_dashboard_and_lab_stop_their_servers_on_sigterm(
     while any(alive(pid) for pid in servers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(pid) for pid in servers)
+
+
+def test_a_crash_of_the_room_process_loses_no_acknowledged_save(
+    orchestra_folder: tuple[Service, Path],
+) -> None:
+    """kill -9 while a participant saves: every card the page said was saved is there once
+    after a restart, and the restarted room has the same code and token."""
+    service, folder = orchestra_folder
+    served = start_served_room(folder)
+    acknowledged: list[str] = []
+    dashboard: list[int] = []
+
+    async def save_until_killed() -> None:
+        client = await RoomClient(served.join_url).open()
+        await join(client, served.keys.join_code, "Crash test")
+        await client.wait_for(lambda: client.find(description=t("form.add", "en")) is not None)
+        try:
+            for number in range(200):
+                text = f"Before the crash {number}"
+                await add_card(client, text)
+                await client.wait_for_text(text, timeout=10)  # the page shows it: acknowledged
+                acknowledged.append(text)
+                if number == 15:
+                    dashboard.extend(children_of(served.process.pid))
+                    served.process.kill()  # kill -9, mid-session
+        except (TimeoutError, OSError):
+            pass
+        await client.drop()
+
+    try:
+        asyncio.run(save_until_killed())
+    finally:
+        served.process.kill()
+        served.process.wait(timeout=30)
+    deadline = time.monotonic() + 30  # the dashboard goes with the room (it dies with its parent)
+    while any(alive(pid) for pid in dashboard) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert dashboard and not any(alive(pid) for pid in dashboard)
+    assert len(acknowledged) >= 16
+    stored = [c.text for c in service.snapshot().cards if c.text.startswith("Before the crash")]
+    print(
+        f"acknowledged {len(acknowledged)}, present {len(set(stored))}, "
+        f"duplicated {len(stored) - len(set(stored))}"
+    )
+    assert set(acknowledged) <= set(stored) and len(stored) == len(set(stored))
+    again = start_served_room(folder)
+    try:
+        assert again.keys == served.keys
+    finally:
+        again.stop()
