@@ -315,3 +315,13 @@ class VoilaClient(RoomClient):
             self._changed.set()
             return
         super()._handle(message)
+
+
+def run_async(scenario: Any) -> Any:
+    """Run a coroutine to its end in a thread of its own and return its result. The browser
+    tests' Playwright keeps an event loop running in the test process's main thread, so
+    ``asyncio.run`` there would refuse."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, scenario).result()

@@ -3,7 +3,6 @@ two processes behind nginx with sticky sessions. Changes cross processes through
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
 from klantreis.i18n import t
 from klantreis.serve.network import free_port, server_answers
-from tests.room_client import RoomClient, join
+from tests.room_client import RoomClient, join, run_async
 from tests.served import ServedRoom, served_room
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -129,7 +128,7 @@ def test_two_workshops_in_two_room_processes_share_one_database(
             for client in (a, b, wrong):
                 await client.close()
 
-        asyncio.run(scenario())
+        run_async(scenario())
     assert [c.text for c in spring.snapshot().cards if c.author_id] == ["Only in spring"]
     assert [c.text for c in autumn.snapshot().cards if c.author_id] == ["Only in autumn"]
 
@@ -172,7 +171,7 @@ def test_one_workshop_served_by_two_processes_behind_a_sticky_proxy(
             for client in [again, *clients[1:]]:
                 await client.close()
 
-        asyncio.run(scenario())
+        run_async(scenario())
     stored = [c.text for c in open_folder(folder, postgres_url).snapshot().cards if c.author_id]
     assert sorted(stored) == sorted(f"Card {n} through the proxy" for n in range(people))
 
@@ -207,4 +206,4 @@ def test_a_new_arrival_while_the_database_is_away_gets_the_rooms_own_message(
                 await join(client, room.keys.join_code, "Na de storing")
                 await client.close()
 
-            asyncio.run(scenario())
+            run_async(scenario())

@@ -26,7 +26,7 @@ from klantreis.folder import create_folder, open_folder
 from klantreis.i18n import t
 from klantreis.serve.network import free_port, port_taken
 from klantreis.service import Service
-from tests.room_client import RoomClient, join
+from tests.room_client import RoomClient, join, run_async
 from tests.served import ServedRoom, served_room, start_served_room
 
 pytestmark = pytest.mark.slow
@@ -63,7 +63,7 @@ async def add_card(client: RoomClient, text: str) -> None:
 
 
 def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def room_status(room: ServedRoom) -> dict[str, float]:
@@ -163,7 +163,7 @@ def test_a_restart_keeps_code_token_and_who_joined(
         return client.cookie
 
     try:
-        cookie = asyncio.run(join_once())
+        cookie = run_async(join_once())
     finally:
         assert first.stop() == 0
     second = start_served_room(folder)
@@ -176,7 +176,7 @@ def test_a_restart_keeps_code_token_and_who_joined(
             await client.wait_for_text(joined, timeout=20)  # no code typed again
             await client.close()
 
-        asyncio.run(come_back())
+        run_async(come_back())
     finally:
         second.stop()
     assert len(open_folder(folder).participants()) == 1
@@ -280,7 +280,7 @@ def test_a_crash_of_the_room_process_loses_no_acknowledged_save(
         await client.drop()
 
     try:
-        asyncio.run(save_until_killed())
+        run_async(save_until_killed())
     finally:
         served.process.kill()
         served.process.wait(timeout=30)
