@@ -275,13 +275,20 @@ async def soak(room: Served, people: int, saves: int) -> tuple[int, int, float, 
     before = rss_mb(room.server_pids())
     clients = list(await asyncio.gather(*(arrive(room, f"Soak {n}") for n in range(people))))
 
+    unseen = [0]
+
     async def work(number: int, client: RoomClient) -> None:
         for index in range(saves):
             text = f"Soak card {number}.{index}"
             await save(client, text)
-            await client.wait_for_text(text, timeout=300)
+            try:
+                await client.wait_for_text(text, timeout=120)
+            except TimeoutError:
+                unseen[0] += 1  # counted; whether it was stored is read from the store below
 
     await asyncio.gather(*(work(n, c) for n, c in enumerate(clients)))
+    if unseen[0]:
+        print(f"soak: {unseen[0]} saves not shown on their own page within 120 s", flush=True)
     for client in clients:
         await client.close()
     await asyncio.sleep(15)
@@ -340,6 +347,7 @@ def main() -> None:
             room = serve(interpreter, key, workdir, extra)
             try:
                 result["soak"] = (people, saves, *asyncio.run(soak(room, people, saves)))
+                print(f"[{name}] soak: {result['soak']}", flush=True)
             finally:
                 room.stop()
         figures[key] = result
