@@ -138,10 +138,10 @@ def serve(python: Path, name: str, workdir: Path, extra: list[str]) -> Served:
     """``klantreis serve`` of one installation on a fresh orchestra workshop (English)."""
     folder = workdir / f"{name}-{time.time_ns()}"
     init = ["init", str(folder), "--template", "orchestra", "--lang", "en"]
+    # From the work folder: ``python -m klantreis`` in the repository would find its source
+    # tree first, not the installation under test.
     subprocess.run(
-        [str(python), "-m", "klantreis", *init],
-        check=True,
-        capture_output=True,
+        [str(python), "-m", "klantreis", *init], check=True, capture_output=True, cwd=workdir
     )
     open_folder(folder).open_step(MethodStep.MAPPING)
     port = free_port(span=3)
@@ -151,6 +151,7 @@ def serve(python: Path, name: str, workdir: Path, extra: list[str]) -> Served:
         stderr=subprocess.STDOUT,
         text=True,
         env=dict(os.environ, KLANTREIS_LANG="en"),
+        cwd=workdir,
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 600
@@ -314,13 +315,14 @@ def main() -> None:
     parser.add_argument("--baseline", default="cf2367e", help="commit of the Voila room")
     parser.add_argument("--baseline-people", type=int, nargs="+", default=[10, 30])
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--only-baseline", action="store_true")
     parser.add_argument("--saves", type=int, default=10, help="saves timed per crowd size")
     parser.add_argument("--soak", default="100x20", help="PEOPLExSAVES")
     parser.add_argument("--sequential", type=int, default=10, help="arrivals for memory/CPU")
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="klantreis-room-bench-"))
     python = Path(sys.executable)
-    rooms = [("klantreis", python, [], options.people)]
+    rooms = [] if options.only_baseline else [("klantreis", python, [], options.people)]
     if not options.no_baseline:
         base = baseline_python(options.baseline, workdir)
         rooms.append(
@@ -353,7 +355,7 @@ def main() -> None:
         figures[key] = result
         print(f"\n== {name} ==", flush=True)
         report(result)
-    if "baseline" in figures:
+    if "baseline" in figures and "klantreis" in figures:
         compare(figures["klantreis"], figures["baseline"])
     shutil.rmtree(workdir, ignore_errors=True)
 
