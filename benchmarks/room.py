@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -116,11 +118,17 @@ class Served:
         return tree(voila[0]) if voila else []
 
     def stop(self) -> None:
+        """Stop the room and everything under it (the baseline's serve left its Voila servers
+        and kernels running on SIGTERM, the bug the one-process room fixed)."""
+        everything = tree(self.process.pid)
         self.process.terminate()
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        for pid in everything:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def _port_of(pid: int) -> int | None:
