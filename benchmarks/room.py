@@ -41,7 +41,7 @@ from klantreis.domain import MethodStep
 from klantreis.folder import open_folder
 from klantreis.i18n import t
 from klantreis.serve.network import free_port
-from tests.room_client import RoomClient, VoilaClient, join
+from tests.room_client import RoomClient, VoilaClient, add_card, join
 
 ROOT = Path(__file__).resolve().parents[1]
 TICK = os.sysconf("SC_CLK_TCK")
@@ -202,14 +202,6 @@ async def arrive(room: Served, name: str) -> RoomClient:
     return client
 
 
-async def save(client: RoomClient, text: str) -> None:
-    field_id = client.find(placeholder=t("placeholder.card", "en"))
-    add = client.find(description=t("form.add", "en"))
-    assert field_id is not None and add is not None
-    await client.set_value(field_id, text)
-    await client.click(add)
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -263,7 +255,7 @@ async def save_latency(room: Served, people: int, saves: int) -> tuple[list[floa
             client.listen_to_wire()
         dashboard.listen_to_wire()
         started = time.perf_counter()
-        await save(clients[0], text)
+        await add_card(clients[0], text)
 
         async def seen(client: RoomClient, text: str = text) -> None:
             await client.wait_for_wire(text, timeout=120)
@@ -289,7 +281,7 @@ async def soak(room: Served, people: int, saves: int) -> tuple[int, int, float, 
     async def work(number: int, client: RoomClient) -> None:
         for index in range(saves):
             text = f"Soak card {number}.{index}"
-            await save(client, text)
+            await add_card(client, text)
             try:
                 await client.wait_for_text(text, timeout=120)
             except TimeoutError:

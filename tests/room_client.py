@@ -325,3 +325,15 @@ def run_async(scenario: Any) -> Any:
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
         return thread.submit(asyncio.run, scenario).result()
+
+
+async def add_card(client: RoomClient, text: str, language: str = "en") -> None:
+    """Type a card into the mapping step's form and press Add (the press carries the text,
+    as the browser's button sends it)."""
+    from klantreis.i18n import t
+
+    field = client.find(placeholder=t("placeholder.card", language))
+    add = client.find(description=t("form.add", language))
+    assert field is not None and add is not None
+    await client.set_value(field, text)
+    await client.click(add)

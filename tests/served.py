@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,3 +90,12 @@ def served_room(folder: Path, *options: str) -> Iterator[ServedRoom]:
         yield room
     finally:
         room.stop()
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 60, step: float = 0.1) -> None:
+    """Wait until ``condition()`` holds; fail the test when ``timeout`` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not so after {timeout} s")
+        time.sleep(step)

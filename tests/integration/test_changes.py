@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 
@@ -15,18 +14,12 @@ from klantreis.service import Service
 from klantreis.store.changes import Change, ChangeFeed
 from klantreis.store.store import Store
 from klantreis.store.watch import ChangeWatcher
+from tests.served import wait_until
 
 
 def _card(service: Service, text: str) -> Card:
     segment = service.snapshot().segments[0]
     return Card(workshop_id=service.workshop_id, segment_id=segment.id, kind="need", text=text)
-
-
-def _wait(condition: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the change never arrived"
-        time.sleep(0.02)
 
 
 def test_a_commit_is_announced_once_with_its_revision_kind_and_entity(
@@ -107,7 +100,7 @@ def test_another_process_hears_a_commit_through_its_watcher(database_url: str) -
         assert [c.entity_id for c in heard] == [card.id]
         assert latency < 5  # measured in benchmarks/room.py; this only rules out a lost message
         writer.open_step(MethodStep.MAPPING)
-        _wait(lambda: len(heard) == 2)
+        wait_until(lambda: len(heard) == 2)
         assert heard[1].action == "open_step" and heard[1].revision > heard[0].revision
     finally:
         watcher.stop()
@@ -128,10 +121,10 @@ def test_a_watcher_catches_up_after_postgres_restarts(
     reader_store.feed.subscribe(writer.workshop_id, heard.extend)
     watcher = ChangeWatcher(reader_store, writer.workshop_id).start()
     try:
-        _wait(lambda: watcher._connection is not None)
+        wait_until(lambda: watcher._connection is not None)
         watcher._connection.close()  # the listening connection is cut, as by a restart
         writer.add_card(_card(writer, "While nobody listened"))
-        _wait(lambda: any(c.entity == "card" for c in heard))
+        wait_until(lambda: any(c.entity == "card" for c in heard))
     finally:
         watcher.stop()
         writer_store.close()

@@ -19,7 +19,7 @@ from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
 from klantreis.i18n import t
 from klantreis.serve.network import free_port, server_answers
-from tests.room_client import RoomClient, join, run_async
+from tests.room_client import RoomClient, add_card, join, run_async
 from tests.served import ServedRoom, served_room
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -91,14 +91,6 @@ async def arrive(url: str, code: str, name: str) -> RoomClient:
     add = t("form.add", "en")
     await client.wait_for(lambda: client.find(description=add) is not None)
     return client
-
-
-async def add_card(client: RoomClient, text: str) -> None:
-    field = client.find(placeholder=t("placeholder.card", "en"))
-    add = client.find(description=t("form.add", "en"))
-    assert field is not None and add is not None
-    await client.set_value(field, text)
-    await client.click(add)
 
 
 def test_two_workshops_in_two_room_processes_share_one_database(

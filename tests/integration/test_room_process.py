@@ -26,8 +26,8 @@ from klantreis.folder import create_folder, open_folder
 from klantreis.i18n import t
 from klantreis.serve.network import free_port, port_taken
 from klantreis.service import Service
-from tests.room_client import RoomClient, join, run_async
-from tests.served import ServedRoom, served_room, start_served_room
+from tests.room_client import RoomClient, add_card, join, run_async
+from tests.served import ServedRoom, served_room, start_served_room, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -48,20 +48,6 @@ def room(orchestra_folder: tuple[Service, Path]) -> Iterator[ServedRoom]:
         yield served
 
 
-def card_text_field(client: RoomClient) -> str:
-    found = client.find(placeholder=t("placeholder.card", "en"))
-    assert found is not None
-    return found
-
-
-async def add_card(client: RoomClient, text: str) -> None:
-    field = card_text_field(client)
-    add = client.find(description=t("form.add", "en"))
-    assert add is not None
-    await client.set_value(field, text)
-    await client.click(add)
-
-
 def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
     run_async(scenario())
 
@@ -70,13 +56,6 @@ def room_status(room: ServedRoom) -> dict[str, float]:
     """What the room process holds (its status on the console's listener)."""
     with urllib.request.urlopen(f"{room.console_url}_klantreis/status", timeout=30) as answer:
         return dict(json.load(answer))
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the room never got there"
-        time.sleep(0.5)
 
 
 def test_a_hundred_sessions_come_work_and_leave_without_a_leak(
@@ -98,11 +77,11 @@ def test_a_hundred_sessions_come_work_and_leave_without_a_leak(
     # Warm up with one wave as large as those measured: every module, cache and pooled thread
     # the room uses is there before the starting memory is read.
     run(lambda: wave(range(0, 25)))
-    wait_until(lambda: room_status(room)["sessions"] == 0)
+    wait_until(lambda: room_status(room)["sessions"] == 0, timeout=120)
     start = room_status(room)
     for first in range(25, 125, 25):
         run(lambda first=first: wave(range(first, first + 25)))
-    wait_until(lambda: room_status(room)["sessions"] == 0)  # closed tabs end their sessions
+    wait_until(lambda: room_status(room)["sessions"] == 0, timeout=120)  # closed tabs end
     time.sleep(8)  # the room hands freed memory back once pages stopped leaving (5 s)
     end = room_status(room)
     texts = [c.text for c in service.snapshot().cards if c.text.startswith("Card of person ")]
