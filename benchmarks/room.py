@@ -42,30 +42,13 @@ from klantreis.folder import open_folder
 from klantreis.i18n import t
 from klantreis.serve.network import free_port
 from tests.room_client import RoomClient, VoilaClient, add_card, join
+from tests.served import process_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 TICK = os.sysconf("SC_CLK_TCK")
 
 
 # -- processes -------------------------------------------------------------------------------
-
-
-def tree(pid: int) -> list[int]:
-    """A process and all its descendants."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo += children.get(current, [])
-    return found
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -114,13 +97,13 @@ class Served:
         """The processes that serve participants (the room process, or Voila and its kernels)."""
         if self.name == "klantreis":
             return [self.process.pid]
-        voila = [p for p in tree(self.process.pid) if _port_of(p) == self.port]
-        return tree(voila[0]) if voila else []
+        voila = [p for p in process_tree(self.process.pid) if _port_of(p) == self.port]
+        return process_tree(voila[0]) if voila else []
 
     def stop(self) -> None:
         """Stop the room and everything under it (the baseline's serve left its Voila servers
         and kernels running on SIGTERM, the bug the one-process room fixed)."""
-        everything = tree(self.process.pid)
+        everything = process_tree(self.process.pid)
         self.process.terminate()
         try:
             self.process.wait(timeout=60)

@@ -117,15 +117,6 @@ class RoomClient:
         if self._reader is not None:
             self._reader.cancel()
 
-    async def reconnect(self, timeout: float = 60) -> None:
-        """Come back to the same page (same kernel id), as the browser does after a drop."""
-        target = self.url.replace("http://", "ws://")
-        address = f"{target}jupyter/api/kernels/{self.kernel_id}/channels?session_id={self.session}"
-        self.socket = await websockets.connect(
-            address, additional_headers={"Cookie": self.cookie}, max_size=None, open_timeout=timeout
-        )
-        self._reader = asyncio.create_task(self._read())
-
     def _close_request(self) -> None:
         request = urllib.request.Request(
             f"{self.url}_solara/api/close/{self.kernel_id}?session_id={self.session}",
@@ -158,19 +149,6 @@ class RoomClient:
                 continue
             return model_id
         return None
-
-    def find_all(self, **match: str) -> list[str]:
-        """Every open widget that matches, oldest first."""
-        found = []
-        for model_id, state in self.models.items():
-            if all(
-                (str(value) in str(state.get("value", "")))
-                if key == "text"
-                else state.get(key) == value
-                for key, value in match.items()
-            ):
-                found.append(model_id)
-        return found
 
     def texts(self) -> str:
         """Everything the page's HTML widgets show, joined (to look for a text)."""

@@ -99,3 +99,41 @@ def wait_until(condition: Callable[[], object], timeout: float = 60, step: float
         if time.monotonic() > deadline:
             raise AssertionError(f"still not so after {timeout} s")
         time.sleep(step)
+
+
+def parents() -> dict[int, list[int]]:
+    """Every process's children (from /proc, as ``ps`` would show them)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` started (its direct children)."""
+    return parents().get(pid, [])
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    children = parents()
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while the process runs (a zombie does not count)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

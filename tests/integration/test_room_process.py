@@ -27,7 +27,14 @@ from klantreis.i18n import t
 from klantreis.serve.network import free_port, port_taken
 from klantreis.service import Service
 from tests.room_client import RoomClient, add_card, join, run_async
-from tests.served import ServedRoom, served_room, start_served_room, wait_until
+from tests.served import (
+    ServedRoom,
+    alive,
+    children_of,
+    served_room,
+    start_served_room,
+    wait_until,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -182,27 +189,6 @@ def test_serve_stops_everything_it_started_on_a_stop_signal(
     assert all(not alive(pid) for pid in dashboard_pids)
 
 
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if parent == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.parametrize("command", ["dashboard", "lab"])
 def test_dashboard_and_lab_stop_their_servers_on_sigterm(
     orchestra_folder: tuple[Service, Path], command: str
@@ -225,10 +211,7 @@ def test_dashboard_and_lab_stop_their_servers_on_sigterm(
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
     assert not port_taken("127.0.0.1", port)
-    deadline = time.monotonic() + 20
-    while any(alive(pid) for pid in servers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(alive(pid) for pid in servers)
+    wait_until(lambda: not any(alive(pid) for pid in servers), timeout=20)
 
 
 def test_a_crash_of_the_room_process_loses_no_acknowledged_save(
@@ -263,10 +246,8 @@ def test_a_crash_of_the_room_process_loses_no_acknowledged_save(
     finally:
         served.process.kill()
         served.process.wait(timeout=30)
-    deadline = time.monotonic() + 30  # the dashboard goes with the room (it dies with its parent)
-    while any(alive(pid) for pid in dashboard) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert dashboard and not any(alive(pid) for pid in dashboard)
+    assert dashboard  # and it goes with the room (it dies with its parent)
+    wait_until(lambda: not any(alive(pid) for pid in dashboard), timeout=30)
     assert len(acknowledged) >= 16
     stored = [c.text for c in service.snapshot().cards if c.text.startswith("Before the crash")]
     print(
