@@ -18,8 +18,8 @@ class ChartSlot:
 
     ``build`` makes a chart or its Vega-Lite spec from a snapshot (a
     :class:`~klantreis.charts.compose.Composer` does the latter and remakes only what changed).
-    With ``share`` (what, besides the revision, decides the chart), pages that show the same
-    chart share one spec per revision (:data:`SHARED_SPECS`).
+    With ``share`` (what, besides the group's results, decides the chart), pages that show the
+    same chart share one spec per state of the results (:data:`SHARED_SPECS`).
     A redraw sends the new spec straight to the widget: the spec is made once, without a second
     schema validation (the builders' output is validated in the tests).
     """
@@ -60,16 +60,18 @@ class ChartSlot:
 
 
 class SharedSpecs:
-    """Chart specs made once per revision for every page that shows them: a room of a hundred
-    participants in one step draws its charts once per change, not a hundred times.
+    """Chart specs made once per change of the group's results for every page that shows them:
+    a room of a hundred participants in one step draws its charts once per change, not a
+    hundred times, and someone joining (a new revision, the same results: see
+    :meth:`~klantreis.domain.WorkshopSnapshot.content_key`) remakes none.
 
-    Only the newest revision of each chart is kept (a page asks for the revision it shows,
-    which is the newest one announced), so the cache holds one spec per chart and choice.
+    Only the newest spec of each chart is kept (a page asks for the revision it shows, which
+    is the newest one announced), so the cache holds one spec per chart and choice.
     Specs are never changed after they are made, so sharing them is safe.
     """
 
     def __init__(self) -> None:
-        self._specs: dict[Hashable, tuple[int, dict[str, Any]]] = {}
+        self._specs: dict[Hashable, tuple[int, str, dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self.made = 0
 
@@ -80,15 +82,16 @@ class SharedSpecs:
         snapshot: WorkshopSnapshot,
         make: Callable[[WorkshopSnapshot], dict[str, Any]],
     ) -> dict[str, Any]:
+        content = snapshot.content_key()
         with self._lock:
             found = self._specs.get(key)
-        if found is not None and found[0] == revision:
-            return found[1]
+        if found is not None and found[1] == content:
+            return found[2]
         spec = make(snapshot)  # outside the lock: two pages may race to make it, both correct
         with self._lock:
             current = self._specs.get(key)
             if current is None or current[0] <= revision:
-                self._specs[key] = (revision, spec)
+                self._specs[key] = (revision, content, spec)
             self.made += 1
         return spec
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
+from klantreis.widgets.looks import Looks
 from klantreis.widgets.style import full
 
 from klantreis.i18n import Language, t
@@ -39,61 +40,60 @@ class Field:
 
 
 class FieldWidget:
-    """The widgets of one field: label, hint, input and the line for its problems."""
+    """The widgets of one field: its caption (label and hint), input and the line for its
+    problems. Caption, input and problem line take shared layouts and styles from ``looks``
+    (the form's); the field's box has a layout of its own, so a form can hide it."""
 
-    def __init__(self, spec: Field, language: Language) -> None:
+    def __init__(self, spec: Field, language: Language, looks: Looks | None = None) -> None:
         self.spec = spec
         self.language = language
+        self.looks = looks if looks is not None else Looks()
         label = spec.text_label
         if label is None:
             label = t(spec.label or f"field.{spec.name}", language)
-        self.label = w.HTML(html.escape(label))
-        self.label.add_class("kr-label")
-        self.hint = w.HTML(html.escape(t(spec.hint, language)) if spec.hint else "")
-        self.hint.add_class("kr-hint")
-        self.problem = w.HTML("")
-        self.problem.add_class("kr-problem")
+        caption = (
+            "" if spec.kind == "checkbox" else f'<div class="kr-label">{html.escape(label)}</div>'
+        )
+        if spec.hint:
+            caption += f'<div class="kr-hint">{html.escape(t(spec.hint, language))}</div>'
+        self.caption = self.looks.html(caption, "kr-caption")
+        self.problem = self.looks.html("", "kr-problem")
         self._watchers: list[Callable[[], None]] = []
         self.input = self._make_input()
         shown = self.input.widget if isinstance(self.input, RowsEditor) else self.input
-        children = [self.label, *([self.hint] if spec.hint else []), shown, self.problem]
+        children = [*([self.caption] if caption else []), shown, self.problem]
         self.box = w.VBox(children, layout=full())
 
     def _make_input(self) -> w.Widget:
-        spec, lang = self.spec, self.language
+        spec, lang, make = self.spec, self.language, self.looks.make
         placeholder = t(spec.placeholder, lang) if spec.placeholder else ""
         if spec.kind == "text":
-            return w.Text(layout=full(), placeholder=placeholder, continuous_update=False)
+            return make(w.Text, placeholder=placeholder, continuous_update=False)
         if spec.kind in ("textarea", "lines"):
             rows = 4 if spec.kind == "textarea" else 3
-            return w.Textarea(
-                layout=full(), rows=rows, placeholder=placeholder, continuous_update=False
-            )
+            return make(w.Textarea, rows=rows, placeholder=placeholder, continuous_update=False)
         if spec.kind == "int":
-            return w.BoundedIntText(
-                min=spec.minimum, max=spec.maximum, layout=w.Layout(width="8em")
-            )
+            return make(w.BoundedIntText, {"width": "8em"}, min=spec.minimum, max=spec.maximum)
         if spec.kind in ("float", "optional_float"):
-            return w.Text(
-                layout=w.Layout(width="10em"), placeholder=placeholder, continuous_update=False
-            )
+            return make(w.Text, {"width": "10em"}, placeholder=placeholder, continuous_update=False)
         if spec.kind == "slider":
-            return w.IntSlider(
-                min=spec.minimum, max=spec.maximum, layout=w.Layout(width="100%", max_width="360px")
+            return make(
+                w.IntSlider,
+                {"width": "100%", "max_width": "360px"},
+                min=spec.minimum,
+                max=spec.maximum,
             )
         if spec.kind == "choice":
-            return w.Dropdown(options=self._options(), layout=full())
+            return make(w.Dropdown, options=self._options())
         if spec.kind == "radio":
-            return w.RadioButtons(options=self._options(), layout=full())
+            return make(w.RadioButtons, options=self._options())
         if spec.kind == "checkbox":
-            box = w.Checkbox(
-                indent=False, description=t(f"field.{spec.name}.check", lang), layout=full()
-            )
-            self.label.layout.display = "none"
-            return box
+            return make(w.Checkbox, indent=False, description=t(f"field.{spec.name}.check", lang))
         if spec.kind in ("checkboxes", "multichoice"):
-            return w.SelectMultiple(
-                options=self._options(), rows=min(6, max(3, len(self._options()))), layout=full()
+            return make(
+                w.SelectMultiple,
+                options=self._options(),
+                rows=min(6, max(3, len(self._options()))),
             )
         if spec.kind == "rows":
             return RowsEditor(spec.extra["columns"], lang, on_change=self._rows_changed)

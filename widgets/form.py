@@ -14,6 +14,8 @@ from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
 from klantreis.widgets.fields import Field, FieldWidget
+from klantreis.widgets.lifecycle import close_tree
+from klantreis.widgets.looks import Looks
 from klantreis.widgets.style import full, styled
 from klantreis.widgets.submit import FIELD_PREFIX, SubmitButton
 from pydantic import BaseModel, ValidationError
@@ -49,29 +51,25 @@ class Form(Generic[M]):
         self.on_withdraw = on_withdraw
         self.language = language
         self.prefix = prefix
-        self.fields = {spec.name: FieldWidget(spec, language) for spec in fields}
-        self.status = w.HTML("")
-        self.status.add_class("kr-status")
+        self.looks = Looks()
+        self.fields = {spec.name: FieldWidget(spec, language, self.looks) for spec in fields}
+        self.status = self.looks.html("", "kr-status")
         self.save_button = SubmitButton(t(save_label, language), "primary")
         self.save_button.on_click(self.save)
-        self.reset_button = w.Button(description=t("form.reset", language))
+        self.reset_button = self._button("form.reset")
         self.reset_button.on_click(lambda _b: self.reset())
         buttons: list[w.Widget] = [self.save_button, self.reset_button]
         if on_withdraw is not None:
-            self.withdraw_button = w.Button(
-                description=t("form.withdraw", language), button_style="danger"
-            )
+            self.withdraw_button = self._button("form.withdraw", "danger")
             self.withdraw_button.on_click(lambda _b: self.withdraw())
             buttons.append(self.withdraw_button)
         if on_cancel is not None:
-            self.cancel_button = w.Button(description=t("form.cancel", language))
+            self.cancel_button = self._button("form.cancel")
             self.cancel_button.on_click(lambda _b: on_cancel())
             buttons.append(self.cancel_button)
         header = []
         if title:
-            heading = w.HTML(html.escape(title))
-            heading.add_class("kr-section")
-            header.append(heading)
+            header.append(self.looks.html(html.escape(title), "kr-section"))
         self.widget = styled(
             w.VBox(
                 [
@@ -99,6 +97,17 @@ class Form(Generic[M]):
                     lambda change, name=name: self._typed_behind(name, change["new"]),
                     names="value",
                 )
+
+    def _button(self, label: str, style: str = "") -> w.Button:
+        button = self.looks.make(
+            w.Button, {}, description=t(label, self.language), button_style=style
+        )
+        return button
+
+    def close(self) -> None:
+        """Close every widget of the form (it left the page)."""
+        close_tree(self.widget)
+        self.looks.close()
 
     # -- state -----------------------------------------------------------------------------
 

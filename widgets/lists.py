@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import HTMLStyle
-from klantreis.widgets.style import full
+from klantreis.widgets.looks import Looks
 
 from klantreis.i18n import Language, t
 
@@ -38,36 +37,15 @@ class Row:
     """The person's own entry: always shown, however long the list (see ``limit``)."""
 
 
-class _Looks:
-    """Layouts and styles shared by every row of one list: a widget's own layout and style are
-    widgets too, and a list of forty cards would otherwise send three hundred of them."""
-
-    def __init__(self) -> None:
-        self.row = full()
-        self.item = w.Layout()
-        self.item_style = HTMLStyle()
-        self.button = w.Layout(width="auto")
-        self.button_styles: dict[str, w.ButtonStyle] = {}
-
-    def button_style(self) -> w.ButtonStyle:
-        return self.button_styles.setdefault("", w.ButtonStyle())
-
-    def close(self) -> None:
-        for widget in (self.row, self.item, self.item_style, self.button):
-            widget.close()
-        for style in self.button_styles.values():
-            style.close()
-
-
 class _Shown:
     """The widgets of one displayed row, and what they show now."""
 
-    def __init__(self, language: Language, looks: _Looks) -> None:
+    def __init__(self, language: Language, looks: Looks) -> None:
         self.language = language
         self.looks = looks
-        self.item = w.HTML(layout=looks.item, style=looks.item_style)
+        self.item = looks.make(w.HTML, layout={})
         self.item.add_class("kr-item")
-        self.box = w.HBox([self.item], layout=looks.row)
+        self.box = looks.make(w.HBox, children=[self.item])
         self.box.add_class("kr-row")
         self.buttons: dict[str, w.Button] = {}
         self.runs: dict[str, Callable[[], None]] = {}
@@ -89,12 +67,12 @@ class _Shown:
             button.close()
         self.buttons = {}
         for action in row.actions:
-            button = w.Button(
+            button = self.looks.make(
+                w.Button,
+                layout={"width": "auto"},
                 description=t(action.label, self.language),
                 button_style=action.style,
                 tooltip=action.tooltip,
-                layout=self.looks.button,
-                style=self.looks.button_style(),
             )
             button.on_click(lambda _b, label=action.label: self.runs[label]())
             self.buttons[action.label] = button
@@ -114,12 +92,10 @@ class EntryList:
     def __init__(self, language: Language, empty: str) -> None:
         self.language = language
         self.empty = empty
-        self.empty_message = w.HTML(html.escape(t(empty, language)))
-        self.empty_message.add_class("kr-empty")
-        self.more = w.HTML()
-        self.more.add_class("kr-meta")
-        self.widget = w.VBox(layout=full())
-        self.looks = _Looks()
+        self.looks = Looks()
+        self.empty_message = self.looks.html(html.escape(t(empty, language)), "kr-empty")
+        self.more = self.looks.html("", "kr-meta")
+        self.widget = w.VBox(layout=w.Layout(width="100%"))
         self.shown: dict[str, _Shown] = {}
         self.show([])
 

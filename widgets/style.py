@@ -14,8 +14,8 @@ CSS = """
   color: #1f2933; max-width: 980px; }
 .klantreis * { box-sizing: border-box; }
 .klantreis .kr-form { max-width: 640px; width: 100%; gap: 2px; }
-.klantreis .kr-label { font-weight: 600; font-size: 14px; margin: 8px 0 2px 0; }
-.klantreis .kr-hint { color: #616e7c; font-size: 12px; margin: 0 0 2px 0; }
+.klantreis .kr-label { font-weight: 600; font-size: 14px; line-height: 1.35; margin: 8px 0 2px 0; }
+.klantreis .kr-hint { color: #616e7c; font-size: 12px; line-height: 1.35; margin: 0 0 4px 0; }
 .klantreis .kr-problem { color: #b3261e; font-size: 13px; min-height: 0; }
 .klantreis .kr-problem:empty { display: none; }
 .klantreis .kr-status { font-size: 13px; color: #616e7c; }
@@ -27,6 +27,7 @@ CSS = """
 .klantreis .kr-row { flex-wrap: wrap; gap: 6px; align-items: center;
   border-bottom: 1px solid #e4e7eb; padding: 6px 0; }
 .klantreis .kr-item { flex: 1 1 220px; min-width: 0; overflow-wrap: anywhere; }
+.klantreis .kr-item .widget-html-content { line-height: 1.4; padding: 4px 0; }
 .klantreis .kr-meta { color: #616e7c; font-size: 12px; }
 .klantreis dl, .klantreis dt, .klantreis dd { float: none !important; width: auto !important;
   text-align: left !important; padding: 0 !important; }

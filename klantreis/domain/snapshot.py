@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from klantreis.domain.base import DomainModel
 from klantreis.domain.card import Card
@@ -31,6 +32,18 @@ class WorkshopSnapshot(DomainModel):
     steps: list[JourneyStep] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)
     votes: list[Vote] = Field(default_factory=list)
+    _content_key: str = PrivateAttr(default="")
+
+    def content_key(self) -> str:
+        """A digest of what the group made, leaving out who is in the room and the revision.
+
+        Someone joining changes the revision but none of the group's results: charts and
+        lists keyed on this are not remade for every arrival. Computed once per snapshot (a
+        snapshot is not changed after it is read)."""
+        if not self._content_key:
+            made = self.model_dump_json(exclude={"revision", "participants"})
+            self._content_key = hashlib.blake2b(made.encode("utf-8"), digest_size=16).hexdigest()
+        return self._content_key
 
     # -- segments and personas -------------------------------------------------------------
 

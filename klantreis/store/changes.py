@@ -38,6 +38,12 @@ class Change:
     entity: str
     entity_id: str
 
+    @property
+    def is_arrival(self) -> bool:
+        """Someone joined: the room's people changed, none of the group's results (a page that
+        shows no list of people has nothing to redraw)."""
+        return self.action == "join"
+
 
 Listener = Callable[[list[Change]], None]
 

@@ -75,6 +75,26 @@ def test_shared_snapshots_are_read_once_per_revision(orchestra: Service) -> None
     assert "New" in [c.text for c in second.cards]
 
 
+def test_a_chart_is_made_once_per_change_of_results_not_per_arrival(orchestra: Service) -> None:
+    from klantreis.widgets.chart_slot import SharedSpecs
+
+    from klantreis.charts import card_board
+
+    specs = SharedSpecs()
+    orchestra.share_snapshots()
+
+    def board(snapshot: object) -> dict[str, object]:
+        return dict(card_board(orchestra.snapshot()).to_dict(validate=False))
+
+    first = specs.get("board", orchestra.revision(), orchestra.snapshot(), board)
+    orchestra.join("Arriving")  # a new revision, the same results
+    again = specs.get("board", orchestra.revision(), orchestra.snapshot(), board)
+    assert again is first and specs.made == 1
+    orchestra.add_card(_card(orchestra, "A new need"))
+    remade = specs.get("board", orchestra.revision(), orchestra.snapshot(), board)
+    assert specs.made == 2 and "A new need" in str(remade)
+
+
 def test_another_process_hears_a_commit_through_its_watcher(database_url: str) -> None:
     """Two stores on one database stand for two processes (the room and the dashboard, or two
     room processes): on PostgreSQL the watcher LISTENs, on SQLite it checks the revision."""

@@ -218,3 +218,21 @@ def test_a_save_refused_by_the_room_keeps_the_text_with_the_reason(orchestra: Se
     assert "Typed as the step closed" not in [c.text for c in orchestra.snapshot().cards]
     app.move_on.click()  # the participant has copied it: on to where the room is
     assert app.panel is None and t("room.waiting", "en") in app.body.children[-1].value
+
+
+def test_someone_joining_redraws_no_participant_page_but_the_console(orchestra: Service) -> None:
+    orchestra.open_step(MethodStep.MAPPING)
+    console = _console(orchestra)
+    app = _joined(orchestra, "Anna")
+    assert app.panel is not None
+    redraws: list[str] = []
+    panel_refresh = app.panel.refresh
+    app.panel.refresh = lambda: (redraws.append("page"), panel_refresh())  # type: ignore[method-assign]
+    orchestra.join("Late arrival")
+    assert redraws == []  # nothing of the group's results changed
+    assert "Late arrival" in console.people.value  # the console lists who is in
+    segment = orchestra.snapshot().segments[0]
+    orchestra.add_card(
+        Card(workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="New")
+    )
+    assert redraws == ["page"]

@@ -84,6 +84,22 @@ def test_the_card_form_shows_only_the_fields_of_its_kind() -> None:
     assert form.edited().polarity is not None and form.edited().alternatives == []
 
 
+def test_a_form_shares_layouts_and_styles_and_closes_them_with_itself() -> None:
+    import ipywidgets as w
+
+    card = Card(workshop_id="w", segment_id="s", kind="need", text="x")
+    form = CardForm(card, lambda v: v, "en")
+    fields = list(form.fields.values())
+    assert len({id(f.caption.layout) for f in fields}) == 1  # one layout for every caption
+    assert len({id(f.problem.style) for f in fields}) == 1
+    assert len({id(f.box.layout) for f in fields}) == len(fields)  # boxes hide on their own
+    parts = [form.widget, *(f.caption.layout for f in fields), *(f.box.layout for f in fields)]
+    assert len(form.looks) < len(fields)  # a handful, not three per field
+    form.close()
+    assert all(part.comm is None for part in parts)  # closed: nothing left open in the page
+    assert all(isinstance(part, w.Widget) for part in parts)
+
+
 def test_a_participant_adds_votes_and_withdraws_in_the_mapping_panel(orchestra: Service) -> None:
     orchestra.open_step(MethodStep.MAPPING)
     anna, ben = orchestra.join("Anna"), orchestra.join("Ben")

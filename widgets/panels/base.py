@@ -11,6 +11,7 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
 from klantreis.widgets.lifecycle import close_tree
+from klantreis.widgets.looks import Looks
 from klantreis.widgets.style import full, stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
@@ -53,8 +54,9 @@ class Panel:
         self.actor_id = actor_id
         self.snapshot = service.snapshot()
         self.language: Language = self.snapshot.workshop.language
-        self.message = w.HTML("")
-        self.message.add_class("kr-status")
+        self.looks = Looks()
+        """Shared layouts and styles of the panel's own widgets (closed with the panel)."""
+        self.message = self.looks.html("", "kr-status")
         self.slots: list[ChartSlot] = []
         self.chart_interval = chart_interval
         self._charts_drawn = time.monotonic()
@@ -202,6 +204,7 @@ class Panel:
     def close(self) -> None:
         """Close every widget of the panel (it left the page)."""
         close_tree(self.widget)
+        self.looks.close()
         self.slots = []
         self.adders = []
 
@@ -232,9 +235,7 @@ class Panel:
 
     def heading(self, key: str) -> w.HTML:
         """A section heading."""
-        title = w.HTML(html.escape(t(key, self.language)))
-        title.add_class("kr-section")
-        return title
+        return self.looks.html(html.escape(t(key, self.language)), "kr-section")
 
     def static_html(self) -> str:
         """The step as static HTML: its summary and its charts, drawn without internet."""

@@ -9,6 +9,7 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.forms import CardForm
+from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.lists import Action, EntryList, Row
 from klantreis.widgets.panels.base import Panel
 from klantreis.widgets.style import full
@@ -27,8 +28,8 @@ class MappingPanel(Panel):
     def build(self) -> list[w.Widget]:
         lang = self.language
         self.chart_builders = (self._board, alternatives)
-        self.chooser = w.Dropdown(layout=full())
-        self.dots = w.HTML()
+        self.chooser = self.looks.make(w.Dropdown)
+        self.dots = self.looks.html()
         self.cards = EntryList(lang, "list.no_cards")
         self.editor = w.VBox(layout=full())
         self.fill_segment_chooser(self.chooser)
@@ -87,6 +88,7 @@ class MappingPanel(Panel):
             on_cancel=self._close,
             title=t("form.edit_card", self.language),
         )
+        self._close()
         self.editor.children = (form.widget,)
 
     def _save_edit(self, card: Card) -> Card:
@@ -95,6 +97,8 @@ class MappingPanel(Panel):
         return stored
 
     def _close(self) -> None:
+        for form in self.editor.children:
+            close_tree(form)
         self.editor.children = ()
 
     def chart_share_key(self) -> Hashable:

@@ -181,6 +181,8 @@ class ParticipantApp:
         seen = self.panel.snapshot.revision if self.panel is not None else self.revision
         if max(change.revision for change in changes) <= seen:
             return
+        if all(change.is_arrival for change in changes):
+            return  # a hundred people arriving at once do not redraw a hundred pages each
         snapshot = self.service.snapshot()
         self.revision = snapshot.revision
         workshop = snapshot.workshop

@@ -1,0 +1,75 @@
+"""Layouts and styles shared by the widgets of one form, list or panel.
+
+Every ipywidgets widget brings its own layout, and most bring a style; each is a widget of its
+own, opened in the browser with a message of its own. A participant's page of two hundred
+widgets was then mostly layouts and styles, and building it was most of what an arrival cost
+the room. Widgets whose layout and style never change take shared ones from their owner's
+:class:`Looks`; the owner closes them when it closes.
+
+A shared layout is never changed: hide and show a widget with its own layout (or a CSS class).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import ipywidgets as w
+
+W = TypeVar("W", bound=w.DOMWidget)
+S = TypeVar("S", bound=w.Widget)
+
+FULL = {"width": "100%"}
+
+
+class Looks:
+    """One owner's shared layouts and styles, made on first use and kept by their traits."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], w.Widget] = {}
+
+    def layout(self, **traits: str) -> w.Layout:
+        """The shared layout with these traits (``width="100%"``, ``flex=...``)."""
+        return self._shared(w.Layout, traits)
+
+    def style(self, kind: type[S], **traits: Any) -> S:
+        """The shared style of this kind (``w.ButtonStyle``, ``w.TextStyle``...)."""
+        return self._shared(kind, traits)
+
+    def make(self, kind: type[W], layout: dict[str, str] | None = None, **traits: Any) -> W:
+        """A new ``kind`` widget with the shared layout (full width unless ``layout`` says
+        otherwise) and the shared default style of its kind."""
+        style = kind.class_traits().get("style")
+        shared: dict[str, Any] = {}
+        if style is not None and "style" not in traits:
+            shared["style"] = self.style(style.klass)
+        made: W = kind(
+            layout=self.layout(**(FULL if layout is None else layout)), **shared, **traits
+        )
+        return made
+
+    def html(self, value: str = "", *classes: str) -> w.HTML:
+        """A piece of text or markup (already escaped), with CSS classes."""
+        widget = self.make(w.HTML, value=value)
+        for name in classes:
+            widget.add_class(name)
+        return widget
+
+    def close(self) -> None:
+        """Close every shared layout and style (their widgets are closed by their owner)."""
+        for widget in self._made.values():
+            widget.close()
+        self._made = {}
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __bool__(self) -> bool:
+        return True  # an owner's looks, even before its first widget (not "empty, so none")
+
+    def _shared(self, kind: type[S], traits: dict[str, Any]) -> S:
+        key = (kind, *sorted(traits.items()))
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = kind(**traits)
+        shared: S = found  # the key holds the kind
+        return shared
