@@ -292,7 +292,7 @@ class Service:
             card = tx.require(Card, card_id, self.workshop_id)
             if not card.is_active:
                 raise NotFound(entity="card")
-            round_ = _vote_round(workshop)
+            round_ = workshop.vote_round.value
             used = {v.dot for v in tx.dots_used(participant_id, round_)}
             if len(used) >= workshop.dots_per_participant:
                 raise VoteLimitReached(dots=workshop.dots_per_participant)
@@ -318,7 +318,7 @@ class Service:
             self._check_input_open(workshop, person, MethodStep.MAPPING)
             mine = [
                 v
-                for v in tx.dots_used(participant_id, _vote_round(workshop))
+                for v in tx.dots_used(participant_id, workshop.vote_round.value)
                 if v.card_id == card_id
             ]
             if not mine:
@@ -332,7 +332,7 @@ class Service:
         """How many dots the participant can still place in the current round."""
         with self.store.read() as tx:
             workshop = tx.require(Workshop, self.workshop_id)
-            used = len(tx.dots_used(participant_id, _vote_round(workshop)))
+            used = len(tx.dots_used(participant_id, workshop.vote_round.value))
             return max(0, workshop.dots_per_participant - used)
 
     # -- goals and measures ----------------------------------------------------------------
@@ -724,10 +724,6 @@ class Service:
                 if getattr(item, "phase_key", None) in removed:
                     key = item.phase_key  # type: ignore[attr-defined]
                     raise ValidationFailed([Problem("phases", "rule.phase_in_use", {"phase": key})])
-
-
-def _vote_round(workshop: Workshop) -> str:
-    return (workshop.open_step or MethodStep.MAPPING).value
 
 
 def _entry(

@@ -78,6 +78,14 @@ class WorkshopSnapshot(DomainModel):
             and (polarity is None or card.polarity is polarity)
         ]
 
+    def dots_left(self, participant_id: str) -> int:
+        """How many dots the participant can still place in the current round."""
+        round_ = self.workshop.vote_round
+        used = sum(
+            1 for v in self.votes if v.participant_id == participant_id and v.round == round_
+        )
+        return max(0, self.workshop.dots_per_participant - used)
+
     def vote_counts(self) -> Counter[str]:
         """Dots per card id, counting only cards that are still active."""
         active = {card.id for card in self.cards if card.is_active}

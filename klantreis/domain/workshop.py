@@ -86,6 +86,11 @@ class Workshop(DomainModel):
             raise rule_error("duplicate_phase")
         return self
 
+    @property
+    def vote_round(self) -> MethodStep:
+        """The round dots are placed in now: the open step's (mapping when none is open)."""
+        return self.open_step or MethodStep.MAPPING
+
     def phase(self, key: str | None) -> Phase | None:
         """The phase with this key, or None."""
         return next((phase for phase in self.phases if phase.key == key), None)

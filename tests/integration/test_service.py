@@ -112,14 +112,14 @@ def test_dots_are_limited_per_participant_and_return_when_a_card_goes(orchestra:
     card = orchestra.add_card(barrier(orchestra))
     for _ in range(dots):
         orchestra.vote(card.id, anna.id)
-    assert orchestra.dots_left(anna.id) == 0
+    assert orchestra.dots_left(anna.id) == 0 == orchestra.snapshot().dots_left(anna.id)
     with pytest.raises(VoteLimitReached) as info:
         orchestra.vote(card.id, anna.id)
     assert info.value.message("nl").startswith(f"Je hebt al je {dots} stippen gebruikt")
     assert orchestra.unvote(card.id, anna.id) is True
-    assert orchestra.dots_left(anna.id) == 1
+    assert orchestra.dots_left(anna.id) == 1 == orchestra.snapshot().dots_left(anna.id)
     orchestra.remove_card(card.id)
-    assert orchestra.dots_left(anna.id) == dots
+    assert orchestra.dots_left(anna.id) == dots == orchestra.snapshot().dots_left(anna.id)
     assert orchestra.snapshot().vote_counts()[card.id] == 0
 
 

@@ -16,7 +16,7 @@ from klantreis.widgets.style import full, stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
 from klantreis.charts.static import document_charts
-from klantreis.domain import KlantreisError, Role, Segment
+from klantreis.domain import KlantreisError, Role, Segment, WorkshopSnapshot
 from klantreis.i18n import Language, t
 from klantreis.service import Service
 
@@ -54,6 +54,8 @@ class Panel:
         self.actor_id = actor_id
         self.snapshot = service.snapshot()
         self.language: Language = self.snapshot.workshop.language
+        self._role_read_from: WorkshopSnapshot | None = None
+        self._facilitator = False
         self.looks = Looks()
         """Shared layouts and styles of the panel's own widgets (closed with the panel)."""
         self.message = self.looks.html("", "kr-status")
@@ -102,8 +104,12 @@ class Panel:
         """True for the facilitator's own tools and for participants with the facilitator role."""
         if self.actor_id is None:
             return True
-        person = next((p for p in self.snapshot.participants if p.id == self.actor_id), None)
-        return person is not None and person.role is Role.FACILITATOR
+        snapshot = self.snapshot
+        if self._role_read_from is not snapshot:  # asked once per row: read once per snapshot
+            person = next((p for p in snapshot.participants if p.id == self.actor_id), None)
+            self._facilitator = person is not None and person.role is Role.FACILITATOR
+            self._role_read_from = snapshot
+        return self._facilitator
 
     def _show_or_hide_charts(self) -> None:
         hidden = self.snapshot.workshop.results_hidden and not self.is_facilitator

@@ -163,7 +163,7 @@ class MappingPanel(Panel):
             rows.append(Row(card.text, " · ".join(meta), tuple(actions), card.id, own))
         self.cards.show(rows, limit=self.list_limit)
         if self.actor_id is not None and not self.is_facilitator:
-            left = self.service.dots_left(self.actor_id)
+            left = snap.dots_left(self.actor_id)
             total = snap.workshop.dots_per_participant
             text = t("list.dots_left", lang, count=left, total=total)
             self.dots.value = f'<div class="kr-meta">{html.escape(text)}</div>'

@@ -234,7 +234,7 @@ class ParticipantApp:
             extra = t(
                 "list.dots_left",
                 self.language,
-                count=self.service.dots_left(self.participant.id),
+                count=self.service.snapshot().dots_left(self.participant.id),
                 total=self.workshop.dots_per_participant,
             )
         value = status_html(self.workshop, extra)
