@@ -73,6 +73,7 @@ class SharedSpecs:
     def __init__(self) -> None:
         self._specs: dict[Hashable, tuple[int, str, dict[str, Any]]] = {}
         self._lock = threading.Lock()
+        self._making: dict[Hashable, threading.Lock] = {}
         self.made = 0
 
     def get(
@@ -83,17 +84,27 @@ class SharedSpecs:
         make: Callable[[WorkshopSnapshot], dict[str, Any]],
     ) -> dict[str, Any]:
         content = snapshot.content_key()
+        found = self._found(key, content)
+        if found is not None:
+            return found
+        with self._lock:
+            making = self._making.setdefault(key, threading.Lock())
+        with making:  # thirty pages arriving at once: one makes the chart, the others wait
+            found = self._found(key, content)
+            if found is not None:
+                return found
+            spec = make(snapshot)
+            with self._lock:
+                current = self._specs.get(key)
+                if current is None or current[0] <= revision:
+                    self._specs[key] = (revision, content, spec)
+                self.made += 1
+        return spec
+
+    def _found(self, key: Hashable, content: str) -> dict[str, Any] | None:
         with self._lock:
             found = self._specs.get(key)
-        if found is not None and found[1] == content:
-            return found[2]
-        spec = make(snapshot)  # outside the lock: two pages may race to make it, both correct
-        with self._lock:
-            current = self._specs.get(key)
-            if current is None or current[0] <= revision:
-                self._specs[key] = (revision, content, spec)
-            self.made += 1
-        return spec
+        return found[2] if found is not None and found[1] == content else None
 
     def __len__(self) -> int:
         return len(self._specs)

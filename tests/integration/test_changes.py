@@ -84,6 +84,7 @@ def test_a_chart_is_made_once_per_change_of_results_not_per_arrival(orchestra: S
     orchestra.share_snapshots()
 
     def board(snapshot: object) -> dict[str, object]:
+        time.sleep(0.05)  # a chart takes a while: pages arriving meanwhile must not make it too
         return dict(card_board(orchestra.snapshot()).to_dict(validate=False))
 
     first = specs.get("board", orchestra.revision(), orchestra.snapshot(), board)
@@ -93,6 +94,19 @@ def test_a_chart_is_made_once_per_change_of_results_not_per_arrival(orchestra: S
     orchestra.add_card(_card(orchestra, "A new need"))
     remade = specs.get("board", orchestra.revision(), orchestra.snapshot(), board)
     assert specs.made == 2 and "A new need" in str(remade)
+    orchestra.add_card(_card(orchestra, "Arriving together"))
+    snapshot, results = orchestra.snapshot(), []
+    pages = [
+        threading.Thread(
+            target=lambda: results.append(specs.get("board", snapshot.revision, snapshot, board))
+        )
+        for _ in range(8)
+    ]
+    for page in pages:
+        page.start()
+    for page in pages:
+        page.join()
+    assert specs.made == 3 and all(r is results[0] for r in results)  # made once, shared
 
 
 def test_another_process_hears_a_commit_through_its_watcher(database_url: str) -> None:

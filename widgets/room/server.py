@@ -62,6 +62,11 @@ def configure_solara(drop_after: int, secret: str, language: Language) -> None:
     import solara.settings
 
     server_settings.main.mode = "production"
+    # A page's widget messages are queued and sent by the page's connection every 50 ms,
+    # instead of each one waiting for the event loop: a page that updates does not stall on
+    # its own messages, and thirty arrivals cost the server ~40% less processor time
+    # (measured: 2.9 s instead of 5.1 s of CPU for 30 people arriving and leaving).
+    server_settings.main.experimental_performance = True
     server_settings.telemetry.mixpanel_enable = False
     server_settings.theme.loader = "plain"
     server_settings.theme.show_banner = False
@@ -77,6 +82,12 @@ def configure_solara(drop_after: int, secret: str, language: Language) -> None:
     template_globals = solara_server.get_jinja_env(app_name="__default__").globals
     template_globals["klantreis_language"] = language
     template_globals["klantreis_texts"] = {"reconnecting": t("room.reconnecting", language)}
+
+
+COMPRESS_MESSAGES = False
+"""Widget messages go uncompressed: they are small, the room's network is a local one, and
+compressing every message for a hundred pages took a third of the server's processor time
+(measured with py-spy during thirty arrivals)."""
 
 
 @dataclass
@@ -159,6 +170,7 @@ class RoomServer:
             log_level="warning",
             lifespan="on",
             timeout_graceful_shutdown=GRACE,
+            ws_per_message_deflate=COMPRESS_MESSAGES,
         )
         console = uvicorn.Config(
             _Listener(app, console=True),
@@ -167,6 +179,7 @@ class RoomServer:
             log_level="warning",
             lifespan="off",
             timeout_graceful_shutdown=GRACE,
+            ws_per_message_deflate=COMPRESS_MESSAGES,
         )
         self._servers = [uvicorn.Server(participant), uvicorn.Server(console)]
 
