@@ -9,6 +9,7 @@ so two people never silently overwrite each other.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -86,6 +87,7 @@ class Service:
         self.workshop_id = workshop_id
         self._shared: WorkshopSnapshot | None = None
         self._sharing = False
+        self._reading = threading.Lock()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -559,16 +561,24 @@ class Service:
 
         After :meth:`share_snapshots`, a snapshot is read once per revision and the same
         (immutable) object is handed to every caller until the next change is announced."""
-        if self._sharing:
-            shared = self._shared
-            announced = self.store.feed.revision(self.workshop_id)
-            if shared is not None and shared.revision >= announced:
+        if not self._sharing:
+            return self._read_snapshot()
+        shared = self._fresh_shared()
+        if shared is not None:
+            return shared
+        with self._reading:  # a hundred pages asking at once: one reads, the others wait
+            shared = self._fresh_shared()
+            if shared is not None:
                 return shared
             fresh = self._read_snapshot()
             if self._shared is None or fresh.revision >= self._shared.revision:
                 self._shared = fresh
             return fresh
-        return self._read_snapshot()
+
+    def _fresh_shared(self) -> WorkshopSnapshot | None:
+        shared = self._shared
+        announced = self.store.feed.revision(self.workshop_id)
+        return shared if shared is not None and shared.revision >= announced else None
 
     def share_snapshots(self) -> None:
         """Read the workshop once per change for all callers (a room's many pages); changes of

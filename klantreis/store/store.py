@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from klantreis.domain import StorageError
 from klantreis.store import migrate
@@ -27,6 +29,12 @@ class Store:
         self.engine: Engine = make_engine(url)
         self.feed = ChangeFeed()
         """Committed changes are announced here (see :mod:`klantreis.store.changes`)."""
+        self._writer: AbstractContextManager[object] = (
+            threading.RLock() if self.backend == "sqlite" else nullcontext()
+        )
+        """SQLite takes one writer at a time: this process's writers queue here, without a
+        connection, instead of a hundred of them holding every pooled connection while they
+        wait for the database's lock (readers then found none left)."""
         if migrate_schema:
             try:
                 migrate.upgrade(self.engine)
@@ -53,7 +61,7 @@ class Store:
                     connection = connection.execution_options(isolation_level="REPEATABLE READ")
                 with connection.begin():
                     yield Transaction(connection)
-        except (OperationalError, DBAPIError) as exc:
+        except (OperationalError, DBAPIError, PoolTimeout) as exc:
             if isinstance(exc, IntegrityError):
                 raise
             raise StorageError() from exc
@@ -68,15 +76,14 @@ class Store:
         recorded in the audit trail is announced on :attr:`feed` after the commit.
         """
         try:
-            connection = self.engine.connect().execution_options(**{WRITE_OPTION: True})
-            with connection, connection.begin():
-                tx = Transaction(connection)
-                yield tx
+            with self._writer:
+                connection = self.engine.connect().execution_options(**{WRITE_OPTION: True})
+                with connection, connection.begin():
+                    tx = Transaction(connection)
+                    yield tx
         except IntegrityError:
             raise
-        except OperationalError as exc:
-            raise StorageError() from exc
-        except DBAPIError as exc:
+        except (OperationalError, DBAPIError, PoolTimeout) as exc:
             raise StorageError() from exc
         if tx.changes:
             self.feed.publish(tx.changes)

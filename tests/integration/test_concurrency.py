@@ -148,3 +148,43 @@ def test_simultaneous_edits_of_one_card_save_exactly_one(
     assert Counter(results) == {"saved": 1, "conflict": PROCESSES - 1}
     stored = mapping_workshop.snapshot().card(card.id)
     assert stored is not None and stored.version == 2 and stored.text.startswith("Edited by")
+
+
+@pytest.mark.slow
+def test_a_hundred_pages_of_one_room_save_and_read_at_once(
+    database_url: str, mapping_workshop: Service
+) -> None:
+    """One room process: a hundred page threads share one store (its pool holds far fewer
+    connections). Each adds cards and reads the shared snapshot after every save, as a page
+    does; every card lands once and no page meets a database error."""
+    import threading
+
+    mapping_workshop.share_snapshots()
+    segment_id = mapping_workshop.snapshot().segments[0].id
+    people = [mapping_workshop.join(f"Page {n}") for n in range(100)]
+    start = threading.Barrier(len(people))
+    failures: list[BaseException] = []
+
+    def page(number: int, person_id: str) -> None:
+        start.wait()
+        try:
+            for index in range(3):
+                card = Card(
+                    workshop_id=mapping_workshop.workshop_id,
+                    segment_id=segment_id,
+                    kind=CardKind.NEED,
+                    text=f"Page {number} card {index}",
+                )
+                mapping_workshop.add_card(card, person_id)
+                mapping_workshop.snapshot()
+        except BaseException as exc:  # noqa: BLE001 - reported below with the others
+            failures.append(exc)
+
+    threads = [threading.Thread(target=page, args=(n, p.id)) for n, p in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    texts = Counter(c.text for c in mapping_workshop.snapshot().cards if c.text.startswith("Page"))
+    assert len(texts) == 300 and set(texts.values()) == {1}
