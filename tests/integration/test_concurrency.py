@@ -177,7 +177,7 @@ def test_a_hundred_pages_of_one_room_save_and_read_at_once(
                 )
                 mapping_workshop.add_card(card, person_id)
                 mapping_workshop.snapshot()
-        except BaseException as exc:  # noqa: BLE001 - reported below with the others
+        except BaseException as exc:  # reported below with the others
             failures.append(exc)
 
     threads = [threading.Thread(target=page, args=(n, p.id)) for n, p in enumerate(people)]
