@@ -1,7 +1,8 @@
 """The one catalogue of user-facing text, Dutch by default and complete in English.
 
 Texts are looked up by key: ``t("error.empty", "en")``. Parameters use ``str.format`` syntax
-(``{limit}``). Catalogue files are ``nl.json`` and ``en.json`` beside this module; a test fails
+(``{limit}``). A text with a ``count`` has its singular under ``<key>.one``, used when the count
+is 1 ("1 dot", not "1 dots"). Catalogue files are ``nl.json`` and ``en.json`` beside this module; a test fails
 when a key is missing in either or when their placeholders differ.
 """
 
@@ -42,6 +43,8 @@ def t(key: str, language: Language = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     A key missing in ``language`` falls back to Dutch, then to the key itself, so a person never
     sees a traceback for a missing text; the catalogue test makes sure that does not happen.
     """
+    if params.get("count") == 1 and f"{key}.one" in catalogue(language):
+        key = f"{key}.one"
     text = catalogue(language).get(key)
     if text is None:
         text = catalogue(DEFAULT_LANGUAGE).get(key, key)

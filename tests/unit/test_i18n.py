@@ -137,6 +137,11 @@ def test_lookup_fills_parameters_and_falls_back() -> None:
     assert t("error.too_long", "en", limit=200) == "is too long (at most 200 characters)"
     assert t("error.too_long", "nl", limit=200) == "is te lang (maximaal 200 tekens)"
     assert t("no.such.key", "en") == "no.such.key"
+    assert (t("list.votes", "en", count=1), t("list.votes", "en", count=2)) == ("1 dot", "2 dots")
+    assert (t("list.votes", "nl", count=1), t("list.votes", "nl", count=0)) == (
+        "1 stip",
+        "0 stippen",
+    )
     assert language_or_default("EN-gb") == "en"
     assert language_or_default("fr") == "nl"
     assert language_or_default(None) == "nl"
