@@ -2,8 +2,8 @@
 
 Texts are looked up by key: ``t("error.empty", "en")``. Parameters use ``str.format`` syntax
 (``{limit}``). A text with a ``count`` has its singular under ``<key>.one``, used when the count
-is 1 ("1 dot", not "1 dots"). Catalogue files are ``nl.json`` and ``en.json`` beside this module; a test fails
-when a key is missing in either or when their placeholders differ.
+is 1 ("1 dot", not "1 dots"). Catalogue files are ``nl.json`` and ``en.json`` beside this
+module; a test fails when a key is missing in either or when their placeholders differ.
 """
 
 from __future__ import annotations
