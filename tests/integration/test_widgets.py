@@ -356,3 +356,37 @@ def test_the_data_panel_imports_maps_and_counts_without_a_browser(
     assert counts.save() is True
     assert panel.data_folder.counts() == {1: 1200, 2: 800}
     assert panel.data.source == "events"  # a log, when there is one, comes first
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_catalogue_key_is_shown_raw_in_any_step(language: str, memory_store: Any) -> None:
+    """Keys built at run time (``f"hint.goal.{kind}"``) are not found by the catalogue test's
+    scan of the code; this looks at what every step's panel actually shows."""
+    import re
+
+    import ipywidgets as w
+
+    from klantreis.exchange.importer import import_document
+    from klantreis.exchange.templates import load_template
+    from klantreis.i18n import catalogue
+
+    service = import_document(memory_store, load_template("orchestra", language))
+    prefixes = sorted({key.split(".")[0] for key in catalogue("nl")}, key=len, reverse=True)
+    raw_key = re.compile(r"\b(?:{})\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\b".format("|".join(prefixes)))
+    builders = [kw.start, kw.challenge, kw.scope, kw.persona, kw.mapping, kw.goals, kw.journey]
+    shown: list[str] = []
+
+    def texts(widget: w.Widget) -> None:
+        for name in ("value", "description", "placeholder", "tooltip"):
+            value = getattr(widget, name, None)
+            if isinstance(value, str):
+                shown.append(value)
+        for label in getattr(widget, "_options_labels", ()):
+            shown.append(str(label))
+        for child in getattr(widget, "children", ()):
+            texts(child)
+
+    for build in builders:
+        texts(build(service).widget)
+    found = sorted({m.group(0) for text in shown for m in raw_key.finditer(text)})
+    assert found == [], f"catalogue keys shown as text: {found}"
