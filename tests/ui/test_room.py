@@ -430,9 +430,10 @@ def test_serve_starts_the_room_and_ctrl_c_stops_it_cleanly(tmp_path: Path) -> No
             break
     output = "".join(lines)
     logs = "".join(log.read_text()[-3000:] for log in sorted((folder / "logs").glob("*.log")))
-    assert f"Participants: http://127.0.0.1:{port}/" in output, logs
+    assert f"Participants:      http://127.0.0.1:{port}/" in output, logs
     keys = json.loads((folder / "room.json").read_text())
-    assert f"Code:         {keys['join_code']}" in output
+    assert f"Code:              {keys['join_code']}" in output
+    assert f"Facilitator token: {keys['facilitator_token']}" in output  # the console's name
     service = open_folder(folder)
     person = service.join("Kept")
     process.send_signal(signal.SIGINT)
