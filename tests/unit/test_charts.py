@@ -96,6 +96,13 @@ def test_the_board_shows_the_focus_segment_by_default(
     assert "The same familiar seat every season" not in spec  # the subscribers' card
 
 
+def test_coverage_check_says_when_there_is_nothing_to_cover_yet() -> None:
+    service = import_document(Store("sqlite:///:memory:"), load_template("empty", "en"))
+    said = texts(coverage_check(service.snapshot()).to_dict())
+    assert "No barriers or negative associations on the board yet." in said
+    assert "Every barrier and negative association has a measure." not in said
+
+
 def test_coverage_check_points_at_barriers_without_a_measure() -> None:
     service = import_document(Store("sqlite:///:memory:"), load_template("orchestra", "en"))
     segment = service.snapshot().focus_segment
