@@ -151,12 +151,22 @@ class RoomClient:
         return None
 
     def texts(self) -> str:
-        """Everything the page's HTML widgets show, joined (to look for a text)."""
-        return "\n".join(
-            str(state.get("value", ""))
+        """Everything the page's HTML widgets and lists show, joined (to look for a text)."""
+        shown = []
+        for state in self.models.values():
+            if state.get("_model_name") == "HTMLModel":
+                shown.append(str(state.get("value", "")))
+            for row in state.get("rows", None) or []:  # a list's rows (widgets/lists.py)
+                shown += [str(row.get("text", "")), str(row.get("meta", ""))]
+        return "\n".join(shown)
+
+    def row_texts(self) -> list[str]:
+        """The main texts of the rows the page's lists show."""
+        return [
+            str(row.get("text", ""))
             for state in self.models.values()
-            if state.get("_model_name") == "HTMLModel"
-        )
+            for row in state.get("rows", None) or []
+        ]
 
     async def set_value(self, model_id: str, value: Any) -> None:
         """Type into a field (the whole value, as the browser sends it)."""

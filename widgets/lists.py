@@ -1,13 +1,19 @@
-"""A list of entries (cards, measures, steps, segments) with a few buttons per row."""
+"""A list of entries (cards, measures, steps, segments) with a few buttons per row.
+
+The whole list is one widget: the rows travel as data and the browser draws them (text with
+``textContent``, never as markup). A list of thirty cards as ipywidgets rows was a hundred
+widgets on every participant's page, each opened with a message of its own; now it is one,
+and a change sends the rows once.
+"""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-import ipywidgets as w
-from klantreis.widgets.looks import Looks
+import anywidget
+import traitlets
 
 from klantreis.i18n import Language, t
 
@@ -24,10 +30,10 @@ class Action:
 
 @dataclass
 class Row:
-    """One entry: a main text, a line of details, and its actions (all text is escaped).
+    """One entry: a main text, a line of details, and its actions (all text is shown as text).
 
-    ``key`` identifies the entry (its id): a list keeps the widgets of a row whose key it
-    already shows and only changes what differs."""
+    ``key`` identifies the entry (its id); a press names the row by it, so a press on a row
+    that moved meanwhile still reaches the right entry."""
 
     text: str
     meta: str = ""
@@ -37,76 +43,87 @@ class Row:
     """The person's own entry: always shown, however long the list (see ``limit``)."""
 
 
-class _Shown:
-    """The widgets of one displayed row, and what they show now."""
+SCRIPT = """
+export default {
+  render({ model, el }) {
+    const list = document.createElement("div");
+    list.className = "kr-rows";
+    const draw = () => {
+      const rows = model.get("rows");
+      const lines = [];
+      if (rows.length === 0) {
+        const empty = document.createElement("div");
+        empty.className = "kr-empty";
+        empty.textContent = model.get("empty");
+        lines.push(empty);
+      }
+      for (const row of rows) {
+        const line = document.createElement("div");
+        line.className = "kr-row";
+        line.dataset.key = row.key;
+        const item = document.createElement("div");
+        item.className = "kr-item";
+        const text = document.createElement("div");
+        text.textContent = row.text;
+        item.appendChild(text);
+        if (row.meta) {
+          const meta = document.createElement("div");
+          meta.className = "kr-meta";
+          meta.textContent = row.meta;
+          item.appendChild(meta);
+        }
+        line.appendChild(item);
+        for (const action of row.actions) {
+          const button = document.createElement("button");
+          button.className = "jupyter-widgets jupyter-button widget-button"
+            + (action.style ? " mod-" + action.style : "");
+          button.textContent = action.text;
+          if (action.tooltip) button.title = action.tooltip;
+          button.addEventListener("click", () => {
+            model.send({ event: "press", key: row.key, action: action.label });
+          });
+          line.appendChild(button);
+        }
+        lines.push(line);
+      }
+      if (model.get("more")) {
+        const more = document.createElement("div");
+        more.className = "kr-meta kr-more";
+        more.textContent = model.get("more");
+        lines.push(more);
+      }
+      list.replaceChildren(...lines);
+    };
+    draw();
+    model.on("change:rows", draw);
+    model.on("change:more", draw);
+    model.on("change:empty", draw);
+    el.appendChild(list);
+  },
+};
+"""
 
-    def __init__(self, language: Language, looks: Looks) -> None:
-        self.language = language
-        self.looks = looks
-        self.item = looks.make(w.HTML, layout={})
-        self.item.add_class("kr-item")
-        self.box = looks.make(w.HBox, children=[self.item])
-        self.box.add_class("kr-row")
-        self.buttons: dict[str, w.Button] = {}
-        self.runs: dict[str, Callable[[], None]] = {}
-        self.look: tuple[object, ...] = ()
 
-    def show(self, row: Row) -> None:
-        label = html.escape(row.text)
-        meta = f'<div class="kr-meta">{html.escape(row.meta)}</div>' if row.meta else ""
-        value = f"<div>{label}</div>{meta}"
-        if self.item.value != value:
-            self.item.value = value
-        # The buttons' callbacks look their action up here, so a redraw never rebinds them.
-        self.runs = {action.label: action.run for action in row.actions}
-        look = tuple((a.label, a.style, a.tooltip) for a in row.actions)
-        if look == self.look:
-            return
-        self.look = look
-        for button in self.buttons.values():
-            button.close()
-        self.buttons = {}
-        for action in row.actions:
-            button = self.looks.make(
-                w.Button,
-                layout={"width": "auto"},
-                description=t(action.label, self.language),
-                button_style=action.style,
-                tooltip=action.tooltip,
-            )
-            button.on_click(lambda _b, label=action.label: self.runs[label]())
-            self.buttons[action.label] = button
-        self.box.children = (self.item, *self.buttons.values())
+class RowsView(anywidget.AnyWidget):
+    """The browser's side of an :class:`EntryList`: rows as data, drawn by a small script."""
 
-    def close(self) -> None:
-        for button in self.buttons.values():
-            button.close()
-        self.item.close()
-        self.box.close()
+    _esm = SCRIPT
+    rows = traitlets.List(traitlets.Dict()).tag(sync=True)
+    empty = traitlets.Unicode("").tag(sync=True)
+    more = traitlets.Unicode("").tag(sync=True)
 
 
 class EntryList:
-    """Rows of entries; ``show(rows)`` brings the list to ``rows``, changing rows in place by
-    key and closing the widgets of rows that left (a page lives for a whole workshop)."""
+    """Rows of entries; ``show(rows)`` brings the list to ``rows``. A press in the browser
+    names its row and action; the list runs that action of the row it shows now."""
 
     def __init__(self, language: Language, empty: str) -> None:
         self.language = language
         self.empty = empty
-        self.looks = Looks()
-        self.empty_message = self.looks.html(html.escape(t(empty, language)), "kr-empty")
-        self.more = self.looks.html("", "kr-meta")
-        self.widget = w.VBox(layout=w.Layout(width="100%"))
-        self.shown: dict[str, _Shown] = {}
-        self.show([])
-
-    @property
-    def buttons(self) -> dict[tuple[int, str], w.Button]:
-        """The buttons by (row position, action label), top to bottom."""
-        return {
-            (index, label): button
-            for index, shown in enumerate(self._order)
-            for label, button in shown.buttons.items()
-        }
+        self.widget = RowsView(empty=t(empty, language), layout={"width": "100%"})
+        self.widget.on_msg(self._received)
+        self.rows: list[Row] = []
+        self.hidden = 0
 
     def show(self, rows: list[Row], limit: int | None = None) -> None:
         """Display ``rows`` (or the empty message). With ``limit``, only the person's own rows
@@ -120,32 +137,58 @@ class EntryList:
             kept = [row for row in rows if row.mine or id(row) in shown_others]
             hidden = len(rows) - len(kept)
             rows = kept
-        keep: dict[str, _Shown] = {}
-        order: list[_Shown] = []
         for index, row in enumerate(rows):
-            key = row.key or f"#{index}"
-            shown = self.shown.pop(key, None) or keep.get(key) or _Shown(self.language, self.looks)
-            shown.show(row)
-            keep[key] = shown
-            order.append(shown)
-        for gone in self.shown.values():
-            gone.close()
-        self.shown = keep
-        self._order = order
-        children = tuple(s.box for s in order) if order else (self.empty_message,)
-        if hidden:
-            self.more.value = html.escape(t("list.more", self.language, count=hidden))
-            children += (self.more,)
-        if self.widget.children != children:
-            self.widget.children = children
+            if not row.key:
+                row.key = f"#{index}"
+        self.rows, self.hidden = rows, hidden
+        data = [self._data(row) for row in rows]
+        more = t("list.more", self.language, count=hidden) if hidden else ""
+        with self.widget.hold_sync():
+            if self.widget.rows != data:
+                self.widget.rows = data
+            if self.widget.more != more:
+                self.widget.more = more
+
+    def _data(self, row: Row) -> dict[str, Any]:
+        return {
+            "key": row.key,
+            "text": row.text,
+            "meta": row.meta,
+            "actions": [
+                {
+                    "label": action.label,
+                    "text": t(action.label, self.language),
+                    "style": action.style,
+                    "tooltip": action.tooltip,
+                }
+                for action in row.actions
+            ],
+        }
+
+    # -- what a test (or the browser) does -------------------------------------------------
+
+    def texts(self) -> list[str]:
+        """The rows' main texts, top to bottom."""
+        return [row.text for row in self.rows]
+
+    def labels(self, index: int) -> list[str]:
+        """The action labels (i18n keys) of the row at ``index``."""
+        return [action.label for action in self.rows[index].actions]
+
+    def press(self, index: int, label: str) -> None:
+        """Press the button ``label`` of the row at ``index``, as the browser would."""
+        self._press(self.rows[index].key, label)
+
+    def _received(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "press":
+            self._press(str(content.get("key", "")), str(content.get("action", "")))
+
+    def _press(self, key: str, label: str) -> None:
+        row = next((row for row in self.rows if row.key == key), None)
+        action = next((a for a in row.actions if a.label == label), None) if row else None
+        if action is not None:  # a row that left meanwhile: the press has nothing to act on
+            action.run()
 
     def close(self) -> None:
-        """Close every widget of the list."""
-        for shown in self.shown.values():
-            shown.close()
-        self.shown = {}
-        self._order = []
-        self.empty_message.close()
-        self.more.close()
-        self.looks.close()
+        """Close the list's widget."""
         self.widget.close()

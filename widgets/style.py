@@ -27,7 +27,11 @@ CSS = """
 .klantreis .kr-row { flex-wrap: wrap; gap: 6px; align-items: center;
   border-bottom: 1px solid #e4e7eb; padding: 6px 0; }
 .klantreis .kr-item { flex: 1 1 220px; min-width: 0; overflow-wrap: anywhere; }
-.klantreis .kr-item .widget-html-content { line-height: 1.4; padding: 4px 0; }
+.klantreis .kr-rows { padding: 0 var(--jp-widgets-margin, 2px); }
+.klantreis .kr-rows .kr-row { display: flex; }
+.klantreis .kr-rows .kr-item { font-size: 14px; line-height: 1.4; padding: 4px 0; }
+.klantreis .kr-rows button { width: auto; flex: 0 0 auto; padding: 0 14px; margin: 0; }
+.klantreis .kr-rows .kr-more { padding: 6px 0; }
 .klantreis .kr-meta { color: #616e7c; font-size: 12px; }
 .klantreis dl, .klantreis dt, .klantreis dd { float: none !important; width: auto !important;
   text-align: left !important; padding: 0 !important; }
@@ -62,8 +66,8 @@ CSS = """
 .klantreis .kr-qr svg { width: 220px; height: 220px; }
 .klantreis .kr-join-url { font-size: 26px; font-weight: 700; overflow-wrap: anywhere;
   margin: 0 0 8px 0; }
-.klantreis .kr-join-code { font-size: 56px; font-weight: 800; letter-spacing: 0.12em; margin: 0;
-  font-variant-numeric: tabular-nums; }
+.klantreis .kr-join-code { font-size: 56px; font-weight: 800; letter-spacing: 0.12em;
+  margin: 0 0 8px 0; line-height: 1.15; font-variant-numeric: tabular-nums; }
 .klantreis .kr-table-wrap { overflow-x: auto; max-width: 100%; }
 .klantreis .kr-table { border-collapse: collapse; width: 100%; max-width: 640px; font-size: 14px; }
 .klantreis .kr-table:has(th:nth-child(5)) { max-width: 980px; }

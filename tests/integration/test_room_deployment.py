@@ -153,13 +153,7 @@ def test_one_workshop_served_by_two_processes_behind_a_sticky_proxy(
                 await add_card(client, f"Card {number} through the proxy")
             for client in clients:  # every page sees every card, whichever process made it
                 for number in range(people):
-                    await client.wait_for(
-                        lambda c=client, n=number: (
-                            f"Card {n} through the proxy"
-                            in str([s.get("value") for s in c.models.values()])
-                        ),
-                        timeout=30,
-                    )
+                    await client.wait_for_text(f"Card {number} through the proxy", timeout=30)
             # A reload keeps to the same process (the cookie picks it) and the same person.
             cookie = clients[0].cookie
             await clients[0].close()

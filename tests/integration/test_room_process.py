@@ -119,13 +119,7 @@ def test_changes_reach_every_open_page_from_this_and_other_processes(
             Card(workshop_id=service.workshop_id, segment_id=segment.id, kind="need", text="Other")
         )
         for client in people:
-            await client.wait_for(
-                lambda c=client: any(
-                    "Other" in str(s.get("value", "")) and "kr-item" in s.get("_dom_classes", ())
-                    for s in c.models.values()
-                ),
-                timeout=20,
-            )
+            await client.wait_for(lambda c=client: "Other" in c.row_texts(), timeout=20)
         service.open_step(None)
         for client in people:
             await client.wait_for_text(t("room.waiting", "en"), timeout=20)
