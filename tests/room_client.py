@@ -65,6 +65,13 @@ def session_cookie(url: str) -> str:
     return f"solara-session-id={uuid.uuid4()}"
 
 
+def list_rows(state: Model) -> list[dict[str, Any]]:
+    """The rows of a list widget (widgets/lists.py), or none for any other widget (a text
+    area's ``rows`` is its height)."""
+    rows = state.get("rows")
+    return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+
 class RoomClient:
     """One page of the room, driven through the widget protocol."""
 
@@ -156,16 +163,14 @@ class RoomClient:
         for state in self.models.values():
             if state.get("_model_name") == "HTMLModel":
                 shown.append(str(state.get("value", "")))
-            for row in state.get("rows", None) or []:  # a list's rows (widgets/lists.py)
+            for row in list_rows(state):
                 shown += [str(row.get("text", "")), str(row.get("meta", ""))]
         return "\n".join(shown)
 
     def row_texts(self) -> list[str]:
         """The main texts of the rows the page's lists show."""
         return [
-            str(row.get("text", ""))
-            for state in self.models.values()
-            for row in state.get("rows", None) or []
+            str(row.get("text", "")) for state in self.models.values() for row in list_rows(state)
         ]
 
     async def set_value(self, model_id: str, value: Any) -> None:
