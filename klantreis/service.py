@@ -332,10 +332,7 @@ class Service:
 
     def dots_left(self, participant_id: str) -> int:
         """How many dots the participant can still place in the current round."""
-        with self.store.read() as tx:
-            workshop = tx.require(Workshop, self.workshop_id)
-            used = len(tx.dots_used(participant_id, workshop.vote_round.value))
-            return max(0, workshop.dots_per_participant - used)
+        return self.snapshot().dots_left(participant_id)
 
     # -- goals and measures ----------------------------------------------------------------
 

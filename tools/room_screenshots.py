@@ -1,4 +1,5 @@
-"""Screenshots of the live room: participant app on a phone, console on a projector, dashboard.
+"""Screenshots of the live room: participant app on a phone and a laptop, console on a projector
+and a phone, dashboard.
 
 .venv/bin/python tools/room_screenshots.py [--lang en] [--out screenshots]
 """
@@ -64,6 +65,12 @@ def main() -> None:
             phone.screenshot(path=str(out / f"room-{lang}-mapping-phone.png"), full_page=True)
             console.get_by_text("Parking near the hall is hard").first.wait_for(timeout=30_000)
             console.screenshot(path=str(out / f"room-{lang}-console-projector.png"), full_page=True)
+            # The same pages at the other width: a participant on a laptop, a facilitator on a
+            # phone.
+            phone.set_viewport_size({"width": 1440, "height": 900})
+            phone.screenshot(path=str(out / f"room-{lang}-mapping-desktop.png"))
+            console.set_viewport_size({"width": 390, "height": 844})
+            console.screenshot(path=str(out / f"room-{lang}-console-phone.png"))
             dashboard = browser.new_page(viewport={"width": 1440, "height": 900})
             dashboard.goto(room.dashboard_url)
             dashboard.wait_for_function(

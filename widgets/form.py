@@ -14,7 +14,6 @@ from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
 from klantreis.widgets.fields import Field, FieldWidget
-from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.looks import Looks
 from klantreis.widgets.style import full, styled
 from klantreis.widgets.submit import FIELD_PREFIX, SubmitButton
@@ -99,15 +98,9 @@ class Form(Generic[M]):
                 )
 
     def _button(self, label: str, style: str = "") -> w.Button:
-        button = self.looks.make(
+        return self.looks.make(
             w.Button, {}, description=t(label, self.language), button_style=style
         )
-        return button
-
-    def close(self) -> None:
-        """Close every widget of the form (it left the page)."""
-        close_tree(self.widget)
-        self.looks.close()
 
     # -- state -----------------------------------------------------------------------------
 

@@ -119,11 +119,9 @@ class EntryList:
 
     def __init__(self, language: Language, empty: str) -> None:
         self.language = language
-        self.empty = empty
         self.widget = RowsView(empty=t(empty, language), layout={"width": "100%"})
         self.widget.on_msg(self._received)
         self.rows: list[Row] = []
-        self.hidden = 0
 
     def show(self, rows: list[Row], limit: int | None = None) -> None:
         """Display ``rows`` (or the empty message). With ``limit``, only the person's own rows
@@ -140,7 +138,7 @@ class EntryList:
         for index, row in enumerate(rows):
             if not row.key:
                 row.key = f"#{index}"
-        self.rows, self.hidden = rows, hidden
+        self.rows = rows
         data = [self._data(row) for row in rows]
         more = t("list.more", self.language, count=hidden) if hidden else ""
         with self.widget.hold_sync():

@@ -4,7 +4,8 @@ Every ipywidgets widget brings its own layout, and most bring a style; each is a
 own, opened in the browser with a message of its own. A participant's page of two hundred
 widgets was then mostly layouts and styles, and building it was most of what an arrival cost
 the room. Widgets whose layout and style never change take shared ones from their owner's
-:class:`Looks`; the owner closes them when it closes.
+:class:`Looks`; they are closed with the owner's widget tree
+(:func:`~klantreis.widgets.lifecycle.close_tree`).
 
 A shared layout is never changed: hide and show a widget with its own layout (or a CSS class).
 """
@@ -53,18 +54,6 @@ class Looks:
         for name in classes:
             widget.add_class(name)
         return widget
-
-    def close(self) -> None:
-        """Close every shared layout and style (their widgets are closed by their owner)."""
-        for widget in self._made.values():
-            widget.close()
-        self._made = {}
-
-    def __len__(self) -> int:
-        return len(self._made)
-
-    def __bool__(self) -> bool:
-        return True  # an owner's looks, even before its first widget (not "empty, so none")
 
     def _shared(self, kind: type[S], traits: dict[str, Any]) -> S:
         key = (kind, *sorted(traits.items()))

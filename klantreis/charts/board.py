@@ -12,10 +12,11 @@ from klantreis.charts.frames import (
     alternatives_frame,
     cards_frame,
     column_label,
+    obstacles_frame,
     uncovered_frame,
 )
 from klantreis.charts.theme import COLUMN_COLOURS, INK, MUTED, NARROW, themed
-from klantreis.domain import CardKind, Polarity, WorkshopSnapshot
+from klantreis.domain import WorkshopSnapshot
 from klantreis.i18n import t
 
 CARD_WIDTH = 260
@@ -125,10 +126,8 @@ def coverage_check(snap: WorkshopSnapshot, top: int = 10) -> Any:
     data = uncovered_frame(snap, top)
     title = t("chart.coverage_check.title", lang)
     if data.empty:
-        obstacles = snap.active_cards(kind=CardKind.BARRIER) + snap.active_cards(
-            kind=CardKind.ASSOCIATION, polarity=Polarity.NEGATIVE
-        )
-        key = "chart.coverage_check.all_covered" if obstacles else "chart.coverage_check.none_yet"
+        none_yet = obstacles_frame(snap).empty
+        key = "chart.coverage_check.none_yet" if none_yet else "chart.coverage_check.all_covered"
         message = alt.Chart().mark_text(align="left", color=COLUMN_COLOURS["positive"], fontSize=14)
         done = message.encode(x=alt.value(0), y=alt.value(12), text=alt.datum(t(key, lang)))
         return themed(done.properties(title=title, width=NARROW, height=24), lang)

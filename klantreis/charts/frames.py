@@ -287,12 +287,18 @@ def touchpoint_coverage_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def obstacles_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
+    """Active barriers and negative associations: what measures have to take away."""
+    cards = cards_frame(snap)
+    return cards if cards.empty else cards[cards["column"].isin(["barrier", "negative"])]
+
+
 def uncovered_frame(snap: WorkshopSnapshot, top: int = 10) -> pd.DataFrame:
     """The most-voted barriers and negative associations that no measure addresses yet."""
-    cards = cards_frame(snap)
-    if cards.empty:
-        return cards
-    risky = cards[cards["column"].isin(["barrier", "negative"]) & ~cards["covered"]]
+    obstacles = obstacles_frame(snap)
+    if obstacles.empty:
+        return obstacles
+    risky = obstacles[~obstacles["covered"]]
     return risky.sort_values(["votes", "created_at"], ascending=[False, True]).head(top)
 
 
@@ -357,6 +363,7 @@ __all__ = [
     "goal_phase_frame",
     "journey_frame",
     "measures_frame",
+    "obstacles_frame",
     "persona_frame",
     "phase_spans",
     "segments_frame",

@@ -57,7 +57,7 @@ class Panel:
         self._role_read_from: WorkshopSnapshot | None = None
         self._facilitator = False
         self.looks = Looks()
-        """Shared layouts and styles of the panel's own widgets (closed with the panel)."""
+        """Shared layouts and styles of the panel's own widgets (closed with its tree)."""
         self.message = self.looks.html("", "kr-status")
         self.slots: list[ChartSlot] = []
         self.chart_interval = chart_interval
@@ -209,8 +209,7 @@ class Panel:
 
     def close(self) -> None:
         """Close every widget of the panel (it left the page)."""
-        close_tree(self.widget)
-        self.looks.close()
+        close_tree(self.widget)  # with the shared layouts and styles
         self.slots = []
         self.adders = []
 
