@@ -577,6 +577,12 @@ class Service:
         announced = self.store.feed.revision(self.workshop_id)
         return shared if shared is not None and shared.revision >= announced else None
 
+    def forget_snapshot(self) -> None:
+        """Drop the shared snapshot; the next caller reads a new one. A room that emptied
+        calls this so the workshop's objects are made again in compact memory, instead of
+        pinning memory that its pages left scattered."""
+        self._shared = None
+
     def share_snapshots(self) -> None:
         """Read the workshop once per change for all callers (a room's many pages); changes of
         other processes must reach this process's feed (a :class:`ChangeWatcher` does that)."""

@@ -109,6 +109,12 @@ class SharedSpecs:
     def __len__(self) -> int:
         return len(self._specs)
 
+    def forget(self) -> None:
+        """Drop every kept spec (a room that emptied; the next page makes them again)."""
+        with self._lock:
+            self._specs.clear()
+            self._making.clear()
+
 
 SHARED_SPECS = SharedSpecs()
 

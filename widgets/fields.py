@@ -42,7 +42,7 @@ class Field:
 class FieldWidget:
     """The widgets of one field: its caption (label and hint), input and the line for its
     problems. Caption, input and problem line take shared layouts and styles from ``looks``
-    (the form's); the field's box has a layout of its own, so a form can hide it."""
+    (the form's); a form hides a field's box with :func:`~klantreis.widgets.looks.show`."""
 
     def __init__(self, spec: Field, language: Language, looks: Looks | None = None) -> None:
         self.spec = spec
@@ -62,7 +62,7 @@ class FieldWidget:
         self.input = self._make_input()
         shown = self.input.widget if isinstance(self.input, RowsEditor) else self.input
         children = [*([self.caption] if caption else []), shown, self.problem]
-        self.box = w.VBox(children, layout=full())
+        self.box = self.looks.make(w.VBox, children=children)
 
     def _make_input(self) -> w.Widget:
         spec, lang, make = self.spec, self.language, self.looks.make

@@ -7,6 +7,7 @@ from typing import Any
 
 from klantreis.widgets.fields import Field
 from klantreis.widgets.form import Form
+from klantreis.widgets.looks import show
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
@@ -169,7 +170,7 @@ class CardForm(Form[Card]):
             "alternatives": kind == CardKind.NEED.value,
         }
         for name, visible in shown.items():
-            self.fields[name].box.layout.display = None if visible else "none"
+            show(self.fields[name].box, visible)
         if kind == CardKind.ASSOCIATION.value and self.fields["polarity"].get() is None:
             self.fields["polarity"].set(Polarity.POSITIVE.value)
 

@@ -8,14 +8,16 @@ and a change sends the rows once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import anywidget
 import traitlets
 
 from klantreis.i18n import Language, t
+
+E = TypeVar("E")
 
 
 @dataclass
@@ -104,6 +106,26 @@ export default {
 """
 
 
+def within_limit(
+    entries: Sequence[E], mine: Callable[[E], bool], limit: int | None
+) -> tuple[list[E], int]:
+    """The entries a list shows, in their order, and how many it leaves out: with ``limit``,
+    the person's own entries and the first ``limit`` of the others. A phone shows what
+    matters, and a room of a hundred people neither builds nor sends every card a hundred
+    times over, so pick before making rows."""
+    if limit is None or len(entries) <= limit:
+        return list(entries), 0
+    kept: list[E] = []
+    others = 0
+    for entry in entries:
+        if mine(entry):
+            kept.append(entry)
+        elif others < limit:
+            kept.append(entry)
+            others += 1
+    return kept, len(entries) - len(kept)
+
+
 class RowsView(anywidget.AnyWidget):
     """The browser's side of an :class:`EntryList`: rows as data, drawn by a small script."""
 
@@ -123,18 +145,9 @@ class EntryList:
         self.widget.on_msg(self._received)
         self.rows: list[Row] = []
 
-    def show(self, rows: list[Row], limit: int | None = None) -> None:
-        """Display ``rows`` (or the empty message). With ``limit``, only the person's own rows
-        and the first ``limit`` others are shown, and a line says how many more there are: a
-        phone shows what matters, and a room of a hundred people is not sent every card a
-        hundred times over."""
-        hidden = 0
-        if limit is not None and len(rows) > limit:
-            others = [row for row in rows if not row.mine]
-            shown_others = {id(row) for row in others[:limit]}
-            kept = [row for row in rows if row.mine or id(row) in shown_others]
-            hidden = len(rows) - len(kept)
-            rows = kept
+    def show(self, rows: list[Row], hidden: int = 0) -> None:
+        """Display ``rows`` (or the empty message), and a line saying how many more there are
+        when ``hidden`` entries were left out (see :func:`within_limit`)."""
         for index, row in enumerate(rows):
             if not row.key:
                 row.key = f"#{index}"

@@ -7,7 +7,8 @@ the room. Widgets whose layout and style never change take shared ones from thei
 :class:`Looks`; they are closed with the owner's widget tree
 (:func:`~klantreis.widgets.lifecycle.close_tree`).
 
-A shared layout is never changed: hide and show a widget with its own layout (or a CSS class).
+A shared layout is never changed: hide and show a widget with :func:`show`, which sets a CSS
+class on the widget itself.
 """
 
 from __future__ import annotations
@@ -20,6 +21,18 @@ W = TypeVar("W", bound=w.DOMWidget)
 S = TypeVar("S", bound=w.Widget)
 
 FULL = {"width": "100%"}
+
+HIDDEN = "kr-hidden"
+"""The CSS class that hides a widget (see :data:`~klantreis.widgets.style.CSS`)."""
+
+
+def show(widget: w.DOMWidget, shown: bool) -> None:
+    """Show or hide a widget without touching its layout, which may be shared. Nothing is
+    sent to the browser when the widget already is as asked."""
+    if shown:
+        widget.remove_class(HIDDEN)
+    else:
+        widget.add_class(HIDDEN)
 
 
 class Looks:

@@ -18,6 +18,7 @@ CSS = """
 .klantreis .kr-hint { color: #616e7c; font-size: 12px; line-height: 1.35; margin: 0 0 4px 0; }
 .klantreis .kr-problem { color: #b3261e; font-size: 13px; min-height: 0; }
 .klantreis .kr-problem:empty { display: none; }
+.klantreis .kr-hidden { display: none !important; }
 .klantreis .kr-status { font-size: 13px; color: #616e7c; }
 .klantreis .kr-status-dirty { color: #9a5b00; font-weight: 600; }
 .klantreis .kr-status-saved { color: #1e7d4f; }

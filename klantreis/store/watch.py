@@ -22,7 +22,7 @@ from klantreis.store.store import Store
 
 logger = logging.getLogger(__name__)
 
-SQLITE_INTERVAL = 0.2
+SQLITE_INTERVAL = 0.1
 """Seconds between revision checks on SQLite (one indexed ``max(seq)`` query)."""
 
 POSTGRES_FALLBACK = 2.0

@@ -11,8 +11,8 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
 from klantreis.widgets.lifecycle import close_tree
-from klantreis.widgets.looks import Looks
-from klantreis.widgets.style import full, stylesheet
+from klantreis.widgets.looks import Looks, show
+from klantreis.widgets.style import stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
 from klantreis.charts.static import document_charts
@@ -72,11 +72,14 @@ class Panel:
             charts = [self._slot(Composer(self.chart_builders))]
         else:
             charts = [self._slot(Composer([build])) for build in self.chart_builders]
-        self.hidden_note = w.HTML(html.escape(t("room.results_hidden_charts", self.language)))
-        self.hidden_note.add_class("kr-meta")
-        self.charts = w.VBox([self.hidden_note, *charts], layout=full())
+        self.hidden_note = self.looks.html(
+            html.escape(t("room.results_hidden_charts", self.language)), "kr-meta"
+        )
+        self.charts = self.looks.make(w.VBox, children=[self.hidden_note, *charts])
         self._show_or_hide_charts()
-        self.widget = w.VBox([stylesheet(), *parts, self.message, self.charts], layout=full())
+        self.widget = self.looks.make(
+            w.VBox, children=[stylesheet(), *parts, self.message, self.charts]
+        )
         self.widget.add_class("klantreis")
 
     # -- for subclasses --------------------------------------------------------------------
@@ -114,11 +117,7 @@ class Panel:
     def _show_or_hide_charts(self) -> None:
         hidden = self.snapshot.workshop.results_hidden and not self.is_facilitator
         for child in self.charts.children:
-            child.layout.display = (
-                (None if hidden else "none")
-                if child is self.hidden_note
-                else ("none" if hidden else None)
-            )
+            show(child, hidden if child is self.hidden_note else not hidden)
 
     def refresh(self) -> None:
         """Re-read the workshop and redraw what changed."""
@@ -186,7 +185,7 @@ class Panel:
         widgets stay on the page (see :meth:`Form.start_over`), so a hurried participant who
         types the next entry straight after pressing the button loses nothing.
         """
-        box = w.VBox(layout=full())
+        box = self.looks.make(w.VBox)
 
         def on_save(value: Any) -> Any:
             stored = store(value)

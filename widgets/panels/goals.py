@@ -7,9 +7,8 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.forms import goal_form, measure_form
-from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.lists import Action, EntryList, Row, within_limit
 from klantreis.widgets.panels.base import Panel
-from klantreis.widgets.style import full
 
 from klantreis.charts import coverage_check, goals_phases, impact_effort
 from klantreis.charts.compose import ChartBuilder
@@ -24,12 +23,12 @@ class GoalsPanel(Panel):
 
     def build(self) -> list[w.Widget]:
         lang = self.language
-        self.chooser = w.Dropdown(layout=full())
+        self.chooser = self.looks.make(w.Dropdown)
         self.fill_segment_chooser(self.chooser)
         self.chooser.observe(lambda _c: self._chosen(), names="value")
-        self.goals_box = w.VBox(layout=full())
+        self.goals_box = self.looks.make(w.VBox)
         self.measures = EntryList(lang, "list.no_measures")
-        self.editor = w.VBox(layout=full())
+        self.editor = self.looks.make(w.VBox)
         self.new_measure = self.adder(
             self._blank, self._form, lambda m: self.service.add_measure(m, self.actor_id)
         )
@@ -120,9 +119,14 @@ class GoalsPanel(Panel):
         self.fill_segment_chooser(self.chooser)
         snap = self.snapshot
         rows = []
-        for m in sorted(
-            snap.active_measures(self.segment_id), key=lambda m: (-m.priority, m.created_at)
-        ):
+        measures, hidden = within_limit(
+            sorted(
+                snap.active_measures(self.segment_id), key=lambda m: (-m.priority, m.created_at)
+            ),
+            lambda m: m.author_id is not None and m.author_id == self.actor_id,
+            self.list_limit,
+        )
+        for m in measures:
             phase = snap.workshop.phase(m.phase_key)
             touchpoint = snap.touchpoint(m.touchpoint_id)
             meta = [
@@ -154,7 +158,7 @@ class GoalsPanel(Panel):
                     )
                 )
             rows.append(Row(m.title, " · ".join(meta), tuple(actions), m.id, own))
-        self.measures.show(rows, limit=self.list_limit)
+        self.measures.show(rows, hidden=hidden)
         for kind, form in getattr(self, "goal_forms", {}).items():
             stored = snap.goal(self.segment_id, kind)
             if stored is not None and not form.dirty and stored != form.value:

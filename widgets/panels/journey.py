@@ -10,7 +10,6 @@ import ipywidgets as w
 from klantreis.widgets.forms import journey_form, step_form, touchpoint_form
 from klantreis.widgets.lists import Action, EntryList, Row
 from klantreis.widgets.panels.base import Panel
-from klantreis.widgets.style import full
 
 from klantreis.charts import journey_map, touchpoint_coverage
 from klantreis.charts.compose import ChartBuilder
@@ -26,14 +25,14 @@ class JourneyPanel(Panel):
     def build(self) -> list[w.Widget]:
         lang = self.language
         self.chart_builders = (self._map, touchpoint_coverage)
-        self.chooser = w.Dropdown(layout=full())
+        self.chooser = self.looks.make(w.Dropdown)
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.add_journey = w.Button(description=t("form.add_journey", lang), button_style="info")
         self.add_journey.on_click(lambda _b: self.edit_journey(None))
         self.steps = EntryList(lang, "list.no_steps")
         self.touchpoints = EntryList(lang, "list.no_touchpoints")
-        self.editor = w.VBox(layout=full())
-        self.tp_editor = w.VBox(layout=full())
+        self.editor = self.looks.make(w.VBox)
+        self.tp_editor = self.looks.make(w.VBox)
         self.add_touchpoint = w.Button(
             description=t("form.add_touchpoint", lang), button_style="info"
         )

@@ -10,9 +10,8 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.forms import CardForm
 from klantreis.widgets.lifecycle import close_tree
-from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.lists import Action, EntryList, Row, within_limit
 from klantreis.widgets.panels.base import Panel
-from klantreis.widgets.style import full
 
 from klantreis.charts import alternatives, card_board
 from klantreis.charts.compose import ChartBuilder
@@ -31,7 +30,7 @@ class MappingPanel(Panel):
         self.chooser = self.looks.make(w.Dropdown)
         self.dots = self.looks.html()
         self.cards = EntryList(lang, "list.no_cards")
-        self.editor = w.VBox(layout=full())
+        self.editor = self.looks.make(w.VBox)
         self.fill_segment_chooser(self.chooser)
         self.chooser.observe(lambda _c: self._chosen(), names="value")  # after the first fill
         self.new_card = self.adder(
@@ -112,13 +111,19 @@ class MappingPanel(Panel):
         mine = {v.card_id for v in snap.votes if v.participant_id == self.actor_id}
         hide_others = snap.workshop.results_hidden and not self.is_facilitator
         rows = []
-        for card in sorted(
+
+        def is_own(card: Card) -> bool:
+            return card.author_id is not None and card.author_id == self.actor_id
+
+        cards = sorted(
             snap.active_cards(segment_id=self.segment_id),
             key=lambda c: (-votes[c.id], c.created_at),
-        ):
-            own = card.author_id is not None and card.author_id == self.actor_id
-            if hide_others and not own:
-                continue
+        )
+        if hide_others:
+            cards = [card for card in cards if is_own(card)]
+        cards, hidden = within_limit(cards, is_own, self.list_limit)
+        for card in cards:
+            own = is_own(card)
             kind = t(f"card_kind.{card.kind.value}", lang)
             if card.polarity is not None:
                 kind = f"{kind} ({t(f'polarity.{card.polarity.value}', lang).lower()})"
@@ -161,7 +166,7 @@ class MappingPanel(Panel):
                     )
                 )
             rows.append(Row(card.text, " · ".join(meta), tuple(actions), card.id, own))
-        self.cards.show(rows, limit=self.list_limit)
+        self.cards.show(rows, hidden=hidden)
         if self.actor_id is not None and not self.is_facilitator:
             left = snap.dots_left(self.actor_id)
             total = snap.workshop.dots_per_participant

@@ -9,7 +9,6 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.forms import persona_form
 from klantreis.widgets.panels.base import Panel
-from klantreis.widgets.style import full
 
 from klantreis.charts import persona_card
 from klantreis.charts.compose import ChartBuilder
@@ -25,8 +24,8 @@ class PersonaPanel(Panel):
 
     def build(self) -> list[w.Widget]:
         self.chart_builders = (self._card,)
-        self.chooser = w.Dropdown(layout=full(), description="")
-        self.form_box = w.VBox(layout=full())
+        self.chooser = self.looks.make(w.Dropdown, description="")
+        self.form_box = self.looks.make(w.VBox)
         self.warning = w.HTML()
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.update()

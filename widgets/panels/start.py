@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as w
 from klantreis.widgets.forms import settings_form
+from klantreis.widgets.looks import show
 from klantreis.widgets.panels.base import Panel
 from klantreis.widgets.style import full
 from pydantic import ValidationError
@@ -57,7 +58,7 @@ class StartPanel(Panel):
 
     def _show_custom(self) -> None:
         custom = self.model.value == CUSTOM_PHASE_MODEL
-        self.custom.layout.display = None if custom else "none"
+        show(self.custom, custom)
         if custom and not self.custom.value:
             self.custom.value = "\n".join(p.name for p in self.snapshot.workshop.phases)
 

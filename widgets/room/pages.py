@@ -14,6 +14,7 @@ messages). A page that made the change already shows it and skips it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import json
@@ -23,14 +24,18 @@ import queue
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 import ipywidgets as w
 import solara
 import solara.lab
+from klantreis.widgets.chart_slot import SHARED_SPECS
 from klantreis.widgets.room.keys import RoomKeys
+from klantreis.widgets.room.memory import end_idle_threads, release_memory, resident_mb
 from klantreis.widgets.style import full, stylesheet
 from solara.server import kernel_context
 
@@ -46,8 +51,9 @@ CONSOLE_HEADER = b"x-klantreis-console"
 """Set on every request that came through the console's listener (and removed from all others
 by the participants' listener), so a page knows which app to show."""
 
-RELEASE_AFTER = 5.0
-"""Seconds of no page leaving after which the room hands freed memory back to the system."""
+RELEASE_AFTER = 12.0
+"""Seconds of no page leaving after which the room hands freed memory back to the system
+(longer than AnyIO keeps an idle connection thread, 10 s, so those threads end first)."""
 
 SESSIONS_FILE = "room-sessions.json"
 """Which browser session joined as which participant: a reload, or a restart of the room,
@@ -86,6 +92,11 @@ class Room:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: threading.Event = field(default_factory=threading.Event)
     _left: bool = False
+    releases: int = 0
+    """How many times the room handed memory back (shown in :meth:`status`)."""
+    serving_loop: asyncio.AbstractEventLoop | None = None
+    """The event loop of the room's listeners (set by the server); its idle connection
+    threads are ended when the room is quiet."""
 
     def __hash__(self) -> int:
         return id(self)
@@ -135,7 +146,7 @@ class Room:
 
     def status(self) -> dict[str, float]:
         """What the room holds now: open pages, Solara sessions, their widgets, this process's
-        threads and resident memory (MB)."""
+        threads, resident memory (MB), and how many times it handed memory back."""
         contexts = list(kernel_context.contexts.values())
         return {
             "pages": len(self.open_pages()),
@@ -143,6 +154,7 @@ class Room:
             "widgets": sum(len(getattr(c, "widgets", None) or {}) for c in contexts),
             "threads": threading.active_count(),
             "memory_mb": round(resident_mb(), 1),
+            "releases": self.releases,
         }
 
     # -- sessions --------------------------------------------------------------------------
@@ -196,66 +208,48 @@ class Room:
 
     def _dispatch(self) -> None:
         """Hand announced changes to every page; batches that queued up go as one."""
-        while True:
-            batch = self._queue.get()
-            if batch is None:
-                return
-            changes = list(batch)
-            with contextlib.suppress(queue.Empty):
-                while True:
-                    more = self._queue.get_nowait()
-                    if more is None:
-                        return
-                    changes += more
-            for page in self.open_pages():
-                page.deliver(changes)
+        while (changes := self._next_batch()) is not None:
+            self._each_page(partial(RoomPage.deliver, changes=changes))
+            del changes  # an empty room holds nothing of the last change
+
+    def _next_batch(self) -> list[Change] | None:
+        """The changes announced since the last batch (waits for one); None when closing."""
+        batch = self._queue.get()
+        if batch is None:
+            return None
+        changes = list(batch)
+        with contextlib.suppress(queue.Empty):
+            while True:
+                more = self._queue.get_nowait()
+                if more is None:
+                    return None
+                changes += more
+        return changes
+
+    def _each_page(self, action: Callable[[RoomPage], None]) -> None:
+        """Do ``action`` for every open page. A loop in a function of its own: a loop variable
+        of a long-running thread would keep the last page (and everything it showed) alive
+        after its session ended."""
+        for page in self.open_pages():
+            action(page)
 
     def _tick(self) -> None:
         """Once a second: countdowns and charts that were held back; memory handed back once
         pages have left and the room is quiet for a moment."""
         left_at: float | None = None
         while not self._closed.wait(1.0):
-            for page in self.open_pages():
-                page.run(page.app.tick)
+            self._each_page(lambda page: page.run(page.app.tick))
             if self._left:
                 self._left, left_at = False, time.monotonic()
             elif left_at is not None and time.monotonic() - left_at > RELEASE_AFTER:
                 left_at = None
+                if not self.open_pages():
+                    self.service.forget_snapshot()
+                    SHARED_SPECS.forget()
+                if self.serving_loop is not None:
+                    end_idle_threads(self.serving_loop)
                 release_memory()
-
-
-def resident_mb() -> float:
-    """This process's resident memory in MB (Linux; 0 elsewhere)."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return 0.0
-    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
-    return int(line.split()[1]) / 1024
-
-
-def share_memory_arenas(arenas: int = 2) -> None:
-    """Let every thread of this process allocate from ``arenas`` C-library memory arenas
-    instead of one arena per thread (glibc's default: eight per core). A room serves each
-    browser from a thread of a pool, and memory freed in one thread's arena is not reused by
-    another's, so per-thread arenas make a long-lived room grow. Call before threads start."""
-    import ctypes
-
-    m_arena_max = -8  # glibc's mallopt parameter number for M_ARENA_MAX
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").mallopt(m_arena_max, arenas)
-
-
-def release_memory() -> None:
-    """Hand memory that pages which left no longer use back to the system. Python keeps freed
-    memory for itself, and the C library keeps an arena per thread that served a page; in a
-    process that lives for a whole workshop that adds up. Linux with glibc only."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+                self.releases += 1
 
 
 class RoomPage:

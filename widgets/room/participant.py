@@ -15,10 +15,11 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.lifecycle import close_tree
+from klantreis.widgets.looks import Looks
 from klantreis.widgets.panels import GoalsPanel, JourneyPanel, MappingPanel, Panel
 from klantreis.widgets.room.keys import code_matches
 from klantreis.widgets.room.status import status_html
-from klantreis.widgets.style import full, stylesheet
+from klantreis.widgets.style import stylesheet
 
 from klantreis.domain import KlantreisError, MethodStep, Participant
 from klantreis.i18n import t
@@ -55,10 +56,15 @@ class ParticipantApp:
         self.participant: Participant | None = None
         self.panel: Panel | None = None
         self.method_step: MethodStep | None = None
-        self.title = w.HTML(f'<h1 class="kr-title">{html.escape(self.workshop.title)}</h1>')
-        self.status = w.HTML()
-        self.body = w.VBox(layout=full())
-        self.widget = w.VBox([stylesheet(), self.title, self.status, self.body], layout=full())
+        self.looks = Looks()
+        self.title = self.looks.html(
+            f'<h1 class="kr-title">{html.escape(self.workshop.title)}</h1>'
+        )
+        self.status = self.looks.html()
+        self.body = self.looks.make(w.VBox)
+        self.widget = self.looks.make(
+            w.VBox, children=[stylesheet(), self.title, self.status, self.body]
+        )
         self.widget.add_class("klantreis")
         self.widget.add_class("kr-app")
         self.revision = 0
@@ -70,29 +76,30 @@ class ParticipantApp:
     def show_join(self) -> None:
         """The join form: code, name, and (when allowed) joining anonymously."""
         lang = self.language
-        self.code = w.Text(placeholder=t("room.code_placeholder", lang), layout=full())
-        self.name = w.Text(placeholder=t("room.name_placeholder", lang), layout=full())
-        self.anonymous = w.Checkbox(
-            description=t("room.anonymous", lang), indent=False, layout=full()
+        looks = Looks()  # closed with the join page when the room replaces it
+        self.code = looks.make(w.Text, placeholder=t("room.code_placeholder", lang))
+        self.name = looks.make(w.Text, placeholder=t("room.name_placeholder", lang))
+        self.anonymous = looks.make(w.Checkbox, description=t("room.anonymous", lang), indent=False)
+        self.join_button = looks.make(
+            w.Button, layout={}, description=t("room.join", lang), button_style="primary"
         )
-        self.join_button = w.Button(description=t("room.join", lang), button_style="primary")
-        self.join_message = w.HTML()
-        self.join_message.add_class("kr-problem")
+        self.join_message = looks.html("", "kr-problem")
         self.join_button.on_click(
             lambda _b: self.join(self.code.value, self.name.value, self.anonymous.value)
         )
         parts: list[w.Widget] = [
-            _label(t("room.code", lang)),
+            looks.html(html.escape(t("room.code", lang)), "kr-label"),
             self.code,
-            _label(t("field.name", lang)),
+            looks.html(html.escape(t("field.name", lang)), "kr-label"),
             self.name,
         ]
         if self.workshop.allow_anonymous:
             parts.append(self.anonymous)
         parts += [self.join_message, self.join_button]
-        form = w.VBox(parts, layout=full())
+        form = looks.make(w.VBox, children=parts)
         form.add_class("kr-form")
-        self.body.children = (w.HTML(f"<p>{html.escape(t('room.welcome', lang))}</p>"), form)
+        welcome = looks.html(f"<p>{html.escape(t('room.welcome', lang))}</p>")
+        self.body.children = (welcome, form)
 
     def join(self, code: str, name: str, anonymous: bool = False) -> bool:
         """Check the code and join; a wrong code or a bad name is explained, not raised."""
@@ -137,7 +144,8 @@ class ParticipantApp:
         self.panel = None
         lang = self.language
         joined = html.escape(t("room.joined_as", lang, name=self.participant.name))
-        greeting = w.HTML(f'<p class="kr-meta">{joined}</p>')
+        looks = Looks()  # closed with this body when the room replaces it
+        greeting = looks.html(f'<p class="kr-meta">{joined}</p>')
         panel_class = PANELS.get(self.method_step) if self.method_step else None
         if panel_class is not None:
             self.panel = panel_class(
@@ -148,9 +156,9 @@ class ParticipantApp:
             )
             content: list[w.Widget] = [self.panel.widget]
         elif self.method_step is None:
-            content = [w.HTML(f'<p class="kr-card">{html.escape(t("room.waiting", lang))}</p>')]
+            content = [looks.html(f'<p class="kr-card">{html.escape(t("room.waiting", lang))}</p>')]
         else:
-            content = [w.HTML(self._read_only(self.method_step))]
+            content = [looks.html(self._read_only(self.method_step))]
         self.body.children = (greeting, *content)
         for child in old_body:
             if child not in content:
@@ -241,9 +249,3 @@ class ParticipantApp:
         if value != self._last_status:
             self._last_status = value
             self.status.value = value
-
-
-def _label(text: str) -> w.HTML:
-    label = w.HTML(html.escape(text))
-    label.add_class("kr-label")
-    return label

@@ -28,12 +28,12 @@ from typing import Any
 
 from klantreis.widgets.room import app as room_app
 from klantreis.widgets.room.keys import RoomKeys, room_keys
+from klantreis.widgets.room.memory import settle_heap, share_memory_arenas
 from klantreis.widgets.room.pages import (
     CONSOLE_HEADER,
     Room,
     current_room,
     set_room,
-    share_memory_arenas,
 )
 
 from klantreis.charts.bundles import SERVED_DIR, bundle_path, ensure_bundles, served_root
@@ -82,6 +82,28 @@ def configure_solara(drop_after: int, secret: str, language: Language) -> None:
     template_globals = solara_server.get_jinja_env(app_name="__default__").globals
     template_globals["klantreis_language"] = language
     template_globals["klantreis_texts"] = {"reconnecting": t("room.reconnecting", language)}
+    _skip_script_magics()
+
+
+def _skip_script_magics() -> None:
+    """Each page's virtual kernel builds an IPython shell. Solara's shell looks up IPython's
+    script magics (``%%bash`` and friends) only to cancel their exit hook, which makes IPython
+    build an argument parser and its help text for every interpreter it knows: a fifth of
+    what an arrival cost the server (py-spy, thirty arrivals). The room runs no magics, so
+    the lookup is skipped; if anything ever loads them, their exit hook is still cancelled."""
+    import atexit
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from solara.server.shell import SolaraInteractiveShell
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        InteractiveShell.__init__(self, *args, **kwargs)  # type: ignore[no-untyped-call]
+        atexit.unregister(self.atexit_operations)
+        script_magics = self.magics_manager.registry.get("ScriptMagics")
+        if script_magics is not None:
+            atexit.unregister(script_magics.kill_bg_processes)
+
+    SolaraInteractiveShell.__init__ = __init__
 
 
 COMPRESS_MESSAGES = False
@@ -145,6 +167,7 @@ class RoomServer:
         set_room(self.room)
         self._start_dashboard()
         self._start_listeners()
+        settle_heap()
 
     def _start_dashboard(self) -> None:
         logs = self.folder / "logs"
@@ -185,6 +208,8 @@ class RoomServer:
 
         def serve() -> None:
             async def both() -> None:
+                assert self.room is not None
+                self.room.serving_loop = asyncio.get_running_loop()
                 await asyncio.gather(*(server.serve() for server in self._servers))
 
             asyncio.run(both())
