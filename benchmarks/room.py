@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +73,17 @@ def rss_mb(pids: list[int]) -> float:
             continue
         total += next((int(x.split()[1]) for x in status.splitlines() if x.startswith("VmRSS:")), 0)
     return total / 1024
+
+
+def room_releases(room: Served) -> int:
+    """How many times the room handed memory back (its status on the console's listener);
+    -1 when it does not say (the Voila room)."""
+    try:
+        url = f"http://127.0.0.1:{room.port + 1}/_klantreis/status"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return int(json.load(answer).get("releases", -1))
+    except (OSError, ValueError):
+        return -1
 
 
 @dataclass
@@ -273,9 +286,13 @@ async def soak(room: Served, people: int, saves: int) -> tuple[int, int, float, 
     await asyncio.gather(*(work(n, c) for n, c in enumerate(clients)))
     if unseen[0]:
         print(f"soak: {unseen[0]} saves not shown on their own page within 120 s", flush=True)
+    released = room_releases(room)
     for client in clients:
         await client.close()
-    await asyncio.sleep(15)
+    # The room hands memory back once pages stopped leaving for a while (at most a minute).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and room_releases(room) <= released:
+        await asyncio.sleep(1)
     after = rss_mb(room.server_pids())
     stored = [c.text for c in open_folder(room.folder).snapshot().cards]
     expected = {f"Soak card {n}.{i}" for n in range(people) for i in range(saves)}

@@ -40,9 +40,9 @@ class Field:
 
 
 class FieldWidget:
-    """The widgets of one field: its caption (label and hint), input and the line for its
-    problems. Caption, input and problem line take shared layouts and styles from ``looks``
-    (the form's); a form hides a field's box with :func:`~klantreis.widgets.looks.show`."""
+    """The widgets of one field: its caption (label, hint and, when there is one, the problem)
+    and its input. Both take shared layouts and styles from ``looks`` (the form's); a form
+    hides a field's box with :func:`~klantreis.widgets.looks.show`."""
 
     def __init__(self, spec: Field, language: Language, looks: Looks | None = None) -> None:
         self.spec = spec
@@ -56,13 +56,14 @@ class FieldWidget:
         )
         if spec.hint:
             caption += f'<div class="kr-hint">{html.escape(t(spec.hint, language))}</div>'
+        self._caption = caption
+        self.problem = ""
+        """The problem shown with the field (plain text; empty when there is none)."""
         self.caption = self.looks.html(caption, "kr-caption")
-        self.problem = self.looks.html("", "kr-problem")
         self._watchers: list[Callable[[], None]] = []
         self.input = self._make_input()
         shown = self.input.widget if isinstance(self.input, RowsEditor) else self.input
-        children = [*([self.caption] if caption else []), shown, self.problem]
-        self.box = self.looks.make(w.VBox, children=children)
+        self.box = self.looks.make(w.VBox, children=[self.caption, shown])
 
     def _make_input(self) -> w.Widget:
         spec, lang, make = self.spec, self.language, self.looks.make
@@ -163,8 +164,13 @@ class FieldWidget:
         return value
 
     def show_problem(self, message: str) -> None:
-        """Show a problem under the input (an empty message clears it)."""
-        self.problem.value = html.escape(message)
+        """Show a problem between the caption and the input, where a person reads it before
+        typing again (an empty message clears it)."""
+        if message == self.problem:
+            return
+        self.problem = message
+        line = f'<div class="kr-problem">{html.escape(message)}</div>' if message else ""
+        self.caption.value = self._caption + line
 
     def watch(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever the input changes."""

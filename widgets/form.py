@@ -259,11 +259,9 @@ class Form(Generic[M]):
             path = problem.field.removeprefix(self.prefix)
             field = self._field_for(path)
             if field is not None:
-                current = field.problem.value
+                current = field.problem
                 message = problem.message(self.language)
-                field.show_problem(
-                    message if not current else f"{html.unescape(current)}; {message}"
-                )
+                field.show_problem(message if not current else f"{current}; {message}")
             else:
                 general.append(problem.full_message(self.language))
         summary = t("form.fix_problems", self.language, count=len(exc.problems))

@@ -17,7 +17,7 @@ CSS = """
 .klantreis .kr-label { font-weight: 600; font-size: 14px; line-height: 1.35; margin: 8px 0 2px 0; }
 .klantreis .kr-hint { color: #616e7c; font-size: 12px; line-height: 1.35; margin: 0 0 4px 0; }
 .klantreis .kr-problem { color: #b3261e; font-size: 13px; min-height: 0; }
-.klantreis .kr-problem:empty { display: none; }
+.klantreis .kr-problem:empty, .klantreis .kr-caption:empty { display: none; }
 .klantreis .kr-hidden { display: none !important; }
 .klantreis .kr-status { font-size: 13px; color: #616e7c; }
 .klantreis .kr-status-dirty { color: #9a5b00; font-weight: 600; }

@@ -43,8 +43,8 @@ def test_problems_show_next_to_their_fields_and_nothing_is_saved(orchestra: Serv
     form.fields["end_goal.threshold"].input.value = "acht"
     form.fields["end_goal.metric"].input.value = "x" * 300
     assert form.save() is False
-    assert form.fields["end_goal.threshold"].problem.value == "moet een getal zijn"
-    assert form.fields["end_goal.metric"].problem.value == "is te lang (maximaal 200 tekens)"
+    assert form.fields["end_goal.threshold"].problem == "moet een getal zijn"
+    assert form.fields["end_goal.metric"].problem == "is te lang (maximaal 200 tekens)"
     assert "nog niets opgeslagen" in form.status.value
     assert orchestra.workshop() == before
     form.fields["end_goal.threshold"].input.value = "8,5"
@@ -90,7 +90,7 @@ def test_a_form_shares_layouts_and_styles_and_closes_them_with_itself() -> None:
     form = CardForm(card, lambda v: v, "en")
     fields = list(form.fields.values())
     assert len({id(f.caption.layout) for f in fields}) == 1  # one layout for every caption
-    assert len({id(f.problem.style) for f in fields}) == 1
+    assert len({id(f.caption.style) for f in fields}) == 1
     assert len({id(f.box.layout) for f in fields}) == 1  # boxes hide by a class, not a layout
     parts = [form.widget, *(f.caption.layout for f in fields), *(f.box.layout for f in fields)]
     close_tree(form.widget)
@@ -328,7 +328,7 @@ def test_the_data_panel_imports_maps_and_counts_without_a_browser(
     rules = panel.rules_form
     rules.fields["steps"].input.add_row({"pattern": "re:(broken", "step": 1})
     assert rules.save() is False
-    assert "regular expression" in rules.fields["steps"].problem.value
+    assert "regular expression" in rules.fields["steps"].problem
     assert not panel.data_folder.rules_path.exists()  # nothing saved
 
     upload(
@@ -345,7 +345,7 @@ def test_the_data_panel_imports_maps_and_counts_without_a_browser(
     counts.fields["step_1"].input.value = "1200"
     counts.fields["step_2"].input.value = "twelve"
     assert counts.save() is False
-    assert counts.fields["step_2"].problem.value
+    assert counts.fields["step_2"].problem
     counts.fields["step_2"].input.value = "800"
     assert counts.save() is True
     assert panel.data_folder.counts() == {1: 1200, 2: 800}

@@ -49,6 +49,7 @@ class Panel:
         actor_id: str | None = None,
         combine_charts: bool = False,
         chart_interval: float = 0.0,
+        styled: bool = False,
     ) -> None:
         self.service = service
         self.actor_id = actor_id
@@ -77,9 +78,9 @@ class Panel:
         )
         self.charts = self.looks.make(w.VBox, children=[self.hidden_note, *charts])
         self._show_or_hide_charts()
-        self.widget = self.looks.make(
-            w.VBox, children=[stylesheet(), *parts, self.message, self.charts]
-        )
+        # A page that has the kit's stylesheet already (the room's) does not need another.
+        style = [] if styled else [stylesheet()]
+        self.widget = self.looks.make(w.VBox, children=[*style, *parts, self.message, self.charts])
         self.widget.add_class("klantreis")
 
     # -- for subclasses --------------------------------------------------------------------

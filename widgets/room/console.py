@@ -15,7 +15,7 @@ import ipywidgets as w
 from klantreis.widgets.lists import Action, EntryList, Row
 from klantreis.widgets.room.keys import token_matches
 from klantreis.widgets.room.status import status_html
-from klantreis.widgets.style import full, stylesheet
+from klantreis.widgets.style import full
 
 from klantreis.domain import KlantreisError, MethodStep
 from klantreis.i18n import t
@@ -51,7 +51,7 @@ class FacilitatorConsole:
         self.language = service.language
         self.unlocked = False
         self.body = w.VBox(layout=full())
-        self.widget = w.VBox([stylesheet(), self.body], layout=full())
+        self.widget = w.VBox([self.body], layout=full())  # styled by the room's page
         self.widget.add_class("klantreis")
         self.widget.add_class("kr-app")
         self._last_status = ""

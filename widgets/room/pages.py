@@ -36,7 +36,7 @@ import solara.lab
 from klantreis.widgets.chart_slot import SHARED_SPECS
 from klantreis.widgets.room.keys import RoomKeys
 from klantreis.widgets.room.memory import end_idle_threads, release_memory, resident_mb
-from klantreis.widgets.style import full, stylesheet
+from klantreis.widgets.style import full
 from solara.server import kernel_context
 
 from klantreis.domain import KlantreisError, StorageError
@@ -341,7 +341,7 @@ def unavailable(language: Language, problem: KlantreisError) -> w.Widget:
     text = html.escape(t("room.database_away", language) if away else problem.message(language))
     hint = html.escape(t("room.try_again", language))
     box = w.VBox(
-        [stylesheet(), w.HTML(f'<p class="kr-problem">{text}</p><p class="kr-meta">{hint}</p>')],
+        [w.HTML(f'<p class="kr-problem">{text}</p><p class="kr-meta">{hint}</p>')],
         layout=full(),
     )
     box.add_class("klantreis")

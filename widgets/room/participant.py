@@ -19,7 +19,6 @@ from klantreis.widgets.looks import Looks
 from klantreis.widgets.panels import GoalsPanel, JourneyPanel, MappingPanel, Panel
 from klantreis.widgets.room.keys import code_matches
 from klantreis.widgets.room.status import status_html
-from klantreis.widgets.style import stylesheet
 
 from klantreis.domain import KlantreisError, MethodStep, Participant
 from klantreis.i18n import t
@@ -63,7 +62,8 @@ class ParticipantApp:
         self.status = self.looks.html()
         self.body = self.looks.make(w.VBox)
         self.widget = self.looks.make(
-            w.VBox, children=[stylesheet(), self.title, self.status, self.body]
+            w.VBox,
+            children=[self.title, self.status, self.body],  # styled by the room's page
         )
         self.widget.add_class("klantreis")
         self.widget.add_class("kr-app")
@@ -153,6 +153,7 @@ class ParticipantApp:
                 self.participant.id,
                 combine_charts=True,
                 chart_interval=CHART_INTERVAL,
+                styled=True,
             )
             content: list[w.Widget] = [self.panel.widget]
         elif self.method_step is None:

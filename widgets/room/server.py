@@ -35,6 +35,7 @@ from klantreis.widgets.room.pages import (
     current_room,
     set_room,
 )
+from klantreis.widgets.style import CSS
 
 from klantreis.charts.bundles import SERVED_DIR, bundle_path, ensure_bundles, served_root
 from klantreis.domain import KlantreisError
@@ -81,6 +82,7 @@ def configure_solara(drop_after: int, secret: str, language: Language) -> None:
     # says in it when the page is reconnecting.
     template_globals = solara_server.get_jinja_env(app_name="__default__").globals
     template_globals["klantreis_language"] = language
+    template_globals["klantreis_css"] = CSS  # every page of the room is styled from its head
     template_globals["klantreis_texts"] = {"reconnecting": t("room.reconnecting", language)}
     _skip_script_magics()
 
