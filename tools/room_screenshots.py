@@ -47,9 +47,11 @@ def main() -> None:
             phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
             phone.goto(room.join_url)
             phone.get_by_placeholder(t("room.code_placeholder", lang)).wait_for(timeout=90_000)
-            # Solara fades the page in once its widgets arrived (a 0.2 s transition).
+            # Nothing on the way to the input may still be fading in.
             phone.wait_for_function(
-                "getComputedStyle(document.querySelector('main')).opacity === '1'"
+                """() => { for (let e = document.querySelector('input'); e; e = e.parentElement)
+                    if (getComputedStyle(e).opacity !== '1') return false;
+                  return true; }"""
             )
             phone.screenshot(path=str(out / f"room-{lang}-join-phone.png"))
             phone.get_by_placeholder(t("room.code_placeholder", lang)).fill(room.keys.join_code)

@@ -383,8 +383,7 @@ def Page() -> Any:
     def release() -> Any:
         return page.close if isinstance(page, RoomPage) else None
 
-    solara.use_effect(release, [page])
-    solara.Title(room.title)
+    solara.use_effect(release, [page])  # the page's title is the room's (in its head)
     if not isinstance(page, RoomPage):
         retry = solara.Button(
             t("room.retry", room.language), on_click=lambda: set_attempt(attempt + 1)

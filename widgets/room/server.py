@@ -53,10 +53,10 @@ DROP_AFTER = 600
 after that its session ends and everything it held is released."""
 
 
-def configure_solara(drop_after: int, secret: str, language: Language) -> None:
+def configure_solara(drop_after: int, secret: str, language: Language, title: str) -> None:
     """Set up Solara's server for the room: production mode, no telemetry, no banner or
     loader animation, no CDN, pages of people who left ended after ``drop_after`` seconds,
-    and its session cookie signed with ``secret``."""
+    its session cookie signed with ``secret``, and ``title`` in every page's head."""
     import solara.server.app as solara_apps
     import solara.server.server as solara_server
     import solara.server.settings as server_settings
@@ -71,6 +71,7 @@ def configure_solara(drop_after: int, secret: str, language: Language) -> None:
     server_settings.telemetry.mixpanel_enable = False
     server_settings.theme.loader = "plain"
     server_settings.theme.show_banner = False
+    server_settings.theme.title = title
     server_settings.kernel.cull_timeout = f"{drop_after}s"
     server_settings.session.secret_key = secret
     # Every front-end file is in the solara-assets package; a file missing there must fail on
@@ -186,7 +187,9 @@ class RoomServer:
         import uvicorn
 
         assert self.room is not None
-        configure_solara(self.drop_after, self.keys.facilitator_token, self.room.language)
+        configure_solara(
+            self.drop_after, self.keys.facilitator_token, self.room.language, self.room.title
+        )
         app = solara_app()
         participant = uvicorn.Config(
             _Listener(app, console=False),
