@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, NamedTuple
 
 import ipywidgets as w
 
@@ -32,31 +33,46 @@ class ChartSlot:
     ) -> None:
         self.build = build
         self.share = share
-        spec = self._spec(snapshot)
-        self._last = _key(spec)
-        self.chart = live_chart(spec)
+        made = self._spec(snapshot)
+        self._shown = made
+        self.chart = live_chart(made.spec)
         self.widget = w.Box([self.chart], layout=w.Layout(width="100%"))
         self.widget.add_class("kr-chart")
         self.redraws = 0
 
     def update(self, snapshot: WorkshopSnapshot) -> None:
         """Rebuild the chart from ``snapshot`` and send it to the page if it changed."""
-        spec = self._spec(snapshot)
-        key = _key(spec)
-        if key != self._last:
-            self._last = key
-            self.chart.spec = spec
+        made = self._spec(snapshot)
+        if made is self._shown:  # a shared spec this page shows already
+            return
+        if made.fingerprint != self._shown.fingerprint:
+            self.chart.spec = made.spec
             self.redraws += 1
+        self._shown = made
 
-    def _spec(self, snapshot: WorkshopSnapshot) -> dict[str, Any]:
+    def _spec(self, snapshot: WorkshopSnapshot) -> MadeSpec:
         if self.share is None:
             return self._make(snapshot)
         key = (self.share(), snapshot.workshop.id)
         return SHARED_SPECS.get(key, snapshot.revision, snapshot, self._make)
 
-    def _make(self, snapshot: WorkshopSnapshot) -> dict[str, Any]:
+    def _make(self, snapshot: WorkshopSnapshot) -> MadeSpec:
         made = self.build(snapshot)
-        return made if isinstance(made, dict) else made.to_dict(validate=False)
+        return MadeSpec.of(made if isinstance(made, dict) else made.to_dict(validate=False))
+
+
+class MadeSpec(NamedTuple):
+    """A chart's Vega-Lite spec and its fingerprint, made once: a page keeps the fingerprint
+    to tell whether a new spec draws anything else (a hundred pages compare 32 characters
+    instead of each serialising a copy of the spec)."""
+
+    spec: dict[str, Any]
+    fingerprint: str
+
+    @classmethod
+    def of(cls, spec: dict[str, Any]) -> MadeSpec:
+        text = json.dumps(spec, sort_keys=True, default=str)
+        return cls(spec, hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
 
 
 class SharedSpecs:
@@ -71,7 +87,7 @@ class SharedSpecs:
     """
 
     def __init__(self) -> None:
-        self._specs: dict[Hashable, tuple[int, str, dict[str, Any]]] = {}
+        self._specs: dict[Hashable, tuple[int, str, MadeSpec]] = {}
         self._lock = threading.Lock()
         self._making: dict[Hashable, threading.Lock] = {}
         self.made = 0
@@ -81,8 +97,8 @@ class SharedSpecs:
         key: Hashable,
         revision: int,
         snapshot: WorkshopSnapshot,
-        make: Callable[[WorkshopSnapshot], dict[str, Any]],
-    ) -> dict[str, Any]:
+        make: Callable[[WorkshopSnapshot], MadeSpec],
+    ) -> MadeSpec:
         content = snapshot.content_key()
         found = self._found(key, content)
         if found is not None:
@@ -101,7 +117,7 @@ class SharedSpecs:
                 self.made += 1
         return spec
 
-    def _found(self, key: Hashable, content: str) -> dict[str, Any] | None:
+    def _found(self, key: Hashable, content: str) -> MadeSpec | None:
         with self._lock:
             found = self._specs.get(key)
         return found[2] if found is not None and found[1] == content else None
@@ -117,7 +133,3 @@ class SharedSpecs:
 
 
 SHARED_SPECS = SharedSpecs()
-
-
-def _key(spec: dict[str, Any]) -> str:
-    return json.dumps(spec, sort_keys=True, default=str)

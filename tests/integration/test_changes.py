@@ -76,16 +76,16 @@ def test_shared_snapshots_are_read_once_per_revision(orchestra: Service) -> None
 
 
 def test_a_chart_is_made_once_per_change_of_results_not_per_arrival(orchestra: Service) -> None:
-    from klantreis.widgets.chart_slot import SharedSpecs
+    from klantreis.widgets.chart_slot import MadeSpec, SharedSpecs
 
     from klantreis.charts import card_board
 
     specs = SharedSpecs()
     orchestra.share_snapshots()
 
-    def board(snapshot: object) -> dict[str, object]:
+    def board(snapshot: object) -> MadeSpec:
         time.sleep(0.05)  # a chart takes a while: pages arriving meanwhile must not make it too
-        return dict(card_board(orchestra.snapshot()).to_dict(validate=False))
+        return MadeSpec.of(card_board(orchestra.snapshot()).to_dict(validate=False))
 
     first = specs.get("board", orchestra.revision(), orchestra.snapshot(), board)
     orchestra.join("Arriving")  # a new revision, the same results
