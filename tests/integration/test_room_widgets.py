@@ -235,3 +235,38 @@ def test_someone_joining_redraws_no_participant_page_but_the_console(orchestra: 
         Card(workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="New")
     )
     assert redraws == ["page"]
+
+
+def test_the_console_fills_in_the_open_step_with_the_notebooks_forms(orchestra: Service) -> None:
+    """The facilitator never needs JupyterLab in front of the group: each open step's panel (the
+    one the guided notebook shows) is in the console, and follows the room."""
+    from klantreis.widgets.panels import ChallengePanel, MappingPanel, ScopePanel
+
+    console = _console(orchestra)
+    orchestra.open_step(None)
+    console.refresh()
+    assert console.panel is None
+    assert "Open a step above" in console.step_box.children[0].value
+    console.steps.value = MethodStep.CHALLENGE.value
+    assert isinstance(console.panel, ChallengePanel)
+    assert console.step_heading.value == "Fill in with the group"
+    assert console.step_box.children == (console.panel.widget,)
+    form = console.panel.form
+    form.fields["challenge"].input.value = "More young people in the concert hall"
+    form.fields["end_goal.threshold"].input.value = "not a number"
+    assert form.save() is False  # bad input: explained, and nothing saved
+    assert form.fields["end_goal.threshold"].problem == "must be a number"
+    form.fields["end_goal.threshold"].input.value = "25"
+    assert form.save() is True
+    saved = orchestra.workshop()
+    assert saved.challenge == "More young people in the concert hall"
+    assert saved.end_goal.threshold == 25
+    challenge_panel = console.panel
+    console.steps.value = MethodStep.SCOPE.value  # the next step: its panel replaces the last
+    assert isinstance(console.panel, ScopePanel)
+    assert challenge_panel.widget.comm is None  # closed, nothing left open in the page
+    orchestra.open_step(MethodStep.MAPPING)  # opened elsewhere (a second console): followed
+    assert isinstance(console.panel, MappingPanel) and console.panel.is_facilitator
+    mapping = console.panel
+    console.close()
+    assert mapping.widget.comm is None and console.widget.comm is None

@@ -1,5 +1,6 @@
 """The facilitator console: open and close steps, run the countdown, hide or reveal the group's
-results, lock input, remove inappropriate cards, and see who joined and how much each wrote.
+results, lock input, fill in the open step's forms with the group (the same panels the guided
+notebooks show), remove inappropriate cards, and see who joined and how much each wrote.
 
 It opens only with the facilitator token, which participants never see; the server that
 serves it listens on this machine only.
@@ -9,10 +10,21 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.panels import (
+    ChallengePanel,
+    GoalsPanel,
+    JourneyPanel,
+    MappingPanel,
+    Panel,
+    PersonaPanel,
+    ScopePanel,
+)
 from klantreis.widgets.room.keys import token_matches
 from klantreis.widgets.room.status import status_html
 from klantreis.widgets.style import full
@@ -23,6 +35,17 @@ from klantreis.service import Service
 from klantreis.store.changes import Change
 
 CLOSED = "closed"
+
+STEP_PANELS: dict[MethodStep, type[Panel]] = {
+    MethodStep.CHALLENGE: ChallengePanel,
+    MethodStep.SCOPE: ScopePanel,
+    MethodStep.PERSONA: PersonaPanel,
+    MethodStep.MAPPING: MappingPanel,
+    MethodStep.GOALS: GoalsPanel,
+    MethodStep.JOURNEY: JourneyPanel,
+}
+"""The panel the console shows for each open step, as the facilitator sees it (the data step's
+panel needs the workshop folder, see :meth:`FacilitatorConsole._panel_for`)."""
 
 
 def qr_svg(text: str) -> str:
@@ -42,8 +65,13 @@ class FacilitatorConsole:
         join_url: str = "",
         join_code: str = "",
         dashboard_url: str = "",
+        folder: Path | None = None,
     ) -> None:
         self.service = service
+        self.folder = folder
+        """The workshop folder, for the data step's imports (None: no data step here)."""
+        self.panel: Panel | None = None
+        self.panel_step: MethodStep | None = None
         self.token = token
         self.join_url = join_url
         self.join_code = join_code
@@ -120,6 +148,8 @@ class FacilitatorConsole:
         self.message = w.HTML()
         self.message.add_class("kr-status")
         self.people = w.HTML()
+        self.step_heading = _heading("")
+        self.step_box = w.VBox(layout=full())
         self.entries = EntryList(lang, "console.nothing_yet")
         controls = w.HBox([self.minutes, self.start_timer, self.stop_timer], layout=full())
         controls.add_class("kr-buttons")
@@ -134,6 +164,8 @@ class FacilitatorConsole:
             self.hidden,
             self.locked,
             self.message,
+            self.step_heading,
+            self.step_box,
             _heading(t("console.people", lang)),
             self.people,
             _heading(t("console.entries", lang)),
@@ -193,6 +225,7 @@ class FacilitatorConsole:
         snap = self.service.snapshot()
         lang = self.language
         self._update_status(snap.workshop)
+        self._show_step(snap.workshop.open_step)
         counts = snap.contributions()
         dots: dict[str, int] = {}
         for vote in snap.votes:
@@ -239,6 +272,39 @@ class FacilitatorConsole:
         ]
         self.entries.show(entries)
 
+    def _show_step(self, step: MethodStep | None) -> None:
+        """Show the open step's panel (its forms and lists, as the facilitator), or say how to
+        get one; a panel that stays is brought up to date instead of being rebuilt."""
+        if step == self.panel_step and self.step_box.children:
+            if self.panel is not None:
+                self.panel.refresh()
+            return
+        if self.panel is not None:
+            self.panel.close()
+        self.panel, self.panel_step = self._panel_for(step), step
+        lang = self.language
+        if self.panel is None:
+            self.step_heading.value = ""
+            note = w.HTML(f'<p class="kr-meta">{html.escape(t("console.no_step_open", lang))}</p>')
+            old, self.step_box.children = self.step_box.children, (note,)
+        else:
+            self.step_heading.value = html.escape(t("console.step_work", lang))
+            old, self.step_box.children = self.step_box.children, (self.panel.widget,)
+        for child in old:
+            if self.panel is None or child is not self.panel.widget:
+                close_tree(child)
+
+    def _panel_for(self, step: MethodStep | None) -> Panel | None:
+        if step is None:
+            return None
+        if step is MethodStep.DATA:
+            if self.folder is None:
+                return None
+            from klantreis.widgets.panels.data import DataPanel
+
+            return DataPanel(self.service, self.folder, styled=True)
+        return STEP_PANELS[step](self.service, styled=True)
+
     def _remover(self, card_id: str) -> Any:
         return lambda: self._attempt(lambda: self.service.remove_card(card_id))
 
@@ -251,10 +317,13 @@ class FacilitatorConsole:
 
     def close(self) -> None:
         """Close the console's widgets (the session ended)."""
+        if self.panel is not None:
+            self.panel.close()
+            self.panel = None
         entries = getattr(self, "entries", None)
         if entries is not None:
             entries.close()
-        self.widget.close()
+        close_tree(self.widget)
 
     def tick(self) -> None:
         """Keep the countdown current."""

@@ -321,6 +321,7 @@ def open_page(room: Room, console: bool, session_id: str = "", context: Any = No
             join_url=room.join_url,
             join_code=room.keys.join_code,
             dashboard_url=room.dashboard_url,
+            folder=room.folder,
         )
     else:
         participant = ParticipantApp(
