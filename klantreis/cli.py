@@ -151,15 +151,16 @@ def import_command(
     changes = {"title": title} if title else {}
     service = create_folder(directory, document, db_url, **changes)
     snapshot = service.snapshot()
+    lang = snapshot.workshop.language
     click.echo(
         t(
             "cli.import.done",
-            snapshot.workshop.language,
+            lang,
             title=snapshot.workshop.title,
             path=str(directory),
-            cards=len(snapshot.cards),
-            measures=len(snapshot.measures),
-            steps=len(snapshot.steps),
+            cards=t("count.cards", lang, count=len(snapshot.cards)),
+            measures=t("count.measures", lang, count=len(snapshot.measures)),
+            steps=t("count.steps", lang, count=len(snapshot.steps)),
         )
     )
 

@@ -91,10 +91,10 @@ def overview_html(snap: WorkshopSnapshot) -> str:
     counts = t(
         "summary.counts",
         lang,
-        cards=len(snap.active_cards()),
-        votes=sum(snap.vote_counts().values()),
-        measures=len(snap.active_measures()),
-        steps=len(snap.steps),
-        people=len(snap.participants),
+        cards=t("count.cards", lang, count=len(snap.active_cards())),
+        votes=t("count.dots", lang, count=sum(snap.vote_counts().values())),
+        measures=t("count.measures", lang, count=len(snap.active_measures())),
+        steps=t("count.steps", lang, count=len(snap.steps)),
+        people=t("count.participants", lang, count=len(snap.participants)),
     )
     return f"<h2>{escape(snap.workshop.title)}</h2><p>{escape(counts)}</p>"

@@ -59,7 +59,7 @@ def test_export_json_then_import_gives_the_same_workshop(
     assert result.exit_code == 0, result.output
     assert (
         result.output.strip()
-        == f'Workshop "A copy" imported into {copy}: 7 cards, 4 measures, 8 steps.'
+        == f'Workshop "A copy" imported into {copy}: 7 cards, 4 measures and 8 steps.'
     )
 
 

@@ -145,3 +145,27 @@ def test_lookup_fills_parameters_and_falls_back() -> None:
     assert language_or_default("EN-gb") == "en"
     assert language_or_default("fr") == "nl"
     assert language_or_default(None) == "nl"
+
+
+def test_the_overview_counts_each_thing_in_its_own_number() -> None:
+    """'1 stippen, 1 deelnemers' was shown on the dashboard: each count is a counted phrase."""
+    from klantreis.domain import Card, MethodStep, Segment
+    from klantreis.exchange.importer import import_document
+    from klantreis.exchange.templates import load_template
+    from klantreis.report.summaries import overview_html
+    from klantreis.store.store import Store
+
+    for language, expected in (
+        ("nl", "1 kaartje, 1 stip, 0 maatregelen, 0 stappen en 1 deelnemer."),
+        ("en", "1 card, 1 dot, 0 measures, 0 steps and 1 participant."),
+    ):
+        service = import_document(Store("sqlite:///:memory:"), load_template("empty", language))
+        segment = service.save_segment(Segment(workshop_id=service.workshop_id, name="Starters"))
+        service.open_step(MethodStep.MAPPING)
+        person = service.join("Ann")
+        card = service.add_card(
+            Card(workshop_id=service.workshop_id, segment_id=segment.id, kind="need", text="x"),
+            person.id,
+        )
+        service.vote(card.id, person.id)
+        assert expected in overview_html(service.snapshot())
