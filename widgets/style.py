@@ -19,6 +19,9 @@ CSS = """
 .klantreis .kr-problem { color: #b3261e; font-size: 13px; min-height: 0; }
 .klantreis .kr-problem:empty, .klantreis .kr-caption:empty { display: none; }
 .klantreis .kr-hidden { display: none !important; }
+.klantreis .kr-decisions { display: grid; gap: 12px;
+  grid-template-columns: repeat(auto-fit, minmax(min(100%, 280px), 1fr)); }
+.klantreis .kr-decisions .kr-card { margin: 0; }
 .klantreis .kr-status { font-size: 13px; color: #616e7c; }
 .klantreis .kr-status-dirty { color: #9a5b00; font-weight: 600; }
 .klantreis .kr-status-saved { color: #1e7d4f; }

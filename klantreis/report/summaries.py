@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from html import escape
 
-from klantreis.domain import WorkshopSnapshot
+from klantreis.domain import GoalKind, WorkshopSnapshot
 from klantreis.i18n import t
 
 
-def challenge_html(snap: WorkshopSnapshot) -> str:
-    """The challenge and the end goal; flags an end goal that cannot be measured."""
+def challenge_html(snap: WorkshopSnapshot, warnings: bool = True) -> str:
+    """The challenge and the end goal; with ``warnings`` (for the facilitator and the report,
+    not the projector or a participant's phone), flags an end goal that cannot be measured."""
     lang = snap.workshop.language
     workshop = snap.workshop
     goal = workshop.end_goal
@@ -33,7 +34,7 @@ def challenge_html(snap: WorkshopSnapshot) -> str:
         parts.append(
             f"<p><strong>{escape(t('field.end_goal', lang))}:</strong> {escape(target.strip())}</p>"
         )
-    else:
+    elif warnings:
         parts.append(
             f'<p class="kr-problem">{escape(t("pitfall.end_goal_not_measurable", lang))}</p>'
         )
@@ -62,8 +63,9 @@ def scope_html(snap: WorkshopSnapshot) -> str:
     return f'<div class="kr-card"><div class="kr-section">{title}</div><dl>{rows}</dl></div>'
 
 
-def persona_html(snap: WorkshopSnapshot) -> str:
-    """The focus segment's persona in words (the persona card chart shows the rest)."""
+def persona_html(snap: WorkshopSnapshot, warnings: bool = True) -> str:
+    """The focus segment's persona in words (the persona card chart shows the rest); with
+    ``warnings``, flags a persona that rests on assumptions only."""
     lang = snap.workshop.language
     segment = snap.focus_segment or (snap.segments[0] if snap.segments else None)
     persona = snap.persona_for(segment.id) if segment else None
@@ -80,9 +82,35 @@ def persona_html(snap: WorkshopSnapshot) -> str:
             parts.append(
                 f"<p><strong>{escape(t(f'field.{key}', lang))}:</strong> {escape(text)}</p>"
             )
-    if persona.rests_on_assumptions_only:
+    if warnings and persona.rests_on_assumptions_only:
         parts.append(f'<p class="kr-problem">{escape(t("pitfall.persona_assumptions", lang))}</p>')
     return '<div class="kr-card">' + "".join(parts) + "</div>"
+
+
+def goals_html(snap: WorkshopSnapshot) -> str:
+    """The focus segment's four goal statements (a dash for one not written down yet)."""
+    lang = snap.workshop.language
+    segment = snap.focus_segment or (snap.segments[0] if snap.segments else None)
+    if segment is None:
+        return ""
+    rows = []
+    for kind in GoalKind:
+        goal = snap.goal(segment.id, kind)
+        statement = escape(goal.statement if goal is not None else "") or "–"
+        rows.append(f"<dt>{escape(t(f'goal_kind.{kind.value}', lang))}</dt><dd>{statement}</dd>")
+    title = escape(t("method_step.goals", lang))
+    name = escape(segment.name)
+    return (
+        f'<div class="kr-card"><div class="kr-section">{title}: {name}</div>'
+        f"<dl>{''.join(rows)}</dl></div>"
+    )
+
+
+def decisions_html(snap: WorkshopSnapshot) -> str:
+    """What the group decided so far, for the projector: challenge and end goal, scope and
+    focus, the four goals; no warnings (those are for the facilitator's console)."""
+    parts = [challenge_html(snap, warnings=False), scope_html(snap), goals_html(snap)]
+    return '<div class="kr-decisions">' + "".join(parts) + "</div>"
 
 
 def overview_html(snap: WorkshopSnapshot) -> str:

@@ -270,3 +270,42 @@ def test_the_console_fills_in_the_open_step_with_the_notebooks_forms(orchestra: 
     mapping = console.panel
     console.close()
     assert mapping.widget.comm is None and console.widget.comm is None
+
+
+def test_facilitator_warnings_stay_on_the_console(orchestra: Service) -> None:
+    """'End goal not measurable yet' is for the facilitator: the console's panel says it, the
+    projector and participants' phones show what was decided without it."""
+    from klantreis.domain import EndGoal
+
+    workshop = orchestra.workshop()
+    orchestra.update_workshop(workshop.model_copy(update={"end_goal": EndGoal(description="More")}))
+    warning = t("pitfall.end_goal_not_measurable", "en")
+    orchestra.open_step(MethodStep.CHALLENGE)
+    console = _console(orchestra)
+    assert console.panel is not None and warning in console.panel.card.value
+    phone = _joined(orchestra, "Phone")
+    shown = "".join(str(getattr(x, "value", "")) for x in _descendants(phone.widget))
+    assert "More" in shown and warning not in shown
+    dashboard = LiveDashboard(orchestra, poll_interval=60)
+    assert "More" in dashboard.decisions.value and warning not in dashboard.decisions.value
+
+
+def test_the_projector_shows_challenge_scope_and_the_four_goals(orchestra: Service) -> None:
+    from klantreis.domain import Goal, GoalKind
+
+    dashboard = LiveDashboard(orchestra, poll_interval=60)
+    snapshot = orchestra.snapshot()
+    focus = snapshot.focus_segment
+    assert focus is not None
+    decided = dashboard.decisions.value
+    assert html.escape(snapshot.workshop.challenge) in decided
+    assert html.escape(focus.name) in decided
+    for kind in GoalKind:
+        assert t(f"goal_kind.{kind.value}", "en") in decided
+    goal = snapshot.goal(focus.id, GoalKind.REMOVE_BARRIERS) or Goal(
+        workshop_id=orchestra.workshop_id, segment_id=focus.id, kind=GoalKind.REMOVE_BARRIERS
+    )
+    statement = "No one stays away <b>because</b> of parking"
+    orchestra.save_goal(goal.model_copy(update={"statement": statement}))
+    assert dashboard.poller.check()
+    assert "No one stays away &lt;b&gt;because&lt;/b&gt; of parking" in dashboard.decisions.value

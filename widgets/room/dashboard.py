@@ -17,12 +17,13 @@ from klantreis.widgets.style import full, stylesheet
 
 from klantreis.analytics.storage import DataFolder
 from klantreis.charts.compose import Composer
-from klantreis.report.summaries import overview_html
+from klantreis.report.summaries import decisions_html, overview_html
 from klantreis.service import Service
 
 
 class LiveDashboard:
-    """Overview, status and every chart of the workshop, following it live."""
+    """Overview, status, what the group decided (challenge, end goal, scope, the four goals)
+    and every chart of the workshop, following it live."""
 
     def __init__(
         self, service: Service, data: DataFolder | None = None, poll_interval: float = 0.25
@@ -32,9 +33,10 @@ class LiveDashboard:
         self._snapshot = snapshot
         self.overview = w.HTML(overview_html(snapshot))
         self.status = w.HTML(status_html(snapshot.workshop))
+        self.decisions = w.HTML(decisions_html(snapshot))
         self.slot = ChartSlot(Composer(), snapshot)
         self.data = DataSection(data, snapshot) if data is not None else None
-        parts = [stylesheet(), self.overview, self.status, self.slot.widget]
+        parts = [stylesheet(), self.overview, self.status, self.decisions, self.slot.widget]
         if self.data is not None:
             parts.append(self.data.widget)
         self.widget = w.VBox(parts, layout=full())
@@ -48,6 +50,7 @@ class LiveDashboard:
         """Re-read the workshop and redraw."""
         snapshot = self.service.snapshot()
         self.overview.value = overview_html(snapshot)
+        self.decisions.value = decisions_html(snapshot)
         self.status.value = status_html(snapshot.workshop)
         self.slot.update(snapshot)
         if self.data is not None:

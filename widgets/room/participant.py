@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import ipywidgets as w
@@ -20,7 +21,7 @@ from klantreis.widgets.panels import GoalsPanel, JourneyPanel, MappingPanel, Pan
 from klantreis.widgets.room.keys import code_matches
 from klantreis.widgets.room.status import status_html
 
-from klantreis.domain import KlantreisError, MethodStep, Participant
+from klantreis.domain import KlantreisError, MethodStep, Participant, WorkshopSnapshot
 from klantreis.i18n import t
 from klantreis.report.summaries import challenge_html, persona_html, scope_html
 from klantreis.service import Service
@@ -172,10 +173,10 @@ class ParticipantApp:
         note = f'<p class="kr-meta">{html.escape(t("room.facilitator_step", lang))}</p>'
         if snap.workshop.results_hidden:
             return note
-        parts = {
-            MethodStep.CHALLENGE: challenge_html,
+        parts: dict[MethodStep, Callable[[WorkshopSnapshot], str]] = {  # no facilitator warnings
+            MethodStep.CHALLENGE: partial(challenge_html, warnings=False),
             MethodStep.SCOPE: scope_html,
-            MethodStep.PERSONA: persona_html,
+            MethodStep.PERSONA: partial(persona_html, warnings=False),
         }
         render = parts.get(step)
         return note + (render(snap) if render else "")
