@@ -10,7 +10,16 @@ import klantreis.widgets as kw
 import pytest
 from klantreis.widgets.forms import CardForm, challenge_form
 
-from klantreis.domain import Card, CardKind, Conflict, EntryState, MethodStep, Role, Segment
+from klantreis.domain import (
+    Card,
+    CardKind,
+    Conflict,
+    EntryState,
+    Journey,
+    MethodStep,
+    Role,
+    Segment,
+)
 from klantreis.service import Service
 
 
@@ -384,3 +393,47 @@ def test_no_catalogue_key_is_shown_raw_in_any_step(language: str, memory_store: 
         texts(build(service).widget)
     found = sorted({m.group(0) for text in shown for m in raw_key.finditer(text)})
     assert found == [], f"catalogue keys shown as text: {found}"
+
+
+def test_a_step_without_its_segment_says_so_and_its_form_saves_once_it_exists(
+    empty_workshop: Service,
+) -> None:
+    """No form that cannot be saved: until the facilitator adds a segment, the mapping and goals
+    steps say what is missing; then the same page's form saves into the new segment."""
+    service = empty_workshop
+    service.open_step(MethodStep.MAPPING)
+    anna = service.join("Anna")
+    mapping, goals = kw.mapping(service, anna.id), kw.goals(service, anna.id)
+    for panel in (mapping, goals):
+        assert "kr-hidden" not in panel.requirement._dom_classes
+        assert "Scope en segment" in panel.requirement.value
+        assert all("kr-hidden" in box._dom_classes for box in panel.adders)
+    form = mapping.new_card.form
+    form.fields["text"].input.value = "Weten wat je te wachten staat"  # typed meanwhile
+    segment = service.save_segment(Segment(workshop_id=service.workshop_id, name="Starters"))
+    for panel in (mapping, goals):
+        panel.refresh()  # what the room does when the change is announced
+        assert "kr-hidden" in panel.requirement._dom_classes
+        assert not any("kr-hidden" in box._dom_classes for box in panel.adders)
+    assert form.save() is True, form.status.value
+    (card,) = service.snapshot().cards
+    assert (card.text, card.segment_id) == ("Weten wat je te wachten staat", segment.id)
+
+
+def test_a_journey_step_form_waits_for_a_journey(empty_workshop: Service) -> None:
+    service = empty_workshop
+    segment = service.save_segment(Segment(workshop_id=service.workshop_id, name="Starters"))
+    service.open_step(MethodStep.JOURNEY)
+    panel = kw.journey(service, service.join("Bram").id)
+    assert "klantreis" in panel.requirement.value.lower()
+    assert "kr-hidden" in panel.new_step._dom_classes
+    journey = service.save_journey(
+        Journey(workshop_id=service.workshop_id, name="Eerste bezoek", segment_id=segment.id)
+    )
+    panel.refresh()
+    assert "kr-hidden" not in panel.new_step._dom_classes
+    form = panel.new_step.form
+    form.fields["action"].input.value = "Ziet een korte video van het orkest"
+    assert form.save() is True, form.status.value
+    (step,) = service.snapshot().steps
+    assert step.journey_id == journey.id

@@ -65,6 +65,9 @@ class Panel:
         self._charts_drawn = time.monotonic()
         self._charts_pending = False
         self.adders: list[w.VBox] = []
+        self.requirement = self.looks.html("", "kr-card", "kr-meta", "kr-hidden")
+        """What this step needs first (a segment, a journey) and how to get it; hidden when
+        there is nothing missing (see :meth:`require`)."""
         self._static = static_mode()
         parts = [] if self._static else self.build()
         if self._static:
@@ -80,7 +83,9 @@ class Panel:
         self._show_or_hide_charts()
         # A page that has the kit's stylesheet already (the room's) does not need another.
         style = [] if styled else [stylesheet()]
-        self.widget = self.looks.make(w.VBox, children=[*style, *parts, self.message, self.charts])
+        self.widget = self.looks.make(
+            w.VBox, children=[*style, self.requirement, *parts, self.message, self.charts]
+        )
         self.widget.add_class("klantreis")
 
     # -- for subclasses --------------------------------------------------------------------
@@ -173,13 +178,29 @@ class Panel:
 
         return on_save
 
+    def require(self, present: bool, missing: str) -> None:
+        """Offer the forms that add entries only when what they add to exists; else say what
+        is missing and what to do (the catalogue text ``missing``). Nothing is offered that
+        cannot be saved, and the forms appear by themselves once it exists."""
+        text = "" if present else html.escape(t(missing, self.language))
+        if self.requirement.value != text:
+            self.requirement.value = text
+        show(self.requirement, not present)
+        for box in self.adders:
+            show(box, present)
+
     def adder(
         self,
         blank: Callable[[], Any],
         make_form: Callable[[Any, Callable[[Any], Any]], Any],
         store: Callable[[Any], Any],
+        place: Callable[[Any], Any] | None = None,
     ) -> w.VBox:
         """A form for new entries: after each save the same form is ready for the next one.
+
+        ``place`` puts the new entry where the page is at the moment of saving (the segment or
+        journey chosen now), so a form opened before its segment or journey existed saves
+        into it once it does.
 
         ``blank`` builds an unvalidated empty value (``Model.model_construct``): its required
         texts are empty until the person fills them in, and saving validates them. The form's
@@ -189,7 +210,7 @@ class Panel:
         box = self.looks.make(w.VBox)
 
         def on_save(value: Any) -> Any:
-            stored = store(value)
+            stored = store(place(value) if place is not None else value)
             self.refresh()
             return stored
 

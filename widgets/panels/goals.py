@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.forms import goal_form, measure_form
 from klantreis.widgets.lists import Action, EntryList, Row, within_limit
+from klantreis.widgets.looks import show
 from klantreis.widgets.panels.base import Panel
 
 from klantreis.charts import coverage_check, goals_phases, impact_effort
@@ -30,7 +31,10 @@ class GoalsPanel(Panel):
         self.measures = EntryList(lang, "list.no_measures")
         self.editor = self.looks.make(w.VBox)
         self.new_measure = self.adder(
-            self._blank, self._form, lambda m: self.service.add_measure(m, self.actor_id)
+            self._blank,
+            self._form,
+            lambda m: self.service.add_measure(m, self.actor_id),
+            place=lambda m: m.model_copy(update={"segment_id": self.segment_id or m.segment_id}),
         )
         self._load_goals()
         self.update()
@@ -117,6 +121,8 @@ class GoalsPanel(Panel):
     def update(self) -> None:
         lang = self.language
         self.fill_segment_chooser(self.chooser)
+        self.require(bool(self.segment_id), "needs.segment")
+        show(self.goals_box, bool(self.segment_id))
         snap = self.snapshot
         rows = []
         measures, hidden = within_limit(

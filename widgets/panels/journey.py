@@ -39,7 +39,10 @@ class JourneyPanel(Panel):
         self.add_touchpoint.on_click(lambda _b: self.edit_touchpoint(None))
         self._fill_chooser()
         self.new_step = self.adder(
-            self._blank_step, self._step_form, lambda s: self.service.add_step(s, self.actor_id)
+            self._blank_step,
+            self._step_form,
+            lambda s: self.service.add_step(s, self.actor_id),
+            place=lambda s: s.model_copy(update={"journey_id": self.journey_id or s.journey_id}),
         )
         self.update()
         return [
@@ -185,6 +188,7 @@ class JourneyPanel(Panel):
     def update(self) -> None:
         lang = self.language
         self._fill_chooser()
+        self.require(self.journey_id is not None, "needs.journey")
         snap = self.snapshot
         steps = snap.steps_of(self.journey_id) if self.journey_id else []
         rows = []

@@ -34,7 +34,10 @@ class MappingPanel(Panel):
         self.fill_segment_chooser(self.chooser)
         self.chooser.observe(lambda _c: self._chosen(), names="value")  # after the first fill
         self.new_card = self.adder(
-            self._blank, self._form, lambda c: self.service.add_card(c, self.actor_id)
+            self._blank,
+            self._form,
+            lambda c: self.service.add_card(c, self.actor_id),
+            place=lambda c: c.model_copy(update={"segment_id": self.segment_id or c.segment_id}),
         )
         self.update()
         return [
@@ -106,6 +109,7 @@ class MappingPanel(Panel):
     def update(self) -> None:
         lang = self.language
         self.fill_segment_chooser(self.chooser)
+        self.require(self.segment_id is not None, "needs.segment")
         snap = self.snapshot
         votes = snap.vote_counts()
         mine = {v.card_id for v in snap.votes if v.participant_id == self.actor_id}
