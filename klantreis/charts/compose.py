@@ -8,8 +8,10 @@ that part changed. The specs are then stacked as plain dicts, so stacking costs 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -46,6 +48,13 @@ ROOM_STATE = frozenset(
 SPACING = 36
 """Space between stacked charts, in pixels."""
 
+PHONE_WIDTH = 330
+"""The width a chart on a participant's page keeps within: a 390 px phone's page, less its
+margins. Axis labels are cut to :data:`PHONE_LABELS` pixels (the whole text is in the
+tooltip)."""
+
+PHONE_LABELS = 110
+
 
 def chart_key(snapshot: WorkshopSnapshot, name: str) -> str:
     """A fingerprint of what chart ``name`` is drawn from: equal keys make equal charts."""
@@ -69,9 +78,11 @@ class Composer:
     ``composer(snapshot)`` returns the spec; :attr:`built` counts the charts made so far.
     """
 
-    def __init__(self, charts: Sequence[ChartBuilder] | None = None) -> None:
+    def __init__(self, charts: Sequence[ChartBuilder] | None = None, phone: bool = False) -> None:
         from klantreis.charts import GALLERY
 
+        self.phone = phone
+        """Lay the charts out for a phone (see :func:`for_phone`)."""
         names = {builder: name for name, builder in GALLERY.items()}
         self.charts = tuple(charts or GALLERY.values())
         self._names = [names.get(builder) for builder in self.charts]
@@ -92,7 +103,8 @@ class Composer:
 
     def __call__(self, snapshot: WorkshopSnapshot) -> dict[str, Any]:
         """The charts stacked into one spec, with the theme applied once."""
-        return stack_specs([self._spec(snapshot, i) for i in range(len(self.charts))])
+        stacked = stack_specs([self._spec(snapshot, i) for i in range(len(self.charts))])
+        return for_phone(stacked) if self.phone else stacked
 
 
 _SCALED = ("x", "y", "xOffset", "yOffset", "theta", "radius")
@@ -104,6 +116,119 @@ INDEPENDENT: dict[str, Any] = {
 }
 """Stacked charts stay what they were alone: Vega-Lite shares the colour scale and legend of
 concatenated views by default, which would merge unrelated charts' categories into one legend."""
+
+
+def for_phone(spec: dict[str, Any], width: int = PHONE_WIDTH) -> dict[str, Any]:
+    """The same charts laid out to fit a phone: the columns of a facet are wrapped into one
+    (the card board's four columns one below the other), charts side by side are stacked, a
+    view wider than ``width`` (or sized per category) is given ``width`` less its y axis, and
+    axis labels are cut short. Returns a new spec; ``spec`` (which may be shared between
+    pages) is left as it was."""
+    narrow: dict[str, Any] = _narrowed(copy.deepcopy(spec), width)
+    config = narrow.setdefault("config", {})
+    axis = config.setdefault("axis", {})
+    axis["labelLimit"] = min(axis.get("labelLimit", PHONE_LABELS), PHONE_LABELS)
+    config.setdefault("legend", {}).update(orient="bottom", direction="vertical", columns=1)
+    return narrow
+
+
+_VIEW_KEYS = frozenset({"mark", "layer", "encoding", "facet", "spec"})
+
+
+def _narrowed(node: Any, width: int, gutter: bool = False) -> Any:
+    """``node`` narrowed to ``width``; with ``gutter``, ``width`` is what is left beside the
+    axis labels of a column of charts (see below), so a view does not subtract its own."""
+    if isinstance(node, list):
+        return [_narrowed(item, width, gutter) for item in node]
+    if not isinstance(node, dict):
+        return node
+    facet = node.get("facet")
+    if isinstance(facet, dict) and set(facet) == {"column"}:
+        # One column of cells, each with its header on top (a row facet would keep a header
+        # column at the left, as wide as the longest label).
+        node["facet"], node["columns"] = facet["column"], 1
+    if "hconcat" in node:
+        node["vconcat"] = node.pop("hconcat")
+    if "title" in node and (_VIEW_KEYS | {"vconcat"}) & node.keys():
+        node["title"] = _wrapped_title(node["title"])
+    if _VIEW_KEYS & node.keys():
+        size = node.get("width")
+        room = width if gutter else width - _y_labels(node)
+        too_wide = isinstance(size, int | float) and size > room
+        if too_wide or (isinstance(size, dict) and "step" in size):
+            node["width"] = room
+    legend = node.get("legend")
+    if isinstance(legend, dict):  # below the chart, not beside it
+        legend.update(orient="bottom", direction="vertical", columns=1, labelLimit=width - 40)
+    if isinstance(node.get("mark"), dict) and node["mark"].get("type") == "text":
+        mark = node["mark"]  # a long text is cut, with the whole of it in a tooltip
+        mark["limit"] = min(mark.get("limit", width), width)
+    for key, value in node.items():
+        if key == "vconcat" and isinstance(value, list):
+            # Charts in a column share one left edge for their plots, as far right as the
+            # widest y axis among them: each gets the width left beside that.
+            shared = max([0] + [_y_labels(part) for part in value if isinstance(part, dict)])
+            node[key] = [_narrowed(part, width - shared, gutter=True) for part in value]
+        elif key not in ("data", "datasets", "config"):
+            node[key] = _narrowed(value, width, gutter and key in ("spec", "layer"))
+    return node
+    facet = node.get("facet")
+    if isinstance(facet, dict) and set(facet) == {"column"}:
+        # One column of cells, each with its header on top (a row facet would keep a header
+        # column at the left, as wide as the longest label).
+        node["facet"], node["columns"] = facet["column"], 1
+    if "hconcat" in node:
+        node["vconcat"] = node.pop("hconcat")
+    if "title" in node and _VIEW_KEYS & node.keys():
+        node["title"] = _wrapped_title(node["title"])
+    if _VIEW_KEYS & node.keys():
+        size = node.get("width")
+        room = width - _y_labels(node)
+        too_wide = isinstance(size, int | float) and size > room
+        if too_wide or (isinstance(size, dict) and "step" in size):
+            node["width"] = room
+    legend = node.get("legend")
+    if isinstance(legend, dict):  # below the chart, not beside it
+        legend.update(orient="bottom", direction="vertical", columns=1, labelLimit=width - 40)
+    if isinstance(node.get("mark"), dict) and node["mark"].get("type") == "text":
+        mark = node["mark"]  # a long text is cut, with the whole of it in a tooltip
+        mark["limit"] = min(mark.get("limit", width), width)
+    for key, value in node.items():
+        if key not in ("data", "datasets", "config"):
+            node[key] = _narrowed(value, width)
+    return node
+
+
+PHONE_TITLE = 30
+"""Characters per line of a chart's title on a phone (a title is not wrapped by Vega)."""
+
+
+def _wrapped_title(title: Any) -> Any:
+    """A chart title (and subtitle) broken into lines that fit a phone."""
+
+    def lines(text: Any) -> Any:
+        if isinstance(text, str) and len(text) > PHONE_TITLE:
+            return textwrap.wrap(text, PHONE_TITLE)
+        return text
+
+    if isinstance(title, dict):
+        return {**title, **{k: lines(title[k]) for k in ("text", "subtitle") if k in title}}
+    return lines(title)
+
+
+def _y_labels(view: dict[str, Any]) -> int:
+    """The width a view's y axis takes beside its plot: categories' labels (cut to
+    :data:`PHONE_LABELS`), numbers, or nothing."""
+    encodings = [view.get("encoding", {})] + [
+        layer.get("encoding", {}) for layer in view.get("layer", []) if isinstance(layer, dict)
+    ]
+    widths = [0]
+    for encoding in encodings:
+        y = encoding.get("y") if isinstance(encoding, dict) else None
+        if not isinstance(y, dict) or y.get("axis", {}) is None or "field" not in y:
+            continue
+        widths.append(PHONE_LABELS + 16 if y.get("type") in ("nominal", "ordinal") else 40)
+    return max(widths)
 
 
 def stack_specs(specs: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -98,6 +98,12 @@ def test_the_console_needs_the_facilitator_token(room: ServedRoom, offline_page:
     assert view.page.get_by_text("Step for participants").count() == 0
 
 
+WIDER_THAN_THEIR_BOX = """() => [...document.querySelectorAll('.kr-chart')]
+  .map(box => [box.getBoundingClientRect().width, box.querySelector('.vega-embed')])
+  .filter(([width, chart]) => chart && chart.getBoundingClientRect().width > width + 0.5)
+  .map(([width, chart]) => `${Math.round(chart.getBoundingClientRect().width)} > ${width}`)"""
+
+
 def test_five_participants_and_a_facilitator_run_a_step(
     room: ServedRoom, offline_page: Any
 ) -> None:
@@ -137,6 +143,12 @@ def test_five_participants_and_a_facilitator_run_a_step(
     )
     ready(host.page, "Card from participant 4")
     ready(people[0].page, "Card from participant 5")  # others' cards appear without a reload
+    phone = people[0].page  # 390 px wide: its charts are laid out for a phone and fit it
+    phone.wait_for_function(
+        "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length >= 2",
+        timeout=60_000,
+    )
+    assert phone.evaluate(WIDER_THAN_THEIR_BOX) == []
     for view in (host, dashboard, *people):
         assert view.page.evaluate("window.__xss") is None
         assert view.errors == []

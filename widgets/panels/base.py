@@ -50,6 +50,7 @@ class Panel:
         combine_charts: bool = False,
         chart_interval: float = 0.0,
         styled: bool = False,
+        phone: bool = False,
     ) -> None:
         self.service = service
         self.actor_id = actor_id
@@ -69,13 +70,15 @@ class Panel:
         """What this step needs first (a segment, a journey) and how to get it; hidden when
         there is nothing missing (see :meth:`require`)."""
         self._static = static_mode()
+        self._chart_layout = (combine_charts, phone)
+        """Part of the key of shared charts: a phone's combined chart is not the console's."""
         parts = [] if self._static else self.build()
         if self._static:
             charts: list[w.Widget] = []
         elif combine_charts:
-            charts = [self._slot(Composer(self.chart_builders))]
+            charts = [self._slot(Composer(self.chart_builders, phone=phone))]
         else:
-            charts = [self._slot(Composer([build])) for build in self.chart_builders]
+            charts = [self._slot(Composer([build], phone=phone)) for build in self.chart_builders]
         self.hidden_note = self.looks.html(
             html.escape(t("room.results_hidden_charts", self.language)), "kr-meta"
         )
@@ -281,7 +284,7 @@ class Panel:
         index = len(self.slots)
 
         def share() -> Hashable:
-            return (type(self).__name__, index, self.chart_share_key())
+            return (type(self).__name__, self._chart_layout, index, self.chart_share_key())
 
         shared = self.chart_share_key() is not None
         slot = ChartSlot(build, self.snapshot, share=share if shared else None)

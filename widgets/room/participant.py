@@ -152,7 +152,10 @@ class ParticipantApp:
             self.panel = panel_class(
                 self.service,
                 self.participant.id,
-                combine_charts=True,
+                # Made for a 390 px phone (fits a laptop's page as well); one widget per chart,
+                # each from the left edge (stacked into one, a chart without a y axis is pushed
+                # right by another's axis labels).
+                phone=True,
                 chart_interval=CHART_INTERVAL,
                 styled=True,
             )
