@@ -8,8 +8,6 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
-import ipywidgets as w
-
 from klantreis.charts.live import live_chart
 from klantreis.domain import WorkshopSnapshot
 
@@ -36,8 +34,9 @@ class ChartSlot:
         made = self._spec(snapshot)
         self._shown = made
         self.chart = live_chart(made.spec)
-        self.widget = w.Box([self.chart], layout=w.Layout(width="100%"))
-        self.widget.add_class("kr-chart")
+        self.chart.layout.width = "100%"
+        self.chart.add_class("kr-chart")  # scrolls sideways rather than overflow the page
+        self.widget = self.chart
         self.redraws = 0
 
     def update(self, snapshot: WorkshopSnapshot) -> None:

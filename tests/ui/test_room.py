@@ -99,7 +99,7 @@ def test_the_console_needs_the_facilitator_token(room: ServedRoom, offline_page:
 
 
 WIDER_THAN_THEIR_BOX = """() => [...document.querySelectorAll('.kr-chart')]
-  .map(box => [box.getBoundingClientRect().width, box.querySelector('.vega-embed')])
+  .map(box => [box.getBoundingClientRect().width, box.querySelector('svg.marks, canvas.marks')])
   .filter(([width, chart]) => chart && chart.getBoundingClientRect().width > width + 0.5)
   .map(([width, chart]) => `${Math.round(chart.getBoundingClientRect().width)} > ${width}`)"""
 
