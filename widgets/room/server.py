@@ -179,6 +179,7 @@ class RoomServer:
         self.room.follow()
         set_room(self.room)
         self._start_dashboard()
+        warm_up(service)
         self._start_listeners()
         settle_heap()
 
@@ -260,6 +261,20 @@ class RoomServer:
         if self.room is not None:
             self.room.close()
             set_room(None)
+
+
+def warm_up(service: Any) -> None:
+    """Make every chart of the workshop once before the first page: what a chart needs is
+    imported and set up now (Altair's schema, the data frames: about a second), not while the
+    first thirty people arrive and wait for it."""
+    from klantreis.charts import GALLERY
+    from klantreis.charts.compose import for_phone
+
+    with contextlib.suppress(KlantreisError):
+        snapshot = service.snapshot()
+        for build in GALLERY.values():
+            with contextlib.suppress(Exception):  # a chart that cannot be made now is made later
+                for_phone(build(snapshot).to_dict(validate=False))
 
 
 def end_sessions() -> None:
