@@ -256,34 +256,3 @@ def test_a_crash_of_the_room_process_loses_no_acknowledged_save(
         assert again.keys == served.keys
     finally:
         again.stop()
-
-
-def test_an_arrival_is_sent_a_loader_for_the_charts_not_the_chart_code(room: ServedRoom) -> None:
-    """The room serves the chart code as a file the browser caches; each chart widget carries
-    a small loader. Sent inline, Vega went to every phone once per chart: 2 MB per arrival."""
-
-    from klantreis.charts.bundles import bundle_path
-
-    module = bundle_path("module").name
-    charts = 2  # the mapping step's: the card board and the alternatives
-
-    def loaders(client: RoomClient) -> int:
-        return sum(module in message for message in client.wire)
-
-    async def arrive() -> list[str]:
-        client = await RoomClient(room.join_url).open()
-        client._keep_wire, client.wire = True, []
-        await join(client, room.keys.join_code, "Counting bytes")
-        await client.wait_for(lambda: loaders(client) >= charts)  # each names the served file
-        await client.wait_for(lambda: client.find(description=t("form.add", "en")) is not None)
-        wire = list(client.wire)
-        await client.close()
-        return wire
-
-    open_folder(room.folder).open_step(MethodStep.MAPPING)
-    wire = run_async(arrive())
-    assert max(len(message) for message in wire) < 50_000
-    assert sum(len(message) for message in wire) < 400_000
-    served = f"{room.join_url}jupyter/lab/extensions/klantreis-charts/{module}"
-    with urllib.request.urlopen(served, timeout=30) as answer:
-        assert answer.status == 200 and len(answer.read()) > 100_000

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -40,7 +39,6 @@ from klantreis.widgets.style import CSS
 
 from klantreis.charts.bundles import (
     SERVED_DIR,
-    SERVED_ENV,
     bundle_path,
     ensure_bundles,
     served_root,
@@ -165,9 +163,6 @@ class RoomServer:
             )
         share_memory_arenas()
         ensure_bundles()
-        # The chart code is served by this process (see solara_app): a chart widget carries a
-        # small loader instead of the whole Vega bundle (measured: 2 MB per arriving phone).
-        os.environ[SERVED_ENV] = bundle_path("module").name
         service = connect(str(self.folder), self.db_url)
         self.room = Room(
             service=service,
