@@ -172,31 +172,6 @@ def _narrowed(node: Any, width: int, gutter: bool = False) -> Any:
         elif key not in ("data", "datasets", "config"):
             node[key] = _narrowed(value, width, gutter and key in ("spec", "layer"))
     return node
-    facet = node.get("facet")
-    if isinstance(facet, dict) and set(facet) == {"column"}:
-        # One column of cells, each with its header on top (a row facet would keep a header
-        # column at the left, as wide as the longest label).
-        node["facet"], node["columns"] = facet["column"], 1
-    if "hconcat" in node:
-        node["vconcat"] = node.pop("hconcat")
-    if "title" in node and _VIEW_KEYS & node.keys():
-        node["title"] = _wrapped_title(node["title"])
-    if _VIEW_KEYS & node.keys():
-        size = node.get("width")
-        room = width - _y_labels(node)
-        too_wide = isinstance(size, int | float) and size > room
-        if too_wide or (isinstance(size, dict) and "step" in size):
-            node["width"] = room
-    legend = node.get("legend")
-    if isinstance(legend, dict):  # below the chart, not beside it
-        legend.update(orient="bottom", direction="vertical", columns=1, labelLimit=width - 40)
-    if isinstance(node.get("mark"), dict) and node["mark"].get("type") == "text":
-        mark = node["mark"]  # a long text is cut, with the whole of it in a tooltip
-        mark["limit"] = min(mark.get("limit", width), width)
-    for key, value in node.items():
-        if key not in ("data", "datasets", "config"):
-            node[key] = _narrowed(value, width)
-    return node
 
 
 PHONE_TITLE = 30

@@ -10,8 +10,22 @@ from klantreis.widgets.panels.scope import ScopePanel
 from klantreis.widgets.panels.start import StartPanel
 from klantreis.widgets.panels.summary import SummaryPanel
 
+from klantreis.domain import MethodStep
+
+STEP_PANELS: dict[MethodStep, type[Panel]] = {
+    MethodStep.CHALLENGE: ChallengePanel,
+    MethodStep.SCOPE: ScopePanel,
+    MethodStep.PERSONA: PersonaPanel,
+    MethodStep.MAPPING: MappingPanel,
+    MethodStep.GOALS: GoalsPanel,
+    MethodStep.JOURNEY: JourneyPanel,
+}
+"""The panel of each method step (the data step's panel needs the workshop folder as well:
+:class:`~klantreis.widgets.panels.data.DataPanel`)."""
+
 __all__ = [
     "STATIC_ENV",
+    "STEP_PANELS",
     "ChallengePanel",
     "GoalsPanel",
     "JourneyPanel",

@@ -16,15 +16,7 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.lists import Action, EntryList, Row
-from klantreis.widgets.panels import (
-    ChallengePanel,
-    GoalsPanel,
-    JourneyPanel,
-    MappingPanel,
-    Panel,
-    PersonaPanel,
-    ScopePanel,
-)
+from klantreis.widgets.panels import STEP_PANELS, Panel
 from klantreis.widgets.room.keys import token_matches
 from klantreis.widgets.room.status import status_html
 from klantreis.widgets.style import full
@@ -35,17 +27,6 @@ from klantreis.service import Service
 from klantreis.store.changes import Change
 
 CLOSED = "closed"
-
-STEP_PANELS: dict[MethodStep, type[Panel]] = {
-    MethodStep.CHALLENGE: ChallengePanel,
-    MethodStep.SCOPE: ScopePanel,
-    MethodStep.PERSONA: PersonaPanel,
-    MethodStep.MAPPING: MappingPanel,
-    MethodStep.GOALS: GoalsPanel,
-    MethodStep.JOURNEY: JourneyPanel,
-}
-"""The panel the console shows for each open step, as the facilitator sees it (the data step's
-panel needs the workshop folder, see :meth:`FacilitatorConsole._panel_for`)."""
 
 
 def qr_svg(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.looks import Looks
-from klantreis.widgets.panels import GoalsPanel, JourneyPanel, MappingPanel, Panel
+from klantreis.widgets.panels import STEP_PANELS, Panel
 from klantreis.widgets.room.keys import code_matches
 from klantreis.widgets.room.status import status_html
 
@@ -32,9 +32,7 @@ CHART_INTERVAL = 10.0
 follow at once)."""
 
 PANELS: dict[MethodStep, type[Panel]] = {
-    MethodStep.MAPPING: MappingPanel,
-    MethodStep.GOALS: GoalsPanel,
-    MethodStep.JOURNEY: JourneyPanel,
+    step: STEP_PANELS[step] for step in (MethodStep.MAPPING, MethodStep.GOALS, MethodStep.JOURNEY)
 }
 """The steps in which participants write; the others the facilitator fills in with the group."""
 

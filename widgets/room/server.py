@@ -290,11 +290,9 @@ def solara_app() -> Any:
     app = solara_starlette.app
     charts = served_root() / Path(*SERVED_DIR[1:])
     charts.mkdir(parents=True, exist_ok=True)
-    # The loader asks for the file under the page's Jupyter base URL (Solara's is /jupyter/).
-    for base in ("", "/jupyter"):
-        route = f"{base}/lab/extensions/{SERVED_DIR[-1]}"
-        if not any(getattr(r, "path", "") == route for r in app.router.routes):
-            app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
+    route = f"/lab/extensions/{SERVED_DIR[-1]}"
+    if not any(getattr(r, "path", "") == route for r in app.router.routes):
+        app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
     assert bundle_path("module").parent == charts
     return app
 
