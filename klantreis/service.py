@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 
 from klantreis.domain import (
+    STEP_OF_RATING,
     Action,
     AuditEntry,
     Card,
@@ -25,6 +26,7 @@ from klantreis.domain import (
     Entity,
     EntryState,
     Goal,
+    Idea,
     Journey,
     JourneyStep,
     KlantreisError,
@@ -35,6 +37,8 @@ from klantreis.domain import (
     Participant,
     Persona,
     Problem,
+    Rating,
+    RatingKind,
     Role,
     Segment,
     StorageError,
@@ -62,7 +66,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Entity)
-S = TypeVar("S", Card, Measure)
+S = TypeVar("S", Card, Measure, Idea)
 
 _RETRIES = 8
 
@@ -237,8 +241,9 @@ class Service:
         with self.store.write() as tx:
             self._require_facilitator(tx, actor_id)
             segment = tx.require(Segment, segment_id, self.workshop_id)
-            for cls in (Persona, Card, Goal, Measure):
+            for cls in (Persona, Card, Goal, Measure, Idea):
                 tx.delete_where(cls, self.workshop_id, segment_id=segment_id)
+            tx.delete_where(Rating, self.workshop_id, target_id=segment_id)
             for journey in tx.find(Journey, self.workshop_id, segment_id=segment_id):
                 tx.update(journey.model_copy(update={"segment_id": None}))
             tx.delete(Segment, segment_id)
@@ -385,6 +390,107 @@ class Service:
         if problems:
             raise ValidationFailed(problems)
 
+    # -- ideas and ratings ------------------------------------------------------------------
+
+    def add_idea(self, idea: Idea, actor_id: str | None = None) -> Idea:
+        """Propose a wording, a segment, or a quote, fact or need for a persona."""
+        idea = idea.model_copy(update={"author_id": actor_id} if actor_id else {})
+        return self._save(idea, actor_id, self._check_idea, summary=_idea_summary(idea))
+
+    def edit_idea(self, idea: Idea, actor_id: str | None = None) -> Idea:
+        """Save changes to a proposal (own proposals only for participants)."""
+        idea = idea.model_copy(update={"updated_at": utc_now()})
+        return self._save(idea, actor_id, self._check_idea, summary=_idea_summary(idea))
+
+    def withdraw_idea(self, idea_id: str, actor_id: str | None = None) -> Idea:
+        """The author takes a proposal back; its votes go with it."""
+        return self._set_state(Idea, idea_id, actor_id, EntryState.WITHDRAWN, Action.WITHDRAW)
+
+    def remove_idea(self, idea_id: str, actor_id: str | None = None) -> Idea:
+        """The facilitator takes a proposal away (duplicate, off topic)."""
+        return self._set_state(Idea, idea_id, actor_id, EntryState.REMOVED, Action.REMOVE)
+
+    def restore_idea(self, idea_id: str, actor_id: str | None = None) -> Idea:
+        """Bring a withdrawn or removed proposal back (facilitator only)."""
+        return self._set_state(Idea, idea_id, actor_id, EntryState.ACTIVE, Action.RESTORE)
+
+    def _check_idea(self, tx: Transaction, idea: Idea) -> None:
+        if idea.segment_id is not None:
+            self._require_segment(tx, idea.segment_id)
+
+    def rate(
+        self, kind: RatingKind, target_id: str, participant_id: str, value: int | None
+    ) -> Rating | None:
+        """Give (or change) a participant's number on a target; ``None`` takes it back.
+
+        Support is one vote per proposal, at most the workshop's dots per participant per
+        topic. A segment score is 1–5; a feeling -2..2. Returns the rating kept, if any.
+        """
+
+        def rate_(tx: Transaction) -> Rating | None:
+            workshop = tx.require(Workshop, self.workshop_id)
+            person = tx.require(Participant, participant_id, self.workshop_id)
+            step = self._rating_step(tx, kind, target_id)
+            self._check_input_open(workshop, person, step)
+            existing = tx.find(
+                Rating,
+                self.workshop_id,
+                participant_id=participant_id,
+                kind=kind.value,
+                target_id=target_id,
+            )
+            if value is None:
+                for rating in existing:
+                    tx.delete(Rating, rating.id)
+                    tx.record(_entry(self.workshop_id, participant_id, Action.UNVOTE, rating))
+                return None
+            if not existing and kind is RatingKind.SUPPORT:
+                self._check_support_left(tx, workshop, participant_id, target_id)
+            rating = _build(
+                Rating,
+                workshop_id=self.workshop_id,
+                participant_id=participant_id,
+                kind=kind,
+                target_id=target_id,
+                value=value,
+            )
+            if existing:
+                rating = rating.model_copy(update={"id": existing[0].id})
+                saved = tx.update(rating)
+            else:
+                saved = tx.insert(rating)
+            tx.record(
+                _entry(self.workshop_id, participant_id, Action.VOTE, saved, value=saved.value)
+            )
+            return saved
+
+        return self._write(rate_, retry_on=(IntegrityError,))
+
+    def _rating_step(self, tx: Transaction, kind: RatingKind, target_id: str) -> MethodStep:
+        """The step a rating belongs to; the target must exist (and a proposal be active)."""
+        if kind is RatingKind.SUPPORT:
+            idea = tx.require(Idea, target_id, self.workshop_id)
+            if not idea.is_active:
+                raise NotFound(entity="idea")
+            return idea.step
+        tx.require(
+            Segment if kind is RatingKind.SEGMENT_SCORE else JourneyStep,
+            target_id,
+            self.workshop_id,
+        )
+        return STEP_OF_RATING[kind] or MethodStep.SCOPE
+
+    def _check_support_left(
+        self, tx: Transaction, workshop: Workshop, participant_id: str, idea_id: str
+    ) -> None:
+        topic = tx.require(Idea, idea_id, self.workshop_id).topic
+        mine = tx.find(
+            Rating, self.workshop_id, participant_id=participant_id, kind=RatingKind.SUPPORT.value
+        )
+        same_topic = {idea.id for idea in tx.find(Idea, self.workshop_id, topic=topic.value)}
+        if sum(1 for r in mine if r.target_id in same_topic) >= workshop.dots_per_participant:
+            raise VoteLimitReached(dots=workshop.dots_per_participant)
+
     # -- touchpoints, journeys and steps ---------------------------------------------------
 
     def save_touchpoint(self, touchpoint: Touchpoint, actor_id: str | None = None) -> Touchpoint:
@@ -401,10 +507,11 @@ class Service:
         return self._save(touchpoint, actor_id, check, summary={"name": touchpoint.name})
 
     def remove_touchpoint(self, touchpoint_id: str, actor_id: str | None = None) -> None:
-        """Delete a touchpoint; steps and measures that used it keep their place without it."""
+        """Delete a touchpoint; steps and measures that used it keep their place without it.
+        Participants remove only their own, while the journey step is open."""
         with self.store.write() as tx:
-            self._require_facilitator(tx, actor_id)
             touchpoint = tx.require(Touchpoint, touchpoint_id, self.workshop_id)
+            self._check_allowed(tx, actor_id, Touchpoint, touchpoint)
             for cls in (JourneyStep, Measure):
                 for item in tx.find(cls, self.workshop_id, touchpoint_id=touchpoint_id):
                     tx.update(item.model_copy(update={"touchpoint_id": None}))
@@ -436,7 +543,7 @@ class Service:
             self._check_allowed(tx, actor_id, JourneyStep, None)
             self._check_step(tx, step)
             count = len(tx.find(JourneyStep, self.workshop_id, journey_id=step.journey_id))
-            new = step.model_copy(update={"position": count})
+            new = step.model_copy(update={"position": count, "author_id": actor_id})
             tx.insert(new)
             tx.record(_entry(self.workshop_id, actor_id, Action.CREATE, new, text=new.action))
             return new
@@ -449,7 +556,8 @@ class Service:
             self._check_allowed(tx, actor_id, JourneyStep, None)
             stored = tx.require(JourneyStep, step.id, self.workshop_id)
             self._check_step(tx, step)
-            saved = tx.update(step.model_copy(update={"position": stored.position}))
+            kept = {"position": stored.position, "author_id": stored.author_id}
+            saved = tx.update(step.model_copy(update=kept))
             tx.record(_entry(self.workshop_id, actor_id, Action.UPDATE, saved, text=saved.action))
             return saved
 
@@ -474,11 +582,12 @@ class Service:
             return result
 
     def remove_step(self, step_id: str, actor_id: str | None = None) -> None:
-        """Delete a step and close the gap it leaves."""
+        """Delete a step and close the gap it leaves; participants remove only their own."""
         with self.store.write() as tx:
-            self._check_allowed(tx, actor_id, JourneyStep, None)
             step = tx.require(JourneyStep, step_id, self.workshop_id)
+            self._check_allowed(tx, actor_id, JourneyStep, step)
             tx.delete(JourneyStep, step_id)
+            tx.delete_where(Rating, self.workshop_id, target_id=step_id)
             rest = sorted(
                 tx.find(JourneyStep, self.workshop_id, journey_id=step.journey_id),
                 key=lambda s: s.position,
@@ -613,6 +722,8 @@ class Service:
                 steps=tx.find(JourneyStep, self.workshop_id),
                 participants=tx.find(Participant, self.workshop_id),
                 votes=tx.find(Vote, self.workshop_id),
+                ideas=tx.find(Idea, self.workshop_id),
+                ratings=tx.find(Rating, self.workshop_id),
             )
 
     def revision(self) -> int:
@@ -642,10 +753,15 @@ class Service:
             stored = tx.get(type(item), item.id)
             if stored is not None and stored.workshop_id != self.workshop_id:
                 raise NotFound(entity=ENTITY_NAME[type(item)])
-            self._check_allowed(tx, actor_id, type(item), stored)
+            self._check_allowed(tx, actor_id, type(item), stored, _step_of(item))
             check(tx, item)
             if stored is None:
-                saved = tx.insert(item)
+                new_author = (
+                    {"author_id": actor_id}
+                    if actor_id and getattr(item, "author_id", False) is None
+                    else {}
+                )
+                saved = tx.insert(item.model_copy(update=new_author))
                 action = Action.CREATE
             else:
                 keep_author = {"author_id": getattr(stored, "author_id", None)}
@@ -672,12 +788,14 @@ class Service:
         with self.store.write() as tx:
             current = tx.require(cls, entity_id, self.workshop_id)
             if action is Action.WITHDRAW:
-                self._check_allowed(tx, actor_id, cls, current)
+                self._check_allowed(tx, actor_id, cls, current, _step_of(current))
             else:
                 self._require_facilitator(tx, actor_id)
             saved = tx.update(current.model_copy(update={"state": state, "updated_at": utc_now()}))
             if cls is Card and state is not EntryState.ACTIVE:
                 tx.delete_where(Vote, self.workshop_id, card_id=entity_id)
+            if cls is Idea and state is not EntryState.ACTIVE:
+                tx.delete_where(Rating, self.workshop_id, target_id=entity_id)
             tx.record(_entry(self.workshop_id, actor_id, action, saved))
             return saved
 
@@ -705,15 +823,21 @@ class Service:
             raise NotAllowed("error.facilitator_only")
 
     def _check_allowed(
-        self, tx: Transaction, actor_id: str | None, cls: type[Entity], stored: Entity | None
+        self,
+        tx: Transaction,
+        actor_id: str | None,
+        cls: type[Entity],
+        stored: Entity | None,
+        step: MethodStep | None = None,
     ) -> None:
-        """Participants write only in the open step, only when input is not locked, and only
-        their own cards and measures."""
+        """Participants write only in the open step (``step``, else the entity's), only when
+        input is not locked, and only their own entries."""
         actor = self._actor(tx, actor_id)
         if actor is None or actor.role is Role.FACILITATOR:
             return
         workshop = tx.require(Workshop, self.workshop_id)
-        self._check_input_open(workshop, actor, STEP_FOR.get(cls, MethodStep.CHALLENGE))
+        step = step or STEP_FOR.get(cls, MethodStep.CHALLENGE)
+        self._check_input_open(workshop, actor, step)
         if stored is not None and getattr(stored, "author_id", None) != actor.id:
             raise NotAllowed("error.not_yours")
 
@@ -764,6 +888,15 @@ def _short(value: Any) -> Any:
 
 def _card_summary(card: Card) -> dict[str, Any]:
     return {"kind": card.kind.value, "text": card.text}
+
+
+def _step_of(item: Entity) -> MethodStep | None:
+    """The step in which participants may write ``item``, when it depends on the item."""
+    return item.step if isinstance(item, Idea) else None
+
+
+def _idea_summary(idea: Idea) -> dict[str, Any]:
+    return {"topic": idea.topic.value, "text": idea.text}
 
 
 def _build(cls: type[E], **values: Any) -> E:

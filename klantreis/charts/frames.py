@@ -6,12 +6,16 @@ that reports and exports can reuse the same numbers. Labels come from the i18n c
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from klantreis.domain import (
     CardKind,
     GoalKind,
     Polarity,
+    RatingKind,
+    RatingSummary,
     WorkshopSnapshot,
 )
 from klantreis.i18n import Language, t
@@ -35,10 +39,16 @@ def column_label(column: str, language: Language) -> str:
 def segments_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
     """One row per segment: name, relevance, focus, cards and measures so far."""
     lang = snap.workshop.language
+    scores = snap.rating_summaries(RatingKind.SEGMENT_SCORE)
+    none = RatingSummary(math.nan, 0, 0, 0)
     rows = [
         {
             "segment": s.name,
             "relevance": s.relevance,
+            "group_median": scores.get(s.id, none).median,
+            "group_low": scores[s.id].low if s.id in scores else math.nan,
+            "group_high": scores[s.id].high if s.id in scores else math.nan,
+            "group_count": scores.get(s.id, none).given,
             "focus": t("chart.focus" if s.is_focus else "chart.not_focus", lang),
             "is_focus": s.is_focus,
             "cards": len(snap.active_cards(segment_id=s.id)),
@@ -51,6 +61,10 @@ def segments_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
     columns = [
         "segment",
         "relevance",
+        "group_median",
+        "group_low",
+        "group_high",
+        "group_count",
         "focus",
         "is_focus",
         "cards",
@@ -196,13 +210,24 @@ def goal_phase_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
 
 
 def journey_frame(snap: WorkshopSnapshot, journey_id: str) -> pd.DataFrame:
-    """The steps of one journey, in order, with phase, touchpoint, department and feeling."""
+    """The steps of one journey, in order, with phase, touchpoint, department and feeling.
+
+    The feeling is the group's median once participants rated the step (``feeling_low`` and
+    ``feeling_high`` give the range, ``feeling_count`` how many rated), else the one the
+    facilitator wrote down."""
     lang = snap.workshop.language
     phases = {p.key: (i, p.name) for i, p in enumerate(snap.workshop.phases)}
+    rated = snap.rating_summaries(RatingKind.FEELING)
     rows = []
     for step in snap.steps_of(journey_id):
         order, phase = phases.get(step.phase_key or "", (len(phases), t("chart.no_phase", lang)))
         touchpoint = snap.touchpoint(step.touchpoint_id)
+        group = rated.get(step.id)
+        feeling = group.median if group else step.feeling
+        shown = None if feeling is None else round(feeling)
+        label = t(f"chart.feeling.{shown}", lang) if shown is not None else ""
+        if group:
+            label = t("chart.feeling_of_group", lang, feeling=label, count=group.given)
         rows.append(
             {
                 "number": step.position + 1,
@@ -212,11 +237,12 @@ def journey_frame(snap: WorkshopSnapshot, journey_id: str) -> pd.DataFrame:
                 "phase_order": order,
                 "touchpoint": touchpoint.name if touchpoint else "",
                 "department": step.department or t("chart.no_department", lang),
-                "feeling": step.feeling,
-                "feeling_key": "" if step.feeling is None else str(step.feeling),
-                "feeling_label": t(f"chart.feeling.{step.feeling}", lang)
-                if step.feeling is not None
-                else "",
+                "feeling": feeling,
+                "feeling_low": group.low if group else feeling,
+                "feeling_high": group.high if group else feeling,
+                "feeling_count": group.given if group else 0,
+                "feeling_key": "" if shown is None else str(shown),
+                "feeling_label": label,
                 "pain_point": step.pain_point,
             }
         )
@@ -229,6 +255,9 @@ def journey_frame(snap: WorkshopSnapshot, journey_id: str) -> pd.DataFrame:
         "touchpoint",
         "department",
         "feeling",
+        "feeling_low",
+        "feeling_high",
+        "feeling_count",
         "feeling_key",
         "feeling_label",
         "pain_point",
@@ -236,8 +265,13 @@ def journey_frame(snap: WorkshopSnapshot, journey_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def phase_spans(steps: pd.DataFrame) -> pd.DataFrame:
-    """Consecutive runs of journey steps in one phase: where each phase band starts and ends."""
+PHASE_LABEL_CHAR_PX = 7.0
+"""About how wide one character of a phase label is (11 px, semi-bold), to wrap it to its band."""
+
+
+def phase_spans(steps: pd.DataFrame, step_width: float = 64) -> pd.DataFrame:
+    """Consecutive runs of journey steps in one phase: where each phase band starts and ends,
+    and its name wrapped to the band's width (``label``, lines split by a newline)."""
     rows: list[dict[str, object]] = []
     for number, phase in zip(steps["number"], steps["phase"], strict=True):
         if rows and rows[-1]["phase"] == phase:
@@ -247,7 +281,28 @@ def phase_spans(steps: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["phase", "start", "end", "band"])
     frame["middle"] = (frame["start"] + frame["end"]) / 2
     frame["shade"] = (frame["band"] % 2).astype(str)
+    widths = (frame["end"] - frame["start"] + 1) * step_width - 10
+    frame["label"] = [
+        wrap_label(str(phase), int(width // PHASE_LABEL_CHAR_PX))
+        for phase, width in zip(frame["phase"], widths, strict=True)
+    ]
     return frame
+
+
+def wrap_label(text: str, per_line: int, lines: int = 2) -> str:
+    """``text`` in at most ``lines`` lines of ``per_line`` characters, split between words; a
+    word or a last line that does not fit ends in an ellipsis."""
+    per_line = max(3, per_line)
+    out: list[str] = []
+    for word in text.split():
+        if out and len(out[-1]) + 1 + len(word) <= per_line:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: per_line - 1].rstrip() + "…"
+    return "\n".join(line if len(line) <= per_line else line[: per_line - 1] + "…" for line in out)
 
 
 def touchpoint_coverage_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
@@ -370,4 +425,5 @@ __all__ = [
     "survey_frame",
     "touchpoint_coverage_frame",
     "uncovered_frame",
+    "wrap_label",
 ]

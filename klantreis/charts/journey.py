@@ -24,7 +24,7 @@ def journey_map(snap: WorkshopSnapshot, journey_id: str | None = None) -> Any:
         journey_id = snap.journeys[0].id
     journey = next((j for j in snap.journeys if j.id == journey_id), None)
     data = journey_frame(snap, journey_id or "")
-    spans = phase_spans(data)
+    spans = phase_spans(data, STEP_WIDTH)
     count = max(1, len(data))
     width = max(NARROW, STEP_WIDTH * count)
     x_scale = alt.Scale(domain=[0.5, count + 0.5], nice=False, zero=False)
@@ -67,17 +67,20 @@ def journey_map(snap: WorkshopSnapshot, journey_id: str | None = None) -> Any:
     )
     band_labels = (
         alt.Chart(spans)
-        .mark_text(
-            baseline="top", color=MUTED, fontSize=11, fontWeight=600, limit=STEP_WIDTH * 2 - 8
-        )
+        .mark_text(baseline="top", color=MUTED, fontSize=11, fontWeight=600, lineBreak="\n")
         .encode(
             x=alt.X("middle:Q", scale=x_scale),
             y=alt.value(4),
-            text="phase:N",
+            text="label:N",
         )
     )
     zero = alt.Chart(data).mark_rule(color=MUTED, strokeDash=[3, 3]).encode(y=alt.datum(0))
     valid = alt.Chart(data).transform_filter("isValid(datum.feeling)")
+    spread = (  # the range of the group's feelings where more than one person rated the step
+        valid.transform_filter("datum.feeling_count > 1")
+        .mark_rule(color=MUTED, strokeWidth=7, opacity=0.35, strokeCap="round")
+        .encode(x=x, y="feeling_low:Q", y2="feeling_high:Q", tooltip=tooltip)
+    )
     line = valid.mark_line(color=INK, strokeWidth=2, interpolate="monotone").encode(x=x, y=y)
     points = valid.mark_circle(size=170, opacity=1, stroke="white", strokeWidth=1.5).encode(
         x=x,
@@ -97,7 +100,7 @@ def journey_map(snap: WorkshopSnapshot, journey_id: str | None = None) -> Any:
         .encode(x=x, y=y, tooltip=tooltip)
     )
     curve = (
-        alt.layer(bands, band_labels, zero, line, points, pains)
+        alt.layer(bands, band_labels, zero, spread, line, points, pains)
         .resolve_scale(color="independent")
         .properties(width=width, height=230)
     )

@@ -7,13 +7,14 @@ from typing import Any
 import altair as alt
 
 from klantreis.charts.frames import segments_frame
-from klantreis.charts.theme import ACCENT, MUTED, NARROW, themed
+from klantreis.charts.theme import ACCENT, INK, MUTED, NARROW, themed
 from klantreis.domain import WorkshopSnapshot
 from klantreis.i18n import t
 
 
 def segment_relevance(snap: WorkshopSnapshot) -> Any:
-    """Horizontal bars of relevance (1–5) per segment, the focus segment highlighted."""
+    """Horizontal bars of the facilitator's relevance (1–5) per segment, the focus segment
+    highlighted; the group's scores as a diamond (median) on a line (lowest to highest)."""
     lang = snap.workshop.language
     data = segments_frame(snap)
     base = alt.Chart(data).encode(
@@ -21,6 +22,8 @@ def segment_relevance(snap: WorkshopSnapshot) -> Any:
         tooltip=[
             alt.Tooltip("segment:N", title=t("field.name", lang)),
             alt.Tooltip("relevance:Q", title=t("field.relevance", lang)),
+            alt.Tooltip("group_median:Q", title=t("chart.group_score", lang)),
+            alt.Tooltip("group_count:Q", title=t("chart.scores_given", lang)),
             alt.Tooltip("focus:N", title=t("field.is_focus", lang)),
             alt.Tooltip("cards:Q", title=t("field.cards", lang)),
             alt.Tooltip("measures:Q", title=t("field.measures", lang)),
@@ -41,8 +44,14 @@ def segment_relevance(snap: WorkshopSnapshot) -> Any:
             title=None,
         ),
     )
+    # The group's scores: the median as a dot, the range of the scores as a line through it.
+    scored = base.transform_filter("datum.group_count > 0")
+    spread = scored.mark_rule(color=INK, strokeWidth=2).encode(x="group_low:Q", x2="group_high:Q")
+    median = scored.mark_point(color=INK, filled=True, size=90, shape="diamond").encode(
+        x="group_median:Q"
+    )
     return themed(
-        (bars).properties(
+        (bars + spread + median).properties(
             title=t("chart.segment_relevance.title", lang), width=NARROW, height=alt.Step(36)
         ),
         lang,

@@ -29,6 +29,16 @@ from klantreis.domain.errors import (
     validation_failed,
 )
 from klantreis.domain.goal import Goal, Measure
+from klantreis.domain.idea import (
+    PERSONA_TOPICS,
+    RATING_RANGE,
+    RATING_TARGET,
+    STEP_OF_RATING,
+    STEP_OF_TOPIC,
+    Idea,
+    Rating,
+    RatingSummary,
+)
 from klantreis.domain.journey import FEELING_MAX, FEELING_MIN, Journey, JourneyStep, Touchpoint
 from klantreis.domain.participant import Participant, Vote, name_key
 from klantreis.domain.phases import (
@@ -47,10 +57,12 @@ from klantreis.domain.vocabulary import (
     ChannelKind,
     EntryState,
     GoalKind,
+    IdeaTopic,
     MeasureStatus,
     MethodStep,
     NeedType,
     Polarity,
+    RatingKind,
     Role,
     Situation,
 )
@@ -63,7 +75,12 @@ __all__ = [
     "FEELING_MIN",
     "GOAL_FOR_CARD",
     "LONG_TEXT_MAX",
+    "PERSONA_TOPICS",
+    "RATING_RANGE",
+    "RATING_TARGET",
     "SHORT_TEXT_MAX",
+    "STEP_OF_RATING",
+    "STEP_OF_TOPIC",
     "Action",
     "AuditEntry",
     "Basis",
@@ -78,6 +95,8 @@ __all__ = [
     "EntryState",
     "Goal",
     "GoalKind",
+    "Idea",
+    "IdeaTopic",
     "ImportFailed",
     "Journey",
     "JourneyStep",
@@ -94,6 +113,9 @@ __all__ = [
     "Polarity",
     "Problem",
     "Quote",
+    "Rating",
+    "RatingKind",
+    "RatingSummary",
     "Role",
     "Scope",
     "Segment",

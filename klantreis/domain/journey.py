@@ -28,6 +28,7 @@ class Touchpoint(Entity):
     department: OptionalShortText = ""
     phase_keys: list[Key] = Field(default_factory=list, max_length=20)
     description: OptionalLongText = ""
+    author_id: Identifier | None = None
     version: int = Field(default=1, ge=1)
 
 
@@ -54,4 +55,5 @@ class JourneyStep(Entity):
     department: OptionalShortText = ""
     feeling: int | None = Field(default=None, ge=FEELING_MIN, le=FEELING_MAX)
     pain_point: OptionalLongText = ""
+    author_id: Identifier | None = None
     version: int = Field(default=1, ge=1)

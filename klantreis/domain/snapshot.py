@@ -10,10 +10,11 @@ from pydantic import Field, PrivateAttr
 from klantreis.domain.base import DomainModel
 from klantreis.domain.card import Card
 from klantreis.domain.goal import Goal, Measure
+from klantreis.domain.idea import Idea, Rating, RatingSummary
 from klantreis.domain.journey import Journey, JourneyStep, Touchpoint
 from klantreis.domain.participant import Participant, Vote
 from klantreis.domain.segment import Persona, Segment
-from klantreis.domain.vocabulary import CardKind, GoalKind, Polarity
+from klantreis.domain.vocabulary import CardKind, GoalKind, IdeaTopic, Polarity, RatingKind
 from klantreis.domain.workshop import Workshop
 
 
@@ -32,6 +33,8 @@ class WorkshopSnapshot(DomainModel):
     steps: list[JourneyStep] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)
     votes: list[Vote] = Field(default_factory=list)
+    ideas: list[Idea] = Field(default_factory=list)
+    ratings: list[Rating] = Field(default_factory=list)
     _content_key: str = PrivateAttr(default="")
 
     def content_key(self) -> str:
@@ -137,14 +140,74 @@ class WorkshopSnapshot(DomainModel):
         """The touchpoint with this id, or None."""
         return next((tp for tp in self.touchpoints if tp.id == touchpoint_id), None)
 
+    # -- ideas and ratings ------------------------------------------------------------------
+
+    def active_ideas(self, topic: IdeaTopic, segment_id: str | None = None) -> list[Idea]:
+        """Proposals of one topic still in play, most supported first, then oldest first."""
+        support = self.support_counts()
+        ideas = [
+            idea
+            for idea in self.ideas
+            if idea.is_active
+            and idea.topic is topic
+            and (segment_id is None or idea.segment_id == segment_id)
+        ]
+        return sorted(ideas, key=lambda idea: (-support[idea.id], idea.created_at))
+
+    def idea(self, idea_id: str) -> Idea | None:
+        """The idea with this id (active or not), or None."""
+        return next((i for i in self.ideas if i.id == idea_id), None)
+
+    def support_counts(self) -> Counter[str]:
+        """Votes per idea id."""
+        return Counter(r.target_id for r in self.ratings if r.kind is RatingKind.SUPPORT)
+
+    def supported_by(self, participant_id: str) -> set[str]:
+        """The ids of the ideas this participant voted for."""
+        return {
+            r.target_id
+            for r in self.ratings
+            if r.kind is RatingKind.SUPPORT and r.participant_id == participant_id
+        }
+
+    def ratings_of(self, kind: RatingKind) -> dict[str, list[int]]:
+        """Every participant's value per target id, for segment scores or feelings."""
+        values: dict[str, list[int]] = {}
+        for rating in self.ratings:
+            if rating.kind is kind:
+                values.setdefault(rating.target_id, []).append(rating.value)
+        return values
+
+    def rating_summaries(self, kind: RatingKind) -> dict[str, RatingSummary]:
+        """The group's median and range per target id, for segment scores or feelings."""
+        return {
+            target: RatingSummary.of(values) for target, values in self.ratings_of(kind).items()
+        }
+
+    def rating_by(self, participant_id: str, kind: RatingKind, target_id: str) -> int | None:
+        """This participant's value for one target, if they gave one."""
+        return next(
+            (
+                r.value
+                for r in self.ratings
+                if r.participant_id == participant_id
+                and r.kind is kind
+                and r.target_id == target_id
+            ),
+            None,
+        )
+
     # -- people ----------------------------------------------------------------------------
 
     def contributions(self) -> Counter[str]:
-        """How many active cards and measures each participant wrote."""
-        counts: Counter[str] = Counter()
-        for author in [c.author_id for c in self.active_cards()] + [
-            m.author_id for m in self.active_measures()
-        ]:
-            if author:
-                counts[author] += 1
-        return counts
+        """How much each participant added: active cards, measures and ideas, journey steps
+        and touchpoints they wrote, and the scores and feelings they gave."""
+        authors = (
+            [c.author_id for c in self.active_cards()]
+            + [m.author_id for m in self.active_measures()]
+            + [i.author_id for i in self.ideas if i.is_active]
+            + [s.author_id for s in self.steps]
+            + [tp.author_id for tp in self.touchpoints]
+            + [r.participant_id for r in self.ratings if r.kind is not RatingKind.SUPPORT]
+        )
+        return Counter(author for author in authors if author)

@@ -103,6 +103,26 @@ class ChannelKind(StrEnum):
     PERSONAL = "personal"
 
 
+class IdeaTopic(StrEnum):
+    """What a participant's proposal in the early steps is about."""
+
+    CHALLENGE = "challenge"  # a wording of the main marketing challenge
+    END_GOAL = "end_goal"  # a wording of the journey's end goal
+    SEGMENT = "segment"  # a candidate customer segment
+    QUOTE = "quote"  # something a customer said, for the persona
+    FACT = "fact"  # a survey or data fact, for the persona
+    FUNCTIONAL_NEED = "functional_need"
+    EMOTIONAL_NEED = "emotional_need"
+
+
+class RatingKind(StrEnum):
+    """What a participant's number is about."""
+
+    SUPPORT = "support"  # a vote for a proposal
+    SEGMENT_SCORE = "segment_score"  # how well a segment fits the challenge, 1 to 5
+    FEELING = "feeling"  # how the customer feels at a journey step, -2 to 2
+
+
 class Role(StrEnum):
     """What a participant may do in the room."""
 

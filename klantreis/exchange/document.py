@@ -19,9 +19,11 @@ from pydantic import Field, ValidationError
 
 from klantreis import __version__
 from klantreis.domain import (
+    RATING_TARGET,
     Card,
     DomainModel,
     Goal,
+    Idea,
     ImportFailed,
     Journey,
     JourneyStep,
@@ -29,6 +31,7 @@ from klantreis.domain import (
     Participant,
     Persona,
     Problem,
+    Rating,
     Segment,
     Touchpoint,
     Vote,
@@ -53,6 +56,8 @@ COLLECTIONS = (
     "steps",
     "participants",
     "votes",
+    "ideas",
+    "ratings",
 )
 """The lists of a workshop, in an order in which each refers only to earlier ones."""
 
@@ -75,6 +80,8 @@ class WorkshopDocument(DomainModel):
     steps: list[JourneyStep] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)
     votes: list[Vote] = Field(default_factory=list)
+    ideas: list[Idea] = Field(default_factory=list)
+    ratings: list[Rating] = Field(default_factory=list)
 
     def to_json(self) -> str:
         """The document as indented JSON text."""
@@ -95,6 +102,8 @@ def document_from_snapshot(snapshot: WorkshopSnapshot) -> WorkshopDocument:
         steps=snapshot.steps,
         participants=snapshot.participants,
         votes=snapshot.votes,
+        ideas=snapshot.ideas,
+        ratings=snapshot.ratings,
     )
 
 
@@ -194,9 +203,12 @@ def reference_problems(document: WorkshopDocument) -> list[Problem]:
     ids("measures", document.measures)
     touchpoints = ids("touchpoints", document.touchpoints)
     journeys = ids("journeys", document.journeys)
-    ids("steps", document.steps)
+    steps = ids("steps", document.steps)
     people = ids("participants", document.participants)
     ids("votes", document.votes)
+    ideas = ids("ideas", document.ideas)
+    ids("ratings", document.ratings)
+    targets = {"ideas": ideas, "segments": segments, "steps": steps}
 
     def must(path: str, value: str | None, known: set[str], rule: str) -> None:
         if value is not None and value not in known:
@@ -233,6 +245,18 @@ def reference_problems(document: WorkshopDocument) -> list[Problem]:
     for i, vote in enumerate(document.votes):
         must(f"votes.{i}.participant_id", vote.participant_id, people, "rule.unknown_participant")
         must(f"votes.{i}.card_id", vote.card_id, cards, "rule.unknown_card")
+    for i, idea in enumerate(document.ideas):
+        must(f"ideas.{i}.segment_id", idea.segment_id, segments, "rule.unknown_segment")
+        must(f"ideas.{i}.author_id", idea.author_id, people, "rule.unknown_participant")
+    for i, touchpoint in enumerate(document.touchpoints):
+        must(f"touchpoints.{i}.author_id", touchpoint.author_id, people, "rule.unknown_participant")
+    for i, step in enumerate(document.steps):
+        must(f"steps.{i}.author_id", step.author_id, people, "rule.unknown_participant")
+    for i, rating in enumerate(document.ratings):
+        path = f"ratings.{i}"
+        must(f"{path}.participant_id", rating.participant_id, people, "rule.unknown_participant")
+        known = targets[RATING_TARGET[rating.kind]]
+        must(f"{path}.target_id", rating.target_id, known, "rule.unknown_rating_target")
     # Rules that only hold for the whole: one focus segment, one persona per segment.
     if sum(1 for s in document.segments if s.is_focus) > 1:
         problems.append(Problem("segments", "rule.one_focus"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from klantreis.domain import Action, AuditEntry, DomainModel, new_id, utc_now
+from klantreis.domain import RATING_TARGET, Action, AuditEntry, DomainModel, Rating, new_id, utc_now
 from klantreis.exchange.document import (
     COLLECTIONS,
     InvalidDocument,
@@ -45,6 +45,8 @@ def renumbered(document: WorkshopDocument, **workshop_changes: Any) -> WorkshopD
                 changes[field] = [mapping[target][v] for v in value]
             elif value is not None:
                 changes[field] = mapping[target][value]
+        if isinstance(item, Rating):
+            changes["target_id"] = mapping[RATING_TARGET[item.kind]][item.target_id]
         return item.model_copy(update=changes)
 
     workshop = document.workshop.model_copy(

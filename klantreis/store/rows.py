@@ -12,11 +12,13 @@ from klantreis.domain import (
     Card,
     DomainModel,
     Goal,
+    Idea,
     Journey,
     JourneyStep,
     Measure,
     Participant,
     Persona,
+    Rating,
     Segment,
     Touchpoint,
     Vote,
@@ -38,6 +40,8 @@ TABLE_FOR: dict[type[DomainModel], Table] = {
     JourneyStep: tables.steps,
     Participant: tables.participants,
     Vote: tables.votes,
+    Idea: tables.ideas,
+    Rating: tables.ratings,
     AuditEntry: tables.audit,
 }
 

@@ -193,6 +193,7 @@ touchpoints = Table(
     Column("department", String(SHORT), nullable=False),
     Column("phase_keys", JSON, nullable=False),
     Column("description", Text, nullable=False),
+    Column("author_id", String(ID)),
     Column("version", Integer, nullable=False),
 )
 
@@ -227,6 +228,7 @@ steps = Table(
     Column("department", String(SHORT), nullable=False),
     Column("feeling", Integer),
     Column("pain_point", Text, nullable=False),
+    Column("author_id", String(ID)),
     Column("version", Integer, nullable=False),
 )
 
@@ -265,6 +267,42 @@ votes = Table(
     Column("dot", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("participant_id", "round", "dot", name="uq_votes_participant_round_dot"),
+)
+
+ideas = Table(
+    "ideas",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    _workshop_fk(),
+    Column("topic", String(KEY), nullable=False),
+    Column("text", String(SHORT), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("segment_id", String(ID), index=True),
+    Column("author_id", String(ID)),
+    Column("state", String(KEY), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    _workshop_fk(),
+    Column(
+        "participant_id",
+        String(ID),
+        ForeignKey("participants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("kind", String(KEY), nullable=False),
+    Column("target_id", String(ID), nullable=False, index=True),
+    Column("value", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint(
+        "participant_id", "kind", "target_id", name="uq_ratings_participant_kind_target"
+    ),
 )
 
 audit = Table(

@@ -67,7 +67,7 @@ def test_export_csv_writes_into_the_folder(runner: CliRunner, orchestra_folder: 
     result = runner.invoke(main, ["export", str(orchestra_folder), "--format", "csv"])
     assert result.exit_code == 0
     assert (orchestra_folder / "exports" / "csv" / "cards.csv").is_file()
-    assert result.output.count("Written: ") == 11
+    assert result.output.count("Written: ") == 13  # one per collection, and the workshop
 
 
 def test_templates_lists_every_template(runner: CliRunner) -> None:

@@ -110,6 +110,8 @@ ENUM_PREFIX = {
     domain.MeasureStatus: "measure_status",
     domain.ChannelKind: "channel_kind",
     domain.Role: "role",
+    domain.IdeaTopic: "idea_topic",
+    domain.RatingKind: "rating_kind",
 }
 
 

@@ -5,27 +5,37 @@ from __future__ import annotations
 import ipywidgets as w
 from klantreis.widgets.forms import challenge_form
 from klantreis.widgets.panels.base import Panel
+from klantreis.widgets.panels.ideas import IdeaBoard
 
+from klantreis.domain import IdeaTopic
 from klantreis.report.summaries import challenge_html
 
 
 class ChallengePanel(Panel):
-    """The challenge form, and a card that shows what was decided."""
+    """The facilitator's challenge form and what was decided; everyone's proposed wordings of
+    the challenge and the end goal, with the group's votes."""
 
     def build(self) -> list[w.Widget]:
-        self.form = challenge_form(
-            self.snapshot.workshop,
-            self.saved(lambda v: self.service.update_workshop(v, self.actor_id)),
-            self.language,
-        )
-        self.card = w.HTML()
+        self.card = self.looks.html()
+        self.boards = [IdeaBoard(self, IdeaTopic.CHALLENGE), IdeaBoard(self, IdeaTopic.END_GOAL)]
+        self.form = None
+        parts: list[w.Widget] = []
+        if self.is_facilitator:
+            self.form = challenge_form(
+                self.snapshot.workshop,
+                self.saved(lambda v: self.service.update_workshop(v, self.actor_id)),
+                self.language,
+            )
+            parts.append(self.form.widget)
         self.update()
-        return [self.form.widget, self.card]
+        return [*parts, self.card, *(board.widget for board in self.boards)]
 
     def update(self) -> None:
-        self.card.value = self.summary_html()
-        if not self.form.dirty:
+        self.card.value = challenge_html(self.snapshot, warnings=self.is_facilitator)
+        if self.form is not None and not self.form.dirty:
             self.form.load(self.snapshot.workshop)
+        for board in self.boards:
+            board.update()
 
     def summary_html(self) -> str:
         return challenge_html(self.snapshot)

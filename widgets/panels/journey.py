@@ -10,11 +10,23 @@ import ipywidgets as w
 from klantreis.widgets.forms import journey_form, step_form, touchpoint_form
 from klantreis.widgets.lists import Action, EntryList, Row
 from klantreis.widgets.panels.base import Panel
+from klantreis.widgets.panels.ideas import rating_actions
 
 from klantreis.charts import journey_map, touchpoint_coverage
 from klantreis.charts.compose import ChartBuilder
-from klantreis.domain import Journey, JourneyStep, Touchpoint, WorkshopSnapshot
+from klantreis.domain import (
+    FEELING_MAX,
+    FEELING_MIN,
+    Journey,
+    JourneyStep,
+    RatingKind,
+    Touchpoint,
+    WorkshopSnapshot,
+)
 from klantreis.i18n import t
+
+FEELINGS = tuple(range(FEELING_MIN, FEELING_MAX + 1))
+"""The feelings a participant can give a step, from very negative to very positive."""
 
 
 class JourneyPanel(Panel):
@@ -30,6 +42,7 @@ class JourneyPanel(Panel):
         self.add_journey = w.Button(description=t("form.add_journey", lang), button_style="info")
         self.add_journey.on_click(lambda _b: self.edit_journey(None))
         self.steps = EntryList(lang, "list.no_steps")
+        self.feelings = EntryList(lang, "list.no_steps")
         self.touchpoints = EntryList(lang, "list.no_touchpoints")
         self.editor = self.looks.make(w.VBox)
         self.tp_editor = self.looks.make(w.VBox)
@@ -54,6 +67,11 @@ class JourneyPanel(Panel):
             self.new_step,
             self.heading("form.steps.title"),
             self.steps.widget,
+            *(
+                []
+                if self.is_facilitator
+                else [self.heading("form.feelings.title"), self.feelings.widget]
+            ),
             self.heading("field.touchpoints"),
             self.touchpoints.widget,
             self.add_touchpoint,
@@ -185,22 +203,47 @@ class JourneyPanel(Panel):
     def chart_share_key(self) -> Hashable:
         return self.journey_id
 
+    def _mine(self, author_id: str | None) -> bool:
+        """Whether the person may remove an entry: the facilitator any, a participant their own."""
+        return self.is_facilitator or (author_id is not None and author_id == self.actor_id)
+
     def update(self) -> None:
         lang = self.language
         self._fill_chooser()
         self.require(self.journey_id is not None, "needs.journey")
         snap = self.snapshot
         steps = snap.steps_of(self.journey_id) if self.journey_id else []
+        felt = snap.rating_summaries(RatingKind.FEELING)
         rows = []
+        feeling_rows = []
         for index, step in enumerate(steps):
             phase = snap.workshop.phase(step.phase_key)
             touchpoint = snap.touchpoint(step.touchpoint_id)
+            group = felt.get(step.id)
+            feeling = (
+                t(
+                    "list.group_feeling",
+                    lang,
+                    feeling=t(f"chart.feeling.{round(group.median)}", lang),
+                    count=group.given,
+                )
+                if group
+                else (t(f"chart.feeling.{step.feeling}", lang) if step.feeling is not None else "")
+            )
             meta = [
                 phase.name if phase else t("chart.no_phase", lang),
                 *([touchpoint.name] if touchpoint else []),
                 *([step.department] if step.department else []),
-                *([t(f"chart.feeling.{step.feeling}", lang)] if step.feeling is not None else []),
+                *([feeling] if feeling else []),
             ]
+            feeling_rows.append(
+                Row(
+                    f"{index + 1}. {step.action}",
+                    feeling,
+                    rating_actions(self, RatingKind.FEELING, step.id, FEELINGS),
+                    step.id,
+                )
+            )
             actions = []
             if index > 0:
                 actions.append(
@@ -219,34 +262,25 @@ class JourneyPanel(Panel):
                     )
                 )
             actions.append(Action("form.edit", partial(self.edit_step, step)))
-            actions.append(
-                Action(
-                    "form.remove",
-                    self.action(self.service.remove_step, step.id, self.actor_id),
-                    "danger",
-                )
-            )
+            if self._mine(step.author_id):
+                remove = self.action(self.service.remove_step, step.id, self.actor_id)
+                actions.append(Action("form.remove", remove, "danger"))
+            own = step.author_id is not None and step.author_id == self.actor_id
             rows.append(
-                Row(f"{index + 1}. {step.action}", " · ".join(meta), tuple(actions), step.id)
+                Row(f"{index + 1}. {step.action}", " · ".join(meta), tuple(actions), step.id, own)
             )
         self.steps.show(rows)
+        self.feelings.show(feeling_rows)
         tp_rows = []
         for tp in snap.touchpoints:
             phases = ", ".join(p.name for p in snap.workshop.phases if p.key in tp.phase_keys)
             details = (t(f"channel_kind.{tp.channel.value}", lang), tp.department, phases)
-            tp_rows.append(
-                Row(
-                    tp.name,
-                    " · ".join(x for x in details if x),
-                    (
-                        Action("form.edit", partial(self.edit_touchpoint, tp)),
-                        Action(
-                            "form.remove",
-                            self.action(self.service.remove_touchpoint, tp.id, self.actor_id),
-                            "danger",
-                        ),
-                    ),
-                    tp.id,
+            tp_actions: tuple[Action, ...] = ()
+            if self._mine(tp.author_id):
+                remove = self.action(self.service.remove_touchpoint, tp.id, self.actor_id)
+                tp_actions = (
+                    Action("form.edit", partial(self.edit_touchpoint, tp)),
+                    Action("form.remove", remove, "danger"),
                 )
-            )
+            tp_rows.append(Row(tp.name, " · ".join(x for x in details if x), tp_actions, tp.id))
         self.touchpoints.show(tp_rows)

@@ -9,16 +9,19 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.forms import persona_form
 from klantreis.widgets.panels.base import Panel
+from klantreis.widgets.panels.ideas import IdeaBoard
 
 from klantreis.charts import persona_card
 from klantreis.charts.compose import ChartBuilder
-from klantreis.domain import Persona, WorkshopSnapshot
+from klantreis.domain import PERSONA_TOPICS, Persona, WorkshopSnapshot
 from klantreis.i18n import t
 from klantreis.report.summaries import persona_html
 
 
 class PersonaPanel(Panel):
-    """A segment chooser, the persona form of that segment, and the persona card."""
+    """A segment chooser, the persona form of that segment, and the persona card; everyone
+    adds interview quotes, survey facts and needs to the persona of the segment in view (a
+    participant's is the focus segment)."""
 
     chart_builders: tuple[ChartBuilder, ...] = (persona_card,)
 
@@ -26,21 +29,38 @@ class PersonaPanel(Panel):
         self.chart_builders = (self._card,)
         self.chooser = self.looks.make(w.Dropdown, description="")
         self.form_box = self.looks.make(w.VBox)
-        self.warning = w.HTML()
+        self.warning = self.looks.html()
+        self.card = self.looks.html()
+        self.boards = [IdeaBoard(self, topic, lambda: self.segment_id) for topic in PERSONA_TOPICS]
+        boards = [board.widget for board in self.boards]
+        if not self.is_facilitator:
+            self.update()
+            return [self.card, *boards]
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.update()
-        return [self.heading("field.segment_id"), self.chooser, self.warning, self.form_box]
+        return [
+            self.heading("field.segment_id"),
+            self.chooser,
+            self.warning,
+            self.form_box,
+            *boards,
+        ]
 
     def _card(self, snap: WorkshopSnapshot) -> Any:
         return persona_card(snap, self.segment_id)
 
     def _chosen(self) -> None:
         self._load()
+        for board in self.boards:
+            board.update()
         for slot in self.slots:
             slot.update(self.snapshot)
 
     @property
     def segment_id(self) -> str | None:
+        if not self.is_facilitator:  # a participant works on the focus segment's persona
+            focus = self.focus_or_first_segment()
+            return focus.id if focus else None
         value = self.chooser.value
         return str(value) if value else None
 
@@ -80,6 +100,12 @@ class PersonaPanel(Panel):
         return self.segment_id
 
     def update(self) -> None:
+        self.require(self.focus_or_first_segment() is not None, "needs.segment")
+        for board in getattr(self, "boards", []):
+            board.update()
+        if not self.is_facilitator:
+            self.card.value = persona_html(self.snapshot, warnings=False)
+            return
         self.fill_segment_chooser(self.chooser)
         if not hasattr(self, "form") or not self.form.dirty:
             self._load()

@@ -9,40 +9,48 @@ import ipywidgets as w
 from klantreis.widgets.forms import scope_form, segment_form
 from klantreis.widgets.lists import Action, EntryList, Row
 from klantreis.widgets.panels.base import Panel
+from klantreis.widgets.panels.ideas import IdeaBoard, rating_actions
 
 from klantreis.charts import segment_relevance
 from klantreis.charts.compose import ChartBuilder
-from klantreis.domain import Segment
-from klantreis.i18n import t
+from klantreis.domain import IdeaTopic, RatingKind, RatingSummary, Segment
+from klantreis.i18n import Language, t
 from klantreis.report.summaries import scope_html
+
+SCORES = (1, 2, 3, 4, 5)
 
 
 class ScopePanel(Panel):
-    """The scope form, the candidate segments, and the choice of one focus segment."""
+    """The facilitator's scope form, the candidate segments and the choice of one focus
+    segment; everyone proposes segments and scores each against the challenge (1–5)."""
 
     chart_builders: tuple[ChartBuilder, ...] = (segment_relevance,)
 
     def build(self) -> list[w.Widget]:
         lang = self.language
-        self.form = scope_form(
-            self.snapshot.workshop,
-            self.saved(lambda v: self.service.update_workshop(v, self.actor_id)),
-            lang,
-        )
         self.segments = EntryList(lang, "list.no_segments")
-        self.editor = w.VBox()
-        self.add = w.Button(description=t("form.add_segment", lang), button_style="info")
-        self.add.on_click(lambda _b: self.edit(None))
-        self.warning = w.HTML()
+        self.board = IdeaBoard(self, IdeaTopic.SEGMENT)
+        self.card = self.looks.html()
+        self.form = None
+        self.warning = self.looks.html()
+        self.editor = self.looks.make(w.VBox)
+        parts: list[w.Widget] = []
+        if self.is_facilitator:
+            self.form = scope_form(
+                self.snapshot.workshop,
+                self.saved(lambda v: self.service.update_workshop(v, self.actor_id)),
+                lang,
+            )
+            self.add = self.looks.make(w.Button, description=t("form.add_segment", lang))
+            self.add.button_style = "info"
+            self.add.on_click(lambda _b: self.edit(None))
+            parts = [self.form.widget, self.heading("form.segments.title"), self.warning]
+            after = [self.segments.widget, self.add, self.editor, self.board.widget]
+        else:
+            parts = [self.card, self.heading("form.segments.score")]
+            after = [self.segments.widget, self.board.widget]
         self.update()
-        return [
-            self.form.widget,
-            self.heading("form.segments.title"),
-            self.warning,
-            self.segments.widget,
-            self.add,
-            self.editor,
-        ]
+        return [*parts, *after]
 
     def edit(self, segment: Segment | None) -> None:
         """Open the segment form for a segment, or for a new one."""
@@ -69,39 +77,55 @@ class ScopePanel(Panel):
 
     def update(self) -> None:
         lang = self.language
+        snap = self.snapshot
+        scores = snap.rating_summaries(RatingKind.SEGMENT_SCORE)
+        hide = snap.workshop.results_hidden and not self.is_facilitator
         rows = []
-        for segment in self.snapshot.segments:
-            meta = t("list.segment_meta", lang, relevance=segment.relevance)
+        for segment in snap.segments:
+            meta = [t("list.segment_meta", lang, relevance=segment.relevance)]
+            if segment.id in scores and not hide:
+                meta.append(group_score(scores[segment.id], lang))
             if segment.is_focus:
-                meta = f"{t('chart.focus', lang)} · {meta}"
-            actions = [Action("form.edit", partial(self.edit, segment))]
-            if not segment.is_focus:
-                actions.append(
-                    Action(
-                        "form.make_focus",
-                        self.action(self.service.choose_focus, segment.id, self.actor_id),
-                        "success",
-                    )
-                )
-            actions.append(
-                Action(
-                    "form.remove",
-                    self.action(self.service.remove_segment, segment.id, self.actor_id),
-                    "danger",
-                )
-            )
-            rows.append(Row(segment.name, meta, tuple(actions), segment.id))
+                meta.insert(0, t("chart.focus", lang))
+            if self.is_facilitator:
+                actions: tuple[Action, ...] = self._facilitator_actions(segment)
+            else:
+                actions = rating_actions(self, RatingKind.SEGMENT_SCORE, segment.id, SCORES)
+            rows.append(Row(segment.name, " · ".join(meta), actions, segment.id))
         self.segments.show(rows)
+        self.board.update()
+        self.card.value = scope_html(snap)
         warnings = []
-        if self.snapshot.segments and self.snapshot.focus_segment is None:
+        if snap.segments and snap.focus_segment is None:
             warnings.append(t("pitfall.no_focus", lang))
-        if not self.snapshot.workshop.scope.excluded:
+        if not snap.workshop.scope.excluded:
             warnings.append(t("pitfall.nobody_excluded", lang))
         self.warning.value = "".join(
             f'<p class="kr-problem">{html.escape(x)}</p>' for x in warnings
         )
-        if not self.form.dirty:
-            self.form.load(self.snapshot.workshop)
+        if self.form is not None and not self.form.dirty:
+            self.form.load(snap.workshop)
+
+    def _facilitator_actions(self, segment: Segment) -> tuple[Action, ...]:
+        actions = [Action("form.edit", partial(self.edit, segment))]
+        if not segment.is_focus:
+            focus = self.action(self.service.choose_focus, segment.id, self.actor_id)
+            actions.append(Action("form.make_focus", focus, "success"))
+        remove = self.action(self.service.remove_segment, segment.id, self.actor_id)
+        actions.append(Action("form.remove", remove, "danger"))
+        return tuple(actions)
 
     def summary_html(self) -> str:
         return scope_html(self.snapshot)
+
+
+def group_score(summary: RatingSummary, language: Language) -> str:
+    """'Group: 4 (3 scores, 2–5)': the median with the range of the scores given."""
+    return t(
+        "list.group_score",
+        language,
+        median=f"{summary.median:g}",
+        count=summary.given,
+        low=summary.low,
+        high=summary.high,
+    )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import ipywidgets as w
@@ -21,9 +20,8 @@ from klantreis.widgets.panels import STEP_PANELS, Panel
 from klantreis.widgets.room.keys import code_matches
 from klantreis.widgets.room.status import status_html
 
-from klantreis.domain import KlantreisError, MethodStep, Participant, WorkshopSnapshot
+from klantreis.domain import KlantreisError, MethodStep, Participant
 from klantreis.i18n import t
-from klantreis.report.summaries import challenge_html, persona_html, scope_html
 from klantreis.service import Service
 from klantreis.store.changes import Change
 
@@ -31,10 +29,8 @@ CHART_INTERVAL = 10.0
 """Seconds between redraws of the group's charts on a participant's page (their own lists
 follow at once)."""
 
-PANELS: dict[MethodStep, type[Panel]] = {
-    step: STEP_PANELS[step] for step in (MethodStep.MAPPING, MethodStep.GOALS, MethodStep.JOURNEY)
-}
-"""The steps in which participants write; the others the facilitator fills in with the group."""
+PANELS: dict[MethodStep, type[Panel]] = STEP_PANELS
+"""Participants work in every step of the method but the data step (the facilitator's)."""
 
 
 class ParticipantApp:
@@ -161,26 +157,17 @@ class ParticipantApp:
         elif self.method_step is None:
             content = [looks.html(f'<p class="kr-card">{html.escape(t("room.waiting", lang))}</p>')]
         else:
-            content = [looks.html(self._read_only(self.method_step))]
+            content = [looks.html(self._read_only())]
         self.body.children = (greeting, *content)
         for child in old_body:
             if child not in content:
                 close_tree(child)
         self.update_status()
 
-    def _read_only(self, step: MethodStep) -> str:
-        snap = self.service.snapshot()
-        lang = self.language
-        note = f'<p class="kr-meta">{html.escape(t("room.facilitator_step", lang))}</p>'
-        if snap.workshop.results_hidden:
-            return note
-        parts: dict[MethodStep, Callable[[WorkshopSnapshot], str]] = {  # no facilitator warnings
-            MethodStep.CHALLENGE: partial(challenge_html, warnings=False),
-            MethodStep.SCOPE: scope_html,
-            MethodStep.PERSONA: partial(persona_html, warnings=False),
-        }
-        render = parts.get(step)
-        return note + (render(snap) if render else "")
+    def _read_only(self) -> str:
+        """The data step is the facilitator's: say so."""
+        note = html.escape(t("room.facilitator_step", self.language))
+        return f'<p class="kr-card kr-meta">{note}</p>'
 
     def on_changes(self, changes: list[Change]) -> None:
         """The room announced changes: follow it, then redraw what changed.
