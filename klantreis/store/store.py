@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Engine
@@ -29,6 +29,9 @@ class Store:
         self.engine: Engine = make_engine(url)
         self.feed = ChangeFeed()
         """Committed changes are announced here (see :mod:`klantreis.store.changes`)."""
+        self.on_close: list[Callable[[], None]] = []
+        """Stopped before the connections go: threads that read this store (change
+        watchers), so none reads from a connection being closed under it."""
         self._writer: AbstractContextManager[object] = (
             threading.RLock() if self.backend == "sqlite" else nullcontext()
         )
@@ -89,5 +92,7 @@ class Store:
             self.feed.publish(tx.changes)
 
     def close(self) -> None:
-        """Release the connections."""
+        """Stop what still reads this store, then release the connections."""
+        for stop in list(self.on_close):
+            stop()
         self.engine.dispose()

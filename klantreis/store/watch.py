@@ -47,6 +47,7 @@ class ChangeWatcher:
             target=self._run, name=f"klantreis-watch-{self.workshop_id[:8]}", daemon=True
         )
         self._thread.start()
+        self.store.on_close.append(self.stop)
         return self
 
     def stop(self) -> None:
@@ -55,6 +56,8 @@ class ChangeWatcher:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._close_connection()
+        with contextlib.suppress(ValueError):
+            self.store.on_close.remove(self.stop)
 
     def catch_up(self) -> int:
         """Read and announce what changed since the last look; how many changes that was."""

@@ -309,3 +309,112 @@ def test_the_projector_shows_challenge_scope_and_the_four_goals(orchestra: Servi
     orchestra.save_goal(goal.model_copy(update={"statement": statement}))
     assert dashboard.poller.check()
     assert "No one stays away &lt;b&gt;because&lt;/b&gt; of parking" in dashboard.decisions.value
+
+
+def test_in_the_challenge_step_participants_propose_and_vote_and_the_console_takes_over(
+    orchestra: Service,
+) -> None:
+    from klantreis.domain import IdeaTopic
+
+    orchestra.open_step(MethodStep.CHALLENGE)
+    console = _console(orchestra)
+    anna, bert = _joined(orchestra, "Anna"), _joined(orchestra, "Bert")
+    assert anna.panel is not None and bert.panel is not None
+    assert not hasattr(anna.panel, "form") or anna.panel.form is None  # no facilitator form
+    challenge = anna.panel.boards[0]
+    form = challenge.adder.form
+    form.fields["text"].input.value = "Meer jongeren in de zaal"
+    form.save_button.click()
+    assert "Saved." in form.status.value
+    assert challenge.list.texts() == ["Meer jongeren in de zaal"]
+    assert challenge.list.labels(0) == ["form.vote_idea", "form.withdraw"]
+    bert_list = bert.panel.boards[0].list
+    assert bert_list.texts() == ["Meer jongeren in de zaal"]  # pushed to Bert's page
+    bert_list.press(0, "form.vote_idea")
+    assert bert_list.labels(0) == ["form.unvote_idea"]
+    assert "1 vote" in bert_list.rows[0].meta
+    assert console.panel is not None
+    console_list = console.panel.boards[0].list
+    assert "by Anna" in console_list.rows[0].meta  # the facilitator sees who wrote it
+    console_list.press(0, "form.adopt")
+    assert orchestra.workshop().challenge == "Meer jongeren in de zaal"
+    assert "Meer jongeren in de zaal" in anna.panel.card.value  # the decision, on the phone
+    console_list.press(0, "form.remove")
+    assert bert_list.texts() == []
+    console_list.press(0, "form.restore")
+    assert bert_list.texts() == ["Meer jongeren in de zaal"]
+    assert len(orchestra.snapshot().active_ideas(IdeaTopic.CHALLENGE)) == 1
+
+
+def test_in_the_scope_step_participants_score_segments_and_propose_new_ones(
+    orchestra: Service,
+) -> None:
+    orchestra.open_step(MethodStep.SCOPE)
+    console = _console(orchestra)
+    anna = _joined(orchestra, "Anna")
+    assert anna.panel is not None
+    segments = anna.panel.segments
+    first = orchestra.snapshot().segments[0]
+    assert segments.labels(0) == [f"rating.segment_score.{n}" for n in range(1, 6)]
+    segments.press(0, "rating.segment_score.4")
+    assert segments.rows[0].actions[3].style == "success"  # the chosen score is marked
+    assert "group: 4 (1 score)" in segments.rows[0].meta
+    segments.press(0, "rating.segment_score.4")  # pressed again: taken back
+    assert orchestra.snapshot().ratings == []
+    segments.press(0, "rating.segment_score.2")
+    assert console.panel is not None
+    assert "group: 2 (1 score)" in console.panel.segments.rows[0].meta
+    board = anna.panel.board
+    board.adder.form.fields["text"].input.value = "Studenten"
+    board.adder.form.save_button.click()
+    console.panel.board.list.press(0, "form.adopt")  # becomes a segment of the workshop
+    names = [s.name for s in orchestra.snapshot().segments]
+    assert "Studenten" in names and first.name in names
+    assert "Studenten" in segments.texts()  # the new segment can be scored at once
+
+
+def test_in_the_persona_step_participants_add_quotes_facts_and_needs(orchestra: Service) -> None:
+    orchestra.open_step(MethodStep.PERSONA)
+    anna = _joined(orchestra, "Anna")
+    assert anna.panel is not None
+    focus = orchestra.snapshot().focus_segment
+    assert focus is not None
+    boards = {board.topic.value: board for board in anna.panel.boards}
+    assert set(boards) == {"quote", "fact", "functional_need", "emotional_need"}
+    quote = boards["quote"].adder.form
+    quote.fields["text"].input.value = "Ik weet nooit wat er speelt"
+    quote.fields["detail"].input.value = "Interview 3"
+    quote.save_button.click()
+    need = boards["emotional_need"].adder.form
+    need.fields["text"].input.value = "Erbij horen"
+    need.save_button.click()
+    ideas = orchestra.snapshot().ideas
+    assert {(i.topic.value, i.text, i.segment_id) for i in ideas} == {
+        ("quote", "Ik weet nooit wat er speelt", focus.id),
+        ("emotional_need", "Erbij horen", focus.id),
+    }
+    assert "Interview 3" in boards["quote"].list.rows[0].meta
+
+
+def test_in_the_journey_step_participants_rate_feelings_and_remove_only_their_own(
+    orchestra: Service,
+) -> None:
+    orchestra.open_step(MethodStep.JOURNEY)
+    anna, bert = _joined(orchestra, "Anna"), _joined(orchestra, "Bert")
+    assert anna.panel is not None and bert.panel is not None
+    feelings = anna.panel.feelings
+    assert feelings.labels(0) == [f"rating.feeling.{v}" for v in range(-2, 3)]
+    feelings.press(0, "rating.feeling.-1")
+    bert.panel.feelings.press(0, "rating.feeling.2")
+    assert "group:" in bert.panel.feelings.rows[0].meta and "2 ratings" in (
+        bert.panel.feelings.rows[0].meta
+    )
+    steps = anna.panel.steps
+    assert "form.remove" not in steps.labels(0)  # the facilitator's step
+    form = anna.panel.new_step.form
+    form.fields["action"].input.value = "Deelt het op Instagram"
+    form.save_button.click()
+    assert "form.remove" in steps.labels(len(steps.rows) - 1)
+    assert "form.remove" not in bert.panel.steps.labels(len(steps.rows) - 1)
+    steps.press(len(steps.rows) - 1, "form.remove")
+    assert "Deelt het op Instagram" not in [s.action for s in orchestra.snapshot().steps]

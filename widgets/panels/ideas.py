@@ -113,7 +113,7 @@ class IdeaBoard:
         service = panel.service
         meta: list[str] = []
         if self.topic in VOTED_TOPICS:
-            meta.append(t("list.votes", lang, count=snap.support_counts()[idea.id]))
+            meta.append(t("list.idea_votes", lang, count=snap.support_counts()[idea.id]))
         if idea.detail:
             meta.append(idea.detail)
         if panel.is_facilitator:
