@@ -370,6 +370,10 @@ class Service:
         """The facilitator takes a measure off the board."""
         return self._set_state(Measure, measure_id, actor_id, EntryState.REMOVED, Action.REMOVE)
 
+    def restore_measure(self, measure_id: str, actor_id: str | None = None) -> Measure:
+        """Put a withdrawn or removed measure back (facilitator only)."""
+        return self._set_state(Measure, measure_id, actor_id, EntryState.ACTIVE, Action.RESTORE)
+
     def _check_measure(self, tx: Transaction, measure: Measure) -> None:
         self._require_segment(tx, measure.segment_id)
         problems = []

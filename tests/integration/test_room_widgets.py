@@ -105,7 +105,8 @@ def test_the_console_shows_who_joined_and_takes_a_card_off_the_wall(orchestra: S
     index = next(i for i, text in enumerate(console.entries.texts()) if "Rude" in text)
     console.entries.press(index, "form.remove")
     assert orchestra.snapshot().card(card.id).state is EntryState.REMOVED  # type: ignore[union-attr]
-    assert all("Rude" not in text for text in console.entries.texts())
+    assert console.entries.labels(index) == ["form.restore"]  # still listed, to bring back
+    assert "Removed" in console.entries.rows[index].meta
     assert anna.panel is not None
     assert all("Rude" not in text for text in anna.panel.cards.texts())
 
@@ -418,3 +419,39 @@ def test_in_the_journey_step_participants_rate_feelings_and_remove_only_their_ow
     assert "form.remove" not in bert.panel.steps.labels(len(steps.rows) - 1)
     steps.press(len(steps.rows) - 1, "form.remove")
     assert "Deelt het op Instagram" not in [s.action for s in orchestra.snapshot().steps]
+
+
+def test_the_console_lists_every_kind_of_contribution_with_its_author(orchestra: Service) -> None:
+    from klantreis.domain import Idea, IdeaTopic, JourneyStep, RatingKind
+
+    console = _console(orchestra)
+    anna = orchestra.join("Anna")
+    orchestra.open_step(MethodStep.CHALLENGE)
+    wording = orchestra.add_idea(
+        Idea(workshop_id=orchestra.workshop_id, topic=IdeaTopic.CHALLENGE, text="Meer jongeren"),
+        anna.id,
+    )
+    orchestra.open_step(MethodStep.JOURNEY)
+    journey = orchestra.snapshot().journeys[0]
+    orchestra.add_step(
+        JourneyStep(workshop_id=orchestra.workshop_id, journey_id=journey.id, action="Deelt"),
+        anna.id,
+    )
+    first_step = orchestra.snapshot().ideal_steps[0]
+    orchestra.rate(RatingKind.FEELING, first_step.id, anna.id, 1)
+    entries = console.entries
+    by_text = {row.text: row for row in entries.rows}
+    assert "Challenge wording" not in by_text  # rows are the entries' own words
+    assert by_text["Meer jongeren"].meta.startswith("Wording of the challenge · by Anna")
+    step_row = next(row for row in entries.rows if row.text.endswith(". Deelt"))
+    assert step_row.meta == "Journey step · by Anna"
+    card_rows = [row for row in entries.rows if "by the facilitator" in row.meta]
+    assert card_rows  # the template's cards, written by the facilitator
+    index = entries.texts().index("Meer jongeren")
+    entries.press(index, "form.remove")
+    assert "Removed" in entries.rows[index].meta
+    assert entries.labels(index) == ["form.restore"]
+    entries.press(index, "form.restore")
+    assert orchestra.snapshot().idea(wording.id).is_active  # type: ignore[union-attr]
+    assert orchestra.snapshot().contributions()[anna.id] == 3  # proposal, step, feeling
+    assert "<td>Anna</td><td>3</td>" in console.people.value

@@ -15,8 +15,9 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.lifecycle import close_tree
-from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.lists import EntryList
 from klantreis.widgets.panels import STEP_PANELS, Panel
+from klantreis.widgets.room.contributions import contribution_rows
 from klantreis.widgets.room.keys import token_matches
 from klantreis.widgets.room.status import status_html
 from klantreis.widgets.style import full
@@ -223,34 +224,7 @@ class FacilitatorConsole:
         total = t("console.joined", lang, count=len(snap.participants))
         table = f'<table class="kr-table"><tr>{head}</tr>{rows}</table>'
         self.people.value = f'<p class="kr-meta">{html.escape(total)}</p>{table}'
-        names = {p.id: p.name for p in snap.participants}
-        votes = snap.vote_counts()
-        entries = [
-            Row(
-                card.text,
-                " · ".join(
-                    x
-                    for x in (
-                        t(f"card_kind.{card.kind.value}", lang),
-                        names.get(card.author_id or "", ""),
-                        t("list.votes", lang, count=votes[card.id]),
-                    )
-                    if x
-                ),
-                (Action("form.remove", self._remover(card.id), "danger"),),
-                card.id,
-            )
-            for card in snap.active_cards()
-        ]
-        entries += [
-            Row(
-                m.title,
-                t(f"goal_kind.{m.goal_kind.value}", lang),
-                (Action("form.remove", self._measure_remover(m.id), "danger"),),
-                m.id,
-            )
-            for m in snap.active_measures()
-        ]
+        entries = contribution_rows(snap, self.service, self._attempt)
         self.entries.show(entries)
 
     def _show_step(self, step: MethodStep | None) -> None:
@@ -285,12 +259,6 @@ class FacilitatorConsole:
 
             return DataPanel(self.service, self.folder, styled=True)
         return STEP_PANELS[step](self.service, styled=True)
-
-    def _remover(self, card_id: str) -> Any:
-        return lambda: self._attempt(lambda: self.service.remove_card(card_id))
-
-    def _measure_remover(self, measure_id: str) -> Any:
-        return lambda: self._attempt(lambda: self.service.remove_measure(measure_id))
 
     def on_changes(self, _changes: list[Change]) -> None:
         """The room announced changes: redraw."""

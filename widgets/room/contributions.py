@@ -1,0 +1,107 @@
+"""Everything the room contributed, as the facilitator's console lists it: one row per card,
+measure, proposal, journey step and touchpoint, with its kind, who wrote it and its state, and
+the buttons to take it away or bring it back. Entries are edited in the open step's panel
+above (or, for a proposal, taken over into the decision)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from klantreis.widgets.lists import Action, Row
+from klantreis.widgets.panels.ideas import author_name
+
+from klantreis.domain import EntryState, WorkshopSnapshot
+from klantreis.i18n import t
+from klantreis.service import Service
+
+Attempt = Callable[[Callable[[], Any]], None]
+
+
+def contribution_rows(snap: WorkshopSnapshot, service: Service, attempt: Attempt) -> list[Row]:
+    """The rows of the console's list, newest kinds of the method last; ``attempt`` runs a
+    button's service call and reports its error."""
+    lang = snap.workshop.language
+
+    def press(call: Callable[..., Any], entity_id: str) -> Callable[[], None]:
+        return lambda: attempt(lambda: call(entity_id))
+
+    def state_actions(
+        state: EntryState, remove: Any, restore: Any, entity_id: str
+    ) -> tuple[Action, ...]:
+        if state is EntryState.ACTIVE:
+            return (Action("form.remove", press(remove, entity_id), "danger"),)
+        return (Action("form.restore", press(restore, entity_id)),)
+
+    def meta(kind: str, author_id: str | None, *more: str) -> str:
+        return " · ".join(x for x in (kind, author_name(snap, author_id, lang), *more) if x)
+
+    def state_note(state: EntryState) -> str:
+        return "" if state is EntryState.ACTIVE else t(f"entry_state.{state.value}", lang)
+
+    rows: list[Row] = []
+    support = snap.support_counts()
+    for idea in snap.ideas:
+        backed = t("list.idea_votes", lang, count=support[idea.id])
+        rows.append(
+            Row(
+                idea.text,
+                meta(
+                    t(f"idea_topic.{idea.topic.value}", lang),
+                    idea.author_id,
+                    backed,
+                    state_note(idea.state),
+                ),
+                state_actions(idea.state, service.remove_idea, service.restore_idea, idea.id),
+                idea.id,
+            )
+        )
+    votes = snap.vote_counts()
+    for card in snap.cards:
+        rows.append(
+            Row(
+                card.text,
+                meta(
+                    t(f"card_kind.{card.kind.value}", lang),
+                    card.author_id,
+                    t("list.votes", lang, count=votes[card.id]),
+                    state_note(card.state),
+                ),
+                state_actions(card.state, service.remove_card, service.restore_card, card.id),
+                card.id,
+            )
+        )
+    for measure in snap.measures:
+        rows.append(
+            Row(
+                measure.title,
+                meta(
+                    t(f"goal_kind.{measure.goal_kind.value}", lang),
+                    measure.author_id,
+                    state_note(measure.state),
+                ),
+                state_actions(
+                    measure.state, service.remove_measure, service.restore_measure, measure.id
+                ),
+                measure.id,
+            )
+        )
+    for step in sorted(snap.steps, key=lambda s: (s.journey_id, s.position)):
+        rows.append(
+            Row(
+                f"{step.position + 1}. {step.action}",
+                meta(t("console.kind.step", lang), step.author_id),
+                (Action("form.remove", press(service.remove_step, step.id), "danger"),),
+                step.id,
+            )
+        )
+    for touchpoint in snap.touchpoints:
+        rows.append(
+            Row(
+                touchpoint.name,
+                meta(t("console.kind.touchpoint", lang), touchpoint.author_id),
+                (Action("form.remove", press(service.remove_touchpoint, touchpoint.id), "danger"),),
+                touchpoint.id,
+            )
+        )
+    return rows
