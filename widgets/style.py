@@ -22,6 +22,10 @@ CSS = """
 .klantreis .kr-decisions { display: grid; gap: 12px;
   grid-template-columns: repeat(auto-fit, minmax(min(100%, 280px), 1fr)); }
 .klantreis .kr-decisions .kr-card { margin: 0; }
+.klantreis .kr-lead { font-size: 1.35em; line-height: 1.4; }
+.klantreis .kr-lead h2 { font-size: 1.6em; margin: 0.2em 0 0.4em; }
+.klantreis .kr-lead ol { margin: 0.2em 0; padding-left: 1.4em; }
+.klantreis .kr-lead .kr-table td, .klantreis .kr-lead .kr-table th { padding: 4px 12px; }
 .klantreis .kr-status { font-size: 13px; color: #616e7c; }
 .klantreis .kr-status-dirty { color: #9a5b00; font-weight: 600; }
 .klantreis .kr-status-saved { color: #1e7d4f; }

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from html import escape
 
-from klantreis.domain import GoalKind, WorkshopSnapshot
+from klantreis.domain import (
+    PERSONA_TOPICS,
+    GoalKind,
+    IdeaTopic,
+    MethodStep,
+    RatingKind,
+    WorkshopSnapshot,
+)
 from klantreis.i18n import t
 
 
@@ -111,6 +118,79 @@ def decisions_html(snap: WorkshopSnapshot) -> str:
     focus, the four goals; no warnings (those are for the facilitator's console)."""
     parts = [challenge_html(snap, warnings=False), scope_html(snap), goals_html(snap)]
     return '<div class="kr-decisions">' + "".join(parts) + "</div>"
+
+
+LEAD_ITEMS = 6
+"""Proposals per list on the projector: the most voted, readable from the back of the room."""
+
+
+def lead_html(snap: WorkshopSnapshot) -> str:
+    """What the projector leads with: the open step's name and, for the steps whose results are
+    words rather than charts, the room's proposals with their votes, segment scores, or the
+    persona with what the group added; empty when no step is open."""
+    lang = snap.workshop.language
+    step = snap.workshop.open_step
+    if step is None:
+        return ""
+    parts = [f"<h2>{escape(t('lead.now', lang, step=t(f'method_step.{step.value}', lang)))}</h2>"]
+    if step is MethodStep.CHALLENGE:
+        parts.append(challenge_html(snap, warnings=False))
+        parts += [_idea_list(snap, topic) for topic in (IdeaTopic.CHALLENGE, IdeaTopic.END_GOAL)]
+    elif step is MethodStep.SCOPE:
+        parts.append(_segment_scores(snap))
+        parts.append(_idea_list(snap, IdeaTopic.SEGMENT))
+    elif step is MethodStep.PERSONA:
+        parts.append(persona_html(snap, warnings=False))
+        focus = snap.focus_segment or (snap.segments[0] if snap.segments else None)
+        for topic in PERSONA_TOPICS:
+            parts.append(_idea_list(snap, topic, focus.id if focus else None))
+    return '<div class="kr-lead">' + "".join(parts) + "</div>"
+
+
+def _idea_list(snap: WorkshopSnapshot, topic: IdeaTopic, segment_id: str | None = None) -> str:
+    lang = snap.workshop.language
+    ideas = snap.active_ideas(topic, segment_id)
+    if not ideas:
+        return ""
+    support = snap.support_counts()
+    voted = topic in (IdeaTopic.CHALLENGE, IdeaTopic.END_GOAL, IdeaTopic.SEGMENT)
+    items = []
+    for idea in ideas[:LEAD_ITEMS]:
+        count = (
+            f' <span class="kr-meta">{escape(t("list.idea_votes", lang, count=support[idea.id]))}'
+            "</span>"
+            if voted
+            else ""
+        )
+        items.append(f"<li>{escape(idea.text)}{count}</li>")
+    more = len(ideas) - LEAD_ITEMS
+    if more > 0:
+        items.append(f'<li class="kr-meta">{escape(t("list.more", lang, count=more))}</li>')
+    title = escape(t(f"ideas.{topic.value}.title", lang))
+    return (
+        f'<div class="kr-card"><div class="kr-section">{title}</div><ol>{"".join(items)}</ol></div>'
+    )
+
+
+def _segment_scores(snap: WorkshopSnapshot) -> str:
+    lang = snap.workshop.language
+    if not snap.segments:
+        return ""
+    scores = snap.rating_summaries(RatingKind.SEGMENT_SCORE)
+    head = "".join(
+        f"<th>{escape(t(k, lang))}</th>"
+        for k in ("field.name", "field.relevance", "chart.group_score", "chart.scores_given")
+    )
+    rows = []
+    for segment in snap.segments:
+        group = scores.get(segment.id)
+        median = f"{group.median:g} ({group.low}–{group.high})" if group else "–"
+        focus = " ★" if segment.is_focus else ""
+        rows.append(
+            f"<tr><td>{escape(segment.name)}{focus}</td><td>{segment.relevance}</td>"
+            f"<td>{median}</td><td>{group.given if group else 0}</td></tr>"
+        )
+    return f'<table class="kr-table"><tr>{head}</tr>{"".join(rows)}</table>'
 
 
 def overview_html(snap: WorkshopSnapshot) -> str:

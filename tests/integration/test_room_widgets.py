@@ -455,3 +455,37 @@ def test_the_console_lists_every_kind_of_contribution_with_its_author(orchestra:
     assert orchestra.snapshot().idea(wording.id).is_active  # type: ignore[union-attr]
     assert orchestra.snapshot().contributions()[anna.id] == 3  # proposal, step, feeling
     assert "<td>Anna</td><td>3</td>" in console.people.value
+
+
+def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
+    from klantreis.domain import Idea, IdeaTopic, RatingKind
+
+    dashboard = LiveDashboard(orchestra, poll_interval=60)
+    assert dashboard.lead.value == "" and dashboard.lead_slot is None  # no step open
+    orchestra.open_step(MethodStep.CHALLENGE)
+    anna = orchestra.join("Anna")
+    wording = orchestra.add_idea(
+        Idea(workshop_id=orchestra.workshop_id, topic=IdeaTopic.CHALLENGE, text="Meer <jongeren>"),
+        anna.id,
+    )
+    orchestra.rate(RatingKind.SUPPORT, wording.id, anna.id, 1)
+    assert dashboard.poller.check()
+    lead = dashboard.lead.value
+    assert "Now: Challenge" in lead and "Meer &lt;jongeren&gt;" in lead and "1 vote" in lead
+    assert dashboard.lead_slot is None  # words, not charts
+    assert dashboard.widget.children.index(dashboard.lead_box) < dashboard.widget.children.index(
+        dashboard.decisions
+    )
+    orchestra.open_step(MethodStep.SCOPE)
+    focus = orchestra.snapshot().focus_segment
+    assert focus is not None
+    orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 5)
+    assert dashboard.poller.check()
+    assert "Now: Scope" in dashboard.lead.value
+    assert "<td>5 (5–5)</td><td>1</td>" in dashboard.lead.value
+    assert dashboard.lead_slot is not None
+    assert t("chart.segment_relevance.title", "en") in str(dashboard.lead_slot.chart.spec)
+    scope_slot = dashboard.lead_slot
+    orchestra.open_step(MethodStep.MAPPING)
+    assert dashboard.poller.check()
+    assert dashboard.lead_slot is not scope_slot and scope_slot.widget.comm is None

@@ -10,6 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
+from klantreis.widgets.panels import STEP_PANELS
 from klantreis.widgets.room.data_section import DataSection
 from klantreis.widgets.room.poll import Poller
 from klantreis.widgets.room.status import status_html
@@ -17,7 +18,8 @@ from klantreis.widgets.style import full, stylesheet
 
 from klantreis.analytics.storage import DataFolder
 from klantreis.charts.compose import Composer
-from klantreis.report.summaries import decisions_html, overview_html
+from klantreis.domain import MethodStep, WorkshopSnapshot
+from klantreis.report.summaries import decisions_html, lead_html, overview_html
 from klantreis.service import Service
 
 
@@ -34,9 +36,20 @@ class LiveDashboard:
         self.overview = w.HTML(overview_html(snapshot))
         self.status = w.HTML(status_html(snapshot.workshop))
         self.decisions = w.HTML(decisions_html(snapshot))
+        self.lead = w.HTML(lead_html(snapshot))
+        self.lead_step = snapshot.workshop.open_step
+        self.lead_slot = _lead_slot(self.lead_step, snapshot)
+        self.lead_box = w.VBox(self._lead_children(), layout=full())
         self.slot = ChartSlot(Composer(), snapshot)
         self.data = DataSection(data, snapshot) if data is not None else None
-        parts = [stylesheet(), self.overview, self.status, self.decisions, self.slot.widget]
+        parts = [
+            stylesheet(),
+            self.overview,
+            self.status,
+            self.lead_box,
+            self.decisions,
+            self.slot.widget,
+        ]
         if self.data is not None:
             parts.append(self.data.widget)
         self.widget = w.VBox(parts, layout=full())
@@ -52,10 +65,23 @@ class LiveDashboard:
         self.overview.value = overview_html(snapshot)
         self.decisions.value = decisions_html(snapshot)
         self.status.value = status_html(snapshot.workshop)
+        self.lead.value = lead_html(snapshot)
+        if snapshot.workshop.open_step != self.lead_step:
+            old = self.lead_slot
+            self.lead_step = snapshot.workshop.open_step
+            self.lead_slot = _lead_slot(self.lead_step, snapshot)
+            self.lead_box.children = self._lead_children()
+            if old is not None:
+                old.widget.close()
+        elif self.lead_slot is not None:
+            self.lead_slot.update(snapshot)
         self.slot.update(snapshot)
         if self.data is not None:
             self.data.update(snapshot)
         self._snapshot = snapshot
+
+    def _lead_children(self) -> tuple[w.Widget, ...]:
+        return (self.lead, *([self.lead_slot.widget] if self.lead_slot is not None else []))
 
     def check_data(self) -> None:
         """Redraw the data section when its files changed (an import, new rules)."""
@@ -64,6 +90,12 @@ class LiveDashboard:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _lead_slot(step: MethodStep | None, snapshot: WorkshopSnapshot) -> ChartSlot | None:
+    """The open step's own charts, at the top of the projector (none for steps without)."""
+    builders = STEP_PANELS[step].chart_builders if step in STEP_PANELS else ()
+    return ChartSlot(Composer(builders), snapshot) if builders else None
 
 
 def live_dashboard(service: Service | None = None) -> LiveDashboard:
