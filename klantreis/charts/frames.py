@@ -13,6 +13,7 @@ import pandas as pd
 from klantreis.domain import (
     CardKind,
     GoalKind,
+    JourneyStep,
     Polarity,
     RatingKind,
     RatingSummary,
@@ -217,17 +218,13 @@ def journey_frame(snap: WorkshopSnapshot, journey_id: str) -> pd.DataFrame:
     facilitator wrote down."""
     lang = snap.workshop.language
     phases = {p.key: (i, p.name) for i, p in enumerate(snap.workshop.phases)}
-    rated = snap.rating_summaries(RatingKind.FEELING)
     rows = []
     for step in snap.steps_of(journey_id):
         order, phase = phases.get(step.phase_key or "", (len(phases), t("chart.no_phase", lang)))
         touchpoint = snap.touchpoint(step.touchpoint_id)
-        group = rated.get(step.id)
-        feeling = group.median if group else step.feeling
+        feeling, group = snap.feeling_at(step)
         shown = None if feeling is None else round(feeling)
-        label = t(f"chart.feeling.{shown}", lang) if shown is not None else ""
-        if group:
-            label = t("chart.feeling_of_group", lang, feeling=label, count=group.given)
+        label = feeling_label(snap, step, lang)
         rows.append(
             {
                 "number": step.position + 1,
@@ -263,6 +260,17 @@ def journey_frame(snap: WorkshopSnapshot, journey_id: str) -> pd.DataFrame:
         "pain_point",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def feeling_label(snap: WorkshopSnapshot, step: JourneyStep, language: Language) -> str:
+    """'Positive', or 'Positive (median of 4)' once the group rated the step; '' for none."""
+    feeling, group = snap.feeling_at(step)
+    if feeling is None:
+        return ""
+    label = t(f"chart.feeling.{round(feeling)}", language)
+    if group is None:
+        return label
+    return t("chart.feeling_of_group", language, feeling=label, count=group.given)
 
 
 PHASE_LABEL_CHAR_PX = 7.0
@@ -415,6 +423,7 @@ __all__ = [
     "alternatives_frame",
     "board_column",
     "cards_frame",
+    "feeling_label",
     "goal_phase_frame",
     "journey_frame",
     "measures_frame",

@@ -36,6 +36,7 @@ class WorkshopSnapshot(DomainModel):
     ideas: list[Idea] = Field(default_factory=list)
     ratings: list[Rating] = Field(default_factory=list)
     _content_key: str = PrivateAttr(default="")
+    _feelings: dict[str, RatingSummary] | None = PrivateAttr(default=None)
 
     def content_key(self) -> str:
         """A digest of what the group made, leaving out who is in the room and the revision.
@@ -135,6 +136,14 @@ class WorkshopSnapshot(DomainModel):
         return sorted(
             (s for s in self.steps if s.journey_id == journey_id), key=lambda s: s.position
         )
+
+    def feeling_at(self, step: JourneyStep) -> tuple[float | None, RatingSummary | None]:
+        """How the customer feels at a step: the group's median once participants rated it
+        (with their summary), else the feeling the facilitator wrote down (and None)."""
+        if self._feelings is None:
+            self._feelings = self.rating_summaries(RatingKind.FEELING)
+        group = self._feelings.get(step.id)
+        return (group.median, group) if group else (step.feeling, None)
 
     def touchpoint(self, touchpoint_id: str | None) -> Touchpoint | None:
         """The touchpoint with this id, or None."""

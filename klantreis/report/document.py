@@ -10,6 +10,7 @@ from html import escape
 
 from klantreis.analytics.results import JourneyData
 from klantreis.charts import GALLERY
+from klantreis.charts.frames import feeling_label
 from klantreis.charts.static import StaticCharts
 from klantreis.domain import GoalKind, WorkshopSnapshot
 from klantreis.i18n import Language, t
@@ -113,7 +114,7 @@ def journeys_html(snap: WorkshopSnapshot, lang: Language) -> str:
                 _phase(snap, step.phase_key),
                 _touchpoint(snap, step.touchpoint_id),
                 step.department,
-                t(f"chart.feeling.{step.feeling}", lang) if step.feeling is not None else "",
+                feeling_label(snap, step, lang),
                 step.pain_point,
             ]
             for step in snap.steps_of(journey.id)

@@ -14,6 +14,7 @@ from klantreis.widgets.panels.ideas import rating_actions
 
 from klantreis.charts import journey_map, touchpoint_coverage
 from klantreis.charts.compose import ChartBuilder
+from klantreis.charts.frames import feeling_label
 from klantreis.domain import (
     FEELING_MAX,
     FEELING_MIN,
@@ -213,23 +214,12 @@ class JourneyPanel(Panel):
         self.require(self.journey_id is not None, "needs.journey")
         snap = self.snapshot
         steps = snap.steps_of(self.journey_id) if self.journey_id else []
-        felt = snap.rating_summaries(RatingKind.FEELING)
         rows = []
         feeling_rows = []
         for index, step in enumerate(steps):
             phase = snap.workshop.phase(step.phase_key)
             touchpoint = snap.touchpoint(step.touchpoint_id)
-            group = felt.get(step.id)
-            feeling = (
-                t(
-                    "list.group_feeling",
-                    lang,
-                    feeling=t(f"chart.feeling.{round(group.median)}", lang),
-                    count=group.given,
-                )
-                if group
-                else (t(f"chart.feeling.{step.feeling}", lang) if step.feeling is not None else "")
-            )
+            feeling = feeling_label(snap, step, lang)
             meta = [
                 phase.name if phase else t("chart.no_phase", lang),
                 *([touchpoint.name] if touchpoint else []),
