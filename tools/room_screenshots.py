@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from klantreis.widgets.room.server import RoomServer
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder
@@ -58,6 +58,9 @@ def main() -> None:
             phone.get_by_placeholder(t("room.name_placeholder", lang)).fill("Sanne")
             phone.get_by_role("button", name=t("room.join", lang)).click()
             phone.get_by_text(t("room.waiting", lang)).wait_for(timeout=60_000)
+            projector = browser.new_page(viewport={"width": 1920, "height": 1080})
+            projector.goto(room.dashboard_url)
+            every_step(console, phone, projector, lang, out)
             console.get_by_role("button", name=t("method_step.mapping", lang)).click()
             console.get_by_role("button", name=t("console.start_timer", lang)).click()
             phone.get_by_text(t("form.add_card", lang)).wait_for(timeout=60_000)
@@ -90,6 +93,48 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
     for path in sorted(out.glob(f"room-{lang}-*.png")):
         print(path)
+
+
+def every_step(console: Page, phone: Page, projector: Page, lang: str, out: Path) -> None:
+    """The steps before the customer map, and the journey: a participant contributes on a
+    phone; the phone, the console and the projector are photographed in each."""
+
+    def shoot(step: str) -> None:
+        phone.screenshot(path=str(out / f"room-{lang}-{step}-phone.png"), full_page=True)
+        console.screenshot(path=str(out / f"room-{lang}-{step}-console.png"), full_page=True)
+        projector.get_by_text(t("lead.now", lang, step=t(f"method_step.{step}", lang))).wait_for(
+            timeout=60_000
+        )
+        projector.screenshot(path=str(out / f"room-{lang}-{step}-projector.png"))
+
+    def propose(topic: str, text: str) -> None:
+        phone.get_by_placeholder(t(f"placeholder.idea.{topic}", lang)).fill(text)
+        phone.get_by_placeholder(t(f"placeholder.idea.{topic}", lang)).press("Tab")
+        box = phone.locator(
+            ".kr-form", has=phone.get_by_placeholder(t(f"placeholder.idea.{topic}", lang))
+        )
+        box.get_by_role("button", name=t("form.add", lang)).click()
+        phone.get_by_text(text).first.wait_for(timeout=30_000)
+
+    console.get_by_role("button", name=t("method_step.challenge", lang)).click()
+    propose("challenge", "More people under 35 at our concerts")
+    phone.get_by_role("button", name=t("form.vote_idea", lang)).first.click()
+    phone.get_by_role("button", name=t("form.unvote_idea", lang)).first.wait_for(timeout=30_000)
+    console.get_by_text("More people under 35 at our concerts").first.wait_for(timeout=30_000)
+    shoot("challenge")
+    console.get_by_role("button", name=t("method_step.scope", lang)).click()
+    phone.get_by_role("button", name=t("rating.segment_score.4", lang)).first.click()
+    phone.get_by_text(t("list.group_score.one", lang, median="4")).first.wait_for(timeout=30_000)
+    propose("segment", "Students")
+    shoot("scope")
+    console.get_by_role("button", name=t("method_step.persona", lang)).click()
+    propose("quote", "I never know what is on")
+    shoot("persona")
+    console.get_by_role("button", name=t("method_step.journey", lang)).click()
+    phone.get_by_role("button", name=t("rating.feeling.1", lang)).first.click()
+    rated = t("chart.feeling_of_group", lang, feeling=t("chart.feeling.1", lang), count=1)
+    phone.get_by_text(rated).first.wait_for(timeout=30_000)
+    shoot("journey")
 
 
 if __name__ == "__main__":

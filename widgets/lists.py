@@ -75,6 +75,8 @@ export default {
           item.appendChild(meta);
         }
         line.appendChild(item);
+        const actions = document.createElement("div");
+        actions.className = "kr-actions";
         for (const action of row.actions) {
           const button = document.createElement("button");
           button.className = "jupyter-widgets jupyter-button widget-button"
@@ -84,8 +86,9 @@ export default {
           button.addEventListener("click", () => {
             model.send({ event: "press", key: row.key, action: action.label });
           });
-          line.appendChild(button);
+          actions.appendChild(button);
         }
+        if (row.actions.length) line.appendChild(actions);
         lines.push(line);
       }
       if (model.get("more")) {

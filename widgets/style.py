@@ -22,8 +22,12 @@ CSS = """
 .klantreis .kr-decisions { display: grid; gap: 12px;
   grid-template-columns: repeat(auto-fit, minmax(min(100%, 280px), 1fr)); }
 .klantreis .kr-decisions .kr-card { margin: 0; }
-.klantreis .kr-lead { font-size: 1.35em; line-height: 1.4; }
-.klantreis .kr-lead h2 { font-size: 1.6em; margin: 0.2em 0 0.4em; }
+.klantreis .kr-lead { font-size: 1.8em; line-height: 1.35; }
+.klantreis .kr-lead h2 { font-size: 1.4em; margin: 0.2em 0 0.4em; }
+.klantreis .kr-lead .kr-section { font-size: 1em; }
+.klantreis .kr-lead .kr-meta { font-size: 0.75em; }
+.klantreis .kr-lead .kr-table { font-size: inherit; width: auto; }
+.klantreis .kr-lead-chart { zoom: 1.5; }
 .klantreis .kr-lead ol { margin: 0.2em 0; padding-left: 1.4em; }
 .klantreis .kr-lead .kr-table td, .klantreis .kr-lead .kr-table th { padding: 4px 12px; }
 .klantreis .kr-status { font-size: 13px; color: #616e7c; }
@@ -37,6 +41,7 @@ CSS = """
 .klantreis .kr-item { flex: 1 1 220px; min-width: 0; overflow-wrap: anywhere; }
 .klantreis .kr-rows { padding: 0 var(--jp-widgets-margin, 2px); }
 .klantreis .kr-rows .kr-row { display: flex; }
+.klantreis .kr-actions { display: flex; flex-wrap: wrap; gap: 6px; }
 .klantreis .kr-rows .kr-item { font-size: 14px; line-height: 1.4; padding: 4px 0; }
 .klantreis .kr-rows button { width: auto; flex: 0 0 auto; padding: 0 14px; margin: 0; }
 .klantreis .kr-rows .kr-more { padding: 6px 0; }

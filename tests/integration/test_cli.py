@@ -282,3 +282,41 @@ def test_the_published_site_shows_the_data_behind_the_journey(
     for title in ("Funnel over the ideal journey", "Drop-off after each step", "Most common paths"):
         assert title in page
     assert "ideal order, all the way" in page
+
+
+def test_compare_shows_what_changed_between_two_workshops(
+    runner: CliRunner, orchestra_folder: Path, tmp_path: Path
+) -> None:
+    """The team repeats the workshop: a segment became the focus, a card got dots, a measure
+    was done, a journey step moved and feels better, and both have counts for the funnel."""
+    from klantreis.domain import MeasureStatus, MethodStep
+    from klantreis.folder import open_folder
+
+    later = tmp_path / "later"
+    made = runner.invoke(main, ["init", str(later), "--template", "orchestra", "--lang", "en"])
+    assert made.exit_code == 0
+    same = runner.invoke(main, ["compare", str(orchestra_folder), str(later)])
+    assert same.exit_code == 0 and same.output.strip() == "No differences found."
+    service = open_folder(later)
+    snap = service.snapshot()
+    other = next(s for s in snap.segments if not s.is_focus)
+    service.choose_focus(other.id)
+    card = snap.active_cards()[0]
+    person = service.join("Anna")
+    service.open_step(MethodStep.MAPPING)
+    service.vote(card.id, person.id)
+    measure = snap.active_measures()[0]
+    service.edit_measure(measure.model_copy(update={"status": MeasureStatus.DONE}))
+    step = snap.ideal_steps[-1]
+    service.move_step(step.id, 0)
+    for folder, counts in ((orchestra_folder, "1=1000"), (later, "1=1600")):
+        assert runner.invoke(main, ["data", "counts", str(folder), counts]).exit_code == 0
+    result = runner.invoke(main, ["compare", str(orchestra_folder), str(later)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Segments (orchestra → later)" in out
+    assert f"{other.name}" in out and "· Focus segment" in out
+    assert f"{card.text}" in out and "0 dots → 1 dot" in out
+    assert f"{measure.title}" in out and "→ Done" in out
+    assert f"{step.action}" in out and f"step {step.position + 1}," in out and "→ step 1," in out
+    assert "Funnel (customers per step)" in out and "1,000 → 1,600" in out

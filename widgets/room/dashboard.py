@@ -95,7 +95,11 @@ class LiveDashboard:
 def _lead_slot(step: MethodStep | None, snapshot: WorkshopSnapshot) -> ChartSlot | None:
     """The open step's own charts, at the top of the projector (none for steps without)."""
     builders = STEP_PANELS[step].chart_builders if step in STEP_PANELS else ()
-    return ChartSlot(Composer(builders), snapshot) if builders else None
+    if not builders:
+        return None
+    slot = ChartSlot(Composer(builders), snapshot)
+    slot.widget.add_class("kr-lead-chart")  # larger: read from the back of the room
+    return slot
 
 
 def live_dashboard(service: Service | None = None) -> LiveDashboard:
