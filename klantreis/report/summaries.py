@@ -15,13 +15,16 @@ from klantreis.domain import (
     RatingKind,
     WorkshopSnapshot,
 )
-from klantreis.i18n import t
+from klantreis.i18n import Language, t
 
 
-def challenge_html(snap: WorkshopSnapshot, warnings: bool = True) -> str:
+def challenge_html(
+    snap: WorkshopSnapshot, warnings: bool = True, language: Language | None = None
+) -> str:
     """The challenge and the end goal; with ``warnings`` (for the facilitator and the report,
-    not the projector or a participant's phone), flags an end goal that cannot be measured."""
-    lang = snap.workshop.language
+    not the projector or a participant's phone), flags an end goal that cannot be measured.
+    Labels in ``language`` (a participant's choice), else the workshop's."""
+    lang = language or snap.workshop.language
     workshop = snap.workshop
     goal = workshop.end_goal
     title = escape(t("method_step.challenge", lang))
@@ -51,9 +54,9 @@ def challenge_html(snap: WorkshopSnapshot, warnings: bool = True) -> str:
     return "".join(parts)
 
 
-def scope_html(snap: WorkshopSnapshot) -> str:
+def scope_html(snap: WorkshopSnapshot, language: Language | None = None) -> str:
     """Situations in scope, who is in, who is explicitly out, and the focus segment."""
-    lang = snap.workshop.language
+    lang = language or snap.workshop.language
     scope = snap.workshop.scope
     focus = snap.focus_segment
     items = [
@@ -70,10 +73,12 @@ def scope_html(snap: WorkshopSnapshot) -> str:
     return f'<div class="kr-card"><div class="kr-section">{title}</div><dl>{rows}</dl></div>'
 
 
-def persona_html(snap: WorkshopSnapshot, warnings: bool = True) -> str:
+def persona_html(
+    snap: WorkshopSnapshot, warnings: bool = True, language: Language | None = None
+) -> str:
     """The focus segment's persona in words (the persona card chart shows the rest); with
     ``warnings``, flags a persona that rests on assumptions only."""
-    lang = snap.workshop.language
+    lang = language or snap.workshop.language
     segment = snap.focus_segment or (snap.segments[0] if snap.segments else None)
     persona = snap.persona_for(segment.id) if segment else None
     if persona is None:

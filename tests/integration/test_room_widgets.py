@@ -487,3 +487,30 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
     orchestra.open_step(MethodStep.MAPPING)
     assert dashboard.poller.check()
     assert dashboard.lead_slot is not scope_slot and scope_slot.widget.comm is None
+
+
+def test_a_participant_chooses_the_language_of_their_own_page(orchestra: Service) -> None:
+    """An English-speaking guest in a Dutch workshop: the join page, forms, lists and status
+    follow their choice; the workshop and everyone else's pages stay Dutch."""
+    dutch = orchestra.workshop().model_copy(update={"language": "nl"})
+    orchestra.update_workshop(dutch)
+    orchestra.open_step(MethodStep.SCOPE)
+    guest = ParticipantApp(orchestra, CODE)
+    assert guest.language_choice.value == "nl"
+    guest.code.value = CODE
+    guest.language_choice.value = "en"
+    assert guest.code.value == CODE  # what was typed stays
+    assert guest.join_button.description == "Join"
+    assert guest.join(CODE, "Guest")
+    orchestra.subscribe(guest.on_changes)
+    assert guest.panel is not None and guest.panel.language == "en"
+    assert "How well does each segment fit" in "".join(
+        str(getattr(x, "value", "")) for x in _descendants(guest.widget)
+    )
+    assert "Scope and segment" in guest.status.value
+    local = _joined(orchestra, "Lokaal")
+    assert local.panel is not None and local.panel.language == "nl"
+    assert orchestra.workshop().language == "nl"
+    guest.panel.segments.press(0, "rating.segment_score.3")
+    assert "group: 3 (1 score)" in guest.panel.segments.rows[0].meta
+    assert "groep: 3 (1 score)" in local.panel.segments.rows[0].meta

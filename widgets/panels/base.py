@@ -51,11 +51,14 @@ class Panel:
         chart_interval: float = 0.0,
         styled: bool = False,
         phone: bool = False,
+        language: Language | None = None,
     ) -> None:
         self.service = service
         self.actor_id = actor_id
         self.snapshot = service.snapshot()
-        self.language: Language = self.snapshot.workshop.language
+        self.language: Language = language or self.snapshot.workshop.language
+        """The language of this person's page: the workshop's, or the one a participant chose
+        when joining (the group's charts stay in the workshop's language)."""
         self._role_read_from: WorkshopSnapshot | None = None
         self._facilitator = False
         self.looks = Looks()

@@ -31,7 +31,7 @@ class ChallengePanel(Panel):
         return [*parts, self.card, *(board.widget for board in self.boards)]
 
     def update(self) -> None:
-        self.card.value = challenge_html(self.snapshot, warnings=self.is_facilitator)
+        self.card.value = challenge_html(self.snapshot, self.is_facilitator, self.language)
         if self.form is not None and not self.form.dirty:
             self.form.load(self.snapshot.workshop)
         for board in self.boards:

@@ -104,7 +104,7 @@ class PersonaPanel(Panel):
         for board in getattr(self, "boards", []):
             board.update()
         if not self.is_facilitator:
-            self.card.value = persona_html(self.snapshot, warnings=False)
+            self.card.value = persona_html(self.snapshot, warnings=False, language=self.language)
             return
         self.fill_segment_chooser(self.chooser)
         if not hasattr(self, "form") or not self.form.dirty:

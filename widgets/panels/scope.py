@@ -94,7 +94,7 @@ class ScopePanel(Panel):
             rows.append(Row(segment.name, " · ".join(meta), actions, segment.id))
         self.segments.show(rows)
         self.board.update()
-        self.card.value = scope_html(snap)
+        self.card.value = scope_html(snap, self.language)
         warnings = []
         if snap.segments and snap.focus_segment is None:
             warnings.append(t("pitfall.no_focus", lang))

@@ -21,7 +21,7 @@ from klantreis.widgets.room.keys import code_matches
 from klantreis.widgets.room.status import status_html
 
 from klantreis.domain import KlantreisError, MethodStep, Participant
-from klantreis.i18n import t
+from klantreis.i18n import LANGUAGES, t
 from klantreis.service import Service
 from klantreis.store.changes import Change
 
@@ -68,12 +68,20 @@ class ParticipantApp:
 
     # -- joining ---------------------------------------------------------------------------
 
-    def show_join(self) -> None:
-        """The join form: code, name, and (when allowed) joining anonymously."""
+    def show_join(self, code: str = "", name: str = "") -> None:
+        """The join form: the page's language, code, name, and (when allowed) joining
+        anonymously."""
         lang = self.language
         looks = Looks()  # closed with the join page when the room replaces it
-        self.code = looks.make(w.Text, placeholder=t("room.code_placeholder", lang))
-        self.name = looks.make(w.Text, placeholder=t("room.name_placeholder", lang))
+        self.language_choice = looks.make(
+            w.ToggleButtons,
+            options=[(t(f"language.{code}", code), code) for code in LANGUAGES],
+            value=lang,
+            tooltips=[t("room.language", code) for code in LANGUAGES],
+        )
+        self.language_choice.observe(lambda c: self.choose_language(c["new"]), names="value")
+        self.code = looks.make(w.Text, value=code, placeholder=t("room.code_placeholder", lang))
+        self.name = looks.make(w.Text, value=name, placeholder=t("room.name_placeholder", lang))
         self.anonymous = looks.make(w.Checkbox, description=t("room.anonymous", lang), indent=False)
         self.join_button = looks.make(
             w.Button, layout={}, description=t("room.join", lang), button_style="primary"
@@ -94,7 +102,16 @@ class ParticipantApp:
         form = looks.make(w.VBox, children=parts)
         form.add_class("kr-form")
         welcome = looks.html(f"<p>{html.escape(t('room.welcome', lang))}</p>")
-        self.body.children = (welcome, form)
+        old, self.body.children = self.body.children, (self.language_choice, welcome, form)
+        for child in old:
+            close_tree(child)
+
+    def choose_language(self, language: str) -> None:
+        """Show this person's page in another language (what was typed stays)."""
+        if language not in LANGUAGES or language == self.language:
+            return
+        self.language = language
+        self.show_join(self.code.value, self.name.value)
 
     def join(self, code: str, name: str, anonymous: bool = False) -> bool:
         """Check the code and join; a wrong code or a bad name is explained, not raised."""
@@ -152,6 +169,7 @@ class ParticipantApp:
                 phone=True,
                 chart_interval=CHART_INTERVAL,
                 styled=True,
+                language=self.language,
             )
             content: list[w.Widget] = [self.panel.widget]
         elif self.method_step is None:
@@ -235,7 +253,7 @@ class ParticipantApp:
                 count=self.service.snapshot().dots_left(self.participant.id),
                 total=self.workshop.dots_per_participant,
             )
-        value = status_html(self.workshop, extra)
+        value = status_html(self.workshop, extra, self.language)
         if value != self._last_status:
             self._last_status = value
             self.status.value = value

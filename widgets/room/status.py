@@ -6,7 +6,7 @@ import html
 from datetime import UTC, datetime
 
 from klantreis.domain import Workshop
-from klantreis.i18n import t
+from klantreis.i18n import Language, t
 
 
 def countdown(workshop: Workshop, now: datetime | None = None) -> str:
@@ -20,9 +20,10 @@ def countdown(workshop: Workshop, now: datetime | None = None) -> str:
     return f"{minutes:02d}:{seconds:02d}"
 
 
-def status_html(workshop: Workshop, extra: str = "") -> str:
-    """Step, timer and locks as a small bar; every text escaped."""
-    lang = workshop.language
+def status_html(workshop: Workshop, extra: str = "", language: Language | None = None) -> str:
+    """Step, timer and locks as a small bar (in ``language``, else the workshop's); every text
+    escaped."""
+    lang = language or workshop.language
     step = (
         t(f"method_step.{workshop.open_step.value}", lang)
         if workshop.open_step
