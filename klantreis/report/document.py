@@ -12,11 +12,18 @@ from klantreis.analytics.results import JourneyData
 from klantreis.charts import GALLERY
 from klantreis.charts.frames import feeling_label
 from klantreis.charts.static import StaticCharts
-from klantreis.domain import GoalKind, WorkshopSnapshot
+from klantreis.domain import GoalKind, MethodStep, WorkshopSnapshot
 from klantreis.i18n import Language, t
 from klantreis.report.data import data_section_html
 from klantreis.report.markup import section, table
-from klantreis.report.summaries import challenge_html, overview_html, persona_html, scope_html
+from klantreis.report.summaries import (
+    challenge_html,
+    overview_html,
+    persona_html,
+    room_ideas_html,
+    scope_html,
+    segment_scores_html,
+)
 
 
 def _phase(snap: WorkshopSnapshot, key: str | None) -> str:
@@ -149,9 +156,24 @@ def report_html(
 
     sections = [
         overview_html(snap),
-        section(t("method_step.challenge", lang), challenge_html(snap)),
-        section(t("method_step.scope", lang), scope_html(snap), chart("segment_relevance")),
-        section(t("method_step.persona", lang), persona_html(snap), chart("persona_card")),
+        section(
+            t("method_step.challenge", lang),
+            challenge_html(snap),
+            room_ideas_html(snap, MethodStep.CHALLENGE),
+        ),
+        section(
+            t("method_step.scope", lang),
+            scope_html(snap),
+            segment_scores_html(snap),
+            room_ideas_html(snap, MethodStep.SCOPE),
+            chart("segment_relevance"),
+        ),
+        section(
+            t("method_step.persona", lang),
+            persona_html(snap),
+            room_ideas_html(snap, MethodStep.PERSONA),
+            chart("persona_card"),
+        ),
         section(
             t("method_step.mapping", lang),
             cardstable(snap, lang),

@@ -9,6 +9,7 @@ from html import escape
 
 from klantreis.domain import (
     PERSONA_TOPICS,
+    STEP_OF_TOPIC,
     GoalKind,
     IdeaTopic,
     MethodStep,
@@ -140,19 +141,26 @@ def lead_html(snap: WorkshopSnapshot) -> str:
     parts = [f"<h2>{escape(t('lead.now', lang, step=t(f'method_step.{step.value}', lang)))}</h2>"]
     if step is MethodStep.CHALLENGE:
         parts.append(challenge_html(snap, warnings=False))
-        parts += [_idea_list(snap, topic) for topic in (IdeaTopic.CHALLENGE, IdeaTopic.END_GOAL)]
+        parts += [ideas_html(snap, topic) for topic in (IdeaTopic.CHALLENGE, IdeaTopic.END_GOAL)]
     elif step is MethodStep.SCOPE:
-        parts.append(_segment_scores(snap))
-        parts.append(_idea_list(snap, IdeaTopic.SEGMENT))
+        parts.append(segment_scores_html(snap))
+        parts.append(ideas_html(snap, IdeaTopic.SEGMENT))
     elif step is MethodStep.PERSONA:
         parts.append(persona_html(snap, warnings=False))
         focus = snap.focus_segment or (snap.segments[0] if snap.segments else None)
         for topic in PERSONA_TOPICS:
-            parts.append(_idea_list(snap, topic, focus.id if focus else None))
+            parts.append(ideas_html(snap, topic, focus.id if focus else None))
     return '<div class="kr-lead">' + "".join(parts) + "</div>"
 
 
-def _idea_list(snap: WorkshopSnapshot, topic: IdeaTopic, segment_id: str | None = None) -> str:
+def ideas_html(
+    snap: WorkshopSnapshot,
+    topic: IdeaTopic,
+    segment_id: str | None = None,
+    limit: int | None = LEAD_ITEMS,
+) -> str:
+    """The room's proposals of one topic, most voted first, with their votes ("" for none);
+    ``limit`` keeps the list readable on the projector (the report shows all)."""
     lang = snap.workshop.language
     ideas = snap.active_ideas(topic, segment_id)
     if not ideas:
@@ -160,7 +168,7 @@ def _idea_list(snap: WorkshopSnapshot, topic: IdeaTopic, segment_id: str | None 
     support = snap.support_counts()
     voted = topic in (IdeaTopic.CHALLENGE, IdeaTopic.END_GOAL, IdeaTopic.SEGMENT)
     items = []
-    for idea in ideas[:LEAD_ITEMS]:
+    for idea in ideas[:limit]:
         count = (
             f' <span class="kr-meta">{escape(t("list.idea_votes", lang, count=support[idea.id]))}'
             "</span>"
@@ -168,7 +176,7 @@ def _idea_list(snap: WorkshopSnapshot, topic: IdeaTopic, segment_id: str | None 
             else ""
         )
         items.append(f"<li>{escape(idea.text)}{count}</li>")
-    more = len(ideas) - LEAD_ITEMS
+    more = len(ideas) - (limit or len(ideas))
     if more > 0:
         items.append(f'<li class="kr-meta">{escape(t("list.more", lang, count=more))}</li>')
     title = escape(t(f"ideas.{topic.value}.title", lang))
@@ -177,7 +185,8 @@ def _idea_list(snap: WorkshopSnapshot, topic: IdeaTopic, segment_id: str | None 
     )
 
 
-def _segment_scores(snap: WorkshopSnapshot) -> str:
+def segment_scores_html(snap: WorkshopSnapshot) -> str:
+    """The facilitator's relevance of each segment beside the group's median score (range)."""
     lang = snap.workshop.language
     if not snap.segments:
         return ""
@@ -196,6 +205,16 @@ def _segment_scores(snap: WorkshopSnapshot) -> str:
             f"<td>{median}</td><td>{group.given if group else 0}</td></tr>"
         )
     return f'<table class="kr-table"><tr>{head}</tr>{"".join(rows)}</table>'
+
+
+def room_ideas_html(snap: WorkshopSnapshot, step: MethodStep) -> str:
+    """Everything the room proposed in one step, for the report ("" when nothing)."""
+    focus = snap.focus_segment or (snap.segments[0] if snap.segments else None)
+    topics = [t_ for t_ in IdeaTopic if STEP_OF_TOPIC[t_] is step]
+    return "".join(
+        ideas_html(snap, topic, focus.id if focus and topic in PERSONA_TOPICS else None, limit=None)
+        for topic in topics
+    )
 
 
 def overview_html(snap: WorkshopSnapshot) -> str:

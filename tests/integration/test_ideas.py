@@ -184,3 +184,25 @@ def test_ideas_and_ratings_travel_with_an_export_and_import(
     with pytest.raises(ImportFailed) as info:
         load_document(broken)
     assert "rated step" in info.value.message("en")
+
+
+def test_the_report_shows_what_the_room_proposed_and_scored(orchestra: Service) -> None:
+    from klantreis.charts.static import StaticCharts
+    from klantreis.report.document import report_html
+
+    focus = orchestra.snapshot().focus_segment
+    assert focus is not None
+    anna = orchestra.join("Anna")
+    orchestra.open_step(MethodStep.CHALLENGE)
+    wording = orchestra.add_idea(idea(orchestra, IdeaTopic.END_GOAL, "Twee keer per jaar"), anna.id)
+    orchestra.rate(RatingKind.SUPPORT, wording.id, anna.id, 1)
+    orchestra.open_step(MethodStep.SCOPE)
+    orchestra.add_idea(idea(orchestra, IdeaTopic.SEGMENT, "Studenten <b>"), anna.id)
+    orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 2)
+    orchestra.open_step(MethodStep.PERSONA)
+    orchestra.add_idea(idea(orchestra, IdeaTopic.FACT, "62% boekt mobiel", focus.id), anna.id)
+    html = report_html(orchestra.snapshot(), StaticCharts())
+    assert "Twee keer per jaar" in html and "1 vote" in html
+    assert "Studenten &lt;b&gt;" in html and "<b>" not in html.split("Studenten")[1][:10]
+    assert f"<td>{focus.name} ★</td><td>{focus.relevance}</td><td>2 (2–2)</td><td>1</td>" in html
+    assert "62% boekt mobiel" in html
