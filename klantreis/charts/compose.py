@@ -162,7 +162,9 @@ def _narrowed(node: Any, width: int, gutter: bool = False) -> Any:
         legend.update(orient="bottom", direction="vertical", columns=1, labelLimit=width - 40)
     if isinstance(node.get("mark"), dict) and node["mark"].get("type") == "text":
         mark = node["mark"]  # a long text is cut, with the whole of it in a tooltip
-        mark["limit"] = min(mark.get("limit", width), width)
+        limit = mark.get("limit", width)
+        if isinstance(limit, int | float):  # an expression follows the drawn width already
+            mark["limit"] = min(limit, width)
     for key, value in node.items():
         if key == "vconcat" and isinstance(value, list):
             # Charts in a column share one left edge for their plots, as far right as the

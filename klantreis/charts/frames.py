@@ -307,9 +307,9 @@ def wrap_label(text: str, per_line: int, lines: int = 2) -> str:
             out[-1] += " " + word
         else:
             out.append(word)
-    if len(out) > lines:
-        out = out[:lines]
-        out[-1] = out[-1][: per_line - 1].rstrip() + "…"
+    if len(out) > lines:  # the last line takes what it can of the rest
+        rest = " ".join(out[lines - 1 :])
+        out = [*out[: lines - 1], rest[: per_line - 1].rstrip() + "…"]
     return "\n".join(line if len(line) <= per_line else line[: per_line - 1] + "…" for line in out)
 
 

@@ -67,7 +67,15 @@ def journey_map(snap: WorkshopSnapshot, journey_id: str | None = None) -> Any:
     )
     band_labels = (
         alt.Chart(spans)
-        .mark_text(baseline="top", color=MUTED, fontSize=11, fontWeight=600, lineBreak="\n")
+        .mark_text(
+            baseline="top",
+            color=MUTED,
+            fontSize=11,
+            fontWeight=600,
+            lineBreak="\n",
+            # As wide as its band at the width the chart is drawn at (a phone's is narrower).
+            limit=alt.ExprRef(f"(datum.end - datum.start + 1) * width / {count} - 6"),
+        )
         .encode(
             x=alt.X("middle:Q", scale=x_scale),
             y=alt.value(4),
@@ -114,15 +122,22 @@ def journey_map(snap: WorkshopSnapshot, journey_id: str | None = None) -> Any:
     numbers = rows.mark_text(align="right", fontWeight=700, color=INK).encode(
         x=alt.value(22), text="number:Q"
     )
-    actions = rows.mark_text(align="left", limit=width * 0.55).encode(
+    # Positions follow the width the chart is drawn at (a phone's layout narrows it).
+    actions = rows.mark_text(align="left", limit=alt.ExprRef("width * 0.6 - 30")).encode(
         x=alt.value(30), text="action:N"
     )
-    where = rows.mark_text(align="left", color=MUTED, limit=width * 0.4).encode(
-        x=alt.value(30 + width * 0.58), text="where:N"
-    )
+    where = rows.mark_text(
+        align="left", color=MUTED, limit=alt.ExprRef("width * 0.38 - 30")
+    ).encode(x=alt.XValue(alt.ExprRef("30 + width * 0.62")), text="where:N")
     table = alt.layer(numbers, actions, where).properties(width=width, height=alt.Step(22))
     title = t("chart.journey_map.title", lang) + (f": {journey.name}" if journey else "")
-    return themed(alt.vconcat(curve, table, spacing=10).properties(title=title), lang)
+    spread_note = t("chart.journey_map.spread", lang) if (data["feeling_count"] > 1).any() else ""
+    return themed(
+        alt.vconcat(curve, table, spacing=10).properties(
+            title=alt.TitleParams(title, subtitle=spread_note)
+        ),
+        lang,
+    )
 
 
 def touchpoint_coverage(snap: WorkshopSnapshot) -> Any:

@@ -52,7 +52,14 @@ def segment_relevance(snap: WorkshopSnapshot) -> Any:
     )
     return themed(
         (bars + spread + median).properties(
-            title=t("chart.segment_relevance.title", lang), width=NARROW, height=alt.Step(36)
+            title=alt.TitleParams(
+                t("chart.segment_relevance.title", lang),
+                subtitle=t("chart.segment_relevance.group", lang)
+                if (data["group_count"] > 0).any()
+                else "",
+            ),
+            width=NARROW,
+            height=alt.Step(36),
         ),
         lang,
     )

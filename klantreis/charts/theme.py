@@ -47,6 +47,10 @@ def config() -> dict[str, Any]:
             "color": INK,
             "anchor": "start",
             "offset": 12,
+            "subtitleFont": FONT,
+            "subtitleFontSize": 12,
+            "subtitleColor": MUTED,
+            "subtitlePadding": 4,
         },
         "axis": {
             "labelFont": FONT,
