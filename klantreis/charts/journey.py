@@ -128,7 +128,10 @@ def journey_map(snap: WorkshopSnapshot, journey_id: str | None = None) -> Any:
     )
     where = rows.mark_text(
         align="left", color=MUTED, limit=alt.ExprRef("width * 0.38 - 30")
-    ).encode(x=alt.XValue(alt.ExprRef("30 + width * 0.62")), text="where:N")
+    ).encode(
+        x=alt.XValue(alt.ExprRef("30 + width * 0.62")),  # type: ignore[no-untyped-call]
+        text="where:N",
+    )
     table = alt.layer(numbers, actions, where).properties(width=width, height=alt.Step(22))
     title = t("chart.journey_map.title", lang) + (f": {journey.name}" if journey else "")
     spread_note = t("chart.journey_map.spread", lang) if (data["feeling_count"] > 1).any() else ""
