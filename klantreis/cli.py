@@ -369,26 +369,12 @@ def serve_command(
 @click.argument("after", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 def compare_command(ctx: click.Context, before: Path, after: Path) -> None:
-    from klantreis.report.compare import compare, comparison_lines
+    from klantreis.report.compare import compare_folders, comparison_lines
 
-    old, new = open_folder(before), open_folder(after)
-    language = new.language
+    differences, language = compare_folders(before, after)
     ctx.meta["klantreis.lang"] = language
-    old_snap, new_snap = old.snapshot(), new.snapshot()
-    differences = compare(
-        old_snap, new_snap, _journey_data(old_snap, before), _journey_data(new_snap, after)
-    )
     for line in comparison_lines(differences, before.name, after.name, language):
         click.echo(line)
-
-
-def _journey_data(snapshot: Any, directory: Path) -> Any:
-    """The workshop's analytics data, or None when it has none."""
-    from klantreis.analytics.results import journey_data
-    from klantreis.analytics.storage import DataFolder
-
-    data = journey_data(snapshot, DataFolder(directory))
-    return data if data.has_data else None
 
 
 @main.command("dashboard", help=_help("cli.dashboard.help"))

@@ -83,6 +83,13 @@ STEP_FOR: dict[type[Entity], MethodStep] = {
 }
 
 
+ALSO_OPEN_IN: dict[type[Entity], tuple[MethodStep, ...]] = {
+    Touchpoint: (MethodStep.GOALS,),
+}
+"""Further steps in which participants may add an entry: a measure needs a touchpoint that
+may not be on the list yet."""
+
+
 class Service:
     """Everything one can do with one workshop."""
 
@@ -378,10 +385,10 @@ class Service:
         self._require_segment(tx, measure.segment_id)
         problems = []
         workshop = tx.require(Workshop, self.workshop_id)
-        if measure.phase_key is not None and workshop.phase(measure.phase_key) is None:
-            problems.append(
-                Problem("phase_key", "rule.unknown_phase", {"phase": measure.phase_key})
-            )
+        for key in measure.phase_keys:
+            if workshop.phase(key) is None:
+                field = "phase_key" if key == measure.phase_key else "more_phase_keys"
+                problems.append(Problem(field, "rule.unknown_phase", {"phase": key}))
         if measure.touchpoint_id is not None:
             tp = tx.get(Touchpoint, measure.touchpoint_id)
             if tp is None or tp.workshop_id != self.workshop_id:
@@ -841,6 +848,8 @@ class Service:
             return
         workshop = tx.require(Workshop, self.workshop_id)
         step = step or STEP_FOR.get(cls, MethodStep.CHALLENGE)
+        if workshop.open_step in ALSO_OPEN_IN.get(cls, ()):
+            step = workshop.open_step
         self._check_input_open(workshop, actor, step)
         if stored is not None and getattr(stored, "author_id", None) != actor.id:
             raise NotAllowed("error.not_yours")
@@ -860,11 +869,12 @@ class Service:
             raise ValidationFailed([Problem("segment_id", "rule.unknown_segment")])
 
     def _check_phases_unused(self, tx: Transaction, removed: set[str]) -> None:
-        for cls in (Measure, JourneyStep):
-            for item in tx.find(cls, self.workshop_id):
-                if getattr(item, "phase_key", None) in removed:
-                    key = item.phase_key  # type: ignore[attr-defined]
-                    raise ValidationFailed([Problem("phases", "rule.phase_in_use", {"phase": key})])
+        placed: list[str | None] = [s.phase_key for s in tx.find(JourneyStep, self.workshop_id)]
+        for measure in tx.find(Measure, self.workshop_id):
+            placed += measure.phase_keys
+        for key in placed:
+            if key in removed:
+                raise ValidationFailed([Problem("phases", "rule.phase_in_use", {"phase": key})])
 
 
 def _entry(

@@ -91,6 +91,13 @@ class GalleryPanel(Panel):
     chart_builders: tuple[ChartBuilder, ...] = tuple(GALLERY.values())
 
 
+def compare(service: Service, earlier: str | Path | None = None) -> Any:
+    """What changed since an earlier workshop (its folder, typed in or given here)."""
+    from klantreis.widgets.panels.compare import ComparePanel
+
+    return ComparePanel(service, earlier)
+
+
 def gallery(service: Service) -> GalleryPanel:
     """Every chart of the kit on this workshop."""
     return GalleryPanel(service)

@@ -274,8 +274,8 @@ def _evidence(snapshot: WorkshopSnapshot, data: JourneyData) -> pd.DataFrame:
         based = True
         if touchpoint and touchpoint.name.casefold() in traffic_touchpoints:
             reason = t("data.reason.touchpoint", lang, touchpoint=touchpoint.name)
-        elif measure.phase_key and measure.phase_key in observed_phases:
-            phase = snapshot.workshop.phase(measure.phase_key)
+        elif observed := [key for key in measure.phase_keys if key in observed_phases]:
+            phase = snapshot.workshop.phase(observed[0])
             reason = t("data.reason.phase", lang, phase=phase.name if phase else "")
         else:
             based = False

@@ -189,13 +189,14 @@ def measures_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
 def goal_phase_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
     """Every goal × phase cell with the number and titles of measures placed there."""
     lang = snap.workshop.language
-    measures = measures_frame(snap)
+    placed: dict[tuple[GoalKind, str], list[str]] = {}
+    for m in snap.active_measures():  # a measure in more than one phase counts in each
+        for key in m.phase_keys:
+            placed.setdefault((m.goal_kind, key), []).append(m.title)
     rows = []
     for g_index, goal in enumerate(GoalKind):
         for p_index, phase in enumerate(snap.workshop.phases):
-            here = measures[
-                (measures["goal_key"] == goal.value) & (measures["phase_order"] == p_index)
-            ]
+            here = placed.get((goal, phase.key), [])
             rows.append(
                 {
                     "goal": t(f"goal_kind.{goal.value}", lang),
@@ -204,7 +205,7 @@ def goal_phase_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
                     "phase": phase.name,
                     "phase_order": p_index,
                     "measures": len(here),
-                    "titles": "; ".join(here["title"]),
+                    "titles": "; ".join(here),
                 }
             )
     return pd.DataFrame(rows)
@@ -333,7 +334,8 @@ def touchpoint_coverage_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
     for step in snap.steps:
         bump(step.phase_key, step.department, "steps")
     for m in snap.active_measures():
-        bump(m.phase_key, m.owner, "measures")
+        for key in m.phase_keys:
+            bump(key, m.owner, "measures")
     rows = [
         {
             "phase": names[p],

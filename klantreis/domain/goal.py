@@ -40,6 +40,9 @@ class Measure(Entity):
     description: OptionalLongText = ""
     card_ids: list[Identifier] = Field(default_factory=list, max_length=50)
     phase_key: Key | None = None
+    more_phase_keys: list[Key] = Field(default_factory=list, max_length=20)
+    """Further phases the measure acts in, when the group means more than one (a podcast that
+    helps both in orientation and just before buying)."""
     touchpoint_id: Identifier | None = None
     owner: OptionalShortText = ""
     impact: int = Field(default=3, ge=1, le=5)
@@ -51,10 +54,16 @@ class Measure(Entity):
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
-    @field_validator("card_ids")
+    @field_validator("card_ids", "more_phase_keys")
     @classmethod
-    def _unique_cards(cls, value: list[str]) -> list[str]:
+    def _unique(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
+
+    @property
+    def phase_keys(self) -> list[str]:
+        """Every phase the measure is placed in: its phase, then the further ones."""
+        first = [self.phase_key] if self.phase_key else []
+        return list(dict.fromkeys([*first, *self.more_phase_keys]))
 
     @property
     def is_active(self) -> bool:

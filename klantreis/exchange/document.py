@@ -231,6 +231,8 @@ def reference_problems(document: WorkshopDocument) -> list[Problem]:
         )
         must(f"measures.{i}.author_id", measure.author_id, people, "rule.unknown_participant")
         must(f"measures.{i}.phase_key", measure.phase_key, phase_keys, "rule.unknown_phase")
+        for key in measure.more_phase_keys:
+            must(f"measures.{i}.more_phase_keys", key, phase_keys, "rule.unknown_phase")
         for card_id in measure.card_ids:
             must(f"measures.{i}.card_ids", card_id, cards, "rule.unknown_card")
     for i, touchpoint in enumerate(document.touchpoints):

@@ -33,5 +33,6 @@ STEPS: tuple[GuideStep, ...] = (
     GuideStep("journey", "06-ideal-journey.ipynb", "journey", MethodStep.JOURNEY),
     GuideStep("summary", "07-summary.ipynb", "summary"),
     GuideStep("data", "08-complete-with-data.ipynb", "data", in_agenda=False),
+    GuideStep("compare", "09-compare.ipynb", "compare", in_agenda=False),
     GuideStep("gallery", "90-chart-gallery.ipynb", "gallery", in_agenda=False),
 )

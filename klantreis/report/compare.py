@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from klantreis.domain import WorkshopSnapshot, name_key
@@ -122,6 +123,30 @@ def _funnel(data: JourneyData) -> dict[str, tuple[str, str]]:
     }
 
 
+def read_workshop(folder: Path) -> tuple[WorkshopSnapshot, JourneyData | None]:
+    """The workshop of a folder as it is now, with its analytics data (None without any);
+    the database is closed again (a notebook's kernel lives for a whole workshop)."""
+    from klantreis.analytics.results import journey_data
+    from klantreis.analytics.storage import DataFolder
+    from klantreis.folder import open_folder
+
+    service = open_folder(folder)
+    try:
+        snapshot = service.snapshot()
+    finally:
+        service.store.close()
+    data = journey_data(snapshot, DataFolder(folder))
+    return snapshot, data if data.has_data else None
+
+
+def compare_folders(before: Path, after: Path) -> tuple[list[Difference], Language]:
+    """What changed from the workshop in ``before`` to the one in ``after``, and the language
+    to say it in (the later workshop's)."""
+    old, old_data = read_workshop(before)
+    new, new_data = read_workshop(after)
+    return compare(old, new, old_data, new_data), new.workshop.language
+
+
 def comparison_lines(
     differences: list[Difference], before: str, after: str, lang: Language
 ) -> list[str]:
@@ -159,6 +184,8 @@ __all__ = [
     "SECTIONS",
     "Difference",
     "compare",
+    "compare_folders",
     "comparison_html",
     "comparison_lines",
+    "read_workshop",
 ]

@@ -83,7 +83,7 @@ def goals_html(snap: WorkshopSnapshot, lang: Language) -> str:
             [
                 t(f"goal_kind.{m.goal_kind.value}", lang),
                 m.title,
-                _phase(snap, m.phase_key),
+                ", ".join(_phase(snap, key) for key in m.phase_keys),
                 _touchpoint(snap, m.touchpoint_id),
                 m.owner,
                 m.impact,

@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.sql.expression import false
+from sqlalchemy.sql.expression import false, text
 from sqlalchemy.types import TypeDecorator
 
 ID = 64
@@ -171,6 +171,7 @@ measures = Table(
     Column("description", Text, nullable=False),
     Column("card_ids", JSON, nullable=False),
     Column("phase_key", String(KEY)),
+    Column("more_phase_keys", JSON, nullable=False, server_default=text("'[]'")),
     Column("touchpoint_id", String(ID)),
     Column("owner", String(SHORT), nullable=False),
     Column("impact", Integer, nullable=False),

@@ -206,3 +206,52 @@ def test_the_report_shows_what_the_room_proposed_and_scored(orchestra: Service) 
     assert "Studenten &lt;b&gt;" in html and "<b>" not in html.split("Studenten")[1][:10]
     assert f"<td>{focus.name} ★</td><td>{focus.relevance}</td><td>2 (2–2)</td><td>1</td>" in html
     assert "62% boekt mobiel" in html
+
+
+def test_a_measure_sits_in_more_than_one_phase_when_the_group_means_it(
+    orchestra: Service,
+) -> None:
+    from klantreis.charts.frames import goal_phase_frame
+    from klantreis.domain import GoalKind, Measure
+
+    snap = orchestra.snapshot()
+    focus = snap.focus_segment
+    assert focus is not None
+    first, second = snap.workshop.phases[0], snap.workshop.phases[1]
+    measure = orchestra.add_measure(
+        Measure(
+            workshop_id=orchestra.workshop_id,
+            segment_id=focus.id,
+            goal_kind=GoalKind.REMOVE_BARRIERS,
+            title="Podcast per concert",
+            phase_key=first.key,
+            more_phase_keys=[second.key, second.key],
+        )
+    )
+    assert measure.phase_keys == [first.key, second.key]  # doubles dropped
+    cells = goal_phase_frame(orchestra.snapshot()).set_index(["goal_key", "phase"])
+    for phase in (first, second):
+        assert "Podcast per concert" in cells.loc[("remove_barriers", phase.name), "titles"]
+    with pytest.raises(ValidationFailed) as info:
+        orchestra.edit_measure(measure.model_copy(update={"more_phase_keys": ["nowhere"]}))
+    assert info.value.problems[0].field == "more_phase_keys"
+    workshop = orchestra.workshop()
+    kept = [p for p in workshop.phases if p.key != second.key]
+    with pytest.raises(ValidationFailed):  # a phase a measure still sits in stays
+        orchestra.update_workshop(workshop.model_copy(update={"phases": kept}))
+
+
+def test_participants_add_a_touchpoint_for_their_measure_in_the_goals_step(
+    orchestra: Service,
+) -> None:
+    anna = orchestra.join("Anna")
+    orchestra.open_step(MethodStep.GOALS)
+    touchpoint = orchestra.save_touchpoint(
+        Touchpoint(workshop_id=orchestra.workshop_id, name="Podcast"), anna.id
+    )
+    assert touchpoint.author_id == anna.id
+    orchestra.open_step(MethodStep.MAPPING)
+    with pytest.raises(NotAllowed):
+        orchestra.save_touchpoint(
+            Touchpoint(workshop_id=orchestra.workshop_id, name="Flyer"), anna.id
+        )

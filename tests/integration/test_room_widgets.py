@@ -514,3 +514,40 @@ def test_a_participant_chooses_the_language_of_their_own_page(orchestra: Service
     guest.panel.segments.press(0, "rating.segment_score.3")
     assert "group: 3 (1 score)" in guest.panel.segments.rows[0].meta
     assert "groep: 3 (1 score)" in local.panel.segments.rows[0].meta
+
+
+def test_a_participant_adds_the_touchpoint_their_measure_needs_and_edits_a_proposal(
+    orchestra: Service,
+) -> None:
+    orchestra.open_step(MethodStep.GOALS)
+    anna = _joined(orchestra, "Anna")
+    assert anna.panel is not None
+    adder = anna.panel.new_touchpoint.form
+    adder.fields["name"].input.value = "Concertpodcast"
+    adder.save_button.click()
+    stored = next(tp for tp in orchestra.snapshot().touchpoints if tp.name == "Concertpodcast")
+    measure_form = anna.panel.new_measure.form
+    assert measure_form.fields["touchpoint_id"].get() == stored.id  # chosen for the measure
+    measure_form.fields["title"].input.value = "Podcast bij elk concert"
+    measure_form.save_button.click()
+    saved = next(m for m in orchestra.snapshot().measures if m.title == "Podcast bij elk concert")
+    assert saved.touchpoint_id == stored.id
+
+    orchestra.open_step(MethodStep.CHALLENGE)
+    bert = _joined(orchestra, "Bert")
+    assert anna.panel is not None and bert.panel is not None
+    board = anna.panel.boards[0]
+    board.adder.form.fields["text"].input.value = "Meer jongren"
+    board.adder.form.save_button.click()
+    assert "form.edit" in board.list.labels(0)
+    assert "form.edit" not in bert.panel.boards[0].list.labels(0)  # not Bert's to edit
+    board.list.press(0, "form.edit")
+    editor = board.editor.children[0]
+    text = next(x for x in _descendants(editor) if isinstance(x, w.Text))
+    text.value = "Meer jongeren"
+    save = next(
+        x for x in _descendants(editor) if isinstance(x, w.Button) and x.description == "Save"
+    )
+    save.click()
+    assert board.editor.children == ()
+    assert bert.panel.boards[0].list.texts() == ["Meer jongeren"]

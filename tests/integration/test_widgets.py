@@ -386,11 +386,39 @@ def test_no_catalogue_key_is_shown_raw_in_any_step(language: str, memory_store: 
                 shown.append(value)
         for label in getattr(widget, "_options_labels", ()):
             shown.append(str(label))
+        for row in getattr(widget, "rows", ()):  # a list's rows and their buttons
+            shown += [row["text"], row["meta"]]
+            shown += [a["text"] for a in row["actions"]] + [a["tooltip"] for a in row["actions"]]
         for child in getattr(widget, "children", ()):
             texts(child)
 
     for build in builders:
         texts(build(service).widget)
+    # And as a participant sees each step, with the room's proposals, scores and feelings in it.
+    from klantreis.domain import Idea, IdeaTopic, MethodStep, RatingKind
+    from klantreis.widgets.panels import STEP_PANELS
+    from klantreis.widgets.room.dashboard import LiveDashboard
+
+    person = service.join("Anna")
+    focus = service.snapshot().focus_segment
+    assert focus is not None
+    for step, panel_class in STEP_PANELS.items():
+        service.open_step(step)
+        if step is MethodStep.CHALLENGE:
+            wording = service.add_idea(
+                Idea(workshop_id=service.workshop_id, topic=IdeaTopic.CHALLENGE, text="x"),
+                person.id,
+            )
+            service.rate(RatingKind.SUPPORT, wording.id, person.id, 1)
+        if step is MethodStep.SCOPE:
+            service.rate(RatingKind.SEGMENT_SCORE, focus.id, person.id, 4)
+        if step is MethodStep.JOURNEY:
+            first = service.snapshot().ideal_steps[0]
+            service.rate(RatingKind.FEELING, first.id, person.id, 1)
+        texts(panel_class(service, person.id, phone=True).widget)
+        dashboard = LiveDashboard(service, poll_interval=60)
+        texts(dashboard.widget)
+        dashboard.poller.stop()
     found = sorted({m.group(0) for text in shown for m in raw_key.finditer(text)})
     assert found == [], f"catalogue keys shown as text: {found}"
 
@@ -437,3 +465,27 @@ def test_a_journey_step_form_waits_for_a_journey(empty_workshop: Service) -> Non
     assert form.save() is True, form.status.value
     (step,) = service.snapshot().steps
     assert step.journey_id == journey.id
+
+
+def test_the_compare_panel_shows_what_changed_since_an_earlier_workshop(
+    orchestra_on_disk: tuple[Service, Path], tmp_path: Path
+) -> None:
+    from klantreis.exchange.templates import load_template
+    from klantreis.folder import create_folder
+    from klantreis.widgets.panels.compare import ComparePanel
+
+    service, _folder = orchestra_on_disk
+    earlier = tmp_path / "earlier"
+    create_folder(earlier, load_template("orchestra", "en")).store.close()
+    panel = ComparePanel(service)
+    assert "Type the folder of the earlier workshop" in panel.result.value
+    panel.folder.value = str(tmp_path / "nowhere")
+    panel.button.click()
+    assert "kr-problem" in panel.result.value  # explained, not raised
+    segment = service.snapshot().segments[1]
+    service.choose_focus(segment.id)
+    panel.folder.value = str(earlier)
+    panel.button.click()
+    assert "What changed" in panel.result.value and segment.name in panel.result.value
+    panel.close()
+    assert panel.widget.comm is None

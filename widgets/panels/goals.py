@@ -6,6 +6,8 @@ from functools import partial
 from typing import Any
 
 import ipywidgets as w
+from klantreis.widgets.fields import Field
+from klantreis.widgets.form import Form
 from klantreis.widgets.forms import goal_form, measure_form
 from klantreis.widgets.lists import Action, EntryList, Row, within_limit
 from klantreis.widgets.looks import show
@@ -13,7 +15,7 @@ from klantreis.widgets.panels.base import Panel
 
 from klantreis.charts import coverage_check, goals_phases, impact_effort
 from klantreis.charts.compose import ChartBuilder
-from klantreis.domain import Goal, GoalKind, Measure
+from klantreis.domain import Goal, GoalKind, Measure, Touchpoint
 from klantreis.i18n import t
 
 
@@ -36,6 +38,17 @@ class GoalsPanel(Panel):
             lambda m: self.service.add_measure(m, self.actor_id),
             place=lambda m: m.model_copy(update={"segment_id": self.segment_id or m.segment_id}),
         )
+        self.new_touchpoint = self.adder(
+            lambda: Touchpoint.model_construct(workshop_id=self.service.workshop_id, name=""),
+            lambda tp, on_save: Form(
+                tp,
+                on_save,
+                [Field("name", label="form.new_touchpoint", placeholder="placeholder.touchpoint")],
+                lang,
+                save_label="form.add",
+            ),
+            self._add_touchpoint,
+        )
         self._load_goals()
         self.update()
         return [
@@ -45,10 +58,19 @@ class GoalsPanel(Panel):
             self.goals_box,
             self.heading("form.add_measure"),
             self.new_measure,
+            self.new_touchpoint,
             self.heading("form.measures.title"),
             self.measures.widget,
             self.editor,
         ]
+
+    def _add_touchpoint(self, touchpoint: Touchpoint) -> Touchpoint:
+        """A touchpoint the new measure needs: added, and chosen in the measure's form."""
+        stored = self.service.save_touchpoint(touchpoint, self.actor_id)
+        form = self.new_measure.form
+        form.fields["touchpoint_id"].refresh_options()
+        form.fields["touchpoint_id"].set(stored.id)
+        return stored
 
     @property
     def segment_id(self) -> str:
@@ -133,11 +155,11 @@ class GoalsPanel(Panel):
             self.list_limit,
         )
         for m in measures:
-            phase = snap.workshop.phase(m.phase_key)
+            phases = [p.name for p in snap.workshop.phases if p.key in m.phase_keys]
             touchpoint = snap.touchpoint(m.touchpoint_id)
             meta = [
                 t(f"goal_kind.{m.goal_kind.value}", lang),
-                phase.name if phase else t("chart.no_phase", lang),
+                ", ".join(phases) or t("chart.no_phase", lang),
                 *([touchpoint.name] if touchpoint else []),
                 t("list.impact_effort", lang, impact=m.impact, effort=m.effort),
                 *([m.owner] if m.owner else []),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 from klantreis.widgets.fields import Field
 from klantreis.widgets.form import Form
+from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.lists import Action, EntryList, Row, within_limit
 
 from klantreis.domain import (
@@ -33,12 +34,15 @@ VOTED_TOPICS = (IdeaTopic.CHALLENGE, IdeaTopic.END_GOAL, IdeaTopic.SEGMENT)
 """Topics the group votes on; persona quotes, facts and needs are collected, not chosen."""
 
 
-def idea_form(idea: Idea, on_save: Callable[[Idea], Any], language: Any) -> Form[Idea]:
+def idea_form(
+    idea: Idea, on_save: Callable[[Idea], Any], language: Any, **extra: Any
+) -> Form[Idea]:
     """One line for a proposal (a quote also names its source)."""
     fields = [Field("text", label=f"idea_topic.{idea.topic.value}", placeholder=_placeholder(idea))]
     if idea.topic is IdeaTopic.QUOTE:
         fields.append(Field("detail", label="field.source"))
-    return Form(idea, on_save, fields, language, save_label="form.add")
+    extra.setdefault("save_label", "form.add")
+    return Form(idea, on_save, fields, language, **extra)
 
 
 def _placeholder(idea: Idea) -> str:
@@ -65,9 +69,15 @@ class IdeaBoard:
             lambda idea: panel.service.add_idea(idea, panel.actor_id),
             place=self._place,
         )
+        self.editor = panel.looks.make(w.VBox)
         self.widget = panel.looks.make(
             w.VBox,
-            children=[panel.heading(f"ideas.{topic.value}.title"), self.adder, self.list.widget],
+            children=[
+                panel.heading(f"ideas.{topic.value}.title"),
+                self.adder,
+                self.list.widget,
+                self.editor,
+            ],
         )
         self.update()
 
@@ -131,6 +141,8 @@ class IdeaBoard:
                 actions.append(Action("form.unvote_idea", vote))
             else:
                 actions.append(Action("form.vote_idea", vote, "success"))
+        if idea.is_active and (self._own(idea) or panel.is_facilitator):
+            actions.append(Action("form.edit", lambda: self.edit(idea)))
         if self._own(idea) and not panel.is_facilitator:
             withdraw = panel.action(service.withdraw_idea, idea.id, panel.actor_id)
             actions.append(Action("form.withdraw", withdraw, "warning"))
@@ -144,6 +156,33 @@ class IdeaBoard:
                 restore = panel.action(service.restore_idea, idea.id, panel.actor_id)
                 actions.append(Action("form.restore", restore))
         return Row(idea.text, " · ".join(meta), tuple(actions), idea.id, self._own(idea))
+
+    def edit(self, idea: Idea) -> None:
+        """Open a proposal for editing (its author's, or anyone's for the facilitator)."""
+        panel = self.panel
+
+        def save(edited: Idea) -> Idea:
+            stored = panel.service.edit_idea(edited, panel.actor_id)
+            self.close_editor()
+            panel.refresh()
+            return stored
+
+        self.close_editor()
+        form = idea_form(
+            idea,
+            save,
+            panel.language,
+            save_label="form.save",
+            on_cancel=self.close_editor,
+            title=t("form.edit", panel.language),
+        )
+        self.editor.children = (form.widget,)
+
+    def close_editor(self) -> None:
+        """Close the open editor, if any."""
+        for child in self.editor.children:
+            close_tree(child)
+        self.editor.children = ()
 
     def _adopt(self, idea: Idea) -> None:
         """Take a proposal over: as the challenge, as the end goal, or as a new segment."""

@@ -1,4 +1,5 @@
-"""ideas and ratings: participants' proposals and numbers; authors of steps and touchpoints
+"""ideas and ratings: participants' proposals and numbers; authors of steps and touchpoints;
+a measure in more than one phase
 
 Revision ID: 0003
 Revises: 0002
@@ -75,9 +76,15 @@ def upgrade() -> None:
     for table in ("touchpoints", "steps"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("author_id", sa.String(length=64), nullable=True))
+    with op.batch_alter_table("measures", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("more_phase_keys", sa.JSON(), server_default=sa.text("'[]'"), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("measures", schema=None) as batch_op:
+        batch_op.drop_column("more_phase_keys")
     for table in ("steps", "touchpoints"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("author_id")
