@@ -133,6 +133,18 @@ class Form(Generic[M]):
         data = self.value.model_dump()
         return any(_normal(_dig(data, n)) != _normal(f.get()) for n, f in self.fields.items())
 
+    @property
+    def has_typed_text(self) -> bool:
+        """True when a text input holds something typed and not saved. Choices that stay for
+        the next entry (a card's kind, a measure's touchpoint) are not unsaved work."""
+        data = self.value.model_dump()
+        return any(
+            f.spec.kind in TEXT_KINDS
+            and str(f.input.value).strip()
+            and _normal(_dig(data, n)) != _normal(f.get())
+            for n, f in self.fields.items()
+        )
+
     # -- actions ---------------------------------------------------------------------------
 
     def save(self, texts: dict[str, str] | None = None) -> bool:

@@ -328,7 +328,7 @@ def test_in_the_challenge_step_participants_propose_and_vote_and_the_console_tak
     form.save_button.click()
     assert "Saved." in form.status.value
     assert challenge.list.texts() == ["Meer jongeren in de zaal"]
-    assert challenge.list.labels(0) == ["form.vote_idea", "form.withdraw"]
+    assert challenge.list.labels(0) == ["form.vote_idea", "form.edit", "form.withdraw"]
     bert_list = bert.panel.boards[0].list
     assert bert_list.texts() == ["Meer jongeren in de zaal"]  # pushed to Bert's page
     bert_list.press(0, "form.vote_idea")
@@ -542,12 +542,8 @@ def test_a_participant_adds_the_touchpoint_their_measure_needs_and_edits_a_propo
     assert "form.edit" in board.list.labels(0)
     assert "form.edit" not in bert.panel.boards[0].list.labels(0)  # not Bert's to edit
     board.list.press(0, "form.edit")
-    editor = board.editor.children[0]
-    text = next(x for x in _descendants(editor) if isinstance(x, w.Text))
-    text.value = "Meer jongeren"
-    save = next(
-        x for x in _descendants(editor) if isinstance(x, w.Button) and x.description == "Save"
-    )
-    save.click()
+    assert board.editing is not None
+    board.editing.fields["text"].input.value = "Meer jongeren"
+    board.editing.save_button.click()
     assert board.editor.children == ()
     assert bert.panel.boards[0].list.texts() == ["Meer jongeren"]

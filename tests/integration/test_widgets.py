@@ -386,18 +386,21 @@ def test_no_catalogue_key_is_shown_raw_in_any_step(language: str, memory_store: 
                 shown.append(value)
         for label in getattr(widget, "_options_labels", ()):
             shown.append(str(label))
-        for row in getattr(widget, "rows", ()):  # a list's rows and their buttons
-            shown += [row["text"], row["meta"]]
-            shown += [a["text"] for a in row["actions"]] + [a["tooltip"] for a in row["actions"]]
+        rows = getattr(widget, "rows", None)
+        for row in rows if isinstance(rows, list) else ():  # a list's rows and buttons
+            shown.extend([row["text"], row["meta"]])
+            shown.extend(a["text"] for a in row["actions"])
+            shown.extend(a["tooltip"] for a in row["actions"])
         for child in getattr(widget, "children", ()):
             texts(child)
 
     for build in builders:
         texts(build(service).widget)
     # And as a participant sees each step, with the room's proposals, scores and feelings in it.
-    from klantreis.domain import Idea, IdeaTopic, MethodStep, RatingKind
     from klantreis.widgets.panels import STEP_PANELS
     from klantreis.widgets.room.dashboard import LiveDashboard
+
+    from klantreis.domain import Idea, IdeaTopic, MethodStep, RatingKind
 
     person = service.join("Anna")
     focus = service.snapshot().focus_segment
@@ -470,9 +473,10 @@ def test_a_journey_step_form_waits_for_a_journey(empty_workshop: Service) -> Non
 def test_the_compare_panel_shows_what_changed_since_an_earlier_workshop(
     orchestra_on_disk: tuple[Service, Path], tmp_path: Path
 ) -> None:
+    from klantreis.widgets.panels.compare import ComparePanel
+
     from klantreis.exchange.templates import load_template
     from klantreis.folder import create_folder
-    from klantreis.widgets.panels.compare import ComparePanel
 
     service, _folder = orchestra_on_disk
     earlier = tmp_path / "earlier"

@@ -90,6 +90,23 @@ def offline_page(browser: Any) -> Iterator[Any]:
     assert external == [], f"pages asked non-local hosts: {external}"
 
 
+def dismiss_lab_dialogs(page: Any) -> list[str]:
+    """Close JupyterLab's own dialogs (HTML, not the browser's) that a test did not expect,
+    as a person would, and say what they were: one left open takes every later click."""
+    seen = []
+    dialogs = page.locator(".jp-Dialog")
+    while dialogs.count():
+        dialog = dialogs.first
+        seen.append(" ".join(dialog.inner_text(timeout=5_000).split())[:200])
+        reject = dialog.locator(".jp-Dialog-button.jp-mod-reject")
+        if reject.count():
+            reject.first.click(timeout=5_000)
+        else:
+            page.keyboard.press("Escape")
+        dialog.wait_for(state="detached", timeout=10_000)
+    return seen
+
+
 @contextmanager
 def running(
     command: list[str], url: str, env: dict[str, str], cwd: Path, timeout: float = 90

@@ -16,7 +16,7 @@ from klantreis.guide.notebooks import copy_notebooks, shipped_notebooks
 from klantreis.report.notebook_html import export_notebook_html
 from klantreis.serve.commands import jupyter_env, lab_argv, voila_argv
 from klantreis.serve.network import free_port
-from tests.ui.conftest import misdrawn_bars, running
+from tests.ui.conftest import dismiss_lab_dialogs, misdrawn_bars, running
 
 pytestmark = pytest.mark.ui
 MARKS = "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length"
@@ -89,7 +89,9 @@ def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
         page.wait_for_selector(
             ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
         )
+        dismissed: list[str] = []
         for attempt in range(2):  # a kernel still starting can drop the first "Run All"
+            dismissed += dismiss_lab_dialogs(page)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click(timeout=10_000)
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click(timeout=10_000)
             try:
@@ -100,6 +102,7 @@ def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
                     page.screenshot(path=str(orchestra_on_disk / "lab-failure.png"))
                     raise
         page.wait_for_timeout(1000)  # the last charts settle
+        print("JupyterLab dialogs dismissed:", dismissed or "none")
         assert misdrawn_bars(page) == []
         assert [status for status, _ in chart_code] == [200], chart_code  # one file, first try
         assert view.errors == []

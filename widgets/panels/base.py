@@ -232,7 +232,7 @@ class Panel:
     def has_unsaved_text(self) -> bool:
         """True when someone typed into a form of this panel and has not saved it yet."""
         forms = [box.form for box in self.adders if hasattr(box, "form")]
-        return any(form.dirty for form in forms)
+        return any(form.has_typed_text for form in forms)
 
     def close(self) -> None:
         """Close every widget of the panel (it left the page)."""

@@ -70,6 +70,8 @@ class IdeaBoard:
             place=self._place,
         )
         self.editor = panel.looks.make(w.VBox)
+        self.editing: Form[Idea] | None = None
+        """The proposal being edited, if any."""
         self.widget = panel.looks.make(
             w.VBox,
             children=[
@@ -176,6 +178,7 @@ class IdeaBoard:
             on_cancel=self.close_editor,
             title=t("form.edit", panel.language),
         )
+        self.editing = form
         self.editor.children = (form.widget,)
 
     def close_editor(self) -> None:
@@ -183,6 +186,7 @@ class IdeaBoard:
         for child in self.editor.children:
             close_tree(child)
         self.editor.children = ()
+        self.editing = None
 
     def _adopt(self, idea: Idea) -> None:
         """Take a proposal over: as the challenge, as the end goal, or as a new segment."""
