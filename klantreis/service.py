@@ -477,6 +477,14 @@ class Service:
 
         return self._write(rate_, retry_on=(IntegrityError,))
 
+    def remove_rating(self, rating_id: str, actor_id: str | None = None) -> None:
+        """Take a participant's score or feeling away (facilitator only: a mistaken one)."""
+        with self.store.write() as tx:
+            self._require_facilitator(tx, actor_id)
+            rating = tx.require(Rating, rating_id, self.workshop_id)
+            tx.delete(Rating, rating_id)
+            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, rating))
+
     def _rating_step(self, tx: Transaction, kind: RatingKind, target_id: str) -> MethodStep:
         """The step a rating belongs to; the target must exist (and a proposal be active)."""
         if kind is RatingKind.SUPPORT:

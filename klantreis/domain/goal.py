@@ -27,6 +27,8 @@ class Goal(Entity):
     kind: GoalKind
     statement: OptionalLongText = ""
     indicator: OptionalShortText = ""
+    author_id: Identifier | None = None
+    """Who first wrote the statement down (None: the facilitator)."""
     version: int = Field(default=1, ge=1)
 
 

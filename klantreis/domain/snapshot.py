@@ -209,12 +209,13 @@ class WorkshopSnapshot(DomainModel):
     # -- people ----------------------------------------------------------------------------
 
     def contributions(self) -> Counter[str]:
-        """How much each participant added: active cards, measures and ideas, journey steps
-        and touchpoints they wrote, and the scores and feelings they gave."""
+        """How much each participant added: active cards, measures and ideas, goal statements,
+        journey steps and touchpoints they wrote, and the scores and feelings they gave."""
         authors = (
             [c.author_id for c in self.active_cards()]
             + [m.author_id for m in self.active_measures()]
             + [i.author_id for i in self.ideas if i.is_active]
+            + [g.author_id for g in self.goals if g.statement]
             + [s.author_id for s in self.steps]
             + [tp.author_id for tp in self.touchpoints]
             + [r.participant_id for r in self.ratings if r.kind is not RatingKind.SUPPORT]

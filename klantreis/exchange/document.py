@@ -221,6 +221,7 @@ def reference_problems(document: WorkshopDocument) -> list[Problem]:
         must(f"cards.{i}.author_id", card.author_id, people, "rule.unknown_participant")
     for i, goal in enumerate(document.goals):
         must(f"goals.{i}.segment_id", goal.segment_id, segments, "rule.unknown_segment")
+        must(f"goals.{i}.author_id", goal.author_id, people, "rule.unknown_participant")
     for i, measure in enumerate(document.measures):
         must(f"measures.{i}.segment_id", measure.segment_id, segments, "rule.unknown_segment")
         must(

@@ -156,6 +156,7 @@ goals = Table(
     Column("kind", String(KEY), nullable=False),
     Column("statement", Text, nullable=False),
     Column("indicator", String(SHORT), nullable=False),
+    Column("author_id", String(ID)),
     Column("version", Integer, nullable=False),
     UniqueConstraint("segment_id", "kind", name="uq_goals_segment_kind"),
 )

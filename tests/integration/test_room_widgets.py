@@ -547,3 +547,39 @@ def test_a_participant_adds_the_touchpoint_their_measure_needs_and_edits_a_propo
     board.editing.save_button.click()
     assert board.editor.children == ()
     assert bert.panel.boards[0].list.texts() == ["Meer jongeren"]
+
+
+def test_the_console_lists_goal_statements_and_scores_with_their_authors(
+    orchestra: Service,
+) -> None:
+    from klantreis.domain import Goal, GoalKind, RatingKind
+
+    console = _console(orchestra)
+    anna = orchestra.join("Anna")
+    snapshot = orchestra.snapshot()
+    focus = snapshot.focus_segment
+    other = next(s for s in snapshot.segments if not s.is_focus)
+    assert focus is not None
+    orchestra.open_step(MethodStep.GOALS)
+    orchestra.save_goal(
+        Goal(
+            workshop_id=orchestra.workshop_id,
+            segment_id=other.id,
+            kind=GoalKind.ADDRESS_NEEDS,
+            statement="Een vaste plek, elk seizoen",
+        ),
+        anna.id,
+    )
+    orchestra.open_step(MethodStep.SCOPE)
+    orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 4)
+    entries = console.entries
+    goal_row = entries.rows[entries.texts().index("Een vaste plek, elk seizoen")]
+    assert goal_row.meta == f"Address needs · by Anna · {other.name}"
+    score_index = next(
+        i for i, row in enumerate(entries.rows) if row.meta == "Segment score · by Anna · 4"
+    )
+    assert entries.rows[score_index].text == focus.name
+    assert orchestra.snapshot().contributions()[anna.id] == 2
+    entries.press(score_index, "form.remove")  # a mistaken score, taken away
+    assert orchestra.snapshot().ratings == []
+    assert orchestra.snapshot().contributions()[anna.id] == 1

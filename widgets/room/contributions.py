@@ -1,7 +1,8 @@
-"""Everything the room contributed, as the facilitator's console lists it: one row per card,
-measure, proposal, journey step and touchpoint, with its kind, who wrote it and its state, and
-the buttons to take it away or bring it back. Entries are edited in the open step's panel
-above (or, for a proposal, taken over into the decision)."""
+"""Everything the room contributed, as the facilitator's console lists it: one row per
+proposal, card, measure, goal statement, segment score, feeling, journey step and touchpoint,
+with its kind, who wrote it and its state, and the buttons to take it away or bring it back.
+Entries are edited in the open step's panel above (a proposal also by taking it over into the
+decision)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from klantreis.widgets.lists import Action, Row
 from klantreis.widgets.panels.ideas import author_name
 
-from klantreis.domain import EntryState, WorkshopSnapshot
+from klantreis.domain import EntryState, RatingKind, WorkshopSnapshot
 from klantreis.i18n import t
 from klantreis.service import Service
 
@@ -84,6 +85,34 @@ def contribution_rows(snap: WorkshopSnapshot, service: Service, attempt: Attempt
                     measure.state, service.remove_measure, service.restore_measure, measure.id
                 ),
                 measure.id,
+            )
+        )
+    segments = {s.id: s.name for s in snap.segments}
+    for goal in snap.goals:
+        if goal.statement:
+            kind = t(f"goal_kind.{goal.kind.value}", lang)
+            rows.append(
+                Row(
+                    goal.statement,
+                    meta(kind, goal.author_id, segments.get(goal.segment_id, "")),
+                    (),
+                    goal.id,
+                )
+            )
+    steps = {s.id: f"{s.position + 1}. {s.action}" for s in snap.steps}
+    for rating in snap.ratings:
+        if rating.kind is RatingKind.SUPPORT:
+            continue  # a vote shows as the proposal's count
+        target = (segments if rating.kind is RatingKind.SEGMENT_SCORE else steps).get(
+            rating.target_id, ""
+        )
+        value = t(f"rating.{rating.kind.value}.{rating.value}", lang)
+        rows.append(
+            Row(
+                target,
+                meta(t(f"rating_kind.{rating.kind.value}", lang), rating.participant_id, value),
+                (Action("form.remove", press(service.remove_rating, rating.id), "danger"),),
+                rating.id,
             )
         )
     for step in sorted(snap.steps, key=lambda s: (s.journey_id, s.position)):

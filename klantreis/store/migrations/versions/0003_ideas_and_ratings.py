@@ -73,7 +73,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_ratings_target_id"), ["target_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ratings_workshop_id"), ["workshop_id"], unique=False)
 
-    for table in ("touchpoints", "steps"):
+    for table in ("touchpoints", "steps", "goals"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("author_id", sa.String(length=64), nullable=True))
     with op.batch_alter_table("measures", schema=None) as batch_op:
@@ -85,7 +85,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("measures", schema=None) as batch_op:
         batch_op.drop_column("more_phase_keys")
-    for table in ("steps", "touchpoints"):
+    for table in ("goals", "steps", "touchpoints"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("author_id")
     with op.batch_alter_table("ratings", schema=None) as batch_op:
