@@ -27,7 +27,8 @@ CSS = """
 .klantreis .kr-lead .kr-section { font-size: 1em; }
 .klantreis .kr-lead .kr-meta { font-size: 0.75em; }
 .klantreis .kr-lead .kr-table { font-size: inherit; width: auto; }
-.klantreis .kr-lead-chart { zoom: 1.5; }
+.klantreis .kr-lead-charts { flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+.klantreis .kr-lead-chart { zoom: 1.25; width: auto !important; }
 .klantreis .kr-lead ol { margin: 0.2em 0; padding-left: 1.4em; }
 .klantreis .kr-lead .kr-table td, .klantreis .kr-lead .kr-table th { padding: 4px 12px; }
 .klantreis .kr-status { font-size: 13px; color: #616e7c; }

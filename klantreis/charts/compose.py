@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from klantreis.charts.theme import PHASE_AXIS
 from klantreis.domain import WorkshopSnapshot
 
 ChartBuilder = Callable[[WorkshopSnapshot], Any]
@@ -157,6 +158,14 @@ def _narrowed(node: Any, width: int, gutter: bool = False) -> Any:
         too_wide = isinstance(size, int | float) and size > room
         if too_wide or (isinstance(size, dict) and "step" in size):
             node["width"] = room
+    axis = node.get("axis")
+    if isinstance(axis, dict) and axis.get("labelExpr") == PHASE_AXIS.labelExpr:
+        # Phase columns squeezed to a phone's width: their names slanted, on one line each,
+        # so neighbours never run into each other.
+        axis.pop("labelExpr")
+        axis.update(
+            labelAngle=45, labelAlign="right", labelBaseline="middle", labelLimit=90, labelPadding=4
+        )
     legend = node.get("legend")
     if isinstance(legend, dict):  # below the chart, not beside it
         legend.update(orient="bottom", direction="vertical", columns=1, labelLimit=width - 40)

@@ -8,7 +8,16 @@ from typing import Any
 import altair as alt
 
 from klantreis.charts.frames import journey_frame, phase_spans, touchpoint_coverage_frame
-from klantreis.charts.theme import FEELING_COLOURS, INK, MUTED, NARROW, PHASE_BANDS, themed
+from klantreis.charts.theme import (
+    FEELING_COLOURS,
+    INK,
+    MUTED,
+    NARROW,
+    PHASE_AXIS,
+    PHASE_BANDS,
+    PHASE_STEP,
+    themed,
+)
 from klantreis.domain import FEELING_MAX, FEELING_MIN, WorkshopSnapshot
 from klantreis.i18n import t
 
@@ -154,7 +163,7 @@ def touchpoint_coverage(snap: WorkshopSnapshot) -> Any:
         sort=phases,
         scale=alt.Scale(domain=phases),
         title=None,
-        axis=alt.Axis(labelAngle=0, labelLimit=110, orient="top"),
+        axis=PHASE_AXIS,
     )
     y = alt.Y("department:N", title=None)
     tooltip = [
@@ -195,6 +204,8 @@ def touchpoint_coverage(snap: WorkshopSnapshot) -> Any:
         )
     )
     chart = alt.layer(cells, text).properties(
-        title=t("chart.touchpoint_coverage.title", lang), width=alt.Step(96), height=alt.Step(34)
+        title=t("chart.touchpoint_coverage.title", lang),
+        width=alt.Step(PHASE_STEP),
+        height=alt.Step(34),
     )
     return themed(chart, lang)

@@ -7,7 +7,7 @@ from typing import Any
 import altair as alt
 
 from klantreis.charts.frames import goal_phase_frame, measures_frame
-from klantreis.charts.theme import GOAL_COLOURS, GRID, MUTED, NARROW, themed
+from klantreis.charts.theme import GOAL_COLOURS, GRID, MUTED, NARROW, PHASE_AXIS, PHASE_STEP, themed
 from klantreis.domain import GoalKind, WorkshopSnapshot
 from klantreis.i18n import t
 
@@ -32,7 +32,7 @@ def goals_phases(snap: WorkshopSnapshot) -> Any:
         "phase:N",
         sort=alt.SortField("phase_order"),
         title=None,
-        axis=alt.Axis(labelAngle=0, labelLimit=110, orient="top"),
+        axis=PHASE_AXIS,
     )
     y = alt.Y("goal:N", sort=alt.SortField("goal_order"), title=None)
     tooltip = [
@@ -61,7 +61,7 @@ def goals_phases(snap: WorkshopSnapshot) -> Any:
         .encode(x=x, y=y, text="measures:Q", tooltip=tooltip)
     )
     chart = alt.layer(grid, circles, counts).properties(
-        title=t("chart.goals_phases.title", lang), width=alt.Step(96), height=alt.Step(56)
+        title=t("chart.goals_phases.title", lang), width=alt.Step(PHASE_STEP), height=alt.Step(56)
     )
     return themed(chart, lang)
 

@@ -28,6 +28,21 @@ GOAL_COLOURS = {
 FEELING_COLOURS = ["#d1495b", "#f08c6c", "#9aa5b1", "#7cc4a0", "#2a9d60"]
 """From very negative (-2) to very positive (+2)."""
 ACCENT = "#f4a259"
+
+PHASE_STEP = 96
+"""Width of one phase column in the charts that lay phases across (goals, coverage)."""
+
+PHASE_AXIS = alt.Axis(
+    labelAngle=0,
+    labelLimit=PHASE_STEP - 8,
+    # One word per line, so two phases' names never run into each other ("Latente
+    # behoefteBewustwording" was two neighbouring columns' labels on one line).
+    labelExpr="split(datum.label, ' ')",
+    labelLineHeight=13,
+    labelPadding=16,  # room for a second line between the names and the plot
+    orient="top",
+)
+"""The phase axis on top of those charts."""
 PHASE_BANDS = ["#f5f7fa", "#e6ecf4"]
 NARROW = 340
 """Width of single charts: fits a 390 px phone screen with its margins."""

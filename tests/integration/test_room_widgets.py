@@ -459,7 +459,7 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
     from klantreis.domain import Idea, IdeaTopic, RatingKind
 
     dashboard = LiveDashboard(orchestra, poll_interval=60)
-    assert dashboard.lead.value == "" and dashboard.lead_slot is None  # no step open
+    assert dashboard.lead.value == "" and dashboard.lead_slots == []  # no step open
     orchestra.open_step(MethodStep.CHALLENGE)
     anna = orchestra.join("Anna")
     wording = orchestra.add_idea(
@@ -470,7 +470,7 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
     assert dashboard.poller.check()
     lead = dashboard.lead.value
     assert "Now: Challenge" in lead and "Meer &lt;jongeren&gt;" in lead and "1 vote" in lead
-    assert dashboard.lead_slot is None  # words, not charts
+    assert dashboard.lead_slots == []  # words, not charts
     assert dashboard.widget.children.index(dashboard.lead_box) < dashboard.widget.children.index(
         dashboard.decisions
     )
@@ -481,12 +481,13 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
     assert dashboard.poller.check()
     assert "Now: Scope" in dashboard.lead.value
     assert "<td>5 (5–5)</td><td>1</td>" in dashboard.lead.value
-    assert dashboard.lead_slot is not None
-    assert t("chart.segment_relevance.title", "en") in str(dashboard.lead_slot.chart.spec)
-    scope_slot = dashboard.lead_slot
+    assert len(dashboard.lead_slots) == 1
+    assert t("chart.segment_relevance.title", "en") in str(dashboard.lead_slots[0].chart.spec)
+    scope_slot = dashboard.lead_slots[0]
     orchestra.open_step(MethodStep.MAPPING)
     assert dashboard.poller.check()
-    assert dashboard.lead_slot is not scope_slot and scope_slot.widget.comm is None
+    assert len(dashboard.lead_slots) == 2  # the card board and the alternatives, side by side
+    assert scope_slot.widget.comm is None
 
 
 def test_a_participant_chooses_the_language_of_their_own_page(orchestra: Service) -> None:

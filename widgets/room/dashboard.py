@@ -38,8 +38,11 @@ class LiveDashboard:
         self.decisions = w.HTML(decisions_html(snapshot))
         self.lead = w.HTML(lead_html(snapshot))
         self.lead_step = snapshot.workshop.open_step
-        self.lead_slot = _lead_slot(self.lead_step, snapshot)
-        self.lead_box = w.VBox(self._lead_children(), layout=full())
+        self.lead_slots = _lead_slots(self.lead_step, snapshot)
+        self.lead_charts = w.HBox(layout=full())
+        self.lead_charts.add_class("kr-lead-charts")
+        self.lead_charts.children = [slot.widget for slot in self.lead_slots]
+        self.lead_box = w.VBox([self.lead, self.lead_charts], layout=full())
         self.slot = ChartSlot(Composer(), snapshot)
         self.data = DataSection(data, snapshot) if data is not None else None
         parts = [
@@ -67,21 +70,19 @@ class LiveDashboard:
         self.status.value = status_html(snapshot.workshop)
         self.lead.value = lead_html(snapshot)
         if snapshot.workshop.open_step != self.lead_step:
-            old = self.lead_slot
+            old = self.lead_slots
             self.lead_step = snapshot.workshop.open_step
-            self.lead_slot = _lead_slot(self.lead_step, snapshot)
-            self.lead_box.children = self._lead_children()
-            if old is not None:
-                old.widget.close()
-        elif self.lead_slot is not None:
-            self.lead_slot.update(snapshot)
+            self.lead_slots = _lead_slots(self.lead_step, snapshot)
+            self.lead_charts.children = [slot.widget for slot in self.lead_slots]
+            for slot in old:
+                slot.widget.close()
+        else:
+            for slot in self.lead_slots:
+                slot.update(snapshot)
         self.slot.update(snapshot)
         if self.data is not None:
             self.data.update(snapshot)
         self._snapshot = snapshot
-
-    def _lead_children(self) -> tuple[w.Widget, ...]:
-        return (self.lead, *([self.lead_slot.widget] if self.lead_slot is not None else []))
 
     def check_data(self) -> None:
         """Redraw the data section when its files changed (an import, new rules)."""
@@ -92,14 +93,14 @@ class LiveDashboard:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _lead_slot(step: MethodStep | None, snapshot: WorkshopSnapshot) -> ChartSlot | None:
-    """The open step's own charts, at the top of the projector (none for steps without)."""
+def _lead_slots(step: MethodStep | None, snapshot: WorkshopSnapshot) -> list[ChartSlot]:
+    """The open step's own charts, one each, side by side at the top of the projector (a
+    1920 px screen shows a step's charts without scrolling); none for steps without."""
     builders = STEP_PANELS[step].chart_builders if step in STEP_PANELS else ()
-    if not builders:
-        return None
-    slot = ChartSlot(Composer(builders), snapshot)
-    slot.widget.add_class("kr-lead-chart")  # larger: read from the back of the room
-    return slot
+    slots = [ChartSlot(Composer([build]), snapshot) for build in builders]
+    for slot in slots:
+        slot.widget.add_class("kr-lead-chart")  # larger: read from the back of the room
+    return slots
 
 
 def live_dashboard(service: Service | None = None) -> LiveDashboard:
