@@ -13,6 +13,8 @@ import pandas as pd
 from klantreis.domain import (
     CardKind,
     GoalKind,
+    Idea,
+    IdeaTopic,
     JourneyStep,
     Polarity,
     RatingKind,
@@ -368,20 +370,31 @@ def uncovered_frame(snap: WorkshopSnapshot, top: int = 10) -> pd.DataFrame:
 
 
 def persona_frame(snap: WorkshopSnapshot, segment_id: str | None = None) -> pd.DataFrame:
-    """The persona of a segment (default: the focus segment) as labelled lines per section."""
+    """The persona of a segment (default: the focus segment) as labelled lines per section,
+    with the needs and quotes the room added after the facilitator's own."""
     lang = snap.workshop.language
     segment = snap.segment(segment_id) if segment_id else snap.focus_segment
     persona = snap.persona_for(segment.id) if segment else None
     rows: list[dict[str, object]] = []
     if persona is None:
         return pd.DataFrame(rows, columns=["section", "section_order", "line", "line_order"])
+
+    def room(topic: IdeaTopic) -> list[Idea]:  # what the participants added
+        return sorted(snap.active_ideas(topic, persona.segment_id), key=lambda i: i.created_at)
+
+    quotes = [(q.text, q.source) for q in persona.quotes] + [
+        (i.text, i.detail) for i in room(IdeaTopic.QUOTE)
+    ]
     sections: list[tuple[str, list[str]]] = [
-        ("functional_needs", persona.functional_needs),
-        ("emotional_needs", persona.emotional_needs),
         (
-            "quotes",
-            [f"“{q.text}”" + (f" ({q.source})" if q.source else "") for q in persona.quotes],
+            "functional_needs",
+            persona.functional_needs + [i.text for i in room(IdeaTopic.FUNCTIONAL_NEED)],
         ),
+        (
+            "emotional_needs",
+            persona.emotional_needs + [i.text for i in room(IdeaTopic.EMOTIONAL_NEED)],
+        ),
+        ("quotes", [f"“{text}”" + (f" ({source})" if source else "") for text, source in quotes]),
         ("assumptions", persona.assumptions),
     ]
     for order, (section, lines) in enumerate(sections):

@@ -110,6 +110,10 @@ def test_persona_additions_belong_to_a_segment_and_go_with_it(orchestra: Service
     anna = orchestra.join("Anna")
     quote = orchestra.add_idea(idea(orchestra, IdeaTopic.QUOTE, "Te duur", focus.id), anna.id)
     assert orchestra.snapshot().active_ideas(IdeaTopic.QUOTE, focus.id) == [quote]
+    from klantreis.charts.frames import persona_frame
+
+    lines = list(persona_frame(orchestra.snapshot())["line"])
+    assert "“Te duur”" in lines  # on the persona card, after the facilitator's quotes
     orchestra.open_step(MethodStep.SCOPE)
     orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 5)
     orchestra.remove_segment(focus.id)
