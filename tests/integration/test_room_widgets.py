@@ -584,3 +584,22 @@ def test_the_console_lists_goal_statements_and_scores_with_their_authors(
     entries.press(score_index, "form.remove")  # a mistaken score, taken away
     assert orchestra.snapshot().ratings == []
     assert orchestra.snapshot().contributions()[anna.id] == 1
+
+
+def test_a_reload_keeps_the_language_the_participant_chose(orchestra: Service) -> None:
+    from klantreis.widgets.room.keys import RoomKeys
+    from klantreis.widgets.room.pages import Room
+
+    room = Room(orchestra, RoomKeys(join_code=CODE, facilitator_token=TOKEN))
+    orchestra.update_workshop(orchestra.workshop().model_copy(update={"language": "nl"}))
+    first = ParticipantApp(orchestra, CODE)
+    first.on_joined = lambda person: room.joined("browser-1", person, first.language)
+    first.language_choice.value = "en"
+    assert first.join(CODE, "Grace")
+    assert room.language_of("browser-1") == "en"
+    reloaded = ParticipantApp(orchestra, CODE)  # the same browser, after a reload
+    known = room.participant_of("browser-1")
+    assert known is not None and reloaded.resume(known, room.language_of("browser-1"))
+    assert reloaded.language == "en" and "taking part as Grace" in reloaded.body.children[0].value
+    other = ParticipantApp(orchestra, CODE)
+    assert other.language == "nl" and room.language_of("browser-2") is None

@@ -85,6 +85,9 @@ class Room:
     title: str = "klantreis"
     pages: set[RoomPage] = field(default_factory=set)
     sessions: dict[str, str] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)
+    """The page language each browser session chose on the join page (kept while the room
+    process runs: a reload shows the page in that language again)."""
     _watcher: ChangeWatcher | None = None
     _subscription: Subscription | None = None
     _queue: queue.Queue[list[Change] | None] = field(default_factory=queue.Queue)
@@ -159,12 +162,15 @@ class Room:
 
     # -- sessions --------------------------------------------------------------------------
 
-    def joined(self, session_id: str, participant_id: str) -> None:
-        """Remember that this browser session joined as ``participant_id``."""
+    def joined(self, session_id: str, participant_id: str, language: str | None = None) -> None:
+        """Remember that this browser session joined as ``participant_id`` (and chose
+        ``language`` for its page)."""
         if not session_id:
             return
         with self._lock:
             self.sessions[session_id] = participant_id
+            if language:
+                self.languages[session_id] = language
             self._write_sessions()
 
     def participant_of(self, session_id: str) -> str | None:
@@ -176,6 +182,11 @@ class Room:
             if session_id not in self.sessions:
                 self.sessions.update(self._read_sessions())
             return self.sessions.get(session_id)
+
+    def language_of(self, session_id: str) -> str | None:
+        """The page language this browser session chose, if it chose one."""
+        with self._lock:
+            return self.languages.get(session_id)
 
     def _read_sessions(self) -> dict[str, str]:
         if self.folder is None:
@@ -327,11 +338,11 @@ def open_page(room: Room, console: bool, session_id: str = "", context: Any = No
         participant = ParticipantApp(
             room.service,
             room.keys.join_code,
-            on_joined=lambda person: room.joined(session_id, person),
+            on_joined=lambda person: room.joined(session_id, person, participant.language),
         )
         known = room.participant_of(session_id)
         if known is not None:
-            participant.resume(known)
+            participant.resume(known, room.language_of(session_id))
         app = participant
     return RoomPage(room, app, context)
 

@@ -132,12 +132,15 @@ class ParticipantApp:
         self.show_room()
         return True
 
-    def resume(self, participant_id: str) -> bool:
-        """Continue as a participant who joined before (a reload, the same browser)."""
+    def resume(self, participant_id: str, language: str | None = None) -> bool:
+        """Continue as a participant who joined before (a reload, the same browser), in the
+        page language they chose then."""
         try:
             self.participant = self.service.participant(participant_id)
         except KlantreisError:
             return False
+        if language in LANGUAGES:
+            self.language = language
         self.show_room()
         return True
 
