@@ -497,7 +497,9 @@ class Service:
             target_id,
             self.workshop_id,
         )
-        return STEP_OF_RATING[kind] or MethodStep.SCOPE
+        step = STEP_OF_RATING[kind]
+        assert step is not None  # only support follows its proposal's step
+        return step
 
     def _check_support_left(
         self, tx: Transaction, workshop: Workshop, participant_id: str, idea_id: str

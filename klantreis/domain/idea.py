@@ -47,6 +47,9 @@ PERSONA_TOPICS = (
 )
 """Topics that add to the focus segment's persona (they carry its segment id)."""
 
+VOTED_TOPICS = (IdeaTopic.CHALLENGE, IdeaTopic.END_GOAL, IdeaTopic.SEGMENT)
+"""Topics the group votes on; persona quotes, facts and needs are collected, not chosen."""
+
 RATING_RANGE: dict[RatingKind, tuple[int, int]] = {
     RatingKind.SUPPORT: (1, 1),
     RatingKind.SEGMENT_SCORE: (1, 5),

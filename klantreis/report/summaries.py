@@ -10,6 +10,7 @@ from html import escape
 from klantreis.domain import (
     PERSONA_TOPICS,
     STEP_OF_TOPIC,
+    VOTED_TOPICS,
     GoalKind,
     IdeaTopic,
     MethodStep,
@@ -166,7 +167,7 @@ def ideas_html(
     if not ideas:
         return ""
     support = snap.support_counts()
-    voted = topic in (IdeaTopic.CHALLENGE, IdeaTopic.END_GOAL, IdeaTopic.SEGMENT)
+    voted = topic in VOTED_TOPICS
     items = []
     for idea in ideas[:limit]:
         count = (

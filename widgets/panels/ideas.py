@@ -19,6 +19,7 @@ from klantreis.widgets.lists import Action, EntryList, Row, within_limit
 
 from klantreis.domain import (
     PERSONA_TOPICS,
+    VOTED_TOPICS,
     Idea,
     IdeaTopic,
     RatingKind,
@@ -29,9 +30,6 @@ from klantreis.i18n import t
 
 if TYPE_CHECKING:
     from klantreis.widgets.panels.base import Panel
-
-VOTED_TOPICS = (IdeaTopic.CHALLENGE, IdeaTopic.END_GOAL, IdeaTopic.SEGMENT)
-"""Topics the group votes on; persona quotes, facts and needs are collected, not chosen."""
 
 
 def idea_form(
@@ -248,4 +246,4 @@ def author_name(snap: WorkshopSnapshot, author_id: str | None, language: Any) ->
     return t("list.by", language, name=person.name)
 
 
-__all__ = ["VOTED_TOPICS", "IdeaBoard", "author_name", "idea_form", "rating_actions"]
+__all__ = ["IdeaBoard", "author_name", "idea_form", "rating_actions"]

@@ -27,66 +27,67 @@ def contribution_rows(snap: WorkshopSnapshot, service: Service, attempt: Attempt
     def press(call: Callable[..., Any], entity_id: str) -> Callable[[], None]:
         return lambda: attempt(lambda: call(entity_id))
 
-    def state_actions(
-        state: EntryState, remove: Any, restore: Any, entity_id: str
-    ) -> tuple[Action, ...]:
-        if state is EntryState.ACTIVE:
-            return (Action("form.remove", press(remove, entity_id), "danger"),)
-        return (Action("form.restore", press(restore, entity_id)),)
-
     def meta(kind: str, author_id: str | None, *more: str) -> str:
         return " · ".join(x for x in (kind, author_name(snap, author_id, lang), *more) if x)
 
-    def state_note(state: EntryState) -> str:
-        return "" if state is EntryState.ACTIVE else t(f"entry_state.{state.value}", lang)
+    def kept(
+        entity_id: str,
+        text: str,
+        kind: str,
+        author_id: str | None,
+        state: EntryState,
+        remove: Callable[..., Any],
+        restore: Callable[..., Any],
+        *more: str,
+    ) -> Row:
+        """An entry that is taken away and brought back (proposals, cards, measures)."""
+        if state is EntryState.ACTIVE:
+            action = Action("form.remove", press(remove, entity_id), "danger")
+            return Row(text, meta(kind, author_id, *more), (action,), entity_id)
+        note = t(f"entry_state.{state.value}", lang)
+        action = Action("form.restore", press(restore, entity_id))
+        return Row(text, meta(kind, author_id, *more, note), (action,), entity_id)
 
-    rows: list[Row] = []
     support = snap.support_counts()
-    for idea in snap.ideas:
-        backed = t("list.idea_votes", lang, count=support[idea.id])
-        rows.append(
-            Row(
-                idea.text,
-                meta(
-                    t(f"idea_topic.{idea.topic.value}", lang),
-                    idea.author_id,
-                    backed,
-                    state_note(idea.state),
-                ),
-                state_actions(idea.state, service.remove_idea, service.restore_idea, idea.id),
-                idea.id,
-            )
-        )
     votes = snap.vote_counts()
-    for card in snap.cards:
-        rows.append(
-            Row(
-                card.text,
-                meta(
-                    t(f"card_kind.{card.kind.value}", lang),
-                    card.author_id,
-                    t("list.votes", lang, count=votes[card.id]),
-                    state_note(card.state),
-                ),
-                state_actions(card.state, service.remove_card, service.restore_card, card.id),
-                card.id,
-            )
+    rows = [
+        kept(
+            idea.id,
+            idea.text,
+            t(f"idea_topic.{idea.topic.value}", lang),
+            idea.author_id,
+            idea.state,
+            service.remove_idea,
+            service.restore_idea,
+            t("list.idea_votes", lang, count=support[idea.id]),
         )
-    for measure in snap.measures:
-        rows.append(
-            Row(
-                measure.title,
-                meta(
-                    t(f"goal_kind.{measure.goal_kind.value}", lang),
-                    measure.author_id,
-                    state_note(measure.state),
-                ),
-                state_actions(
-                    measure.state, service.remove_measure, service.restore_measure, measure.id
-                ),
-                measure.id,
-            )
+        for idea in snap.ideas
+    ]
+    rows += [
+        kept(
+            card.id,
+            card.text,
+            t(f"card_kind.{card.kind.value}", lang),
+            card.author_id,
+            card.state,
+            service.remove_card,
+            service.restore_card,
+            t("list.votes", lang, count=votes[card.id]),
         )
+        for card in snap.cards
+    ]
+    rows += [
+        kept(
+            m.id,
+            m.title,
+            t(f"goal_kind.{m.goal_kind.value}", lang),
+            m.author_id,
+            m.state,
+            service.remove_measure,
+            service.restore_measure,
+        )
+        for m in snap.measures
+    ]
     segments = {s.id: s.name for s in snap.segments}
     for goal in snap.goals:
         if goal.statement:
