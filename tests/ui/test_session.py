@@ -159,6 +159,8 @@ def test_a_whole_session_from_the_console_with_four_phones(
     open_step("journey")
     for feeling, (phone, _name, _language) in zip(("+1", "+2", "−1", "+1"), phones, strict=True):
         phone.page.get_by_role("button", name=feeling, exact=True).first.click()
+        # Wait until the room has it (the pressed value is marked) before the next phone.
+        phone.page.locator("button.mod-success", has_text=feeling).first.wait_for()
     body_has(phones[3][0].page, "(median of 4)")
     look("journey")
 
