@@ -84,6 +84,7 @@ class Store:
                 with connection, connection.begin():
                     tx = Transaction(connection)
                     yield tx
+                    tx.write_audit()
         except IntegrityError:
             raise
         except (OperationalError, DBAPIError, PoolTimeout) as exc:

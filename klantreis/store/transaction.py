@@ -47,6 +47,7 @@ class Transaction:
         self.connection = connection
         self.changes: list[Change] = []
         """What this transaction recorded, announced by the store once it commits."""
+        self._entries: list[AuditEntry] = []
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -179,15 +180,40 @@ class Transaction:
         return self.connection.execute(delete(table).where(and_(*conditions))).rowcount
 
     def record(self, entry: AuditEntry) -> None:
-        """Append an entry to the audit trail; it is announced when the transaction commits
-        (on PostgreSQL also to other processes, through ``NOTIFY``)."""
-        result = self.connection.execute(insert(tables.audit).values(**to_row(entry)))
-        revision = int(result.inserted_primary_key[0])  # type: ignore[index]
-        self.changes.append(
-            Change(entry.workshop_id, revision, entry.action.value, entry.entity, entry.entity_id)
-        )
-        if self.connection.dialect.name == "postgresql":
-            self.connection.execute(
-                text("SELECT pg_notify(:channel, :payload)"),
-                {"channel": CHANNEL, "payload": f"{entry.workshop_id}:{revision}"},
+        """Add an entry to the audit trail; it is written by :meth:`write_audit` just before
+        the commit and announced once the transaction commits (on PostgreSQL also to other
+        processes, through ``NOTIFY``)."""
+        self._entries.append(entry)
+
+    def write_audit(self) -> None:
+        """Write what :meth:`record` collected, the last thing before the commit.
+
+        A workshop's revisions must follow the order of the commits: a reader that saw
+        revision 11 must never meet revision 10 later. PostgreSQL hands out sequence numbers
+        when rows are inserted, not when they commit, so its writers of one workshop take
+        that workshop's lock for the rest of the transaction first (SQLite already lets one
+        writer in at a time). The lock is held only while the audit rows are written and the
+        transaction commits, so it cannot wait on a writer that waits on it."""
+        if not self._entries:
+            return
+        postgresql = self.connection.dialect.name == "postgresql"
+        if postgresql:
+            for workshop_id in sorted({entry.workshop_id for entry in self._entries}):
+                self.connection.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                    {"key": f"klantreis:{workshop_id}"},
+                )
+        for entry in self._entries:
+            result = self.connection.execute(insert(tables.audit).values(**to_row(entry)))
+            revision = int(result.inserted_primary_key[0])  # type: ignore[index]
+            self.changes.append(
+                Change(
+                    entry.workshop_id, revision, entry.action.value, entry.entity, entry.entity_id
+                )
             )
+            if postgresql:
+                self.connection.execute(
+                    text("SELECT pg_notify(:channel, :payload)"),
+                    {"channel": CHANNEL, "payload": f"{entry.workshop_id}:{revision}"},
+                )
+        self._entries = []
