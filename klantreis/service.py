@@ -483,7 +483,8 @@ class Service:
             self._require_facilitator(tx, actor_id)
             rating = tx.require(Rating, rating_id, self.workshop_id)
             tx.delete(Rating, rating_id)
-            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, rating))
+            kept = rating.model_dump(mode="json")
+            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, rating, kept=kept))
 
     def _rating_step(self, tx: Transaction, kind: RatingKind, target_id: str) -> MethodStep:
         """The step a rating belongs to; the target must exist (and a proposal be active)."""
@@ -533,11 +534,22 @@ class Service:
         with self.store.write() as tx:
             touchpoint = tx.require(Touchpoint, touchpoint_id, self.workshop_id)
             self._check_allowed(tx, actor_id, Touchpoint, touchpoint)
+            used_by: list[str] = []
             for cls in (JourneyStep, Measure):
                 for item in tx.find(cls, self.workshop_id, touchpoint_id=touchpoint_id):
                     tx.update(item.model_copy(update={"touchpoint_id": None}))
+                    used_by.append(item.id)
             tx.delete(Touchpoint, touchpoint_id)
-            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, touchpoint))
+            tx.record(
+                _entry(
+                    self.workshop_id,
+                    actor_id,
+                    Action.REMOVE,
+                    touchpoint,
+                    kept=touchpoint.model_dump(mode="json"),
+                    used_by=used_by,
+                )
+            )
 
     def save_journey(self, journey: Journey, actor_id: str | None = None) -> Journey:
         """Add or save an ideal journey (a marketplace has two: one per side)."""
@@ -607,16 +619,113 @@ class Service:
         with self.store.write() as tx:
             step = tx.require(JourneyStep, step_id, self.workshop_id)
             self._check_allowed(tx, actor_id, JourneyStep, step)
+            ratings = tx.find(Rating, self.workshop_id, target_id=step_id)
             tx.delete(JourneyStep, step_id)
             tx.delete_where(Rating, self.workshop_id, target_id=step_id)
-            rest = sorted(
-                tx.find(JourneyStep, self.workshop_id, journey_id=step.journey_id),
-                key=lambda s: s.position,
+            self._renumber(tx, step.journey_id)
+            tx.record(
+                _entry(
+                    self.workshop_id,
+                    actor_id,
+                    Action.REMOVE,
+                    step,
+                    kept=step.model_dump(mode="json"),
+                    ratings=[r.model_dump(mode="json") for r in ratings],
+                )
             )
-            for position, item in enumerate(rest):
-                if item.position != position:
-                    tx.update(item.model_copy(update={"position": position}))
-            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, step))
+
+    def _renumber(self, tx: Transaction, journey_id: str, *, free: int | None = None) -> None:
+        """Number a journey's steps 0, 1, 2… in their order, leaving position ``free`` open."""
+        ordered = sorted(
+            tx.find(JourneyStep, self.workshop_id, journey_id=journey_id),
+            key=lambda s: s.position,
+        )
+        for index, item in enumerate(ordered):
+            position = index + 1 if free is not None and index >= free else index
+            if item.position != position:
+                tx.update(item.model_copy(update={"position": position}))
+
+    def restore_removed(self, entity_id: str, actor_id: str | None = None) -> None:
+        """Bring back a removed journey step (in its place, with its feelings), touchpoint
+        (linked again to the steps and measures that used it, where they have none since) or
+        rating, from the copy its removal left in the audit trail (facilitator only)."""
+        with self.store.write() as tx:
+            self._require_facilitator(tx, actor_id)
+            entry = tx.last_removal(self.workshop_id, entity_id)
+            if entry is None or "kept" not in entry.summary:
+                raise NotFound(entity="entry")
+            kept = entry.summary["kept"]
+            present: dict[str, type[JourneyStep | Touchpoint | Rating]] = {
+                "step": JourneyStep,
+                "touchpoint": Touchpoint,
+                "rating": Rating,
+            }
+            if tx.get(present[entry.entity], entity_id) is not None:
+                return  # back already (a second press of the same button)
+            restored: JourneyStep | Touchpoint | Rating
+            if entry.entity == "step":
+                restored = self._restore_step(tx, JourneyStep.model_validate(kept))
+                for rating in entry.summary.get("ratings", []):
+                    self._restore_rating(tx, Rating.model_validate(rating), quietly=True)
+            elif entry.entity == "touchpoint":
+                restored = self._restore_touchpoint(tx, Touchpoint.model_validate(kept))
+                for item_id in entry.summary.get("used_by", []):
+                    item = tx.get(JourneyStep, item_id) or tx.get(Measure, item_id)
+                    if item is not None and item.touchpoint_id is None:
+                        tx.update(item.model_copy(update={"touchpoint_id": restored.id}))
+            else:
+                restored = self._restore_rating(tx, Rating.model_validate(kept), quietly=False)
+            tx.record(_entry(self.workshop_id, actor_id, Action.RESTORE, restored))
+
+    def _restore_step(self, tx: Transaction, step: JourneyStep) -> JourneyStep:
+        journey = tx.get(Journey, step.journey_id)
+        if journey is None or journey.workshop_id != self.workshop_id:
+            raise NotFound(entity="journey")
+        count = len(tx.find(JourneyStep, self.workshop_id, journey_id=step.journey_id))
+        position = min(step.position, count)
+        self._renumber(tx, step.journey_id, free=position)
+        workshop = tx.require(Workshop, self.workshop_id)
+        update: dict[str, object] = {"position": position}
+        if step.touchpoint_id is not None and tx.get(Touchpoint, step.touchpoint_id) is None:
+            update["touchpoint_id"] = None
+        if step.phase_key is not None and workshop.phase(step.phase_key) is None:
+            update["phase_key"] = None
+        restored = step.model_copy(update=update)
+        tx.insert(restored)
+        return restored
+
+    def _restore_touchpoint(self, tx: Transaction, touchpoint: Touchpoint) -> Touchpoint:
+        workshop = tx.require(Workshop, self.workshop_id)
+        phases = [key for key in touchpoint.phase_keys if workshop.phase(key) is not None]
+        restored = touchpoint.model_copy(update={"phase_keys": phases})
+        tx.insert(restored)
+        return restored
+
+    def _restore_rating(self, tx: Transaction, rating: Rating, *, quietly: bool) -> Rating:
+        """Put a rating back unless its person or target is gone or they rated it again
+        since (then the newer rating stays; ``quietly`` skips instead of refusing)."""
+        targets: dict[RatingKind, type[Segment | JourneyStep | Idea]] = {
+            RatingKind.SEGMENT_SCORE: Segment,
+            RatingKind.FEELING: JourneyStep,
+            RatingKind.SUPPORT: Idea,
+        }
+        target = targets[rating.kind]
+        again = [
+            r
+            for r in tx.find(Rating, self.workshop_id, participant_id=rating.participant_id)
+            if r.kind is rating.kind and r.target_id == rating.target_id
+        ]
+        gone = tx.get(Participant, rating.participant_id) is None or (
+            tx.get(target, rating.target_id) is None
+        )
+        if again or gone or tx.get(Rating, rating.id) is not None:
+            if quietly:
+                return rating
+            if again:
+                raise ValidationFailed([Problem("value", "rule.rated_again")])
+            raise NotFound(entity="entry")
+        tx.insert(rating)
+        return rating
 
     def _check_step(self, tx: Transaction, step: JourneyStep) -> None:
         journey = tx.get(Journey, step.journey_id)
@@ -745,6 +854,7 @@ class Service:
                 votes=tx.find(Vote, self.workshop_id),
                 ideas=tx.find(Idea, self.workshop_id),
                 ratings=tx.find(Rating, self.workshop_id),
+                removal_entries=tx.removal_entries(self.workshop_id),
             )
 
     def revision(self) -> int:

@@ -7,6 +7,7 @@ from collections import Counter
 
 from pydantic import Field, PrivateAttr
 
+from klantreis.domain.audit import AuditEntry, removals
 from klantreis.domain.base import DomainModel
 from klantreis.domain.card import Card
 from klantreis.domain.goal import Goal, Measure
@@ -35,6 +36,8 @@ class WorkshopSnapshot(DomainModel):
     votes: list[Vote] = Field(default_factory=list)
     ideas: list[Idea] = Field(default_factory=list)
     ratings: list[Rating] = Field(default_factory=list)
+    removal_entries: list[AuditEntry] = Field(default_factory=list)
+    """The trail's removals of journey steps, touchpoints and ratings (their copies)."""
     _content_key: str = PrivateAttr(default="")
     _feelings: dict[str, RatingSummary] | None = PrivateAttr(default=None)
 
@@ -45,7 +48,7 @@ class WorkshopSnapshot(DomainModel):
         lists keyed on this are not remade for every arrival. Computed once per snapshot (a
         snapshot is not changed after it is read)."""
         if not self._content_key:
-            made = self.model_dump_json(exclude={"revision", "participants"})
+            made = self.model_dump_json(exclude={"revision", "participants", "removal_entries"})
             self._content_key = hashlib.blake2b(made.encode("utf-8"), digest_size=16).hexdigest()
         return self._content_key
 
@@ -207,6 +210,12 @@ class WorkshopSnapshot(DomainModel):
         )
 
     # -- people ----------------------------------------------------------------------------
+
+    def removed(self) -> list[AuditEntry]:
+        """Journey steps, touchpoints and ratings that were removed and can be brought back,
+        the latest removal first (each entry holds a copy under ``summary["kept"]``)."""
+        present = {x.id for x in [*self.steps, *self.touchpoints, *self.ratings]}
+        return removals(self.removal_entries, present)
 
     def contributions(self) -> Counter[str]:
         """How much each participant added: active cards, measures and ideas, goal statements,

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, and_, delete, func, insert, select, text, update
 
 from klantreis.domain import (
+    Action,
     AuditEntry,
     Conflict,
     DomainModel,
@@ -20,6 +21,7 @@ from klantreis.domain import (
     Vote,
     Workshop,
 )
+from klantreis.domain.audit import KEPT_ON_REMOVAL
 from klantreis.store import tables
 from klantreis.store.changes import CHANNEL, Change
 from klantreis.store.rows import ENTITY_NAME, from_row, table_for, to_row
@@ -130,6 +132,33 @@ class Transaction:
             .limit(limit)
         )
         return [from_row(AuditEntry, row._mapping) for row in rows]
+
+    def removal_entries(self, workshop_id: str) -> list[AuditEntry]:
+        """The workshop's removals of entities kept only in the trail (``KEPT_ON_REMOVAL``)."""
+        table = tables.audit
+        rows = self.connection.execute(
+            select(table).where(
+                table.c.workshop_id == workshop_id,
+                table.c.action == Action.REMOVE.value,
+                table.c.entity.in_(KEPT_ON_REMOVAL),
+            )
+        )
+        return [from_row(AuditEntry, row._mapping) for row in rows]
+
+    def last_removal(self, workshop_id: str, entity_id: str) -> AuditEntry | None:
+        """The latest removal entry of this entity, if any."""
+        table = tables.audit
+        row = self.connection.execute(
+            select(table)
+            .where(
+                table.c.workshop_id == workshop_id,
+                table.c.action == Action.REMOVE.value,
+                table.c.entity_id == entity_id,
+            )
+            .order_by(table.c.seq.desc())
+            .limit(1)
+        ).first()
+        return from_row(AuditEntry, row._mapping) if row else None
 
     def count(self, cls: type[DomainModel], workshop_id: str) -> int:
         """How many entities of ``cls`` a workshop has."""

@@ -168,6 +168,56 @@ def test_participants_remove_only_their_own_journey_steps_and_touchpoints(
     orchestra.remove_step(written_by_facilitator.id)  # the facilitator removes any
 
 
+def test_removed_steps_touchpoints_and_ratings_come_back_from_the_trail(
+    orchestra: Service,
+) -> None:
+    orchestra.open_step(MethodStep.JOURNEY)
+    anna, bert = orchestra.join("Anna"), orchestra.join("Bert")
+    snap = orchestra.snapshot()
+    second = snap.ideal_steps[1]
+    touchpoint = orchestra.save_touchpoint(
+        Touchpoint(workshop_id=orchestra.workshop_id, name="Balie"), anna.id
+    )
+    second = orchestra.save_step(second.model_copy(update={"touchpoint_id": touchpoint.id}))
+    orchestra.rate(RatingKind.FEELING, second.id, anna.id, 2)
+    orchestra.rate(RatingKind.FEELING, second.id, bert.id, -1)
+    order = [s.id for s in orchestra.snapshot().ideal_steps]
+
+    orchestra.remove_touchpoint(touchpoint.id, anna.id)
+    orchestra.remove_step(second.id)
+    snap = orchestra.snapshot()
+    assert [e.entity_id for e in snap.removed()] == [second.id, touchpoint.id]  # newest first
+    with pytest.raises(NotAllowed):
+        orchestra.restore_removed(second.id, anna.id)  # the facilitator brings things back
+
+    orchestra.restore_removed(second.id)
+    snap = orchestra.snapshot()
+    assert [s.id for s in snap.ideal_steps] == order  # in its old place
+    assert snap.ideal_steps[1].touchpoint_id is None  # the touchpoint is still away
+    assert sorted(snap.ratings_of(RatingKind.FEELING)[second.id]) == [-1, 2]
+    orchestra.restore_removed(touchpoint.id)
+    snap = orchestra.snapshot()
+    assert snap.ideal_steps[1].touchpoint_id == touchpoint.id  # linked again
+    assert snap.removed() == []
+    revision = orchestra.revision()
+    orchestra.restore_removed(touchpoint.id)  # a second press: it is back already
+    assert orchestra.revision() == revision
+
+    rating = next(r for r in snap.ratings if r.target_id == second.id)
+    orchestra.remove_rating(rating.id)
+    orchestra.rate(RatingKind.FEELING, second.id, rating.participant_id, 0)
+    with pytest.raises(ValidationFailed):
+        orchestra.restore_removed(rating.id)  # rated again since: the newer one stays
+    orchestra.rate(RatingKind.FEELING, second.id, rating.participant_id, None)
+    orchestra.restore_removed(rating.id)
+    assert (
+        orchestra.snapshot().rating_by(rating.participant_id, RatingKind.FEELING, second.id)
+        == rating.value
+    )
+    with pytest.raises(NotFound):
+        orchestra.restore_removed("never-removed")
+
+
 def test_ideas_and_ratings_travel_with_an_export_and_import(
     orchestra: Service, memory_store: Store
 ) -> None:

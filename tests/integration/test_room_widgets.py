@@ -453,6 +453,15 @@ def test_the_console_lists_every_kind_of_contribution_with_its_author(orchestra:
     assert orchestra.snapshot().idea(wording.id).is_active  # type: ignore[union-attr]
     assert orchestra.snapshot().contributions()[anna.id] == 3  # proposal, step, feeling
     assert "<td>Anna</td><td>3</td>" in console.people.value
+    # A journey step removed by mistake comes back in its place, with its feeling.
+    index = entries.texts().index(step_row.text)
+    entries.press(index, "form.remove")
+    removed = next(row for row in entries.rows if row.text.endswith(". Deelt"))
+    assert removed.meta == "Journey step · by Anna · removed by the facilitator"
+    assert orchestra.snapshot().contributions()[anna.id] == 2  # her step is away
+    entries.press(entries.texts().index(removed.text), "form.restore")
+    assert orchestra.snapshot().ideal_steps[-1].action == "Deelt"
+    assert orchestra.snapshot().contributions()[anna.id] == 3
 
 
 def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:

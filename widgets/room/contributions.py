@@ -1,6 +1,7 @@
 """Everything the room contributed, as the facilitator's console lists it: one row per
 proposal, card, measure, goal statement, segment score, feeling, journey step and touchpoint,
-with its kind, who wrote it and its state, and the buttons to take it away or bring it back.
+with its kind, who wrote it and its state, and the buttons to take it away or bring it back
+(removed journey steps, touchpoints and ratings come back from their copy in the audit trail).
 Entries are edited in the open step's panel above (a proposal also by taking it over into the
 decision)."""
 
@@ -134,4 +135,20 @@ def contribution_rows(snap: WorkshopSnapshot, service: Service, attempt: Attempt
                 touchpoint.id,
             )
         )
+    for entry in snap.removed():  # steps, touchpoints and ratings: their copy in the trail
+        copied = entry.summary["kept"]
+        if entry.entity == "step":
+            text, kind = f"{copied['position'] + 1}. {copied['action']}", "console.kind.step"
+            author = copied.get("author_id")
+        elif entry.entity == "touchpoint":
+            text, kind, author = copied["name"], "console.kind.touchpoint", copied.get("author_id")
+        else:
+            rating_kind = RatingKind(copied["kind"])
+            text = (segments if rating_kind is RatingKind.SEGMENT_SCORE else steps).get(
+                copied["target_id"], ""
+            )
+            kind, author = f"rating_kind.{rating_kind.value}", copied["participant_id"]
+        removed = t("list.removed", lang, by=author_name(snap, entry.actor_id, lang))
+        restore = Action("form.restore", press(service.restore_removed, entry.entity_id))
+        rows.append(Row(text, meta(t(kind, lang), author, removed), (restore,), entry.entity_id))
     return rows
