@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import ipywidgets as w
 from klantreis.widgets.panels import MappingPanel
@@ -595,11 +596,14 @@ def test_the_console_lists_goal_statements_and_scores_with_their_authors(
     assert orchestra.snapshot().contributions()[anna.id] == 1
 
 
-def test_a_reload_keeps_the_language_the_participant_chose(orchestra: Service) -> None:
+def test_a_reload_keeps_the_language_the_participant_chose(
+    orchestra: Service, tmp_path: Path
+) -> None:
     from klantreis.widgets.room.keys import RoomKeys
     from klantreis.widgets.room.pages import Room
 
-    room = Room(orchestra, RoomKeys(join_code=CODE, facilitator_token=TOKEN))
+    keys = RoomKeys(join_code=CODE, facilitator_token=TOKEN)
+    room = Room(orchestra, keys, folder=tmp_path)
     orchestra.update_workshop(orchestra.workshop().model_copy(update={"language": "nl"}))
     first = ParticipantApp(orchestra, CODE)
     first.on_joined = lambda person: room.joined("browser-1", person, first.language)
@@ -612,3 +616,6 @@ def test_a_reload_keeps_the_language_the_participant_chose(orchestra: Service) -
     assert reloaded.language == "en" and "taking part as Grace" in reloaded.body.children[0].value
     other = ParticipantApp(orchestra, CODE)
     assert other.language == "nl" and room.language_of("browser-2") is None
+    restarted = Room(orchestra, keys, folder=tmp_path)  # the room process started again
+    assert restarted.participant_of("browser-1") == known
+    assert restarted.language_of("browser-1") == "en"

@@ -86,8 +86,8 @@ class Room:
     pages: set[RoomPage] = field(default_factory=set)
     sessions: dict[str, str] = field(default_factory=dict)
     languages: dict[str, str] = field(default_factory=dict)
-    """The page language each browser session chose on the join page (kept while the room
-    process runs: a reload shows the page in that language again)."""
+    """The page language each browser session chose on the join page (kept in the folder with
+    the sessions: a reload, or a restart of the room, shows the page in that language again)."""
     _watcher: ChangeWatcher | None = None
     _subscription: Subscription | None = None
     _queue: queue.Queue[list[Change] | None] = field(default_factory=queue.Queue)
@@ -186,19 +186,34 @@ class Room:
     def language_of(self, session_id: str) -> str | None:
         """The page language this browser session chose, if it chose one."""
         with self._lock:
+            if session_id and session_id not in self.languages:
+                self.sessions.update(self._read_sessions())
             return self.languages.get(session_id)
 
     def _read_sessions(self) -> dict[str, str]:
+        """Who each browser session joined as, from the folder's sessions file (and the page
+        language it chose, into :attr:`languages`)."""
         if self.folder is None:
             return {}
         try:
             data = json.loads((self.folder / SESSIONS_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        sessions: dict[str, str] = {}
+        for session_id, value in data.items():
+            if isinstance(value, str):  # written before page languages were kept
+                sessions[str(session_id)] = value
+            elif isinstance(value, dict) and isinstance(value.get("participant"), str):
+                sessions[str(session_id)] = value["participant"]
+                if isinstance(value.get("language"), str):
+                    self.languages.setdefault(str(session_id), value["language"])
+        return sessions
 
     def _write_sessions(self) -> None:
-        """Save the sessions, merged with what another room process on this folder saved."""
+        """Save the sessions and their page languages, merged with what another room process
+        on this folder saved."""
         if self.folder is None:
             return
         import fcntl
@@ -210,8 +225,12 @@ class Room:
         ):
             fcntl.flock(lock, fcntl.LOCK_EX)
             merged = {**self._read_sessions(), **self.sessions}
+            saved = {
+                session_id: {"participant": person, "language": self.languages.get(session_id)}
+                for session_id, person in merged.items()
+            }
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(merged), encoding="utf-8")
+            temporary.write_text(json.dumps(saved), encoding="utf-8")
             temporary.chmod(0o600)
             temporary.replace(path)
 
