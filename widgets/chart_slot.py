@@ -18,7 +18,7 @@ class ChartSlot:
     ``build`` makes a chart or its Vega-Lite spec from a snapshot (a
     :class:`~klantreis.charts.compose.Composer` does the latter and remakes only what changed).
     With ``share`` (what, besides the group's results, decides the chart), pages that show the
-    same chart share one spec per state of the results (:data:`SHARED_SPECS`).
+    same chart share one spec per state of the results and language (:data:`SHARED_SPECS`).
     A redraw sends the new spec straight to the widget: the spec is made once, without a second
     schema validation (the builders' output is validated in the tests).
     """
@@ -28,9 +28,12 @@ class ChartSlot:
         build: Callable[[WorkshopSnapshot], Any],
         snapshot: WorkshopSnapshot,
         share: Callable[[], Hashable] | None = None,
+        language: str | None = None,
     ) -> None:
         self.build = build
         self.share = share
+        self.language = language
+        """The language the chart's labels speak (None: the workshop's)."""
         made = self._spec(snapshot)
         self._shown = made
         self.chart = live_chart(made.spec)
@@ -52,10 +55,12 @@ class ChartSlot:
     def _spec(self, snapshot: WorkshopSnapshot) -> MadeSpec:
         if self.share is None:
             return self._make(snapshot)
-        key = (self.share(), snapshot.workshop.id)
+        key = (self.share(), snapshot.workshop.id, self.language)
         return SHARED_SPECS.get(key, snapshot.revision, snapshot, self._make)
 
     def _make(self, snapshot: WorkshopSnapshot) -> MadeSpec:
+        if self.language is not None:
+            snapshot = snapshot.in_language(self.language)
         made = self.build(snapshot)
         return MadeSpec.of(made if isinstance(made, dict) else made.to_dict(validate=False))
 

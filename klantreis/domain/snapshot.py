@@ -52,6 +52,14 @@ class WorkshopSnapshot(DomainModel):
             self._content_key = hashlib.blake2b(made.encode("utf-8"), digest_size=16).hexdigest()
         return self._content_key
 
+    def in_language(self, language: str) -> WorkshopSnapshot:
+        """The same workshop with its labels in ``language`` (a participant who reads the
+        room in the other language): charts and tables made from it speak that language."""
+        if language == self.workshop.language:
+            return self
+        workshop = self.workshop.model_copy(update={"language": language})
+        return self.model_copy(update={"workshop": workshop})
+
     # -- segments and personas -------------------------------------------------------------
 
     @property

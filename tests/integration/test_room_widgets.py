@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -525,6 +526,12 @@ def test_a_participant_chooses_the_language_of_their_own_page(orchestra: Service
     guest.panel.segments.press(0, "rating.segment_score.3")
     assert "group: 3 (1 score)" in guest.panel.segments.rows[0].meta
     assert "groep: 3 (1 score)" in local.panel.segments.rows[0].meta
+    # Their charts speak their language too (made once per language, shared by each page).
+    title = "chart.segment_relevance.title"
+    guest_chart = json.dumps(guest.panel.slots[0].chart.spec, ensure_ascii=False)
+    local_chart = json.dumps(local.panel.slots[0].chart.spec, ensure_ascii=False)
+    assert t(title, "en") in guest_chart and t(title, "nl") not in guest_chart
+    assert t(title, "nl") in local_chart and t(title, "en") not in local_chart
 
 
 def test_a_participant_adds_the_touchpoint_their_measure_needs_and_edits_a_proposal(

@@ -290,7 +290,9 @@ class Panel:
             return (type(self).__name__, self._chart_layout, index, self.chart_share_key())
 
         shared = self.chart_share_key() is not None
-        slot = ChartSlot(build, self.snapshot, share=share if shared else None)
+        slot = ChartSlot(
+            build, self.snapshot, share=share if shared else None, language=self.language
+        )
         self.slots.append(slot)
         return slot.widget
 
