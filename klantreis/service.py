@@ -230,6 +230,12 @@ class Service:
         """Add a segment, or save changes to one. Saving one as focus unsets the others."""
 
         def check(tx: Transaction, item: Segment) -> None:
+            for other in tx.find(Segment, self.workshop_id):
+                if other.id != item.id and name_key(other.name) == name_key(item.name):
+                    # "Students", "students " and "Stu\u200bdents" are one segment
+                    raise ValidationFailed(
+                        [Problem("name", "rule.segment_exists", {"name": other.name})]
+                    )
             if item.is_focus:
                 for other in tx.find(Segment, self.workshop_id, is_focus=True):
                     if other.id != item.id:

@@ -96,10 +96,13 @@ def main() -> None:
 
 
 def every_step(console: Page, phone: Page, projector: Page, lang: str, out: Path) -> None:
-    """The steps before the customer map, and the journey: a participant contributes on a
-    phone; the phone, the console and the projector are photographed in each."""
+    """Every step of the method up to the journey: a participant contributes on a phone; the
+    phone, the console and the projector are photographed in each."""
 
     def shoot(step: str) -> None:
+        phone.locator(".kr-step").get_by_text(t(f"method_step.{step}", lang)).first.wait_for(
+            timeout=60_000
+        )
         phone.screenshot(path=str(out / f"room-{lang}-{step}-phone.png"), full_page=True)
         console.screenshot(path=str(out / f"room-{lang}-{step}-console.png"), full_page=True)
         projector.get_by_text(t("lead.now", lang, step=t(f"method_step.{step}", lang))).wait_for(
@@ -130,6 +133,9 @@ def every_step(console: Page, phone: Page, projector: Page, lang: str, out: Path
     console.get_by_role("button", name=t("method_step.persona", lang)).click()
     propose("quote", "I never know what is on")
     shoot("persona")
+    for step in ("mapping", "goals"):
+        console.get_by_role("button", name=t(f"method_step.{step}", lang)).click()
+        shoot(step)
     console.get_by_role("button", name=t("method_step.journey", lang)).click()
     phone.get_by_role("button", name=t("rating.feeling.1", lang)).first.click()
     rated = t("chart.feeling_of_group", lang, feeling=t("chart.feeling.1", lang), count=1)

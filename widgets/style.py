@@ -62,7 +62,7 @@ CSS = """
 .klantreis .widget-inline-hbox { max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
 .klantreis .kr-tabs { flex-wrap: wrap; }
 .klantreis.kr-app { margin: 0 auto; padding: 8px 4px 48px 4px; }
-.klantreis.kr-wide { max-width: 1480px; }
+.klantreis.kr-wide { max-width: 1840px; }
 /* The room's pages (Solara): the page never grows wider than the screen; a wide chart scrolls
    inside its own box instead. */
 .solara-autorouter-content, .solara-autorouter-content > .v-sheet { min-width: 0;

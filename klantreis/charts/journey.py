@@ -21,7 +21,7 @@ from klantreis.charts.theme import (
 from klantreis.domain import FEELING_MAX, FEELING_MIN, WorkshopSnapshot
 from klantreis.i18n import t
 
-STEP_WIDTH = 64
+STEP_WIDTH = 72
 
 
 def journey_map(snap: WorkshopSnapshot, journey_id: str | None = None) -> Any:
@@ -79,7 +79,7 @@ def journey_map(snap: WorkshopSnapshot, journey_id: str | None = None) -> Any:
         .mark_text(
             baseline="top",
             color=MUTED,
-            fontSize=11,
+            fontSize=10,
             fontWeight=600,
             lineBreak="\n",
             # As wide as its band at the width the chart is drawn at (a phone's is narrower).

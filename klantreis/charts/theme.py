@@ -29,7 +29,7 @@ FEELING_COLOURS = ["#d1495b", "#f08c6c", "#9aa5b1", "#7cc4a0", "#2a9d60"]
 """From very negative (-2) to very positive (+2)."""
 ACCENT = "#f4a259"
 
-PHASE_STEP = 96
+PHASE_STEP = 112
 """Width of one phase column in the charts that lay phases across (goals, coverage)."""
 
 PHASE_AXIS = alt.Axis(

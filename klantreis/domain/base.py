@@ -95,6 +95,7 @@ class DomainModel(BaseModel):
         validate_assignment=True,
         use_enum_values=False,
         frozen=False,
+        allow_inf_nan=False,  # "nan" or "inf" typed as a threshold is no number to reach
     )
 
 

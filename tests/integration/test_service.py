@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from klantreis.domain import (
@@ -137,6 +139,25 @@ def test_one_focus_segment_at_a_time(orchestra: Service) -> None:
     orchestra.choose_focus(subscribers.id)
     focus = [s.name for s in orchestra.snapshot().segments if s.is_focus]
     assert focus == ["Loyal subscribers"]
+
+
+@pytest.mark.parametrize(
+    "retyped",
+    [str.lower, lambda n: f" {n.upper()}  ", lambda n: n[:3] + "\u200b" + n[3:]],
+    ids=["case", "spaces", "zero-width"],
+)
+def test_a_segment_name_differing_only_in_case_spaces_or_invisibles_is_the_same_segment(
+    orchestra: Service, retyped: Callable[[str], str]
+) -> None:
+    existing = orchestra.snapshot().segments[0]
+    count = len(orchestra.snapshot().segments)
+    with pytest.raises(ValidationFailed) as info:
+        orchestra.save_segment(
+            Segment(workshop_id=orchestra.workshop_id, name=retyped(existing.name))
+        )
+    assert info.value.message("en").endswith(f'there is already a segment called "{existing.name}"')
+    assert len(orchestra.snapshot().segments) == count
+    orchestra.save_segment(existing.model_copy(update={"name": retyped(existing.name)}))  # its own
 
 
 def test_one_persona_per_segment_and_one_goal_per_kind(orchestra: Service) -> None:

@@ -96,6 +96,7 @@ def test_a_whole_session_from_the_console_with_four_phones(
     def look(step: str) -> None:
         for phone, name, _language in phones:
             assert sticking_out(phone.page) == [], (step, name)
+        assert lead_bottom(projector.page) <= 1080, step  # read without scrolling
         if SHOTS:
             folder = Path(SHOTS)
             folder.mkdir(parents=True, exist_ok=True)
@@ -187,3 +188,18 @@ def test_a_whole_session_from_the_console_with_four_phones(
             assert text in report
     assert "Students" in report and "emotional_need van Grace" in report
     assert "(mediaan van 4)" in report
+
+
+def lead_bottom(page: Any) -> float:
+    """Where the open step's charts end on the page (0 for a step without charts), once
+    every one of them is drawn."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.kr-lead-chart')]
+            .every(chart => chart.querySelector('svg, canvas'))"""
+    )
+    return float(
+        page.evaluate(
+            """() => Math.max(0, ...[...document.querySelectorAll('.kr-lead-chart')]
+                .map(chart => chart.getBoundingClientRect().bottom + window.scrollY))"""
+        )
+    )

@@ -154,6 +154,16 @@ def test_end_goal_is_measurable_with_metric_and_threshold() -> None:
     assert not EndGoal(metric="Score").is_measurable
 
 
+@pytest.mark.parametrize("typed", [float("nan"), float("inf"), float("-inf"), "nan", "Infinity"])
+def test_a_threshold_of_nan_or_infinity_is_no_number(typed: object) -> None:
+    """Once stored on SQLite and shown as "nan %" in the report; refused on PostgreSQL with a
+    misleading "try again shortly". Now refused before either sees it, in both languages."""
+    with pytest.raises(ValidationError) as info:
+        EndGoal(metric="Score", threshold=typed)
+    assert problems(info.value) == ["Threshold: must be a number"]
+    assert problems(info.value, "nl") == ["Drempelwaarde: moet een getal zijn"]
+
+
 def test_persona_without_research_rests_on_assumptions() -> None:
     persona = Persona(workshop_id="w", segment_id="s", name="Sanne")
     assert persona.rests_on_assumptions_only
