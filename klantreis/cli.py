@@ -552,18 +552,21 @@ def data_rules_command(
 def data_counts_command(
     ctx: click.Context, directory: Path, counts: tuple[str, ...], db_url: str | None
 ) -> None:
-    from klantreis.analytics.storage import parse_counts
     from klantreis.domain import ImportFailed
+    from klantreis.i18n import number
 
     service, data = _data(directory, db_url, ctx)
-    pairs: dict[str, int] = {}
+    changes: dict[int, int | None] = {}
     for item in counts:
-        step, _, number = item.partition("=")
-        if not number.strip().isdigit():
+        step, equals, count = (part.strip() for part in item.partition("="))
+        if not equals or not step.isdigit() or not (count.isdigit() or count == ""):
             raise ImportFailed("error.counts_invalid")
-        pairs[step.strip()] = int(number)
-    service.save_counts(data, parse_counts(pairs))
-    click.echo(t("cli.data.counts.done", service.language, steps=len(pairs)))
+        changes[int(step)] = int(count) if count else None  # "3=" clears step 3
+    now = service.set_counts(data, changes)
+    lang = service.language
+    click.echo(t("cli.data.counts.done", lang, steps=len(changes)))
+    listed = ", ".join(f"{step}: {number(count, lang)}" for step, count in sorted(now.items()))
+    click.echo(t("cli.data.counts.now", lang, counts=listed or "-"))
 
 
 @data_group.command("show", help=_help("cli.data.show.help"))

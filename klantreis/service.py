@@ -27,6 +27,7 @@ from klantreis.domain import (
     EntryState,
     Goal,
     Idea,
+    ImportFailed,
     Journey,
     JourneyStep,
     KlantreisError,
@@ -783,6 +784,23 @@ class Service:
         """Keep step counts typed in by hand."""
         data.save_counts(counts)
         self._record_analytics("counts", steps=len(counts))
+
+    def set_counts(self, data: DataFolder, changes: dict[int, int | None]) -> dict[int, int]:
+        """Set (a number) or clear (None) the hand-counted customers of some steps of the
+        ideal journey, keeping the counts of the other steps; returns all counts now.
+        A step number past the journey's end is refused and nothing changes."""
+        steps = len(self.snapshot().ideal_steps)
+        for step in sorted(changes):
+            if not 1 <= step <= steps:
+                raise ImportFailed("error.counts_unknown_step", step=step, steps=steps)
+        counts = data.counts()
+        for step, count in changes.items():
+            if count is None:
+                counts.pop(step, None)
+            else:
+                counts[step] = count
+        self.save_counts(data, counts)
+        return data.counts()
 
     def _record_analytics(self, part: str, **summary: Any) -> None:
         with self.store.write() as tx:

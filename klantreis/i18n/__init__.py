@@ -56,6 +56,12 @@ def t(key: str, language: Language = DEFAULT_LANGUAGE, /, **params: Any) -> str:
         return text
 
 
+def number(value: float, language: Language) -> str:
+    """A whole number as people of ``language`` write it: 16.487 in Dutch, 16,487 in English."""
+    text = f"{value:,.0f}"
+    return text.replace(",", ".") if language == "nl" else text
+
+
 def choices(prefix: str, values: list[str], language: Language) -> list[tuple[str, str]]:
     """(label, value) pairs for a dropdown, with labels from ``<prefix>.<value>``."""
     return [(t(f"{prefix}.{value}", language), value) for value in values]

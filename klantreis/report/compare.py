@@ -115,10 +115,10 @@ def _journey(snap: WorkshopSnapshot, lang: Language) -> dict[str, tuple[str, str
 
 
 def _funnel(data: JourneyData) -> dict[str, tuple[str, str]]:
-    from klantreis.report.data import _number
+    from klantreis.i18n import number
 
     return {
-        str(row.step): (str(row.label), _number(float(row.closed), data.language))  # type: ignore[arg-type]
+        str(row.step): (str(row.label), number(float(row.closed), data.language))  # type: ignore[arg-type]
         for row in data.funnel.itertuples()
     }
 

@@ -8,13 +8,8 @@ from html import escape
 from klantreis.analytics.results import JourneyData
 from klantreis.charts.data import DATA_CHARTS
 from klantreis.charts.static import StaticCharts
-from klantreis.i18n import Language, t
+from klantreis.i18n import Language, number, t
 from klantreis.report.markup import section, table
-
-
-def _number(value: float, lang: Language) -> str:
-    text = f"{value:,.0f}"
-    return text.replace(",", ".") if lang == "nl" else text
 
 
 def _percent(value: float, lang: Language) -> str:
@@ -31,7 +26,7 @@ def data_summary_html(data: JourneyData, lang: Language) -> str:
                 "data.loaded.traffic",
                 lang,
                 sources=len(data.traffic),
-                sessions=_number(float(data.traffic["sessions"].sum()), lang),
+                sessions=number(float(data.traffic["sessions"].sum()), lang),
                 unmapped=int((~data.traffic["mapped"].astype(bool)).sum()),
             )
         )
@@ -40,8 +35,8 @@ def data_summary_html(data: JourneyData, lang: Language) -> str:
             t(
                 "data.loaded.events",
                 lang,
-                customers=_number(data.customers, lang),
-                mapped=_number(data.mapped_customers, lang),
+                customers=number(data.customers, lang),
+                mapped=number(data.mapped_customers, lang),
             )
         )
     elif data.source == "typed":
@@ -56,7 +51,7 @@ def unmapped_html(data: JourneyData, lang: Language) -> str:
     parts = []
     if not data.unmapped_events.empty:
         rows = [
-            [event, _number(count, lang)]
+            [event, number(count, lang)]
             for event, count in zip(
                 data.unmapped_events["event"], data.unmapped_events["events"], strict=True
             )
@@ -67,7 +62,7 @@ def unmapped_html(data: JourneyData, lang: Language) -> str:
         unmapped = data.traffic[~data.traffic["mapped"].astype(bool)]
         if not unmapped.empty:
             rows = [
-                [source, _number(sessions, lang)]
+                [source, number(sessions, lang)]
                 for source, sessions in zip(
                     unmapped["source_medium"], unmapped["sessions"], strict=True
                 )
@@ -90,8 +85,8 @@ def funnel_html(data: JourneyData, lang: Language) -> str:
         [
             row.label,
             row.phase,
-            _number(float(row.open), lang),  # type: ignore[arg-type]
-            _number(float(row.closed), lang),  # type: ignore[arg-type]
+            number(float(row.open), lang),  # type: ignore[arg-type]
+            number(float(row.closed), lang),  # type: ignore[arg-type]
             _percent(float(row.drop_rate), lang),  # type: ignore[arg-type]
             times.get(row.step, "–") if data.source == "events" else "–",
         ]
@@ -116,7 +111,7 @@ def paths_html(data: JourneyData, lang: Language) -> str:
         [
             row.rank,
             str(row.path).replace(">", " → "),
-            _number(float(row.customers), lang),  # type: ignore[arg-type]
+            number(float(row.customers), lang),  # type: ignore[arg-type]
             _percent(float(row.share), lang),  # type: ignore[arg-type]
             row.kind_label,
         ]

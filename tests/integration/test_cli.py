@@ -219,6 +219,13 @@ def test_data_commands_import_map_and_show_the_funnel(
 
     result = runner.invoke(main, ["data", "counts", folder, "1=500", "2=300"])
     assert result.exit_code == 0 and "2 steps" in result.output
+    result = runner.invoke(main, ["data", "counts", folder, "3=2000"])  # the others stay
+    assert result.output.endswith("Counts per step now: 1: 500, 2: 300, 3: 2,000\n")
+    result = runner.invoke(main, ["data", "counts", folder, "2=", "9=20"])
+    assert result.exit_code == 1, result.output
+    assert "The journey has no step 9: it has 8 steps. Nothing was changed." in result.output
+    result = runner.invoke(main, ["data", "counts", folder, "2="])  # clears step 2
+    assert result.output.endswith("Counts per step now: 1: 500, 3: 2,000\n")
 
     events = orchestra_folder / "exports" / "sample" / "events.parquet"
     result = runner.invoke(main, ["data", "events", folder, str(events)])
