@@ -44,23 +44,28 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KlantreisError as exc:
-            _fail(exc.message(ctx.meta.get("klantreis.lang", LANG)))
+            language = ctx.meta.get("klantreis.lang", LANG)
+            _fail(exc.message(language), language)
         except BrokenPipeError:
             # The reader (e.g. `| head`) stopped reading: not an error worth a message.
             sys.stderr.close()
             sys.exit(0)
         except OSError as exc:
-            _fail(t("error.os", LANG, detail=exc.strerror or str(exc), path=exc.filename or ""))
+            language = ctx.meta.get("klantreis.lang", LANG)
+            detail, path = exc.strerror or str(exc), exc.filename or ""
+            _fail(t("error.os", language, detail=detail, path=path), language)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except Exception as exc:
             if os.environ.get("KLANTREIS_DEBUG"):
                 raise
-            _fail(t("error.unexpected_cli", LANG, kind=type(exc).__name__), code=2)
+            language = ctx.meta.get("klantreis.lang", LANG)
+            _fail(t("error.unexpected_cli", language, kind=type(exc).__name__), language, code=2)
 
 
-def _fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(t("cli.error_prefix", LANG) + message, err=True)
+def _fail(message: str, language: Language, code: int = 1) -> NoReturn:
+    """One line on standard error, its prefix in the language of its message."""
+    click.echo(t("cli.error_prefix", language) + message, err=True)
     sys.exit(code)
 
 
@@ -621,7 +626,7 @@ def data_sample_command(
     snapshot = service.snapshot()
     lang = service.language
     if not snapshot.ideal_steps:
-        _fail(t("data.no_journey", lang))
+        _fail(t("data.no_journey", lang), lang)
     target = directory / "exports" / "sample"
     target.mkdir(parents=True, exist_ok=True)
     log = target / "events.parquet"

@@ -259,6 +259,16 @@ def test_a_wrong_data_file_is_one_line_in_the_workshops_language(
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
+def test_an_error_line_is_in_one_language(tmp_path: Path, runner: CliRunner) -> None:
+    """A Dutch command line and an English workshop: the message is the workshop's, and so is
+    its prefix (it once read "klantreis: fout: The journey has no step 9...")."""
+    folder = tmp_path / "workshop"
+    runner.invoke(main, ["init", str(folder), "--template", "orchestra", "--lang", "en"])
+    result = run_cli("data", "counts", str(folder), "9=20", lang="nl")
+    assert result.returncode == 1
+    assert result.stderr.startswith("klantreis: error: The journey has no step 9"), result.stderr
+
+
 def test_serve_on_a_port_in_use_says_which_and_starts_nothing(
     runner: CliRunner, orchestra_folder: Path
 ) -> None:
