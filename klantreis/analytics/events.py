@@ -201,6 +201,8 @@ def _stamp(column: str, kind: str) -> str:
     """SQL turning the timestamp column into TIMESTAMP (NULL where it cannot)."""
     name = _q(column)
     kind = kind.upper()
+    if "TIME ZONE" in kind:  # a Parquet column with offsets: the moment in UTC
+        return f"CAST(timezone('UTC', {name}) AS TIMESTAMP)"
     if kind.startswith("TIMESTAMP") or kind == "DATE":
         return f"CAST({name} AS TIMESTAMP)"
     number = f"TRY_CAST({name} AS DOUBLE)"
@@ -212,10 +214,14 @@ def _stamp(column: str, kind: str) -> str:
     if kind != "VARCHAR":
         return epoch
     formats = "[" + ", ".join(f"'{f}'" for f in DATE_FORMATS) + "]"
+    # A time with a UTC offset ("10:00+02:00", "09:30Z") is converted to UTC; cast straight to
+    # TIMESTAMP the offset would be cut off and put events in the wrong order.
+    offset = "[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
     return (
         f"CASE WHEN regexp_full_match(trim({name}), '[0-9]+(\\.[0-9]+)?') THEN {epoch} "
+        f"WHEN regexp_matches(trim({name}), '{offset}') "
+        f"THEN CAST(timezone('UTC', TRY_CAST(trim({name}) AS TIMESTAMPTZ)) AS TIMESTAMP) "
         f"ELSE coalesce(TRY_CAST(trim({name}) AS TIMESTAMP), "
-        f"CAST(TRY_CAST(trim({name}) AS TIMESTAMPTZ) AS TIMESTAMP), "
         f"try_strptime(trim({name}), {formats})) END"
     )
 

@@ -65,8 +65,10 @@ def _closed(mapped: pd.DataFrame, count: int) -> dict[int, pd.Series]:
     reached[1] = first
     for k in range(2, count + 1):
         candidates = mapped[mapped["step"] == k][["customer", "ts"]]
-        previous = reached[k - 1].rename("before")
-        joined = candidates.join(previous, on="customer", how="inner")
+        # A merge of columns (not a join on the index): with no one at the step before, a
+        # join left "customer" as both index and column and grouping on it failed.
+        previous = reached[k - 1].rename("before").rename_axis("customer").reset_index()
+        joined = candidates.merge(previous, on="customer", how="inner")
         later = joined[joined["ts"] > joined["before"]]
         reached[k] = later.groupby("customer")["ts"].min()
     return reached

@@ -159,11 +159,40 @@ def test_a_small_log_gives_the_funnel_worked_out_by_hand(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
+    "rows",
+    [
+        [("a", "2026-01-01 10:00:00", "/agenda"), ("a", "2026-01-01 10:05:00", "/tickets")],
+        [("a", "2026-01-01 10:00:00", "/one")],  # no one goes further than step 1
+        [("a", "2026-01-01 10:00:00", "/two"), ("b", "2026-01-01 10:00:00", "/three")],
+    ],
+    ids=["nothing-mapped", "one-step", "no-step-one"],
+)
+def test_both_engines_answer_on_a_log_of_a_row_or_two(
+    tmp_path: Path, rows: list[tuple[str, str, str]]
+) -> None:
+    """A two-row log once crashed the pandas engine ("'customer' is both an index level and
+    a column label"); both engines must give the same funnel however little there is."""
+    source = tmp_path / "log.csv"
+    pd.DataFrame(rows, columns=["customer", "timestamp", "page"]).to_csv(source, index=False)
+    target = tmp_path / "events.parquet"
+    import_event_log(source, target)
+    steps = pd.DataFrame({"event": ["/one", "/two", "/three"], "step": [1, 2, 3]})
+    none = pd.DataFrame({"channel": [], "name": []})
+    duck, plain = (
+        compute(target, steps, none, 3) for compute in (engine.observe, reference.observe)
+    )
+    assert duck.funnel.to_dict() == plain.funnel.to_dict()
+    assert duck.mapped_customers == plain.mapped_customers
+
+
+@pytest.mark.parametrize(
     ("header", "stamp"),
     [
         ("klant_id,tijdstip,pagina,kanaal", "05-01-2026 14:30"),
         ("user_pseudo_id,event_timestamp,event_name,source_medium", "1767623400000000"),
         ("customer,timestamp,event,channel", "2026-01-05T14:30:00Z"),
+        ("customer,timestamp,event,channel", "2026-01-05T16:30:00+02:00"),  # an offset: to UTC
+        ("customer,timestamp,event,channel", "2026-01-05 09:30:00.250-0500"),
         ("Customer ID,Time,Page,Channel", "1767623400"),
     ],
 )
@@ -178,6 +207,20 @@ def test_event_logs_with_dutch_or_english_columns_and_any_time_format_import(
     log = read_log(data.events_path)
     assert str(log["ts"][0]).startswith("2026-01-05 14:30")
     assert log["channel"][0] == "google / organic"
+
+
+def test_events_with_offsets_are_ordered_by_the_moment_they_happened(tmp_path: Path) -> None:
+    """10:00+02:00 happened before 09:30Z: cut off, the offset put them the other way round."""
+    source = tmp_path / "log.csv"
+    source.write_text(
+        "customer,time,page\nc1,2026-01-01T10:00:00+02:00,/agenda\nc1,2026-01-01T09:30:00Z,/tickets\n",
+        encoding="utf-8",
+    )
+    data = DataFolder(tmp_path)
+    data.import_events(source)
+    log = read_log(data.events_path).sort_values("ts")
+    assert list(log["event"]) == ["/agenda", "/tickets"]
+    assert str(log["ts"].iloc[0]) == "2026-01-01 08:00:00"
 
 
 def test_an_event_log_in_parquet_imports_without_pandas_reading_it(
