@@ -26,7 +26,7 @@ from klantreis.exchange.templates import (
     template_names,
 )
 from klantreis.folder import WorkshopFolder, create_folder, open_folder
-from klantreis.i18n import LANGUAGES, Language, language_or_default, t
+from klantreis.i18n import LANGUAGES, Language, language_or_default, number, t
 from klantreis.store.engine import masked
 
 LANG_ENV = "KLANTREIS_LANG"
@@ -513,12 +513,15 @@ def data_events_command(
 ) -> None:
     service, data = _data(directory, db_url, ctx)
     info = service.import_events(data, file)
+    lang = service.language
+    events = t("count.events", lang, count=number(info.events, lang))
+    customers = t("count.customers", lang, count=number(info.customers, lang))
     click.echo(
         t(
             "cli.data.events.done",
-            service.language,
-            events=info.events,
-            customers=info.customers,
+            lang,
+            events=events,
+            customers=customers,
             first=info.first,
             last=info.last,
         )
@@ -558,7 +561,6 @@ def data_counts_command(
     ctx: click.Context, directory: Path, counts: tuple[str, ...], db_url: str | None
 ) -> None:
     from klantreis.domain import ImportFailed
-    from klantreis.i18n import number
 
     service, data = _data(directory, db_url, ctx)
     changes: dict[int, int | None] = {}

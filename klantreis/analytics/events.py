@@ -10,6 +10,8 @@ whole file and writes it as Parquet with the columns ``customer``, ``ts``, ``eve
 
 from __future__ import annotations
 
+import codecs
+import gzip
 import os
 import re
 import tempfile
@@ -173,17 +175,41 @@ def summary(con: duckdb.DuckDBPyConnection, path: str | Path, has_channel: bool)
 
 
 def _open(con: duckdb.DuckDBPyConnection, source: Path) -> None:
+    """The log as view ``src``: Parquet, or CSV (also gzip-compressed, as ``.csv.gz``) in
+    UTF-8, UTF-16 or a one-byte Windows encoding (Dutch Excel saves Windows-1252)."""
     with source.open("rb") as handle:
-        magic = handle.read(4)
-    if magic == b"PAR1":
+        head = handle.read(65536)
+    if head[:4] == b"PAR1":
         con.execute(f"CREATE VIEW src AS SELECT * FROM read_parquet('{_path(source)}')")
         return
-    if b"\x00" in source.open("rb").read(4096):
-        raise ImportFailed("error.events_not_log")
+    compression = "none"
+    if head[:2] == b"\x1f\x8b":
+        compression = "gzip"
+        try:
+            with gzip.open(source, "rb") as handle:
+                head = handle.read(65536)
+        except (OSError, EOFError):
+            raise ImportFailed("error.events_not_log") from None
+    encoding = _encoding(head)
     con.execute(
         f"CREATE VIEW src AS SELECT * FROM read_csv('{_path(source)}', header = true, "
-        "all_varchar = true, auto_detect = true, strict_mode = false)"
+        "all_varchar = true, auto_detect = true, strict_mode = false, "
+        f"compression = '{compression}', encoding = '{encoding}')"
     )
+
+
+def _encoding(head: bytes) -> str:
+    """How the text starting with ``head`` is encoded, as DuckDB names it; refuses what is no
+    text at all."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    if b"\x00" in head[:4096]:
+        raise ImportFailed("error.events_not_log")
+    try:  # a character cut off at the end of the sample is no reason to doubt UTF-8
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "latin-1"  # Windows-1252 for every accented letter Dutch and English use
+    return "utf-8"
 
 
 def _channel(columns: dict[str, tuple[str, str]]) -> str:

@@ -40,10 +40,11 @@ def has_key(key: str) -> bool:
 def t(key: str, language: Language = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """The text for ``key`` in ``language`` with ``params`` filled in.
 
+    A ``count`` of 1 (or "1", a number already formatted) picks the key's ``.one`` form.
     A key missing in ``language`` falls back to Dutch, then to the key itself, so a person never
     sees a traceback for a missing text; the catalogue test makes sure that does not happen.
     """
-    if params.get("count") == 1 and f"{key}.one" in catalogue(language):
+    if params.get("count") in (1, "1") and f"{key}.one" in catalogue(language):
         key = f"{key}.one"
     text = catalogue(language).get(key)
     if text is None:

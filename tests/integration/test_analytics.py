@@ -3,9 +3,11 @@ against two independent computations (plain pandas, and a customer-by-customer w
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +209,31 @@ def test_event_logs_with_dutch_or_english_columns_and_any_time_format_import(
     log = read_log(data.events_path)
     assert str(log["ts"][0]).startswith("2026-01-05 14:30")
     assert log["channel"][0] == "google / organic"
+
+
+@pytest.mark.parametrize(
+    ("name", "encode"),
+    [
+        ("log.csv.gz", lambda text: gzip.compress(text.encode("utf-8"))),
+        ("excel.csv", lambda text: text.replace(",", ";").encode("cp1252")),  # Dutch Excel
+        ("utf16.csv", lambda text: text.encode("utf-16")),
+    ],
+    ids=["gzip", "windows-1252-semicolons", "utf-16"],
+)
+def test_event_logs_compressed_or_in_other_encodings_import(
+    tmp_path: Path, name: str, encode: Callable[[str], bytes]
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(
+        encode(
+            "klant,tijdstip,pagina\nJosé,01-01-2026 10:00,/agenda\nRenée,01-01-2026 10:30,/café\n"
+        )
+    )
+    data = DataFolder(tmp_path)
+    info = data.import_events(source)
+    assert (info.events, info.customers) == (2, 2)
+    log = read_log(data.events_path)
+    assert sorted(log["customer"]) == ["José", "Renée"] and "/café" in set(log["event"])
 
 
 def test_events_with_offsets_are_ordered_by_the_moment_they_happened(tmp_path: Path) -> None:
