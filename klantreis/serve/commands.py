@@ -69,10 +69,19 @@ def voila_argv(
         f"--MappingKernelManager.cull_idle_timeout={cull_after}",
         "--MappingKernelManager.cull_interval=15",
         "--MappingKernelManager.cull_connected=False",
+        # Jupyter's /logout page draws its favicon from a static path Voila does not set: the
+        # page was an error 500. Jupyter's own static files (icons, style) are public anyway.
+        f"--Voila.tornado_settings=static_path={_jupyter_static()}",
     ]
     if preheat:
         command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
     return command
+
+
+def _jupyter_static() -> str:
+    import jupyter_server
+
+    return str(Path(jupyter_server.__file__).parent / "static")
 
 
 def lab_argv(

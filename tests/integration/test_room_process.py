@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -129,6 +130,43 @@ def test_changes_reach_every_open_page_from_this_and_other_processes(
             await client.close()
 
     run(scenario)
+
+
+def http_status(url: str) -> int:
+    """The status a plain request ends with (redirects followed)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as refused:
+        return int(refused.code)
+
+
+def test_nothing_but_the_apps_answer_and_the_console_needs_its_token(
+    room: ServedRoom, orchestra_folder: tuple[Service, Path]
+) -> None:
+    service, _folder = orchestra_folder
+    jupyter = ("/tree", "/lab", "/api/kernels", "/api/contents", "/api/sessions", "/login")
+    others = ("/notebooks/dashboard.ipynb", "/voila/render/dashboard.ipynb", "/files/x")
+    kept = ("/workshop.sqlite", "/room-sessions.json", "/klantreis.json", "/logs/room.log")
+    server = ("/resourcez", "/_klantreis/status", "/jupyter/api/kernels")
+    for path in (*jupyter, *others, *kept, *server, "/logout"):
+        assert http_status(room.join_url.rstrip("/") + path) == 404, path
+    assert http_status(room.join_url) == 200
+    assert http_status(f"{room.console_url}_klantreis/status") == 200  # this computer only
+    # The projector's dashboard (Voila): Jupyter's pages lead nowhere, /logout is no error.
+    for path in (*jupyter, *kept, "/voila/files/workshop.sqlite", "/voila/tree"):
+        assert http_status(room.dashboard_url.rstrip("/") + path) in (403, 404), path
+    assert http_status(room.dashboard_url.rstrip("/") + "/logout") == 200
+
+    async def console_without_token() -> None:
+        console = await RoomClient(room.console_url).open()
+        await console.wait_for(lambda: console.find(placeholder=t("console.token", "en")))
+        shown = console.texts()
+        assert service.snapshot().cards[0].text not in shown
+        assert room.keys.join_code not in shown
+        await console.close()
+
+    run(console_without_token)
 
 
 def test_a_restart_keeps_code_token_and_who_joined(

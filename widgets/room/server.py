@@ -302,6 +302,17 @@ STATUS_PATH = "/_klantreis/status"
 sessions, widgets, threads), for the facilitator's checks, the tests and the benchmarks."""
 
 
+SERVER_ONLY = frozenset({"/resourcez"})
+"""Solara's pages about the server itself (its threads, kernels and connections): answered on
+the console's listener only."""
+
+
+async def _send_status(send: Any, status: int) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"Not found"})
+
+
 async def _send_json(send: Any, data: Any) -> None:
     body = json.dumps(data).encode()
     headers = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
@@ -320,6 +331,9 @@ class _Listener:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self.console and scope["type"] == "http" and scope.get("path") == STATUS_PATH:
             await _send_json(send, current_room().status())
+            return
+        if not self.console and scope["type"] == "http" and scope.get("path") in SERVER_ONLY:
+            await _send_status(send, 404)  # the server's own figures are not for the room
             return
         if scope["type"] in ("http", "websocket"):
             headers = [(k, v) for k, v in scope.get("headers", []) if k != CONSOLE_HEADER]
