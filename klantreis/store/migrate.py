@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
+from klantreis.domain import StorageError
 from klantreis.store.engine import WRITE_OPTION
 
 _PG_MIGRATION_LOCK = 7_241_001  # an arbitrary constant shared by every klantreis process
@@ -47,8 +48,12 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision``; safe when several processes open it at once."""
     target = head_revision() if revision == "head" else revision
-    if current_revision(engine) == target:
+    current = current_revision(engine)
+    if current == target:
         return
+    if current is not None and current not in revisions():
+        # Made by a newer klantreis: this one must not touch (or misread) what it does not know.
+        raise StorageError("error.database_newer", revision=current, known=head_revision())
     with engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

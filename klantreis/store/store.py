@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from klantreis.domain import StorageError
@@ -43,6 +43,11 @@ class Store:
                 migrate.upgrade(self.engine)
             except OperationalError as exc:
                 raise StorageError("error.storage_unreachable", url=masked(url)) from exc
+            except DatabaseError as exc:  # SQLite: "file is not a database", "malformed"
+                reason = str(getattr(exc, "orig", exc))
+                raise StorageError(
+                    "error.database_damaged", url=masked(url), reason=reason
+                ) from exc
 
     def __repr__(self) -> str:
         return f"Store({masked(self.url)!r})"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -158,6 +160,47 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
         == "klantreis: error: The database postgresql+psycopg://nobody@127.0.0.1:1/none"
         " cannot be reached."
     )
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:5000])
+
+
+def _random_bytes(path: Path) -> None:
+    path.write_bytes(bytes(range(256)) * 12)
+
+
+def _newer_schema(path: Path) -> None:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099'")
+        connection.commit()
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (_truncate, "is damaged or is not a klantreis database (database disk image is malformed)"),
+        (_random_bytes, "is damaged or is not a klantreis database (file is not a database)"),
+        (_newer_schema, "was last opened by a newer version of klantreis (its schema is 0099"),
+    ],
+    ids=["truncated", "not-a-database", "newer-schema"],
+)
+def test_a_damaged_or_newer_database_is_named_and_left_as_it_is(
+    tmp_path: Path, damage: Callable[[Path], None], expected: str
+) -> None:
+    folder = tmp_path / "orchestra"  # made in a process of its own: closed, all in one file
+    assert run_cli("init", str(folder), "--template", "orchestra").returncode == 0
+    database = folder / "workshop.sqlite"
+    assert not Path(f"{database}-wal").exists()
+    damage(database)
+    before = database.read_bytes()
+    result = run_cli("info", str(folder))
+    assert result.returncode == 1, result.stderr
+    assert expected in result.stderr and "Nothing was changed" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert database.read_bytes() == before
 
 
 def test_every_command_has_help_in_both_languages() -> None:
