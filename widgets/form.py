@@ -19,7 +19,7 @@ from klantreis.widgets.style import full, styled
 from klantreis.widgets.submit import FIELD_PREFIX, SubmitButton
 from pydantic import BaseModel, ValidationError
 
-from klantreis.domain import KlantreisError, ValidationFailed, validation_failed
+from klantreis.domain import KlantreisError, ValidationFailed, left_out, validation_failed
 from klantreis.i18n import Language, t
 
 M = TypeVar("M", bound=BaseModel)
@@ -155,6 +155,9 @@ class Form(Generic[M]):
         """
         texts = texts or {}
         self._take_texts(texts)
+        invisible = sum(
+            left_out(str(f.input.value)) for f in self.fields.values() if f.spec.kind in TEXT_KINDS
+        )
         for field in self.fields.values():
             field.show_problem("")
         try:
@@ -171,9 +174,12 @@ class Form(Generic[M]):
         if self.keep_adding is not None:
             saved = stored if stored is not None else candidate
             self.start_over(self.keep_adding(), saved, cleared_in_browser=bool(texts))
-            return True
-        self.load(stored if stored is not None else candidate)
-        self._set_status(t("form.saved", self.language), "saved")
+        else:
+            self.load(stored if stored is not None else candidate)
+        saved_note = t("form.saved", self.language)
+        if invisible:  # said, not dropped silently: NUL, bidi overrides, zero-width spaces
+            saved_note += " " + t("form.left_out", self.language, count=invisible)
+        self._set_status(saved_note, "saved")
         return True
 
     def reset(self) -> None:

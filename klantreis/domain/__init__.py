@@ -12,6 +12,7 @@ from klantreis.domain.base import (
     Entity,
     clean_line,
     clean_text,
+    left_out,
     new_id,
     utc_now,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "WorkshopSnapshot",
     "clean_line",
     "clean_text",
+    "left_out",
     "name_key",
     "new_id",
     "phases_for",

@@ -31,21 +31,26 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _invisible(ch: str) -> bool:
+    """A control or formatting character that text is stored without (NUL, a bidi override,
+    a zero-width space); line breaks, tabs and the joiners emoji need are kept."""
+    if ch in "\n\t" or ch in _KEEP_FORMAT_CHARS:
+        return False
+    return unicodedata.category(ch) in ("Cc", "Cf")
+
+
 def clean_text(value: object) -> object:
     """Normalise typed text; leave anything that is not a string for the validator to judge."""
     if not isinstance(value, str):
         return value
     text = unicodedata.normalize("NFC", value)
-    kept = []
-    for ch in text:
-        if ch in "\n\t":
-            kept.append(ch)
-            continue
-        category = unicodedata.category(ch)
-        if category == "Cc" or (category == "Cf" and ch not in _KEEP_FORMAT_CHARS):
-            continue
-        kept.append(ch)
-    return "".join(kept).strip()
+    return "".join(ch for ch in text if not _invisible(ch)).strip()
+
+
+def left_out(value: str) -> int:
+    """How many invisible characters :func:`clean_text` leaves out of ``value`` (a form says
+    so, instead of dropping them silently)."""
+    return sum(1 for ch in value if _invisible(ch))
 
 
 def clean_line(value: object) -> object:

@@ -62,6 +62,19 @@ def test_problems_show_next_to_their_fields_and_nothing_is_saved(orchestra: Serv
     assert (orchestra.workshop().end_goal.threshold, form.status.value) == (8.5, "Opgeslagen.")
 
 
+def test_invisible_characters_are_left_out_and_the_form_says_so(orchestra: Service) -> None:
+    form = challenge_form(orchestra.workshop(), orchestra.update_workshop, "en")
+    form.fields["challenge"].input.value = "Meer\x00 jonge\u202e bezoekers\u200b 👩\u200d🎤"
+    assert form.save() is True
+    assert orchestra.workshop().challenge == "Meer jonge bezoekers 👩\u200d🎤"  # the joiner stays
+    assert (
+        form.status.value
+        == "Saved. 3 invisible characters (control or direction marks) were left out."
+    )
+    form.fields["challenge"].input.value = "Plain words"
+    assert form.save() is True and form.status.value == "Saved."
+
+
 def test_a_conflict_keeps_what_was_typed(orchestra: Service) -> None:
     form = challenge_form(orchestra.workshop(), orchestra.update_workshop, "en")
     orchestra.update_workshop(
