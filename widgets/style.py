@@ -28,6 +28,11 @@ CSS = """
 .klantreis .kr-lead .kr-meta { font-size: 0.75em; }
 .klantreis .kr-lead .kr-table { font-size: inherit; width: auto; }
 .klantreis .kr-lead-charts { flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+.klantreis .kr-lead-side { flex-direction: row !important; flex-wrap: wrap; gap: 24px;
+  align-items: flex-start; }
+.klantreis .kr-lead-side > .kr-lead-text { flex: 1 1 560px; min-width: 0; }
+.klantreis .kr-lead-side > .kr-lead-charts { flex: 0 1 auto; width: auto !important; }
+.klantreis .kr-lead-side .kr-lead { font-size: 1.35em; }
 .klantreis .kr-lead-chart { zoom: 1.25; width: auto !important; }
 .klantreis .kr-lead ol { margin: 0.2em 0; padding-left: 1.4em; }
 .klantreis .kr-lead .kr-table td, .klantreis .kr-lead .kr-table th { padding: 4px 12px; }

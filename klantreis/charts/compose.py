@@ -21,13 +21,13 @@ from klantreis.domain import WorkshopSnapshot
 ChartBuilder = Callable[[WorkshopSnapshot], Any]
 
 INPUTS: dict[str, tuple[str, ...]] = {
-    "segment_relevance": ("segments", "cards", "votes", "measures"),
-    "persona_card": ("segments", "personas"),
+    "segment_relevance": ("segments", "cards", "votes", "measures", "ratings"),
+    "persona_card": ("segments", "personas", "ideas"),
     "card_board": ("segments", "cards", "votes", "measures"),
     "alternatives": ("segments", "cards", "votes"),
     "goals_phases": ("measures",),
     "impact_effort": ("segments", "measures", "touchpoints"),
-    "journey_map": ("journeys", "steps", "touchpoints"),
+    "journey_map": ("journeys", "steps", "touchpoints", "ratings"),
     "touchpoint_coverage": ("journeys", "steps", "touchpoints", "measures"),
     "coverage_check": ("segments", "cards", "votes", "measures"),
 }

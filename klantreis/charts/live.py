@@ -38,13 +38,18 @@ def _front_end() -> str:
     return "jupyterchart"
 
 
+EMBED = {"actions": False, "renderer": "svg"}
+"""No menu; drawn as SVG, so a chart's words are text on the page (found with the browser's
+search, read by screen readers, and checked by the browser tests)."""
+
+
 def live_chart(chart: Any) -> Any:
     """A widget that draws ``chart`` (an Altair chart or a Vega-Lite spec) with no internet.
 
     Set ``.chart`` (a chart) or ``.spec`` (a spec) to update it in place.
     """
     if isinstance(chart, dict):
-        widget = _chart_class()(None, embed_options={"actions": False})  # type: ignore[arg-type]
+        widget = _chart_class()(None, embed_options=EMBED)  # type: ignore[arg-type]
         widget.spec = chart
         return widget
-    return _chart_class()(chart, embed_options={"actions": False})
+    return _chart_class()(chart, embed_options=EMBED)

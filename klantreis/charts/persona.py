@@ -24,15 +24,10 @@ def persona_card(snap: WorkshopSnapshot, segment_id: str | None = None) -> Any:
         subtitle = ""
     else:
         title = persona.name + (f" · {segment.name}" if segment else "")
-        evidence = (
-            "chart.persona_card.assumptions_only"
-            if persona.rests_on_assumptions_only
-            else "chart.persona_card.evidence"
-        )
+        count = snap.persona_evidence(persona.segment_id)
+        evidence = "chart.persona_card.evidence" if count else "chart.persona_card.assumptions_only"
         subtitle = " ".join(
-            part
-            for part in (persona.tagline, t(evidence, lang, count=persona.evidence_count))
-            if part
+            part for part in (persona.tagline, t(evidence, lang, count=count)) if part
         )
     text = (
         alt.Chart(lines)

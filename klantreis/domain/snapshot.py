@@ -75,6 +75,14 @@ class WorkshopSnapshot(DomainModel):
         """The persona of a segment, if one was made."""
         return next((p for p in self.personas if p.segment_id == segment_id), None)
 
+    def persona_evidence(self, segment_id: str) -> int:
+        """The quotes and facts a segment's persona rests on: the facilitator's and the room's."""
+        persona = self.persona_for(segment_id)
+        own = persona.evidence_count if persona is not None else 0
+        room = [*self.active_ideas(IdeaTopic.QUOTE, segment_id)]
+        room += self.active_ideas(IdeaTopic.FACT, segment_id)
+        return own + len(room)
+
     # -- cards and votes -------------------------------------------------------------------
 
     def active_cards(

@@ -149,8 +149,11 @@ def lead_html(snap: WorkshopSnapshot) -> str:
     elif step is MethodStep.PERSONA:
         parts.append(persona_html(snap, warnings=False))
         focus = snap.focus_segment or (snap.segments[0] if snap.segments else None)
-        for topic in PERSONA_TOPICS:
-            parts.append(ideas_html(snap, topic, focus.id if focus else None))
+        segment_id = focus.id if focus else None
+        carded = segment_id is not None and snap.persona_for(segment_id) is not None
+        # The room's quotes and needs are on the persona card beside this; its facts are not.
+        topics = [IdeaTopic.FACT] if carded else PERSONA_TOPICS
+        parts += [ideas_html(snap, topic, segment_id) for topic in topics]
     return '<div class="kr-lead">' + "".join(parts) + "</div>"
 
 

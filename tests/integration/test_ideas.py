@@ -114,6 +114,8 @@ def test_persona_additions_belong_to_a_segment_and_go_with_it(orchestra: Service
 
     lines = list(persona_frame(orchestra.snapshot())["line"])
     assert "“Te duur”" in lines  # on the persona card, after the facilitator's quotes
+    own = snap.persona_for(focus.id).evidence_count  # type: ignore[union-attr]
+    assert orchestra.snapshot().persona_evidence(focus.id) == own + 1  # the room's quote counts
     orchestra.open_step(MethodStep.SCOPE)
     orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 5)
     orchestra.remove_segment(focus.id)

@@ -22,7 +22,15 @@ from klantreis.charts.frames import (
     uncovered_frame,
 )
 from klantreis.charts.static import StaticCharts
-from klantreis.domain import Card, CardKind, MethodStep, WorkshopSnapshot
+from klantreis.domain import (
+    Card,
+    CardKind,
+    Idea,
+    IdeaTopic,
+    MethodStep,
+    RatingKind,
+    WorkshopSnapshot,
+)
 from klantreis.exchange.importer import import_document
 from klantreis.exchange.templates import load_template, template_names
 from klantreis.store.store import Store
@@ -196,12 +204,24 @@ def test_static_charts_include_the_bundle_once_per_document(
 
 
 def voted_snapshots(snapshots: dict[str, WorkshopSnapshot]) -> list[WorkshopSnapshot]:
-    """The English template snapshots (language changes no input) plus one with votes."""
+    """The English template snapshots (language changes no input) plus one with what the room
+    adds: votes, proposals, persona additions, segment scores and feelings."""
     service = import_document(Store("sqlite:///:memory:"), load_template("orchestra", "en"))
     service.open_step(MethodStep.MAPPING)
     anna = service.join("Anna")
     for card in service.snapshot().active_cards()[:3]:
         service.vote(card.id, anna.id)
+    snap = service.snapshot()
+    focus = snap.focus_segment or snap.segments[0]
+    service.open_step(MethodStep.PERSONA)
+    for topic in (IdeaTopic.QUOTE, IdeaTopic.FUNCTIONAL_NEED, IdeaTopic.EMOTIONAL_NEED):
+        text = f"Room {topic.value}"
+        idea = Idea(workshop_id=service.workshop_id, topic=topic, text=text, segment_id=focus.id)
+        service.add_idea(idea, anna.id)
+    service.open_step(MethodStep.SCOPE)
+    service.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 2)
+    service.open_step(MethodStep.JOURNEY)
+    service.rate(RatingKind.FEELING, service.snapshot().ideal_steps[0].id, anna.id, -2)
     return [*(s for k, s in snapshots.items() if k.endswith(".en")), service.snapshot()]
 
 
@@ -226,11 +246,16 @@ def test_a_chart_reads_only_the_inputs_it_declares(
         spec = GALLERY[chart](snap).to_dict(validate=False)
         for name in undeclared:
             empty = WorkshopSnapshot.model_fields[name].get_default(call_default_factory=True)
-            emptied = snap.model_copy(update={name: empty})
+            fields = {field: getattr(snap, field) for field in WorkshopSnapshot.model_fields}
+            emptied = WorkshopSnapshot.model_construct(**{**fields, name: empty})  # no caches
             assert GALLERY[chart](emptied).to_dict(validate=False) == spec, name
         room = snap.workshop.model_copy(
             update={
-                "open_step": MethodStep.JOURNEY,
+                "open_step": (
+                    MethodStep.DATA
+                    if snap.workshop.open_step is MethodStep.JOURNEY
+                    else MethodStep.JOURNEY
+                ),
                 "timer_ends_at": datetime.now(UTC),
                 "allow_anonymous": not snap.workshop.allow_anonymous,
                 "results_hidden": not snap.workshop.results_hidden,

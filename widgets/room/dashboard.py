@@ -42,7 +42,9 @@ class LiveDashboard:
         self.lead_charts = w.HBox(layout=full())
         self.lead_charts.add_class("kr-lead-charts")
         self.lead_charts.children = [slot.widget for slot in self.lead_slots]
+        self.lead.add_class("kr-lead-text")
         self.lead_box = w.VBox([self.lead, self.lead_charts], layout=full())
+        self._lay_out_lead()
         self.slot = ChartSlot(Composer(), snapshot)
         self.data = DataSection(data, snapshot) if data is not None else None
         parts = [
@@ -74,6 +76,7 @@ class LiveDashboard:
             self.lead_step = snapshot.workshop.open_step
             self.lead_slots = _lead_slots(self.lead_step, snapshot)
             self.lead_charts.children = [slot.widget for slot in self.lead_slots]
+            self._lay_out_lead()
             for slot in old:
                 slot.widget.close()
         else:
@@ -83,6 +86,14 @@ class LiveDashboard:
         if self.data is not None:
             self.data.update(snapshot)
         self._snapshot = snapshot
+
+    def _lay_out_lead(self) -> None:
+        """The persona's words beside its card, so both fit the projector's screen; the other
+        steps' words above their charts."""
+        if self.lead_step is MethodStep.PERSONA:
+            self.lead_box.add_class("kr-lead-side")
+        else:
+            self.lead_box.remove_class("kr-lead-side")
 
     def check_data(self) -> None:
         """Redraw the data section when its files changed (an import, new rules)."""
