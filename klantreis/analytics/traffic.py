@@ -21,17 +21,26 @@ from klantreis.domain import ImportFailed
 MAX_BYTES = 50 * 1024 * 1024
 """Traffic exports are summaries: anything larger is not one."""
 
+DUTCH_SOURCE_MEDIUM = (
+    "sessiebron/-medium",  # GA4's Dutch interface, session scope
+    "sessiebron / -medium",
+    "sessiebron/medium",
+    "bron/medium van sessie",
+    "bron / medium van sessie",
+    "bron/medium",
+    "bron / medium",
+    "bron/medium van eerste gebruiker",
+    "bron/medium van de eerste gebruiker",
+    "bron/-medium van eerste gebruiker",
+    "eerste gebruikersbron/-medium",
+)
 SOURCE_MEDIUM = (
     "session source / medium",
     "source / medium",
     "first user source / medium",
     "session source/medium",
     "source/medium",
-    "bron/medium van sessie",
-    "bron / medium van sessie",
-    "bron/medium",
-    "bron / medium",
-    "bron/medium van eerste gebruiker",
+    *DUTCH_SOURCE_MEDIUM,
 )
 SESSIONS = ("sessions", "sessies")
 USERS = ("total users", "users", "active users", "totaal aantal gebruikers", "gebruikers")
@@ -44,7 +53,7 @@ KEY_EVENTS = (
     "voltooide doelen",
 )
 TOTAL_LABELS = ("total", "totals", "grand total", "totaal", "totalen", "eindtotaal")
-DUTCH_HEADERS = frozenset((*SOURCE_MEDIUM[5:], "sessies", *USERS[3:], *KEY_EVENTS[3:]))
+DUTCH_HEADERS = frozenset((*DUTCH_SOURCE_MEDIUM, "sessies", *USERS[3:], *KEY_EVENTS[3:]))
 """Column names that only a Dutch interface writes: such a file has decimal commas."""
 
 

@@ -97,6 +97,17 @@ def test_a_segment_row_a_total_on_top_and_semicolons_are_understood() -> None:
     assert frame["sessions"].tolist() == [1234, 766]
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["Sessiebron/-medium", "Bron/medium van sessie", "Eerste gebruikersbron/-medium"],
+)
+def test_every_dutch_name_of_the_source_medium_column_is_known(header: str) -> None:
+    data = f"{header};Sessies;Gebruikers\ngoogle / organic;1.234;1.000\n".encode()
+    frame = read_traffic(data)
+    assert frame["source_medium"].tolist() == ["google / organic"]
+    assert frame["sessions"].tolist() == [1234]  # a Dutch header: a dot groups thousands
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("kind", ["ga4", "ua"])
 def test_generated_exports_read_back_with_every_session(language: str, kind: str) -> None:
