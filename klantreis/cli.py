@@ -506,13 +506,26 @@ def data_traffic_command(
 @data_group.command("events", help=_help("cli.data.events.help"))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--customer", metavar="COLUMN", help=_help("cli.option.column.customer"))
+@click.option("--time", "time_column", metavar="COLUMN", help=_help("cli.option.column.time"))
+@click.option("--event", metavar="COLUMN", help=_help("cli.option.column.event"))
+@click.option("--channel", metavar="COLUMN", help=_help("cli.option.column.channel"))
 @_db_option
 @click.pass_context
 def data_events_command(
-    ctx: click.Context, directory: Path, file: Path, db_url: str | None
+    ctx: click.Context,
+    directory: Path,
+    file: Path,
+    customer: str | None,
+    time_column: str | None,
+    event: str | None,
+    channel: str | None,
+    db_url: str | None,
 ) -> None:
     service, data = _data(directory, db_url, ctx)
-    info = service.import_events(data, file)
+    chosen = {"customer": customer, "time": time_column, "event": event, "channel": channel}
+    columns = {role: name for role, name in chosen.items() if name}
+    info = service.import_events(data, file, columns)
     lang = service.language
     events = t("count.events", lang, count=number(info.events, lang))
     customers = t("count.customers", lang, count=number(info.customers, lang))
@@ -526,6 +539,8 @@ def data_events_command(
             last=info.last,
         )
     )
+    for line in info.column_lines(lang):
+        click.echo(line)
 
 
 @data_group.command("rules", help=_help("cli.data.rules.help"))

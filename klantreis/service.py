@@ -760,12 +760,15 @@ class Service:
         self._record_analytics("traffic", rows=len(frame))
         return frame
 
-    def import_events(self, data: DataFolder, source: Path | bytes) -> EventLogInfo:
-        """Keep an event log (a file, or an upload's bytes), replacing the previous one."""
+    def import_events(
+        self, data: DataFolder, source: Path | bytes, columns: dict[str, str] | None = None
+    ) -> EventLogInfo:
+        """Keep an event log (a file, or an upload's bytes), replacing the previous one;
+        ``columns`` chooses the log's column per role (customer, time, event, channel)."""
         if isinstance(source, bytes):
-            info = data.import_event_bytes(source)
+            info = data.import_event_bytes(source, columns)
         else:
-            info = data.import_events(source)
+            info = data.import_events(source, columns)
         self._record_analytics("events", events=info.events, customers=info.customers)
         return info
 

@@ -16,13 +16,14 @@ import os
 import re
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from klantreis.domain import ImportFailed
+from klantreis.i18n import Language, t
 
 CUSTOMER = (
     "customer_id",
@@ -61,9 +62,23 @@ EVENT = (
     "gebeurtenis",
     "pagina",
 )
-CHANNEL = ("channel", "source_medium", "session_source_medium", "kanaal", "bron_medium")
-SOURCE = ("source", "session_source", "bron")
-MEDIUM = ("medium", "session_medium")
+CHANNEL = (
+    "channel",
+    "acquisition_channel",
+    "session_default_channel_group",
+    "default_channel_group",
+    "source_medium",
+    "session_source_medium",
+    "kanaal",
+    "bron_medium",
+)
+SOURCE = ("source", "session_source", "traffic_source_source", "utm_source", "bron")
+"""Source and medium in two columns (GA4's BigQuery export: ``traffic_source.source``)."""
+MEDIUM = ("medium", "session_medium", "traffic_source_medium", "utm_medium")
+CHANNEL_LIKE = ("channel", "source", "medium", "kanaal", "bron", "utm", "referr")
+"""Parts of a column name that suggest a channel: such a column is never ignored silently."""
+ROLES = ("customer", "time", "event", "channel")
+"""What the importer looks for in a log's columns (the keys of ``EventLogInfo.used``)."""
 
 DATE_FORMATS = (
     "%d-%m-%Y %H:%M:%S",
@@ -78,13 +93,30 @@ DATE_FORMATS = (
 
 @dataclass(frozen=True)
 class EventLogInfo:
-    """What an imported log holds."""
+    """What an imported log holds, and which of its columns were read as what."""
 
     events: int
     customers: int
     first: str
     last: str
     has_channel: bool
+    used: dict[str, str] = field(default_factory=dict)
+    """Role (customer, time, event, channel) to the column(s) read for it."""
+    others: dict[str, list[str]] = field(default_factory=dict)
+    """Role to the other columns that would also fit it (to choose with ``columns``)."""
+
+    def column_lines(self, language: Language) -> list[str]:
+        """Which columns were read as what, which others would fit, and a word when a column
+        that looks like a channel was not used."""
+        if not self.used:
+            return []
+        roles = {role: t(f"events.role.{role}", language) for role in ROLES}
+        used = ", ".join(f"{roles[r]} = {c}" for r, c in self.used.items())
+        lines = [t("events.columns_used", language, columns=used)]
+        for role, names in self.others.items():
+            key = "events.channel_unused" if role not in self.used else "events.also_fits"
+            lines.append(t(key, language, role=roles[role], columns=", ".join(names), option=role))
+        return lines
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -94,9 +126,12 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def import_event_log(source: Path, target: Path) -> EventLogInfo:
+def import_event_log(
+    source: Path, target: Path, columns: dict[str, str] | None = None
+) -> EventLogInfo:
     """Check the log in ``source`` and write it to ``target`` (Parquet), replacing what was there
-    only when the whole file is good."""
+    only when the whole file is good. ``columns`` chooses the column for a role (customer,
+    time, event, channel) where the names alone do not (several fit, or none is known)."""
     if not source.is_file():
         raise ImportFailed("error.import_unreadable", path=str(source))
     if source.stat().st_size == 0:
@@ -104,14 +139,22 @@ def import_event_log(source: Path, target: Path) -> EventLogInfo:
     con = connect()
     try:
         _open(con, source)
-        columns = {
+        found = {
             _name(str(row[0])): (str(row[0]), str(row[1]))
             for row in con.execute("DESCRIBE src").fetchall()
         }
-        customer = _find(columns, CUSTOMER, "error.events_no_customer")
-        stamp = _find(columns, TIMESTAMP, "error.events_no_timestamp")
-        event = _find(columns, EVENT, "error.events_no_event")
-        channel = _channel(columns)
+        chosen = _chosen(found, columns or {})
+        customer = chosen.get("customer") or _find(found, CUSTOMER, "error.events_no_customer")
+        stamp = chosen.get("time") or _find(found, TIMESTAMP, "error.events_no_timestamp")
+        event = chosen.get("event") or _find(found, EVENT, "error.events_no_event")
+        channel, channel_columns = (
+            (f"CAST({_q(chosen['channel'][0])} AS VARCHAR)", [chosen["channel"][0]])
+            if "channel" in chosen
+            else _channel(found)
+        )
+        used = {"customer": customer[0], "time": stamp[0], "event": event[0]}
+        if channel_columns:
+            used["channel"] = " + ".join(channel_columns)
         select = (
             f"SELECT CAST({_q(customer[0])} AS VARCHAR) AS customer, {_stamp(*stamp)} AS ts, "
             f"CAST({_q(event[0])} AS VARCHAR) AS event, {channel} AS channel FROM src"
@@ -135,6 +178,7 @@ def import_event_log(source: Path, target: Path) -> EventLogInfo:
             if info.events == 0:
                 raise ImportFailed("error.events_empty")
             os.replace(temporary, target)
+            info = replace(info, used=used, others=_others(found, used))
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
@@ -212,15 +256,54 @@ def _encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def _channel(columns: dict[str, tuple[str, str]]) -> str:
+def _channel(columns: dict[str, tuple[str, str]]) -> tuple[str, list[str]]:
+    """SQL for the channel (NULL without one) and the columns it reads."""
     found = next((columns[n] for n in CHANNEL if n in columns), None)
     if found:
-        return f"CAST({_q(found[0])} AS VARCHAR)"
+        return f"CAST({_q(found[0])} AS VARCHAR)", [found[0]]
     source = next((columns[n] for n in SOURCE if n in columns), None)
     medium = next((columns[n] for n in MEDIUM if n in columns), None)
     if source and medium:
-        return f"CAST({_q(source[0])} AS VARCHAR) || ' / ' || CAST({_q(medium[0])} AS VARCHAR)"
-    return "NULL"
+        sql = f"CAST({_q(source[0])} AS VARCHAR) || ' / ' || CAST({_q(medium[0])} AS VARCHAR)"
+        return sql, [source[0], medium[0]]
+    return "NULL", []
+
+
+def _chosen(
+    columns: dict[str, tuple[str, str]], choice: dict[str, str]
+) -> dict[str, tuple[str, str]]:
+    """The columns a person chose per role, by their name as the file writes it."""
+    by_name = {original: (original, kind) for original, kind in columns.values()}
+    chosen = {}
+    for role, name in choice.items():
+        if role not in ROLES:
+            raise ImportFailed("error.events_unknown_role", role=role, roles=", ".join(ROLES))
+        if name not in by_name:
+            listed = ", ".join(by_name)[:300]
+            raise ImportFailed("error.events_no_such_column", column=name, columns=listed)
+        chosen[role] = by_name[name]
+    return chosen
+
+
+def _others(columns: dict[str, tuple[str, str]], used: dict[str, str]) -> dict[str, list[str]]:
+    """Per role, the log's other columns that would fit it too; for the channel also any
+    column whose name suggests one (a channel is never ignored without a word)."""
+    taken = {part for value in used.values() for part in value.split(" + ")}
+    known = {"customer": CUSTOMER, "time": TIMESTAMP, "event": EVENT}
+    others: dict[str, list[str]] = {}
+    for role, names in known.items():
+        fits = [columns[n][0] for n in names if n in columns and columns[n][0] not in taken]
+        if fits:
+            others[role] = fits
+    channel = [
+        original
+        for name, (original, _kind) in columns.items()
+        if original not in taken
+        and (name in (*CHANNEL, *SOURCE, *MEDIUM) or any(p in name for p in CHANNEL_LIKE))
+    ]
+    if channel:
+        others["channel"] = channel
+    return others
 
 
 def _stamp(column: str, kind: str) -> str:

@@ -95,11 +95,14 @@ class DataFolder:
 
     # -- events ------------------------------------------------------------------------------
 
-    def import_events(self, source: Path) -> EventLogInfo:
-        """Check an event log (CSV or Parquet) and keep it (replacing the previous one)."""
-        return import_event_log(Path(source), self.events_path)
+    def import_events(self, source: Path, columns: dict[str, str] | None = None) -> EventLogInfo:
+        """Check an event log (CSV or Parquet) and keep it (replacing the previous one);
+        ``columns`` chooses a column per role (see :func:`import_event_log`)."""
+        return import_event_log(Path(source), self.events_path, columns)
 
-    def import_event_bytes(self, data: bytes) -> EventLogInfo:
+    def import_event_bytes(
+        self, data: bytes, columns: dict[str, str] | None = None
+    ) -> EventLogInfo:
         """As :meth:`import_events`, for a file that arrived as bytes (an upload)."""
         self.root.mkdir(parents=True, exist_ok=True)
         suffix = ".parquet" if data[:4] == b"PAR1" else ".csv"
@@ -107,7 +110,7 @@ class DataFolder:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-            return self.import_events(Path(temporary))
+            return self.import_events(Path(temporary), columns)
         finally:
             os.remove(temporary)
 

@@ -236,6 +236,59 @@ def test_event_logs_compressed_or_in_other_encodings_import(
     assert sorted(log["customer"]) == ["José", "Renée"] and "/café" in set(log["event"])
 
 
+BIGQUERY = (
+    "user_pseudo_id,session_id,event_timestamp,event_name,page_location,"
+    "traffic_source.source,traffic_source.medium,utm_campaign\n"
+    "u1,s1,2026-01-01T10:00:00Z,page_view,/agenda,google,organic,spring\n"
+    "u1,s2,2026-01-02T10:00:00Z,page_view,/tickets,newsletter,email,spring\n"
+)
+
+
+def test_the_importer_says_which_columns_it_used_and_which_others_fit(tmp_path: Path) -> None:
+    source = tmp_path / "bigquery.csv"
+    source.write_text(BIGQUERY, encoding="utf-8")
+    data = DataFolder(tmp_path)
+    info = data.import_events(source)
+    assert info.used == {
+        "customer": "user_pseudo_id",
+        "time": "event_timestamp",
+        "event": "event_name",
+        "channel": "traffic_source.source + traffic_source.medium",  # GA4's BigQuery export
+    }
+    assert info.others == {
+        "customer": ["session_id"],
+        "event": ["page_location"],
+        "channel": ["utm_campaign"],  # looks like a channel: said, not ignored
+    }
+    assert read_log(data.events_path)["channel"].tolist() == [
+        "google / organic",
+        "newsletter / email",
+    ]
+    assert info.column_lines("en")[0].startswith("Columns used: customer = user_pseudo_id")
+    chosen = data.import_events(source, {"customer": "session_id", "event": "page_location"})
+    assert (chosen.customers, chosen.used["event"]) == (2, "page_location")
+    assert set(read_log(data.events_path)["event"]) == {"/agenda", "/tickets"}
+    with pytest.raises(ImportFailed) as refused:
+        data.import_events(source, {"event": "pagina"})
+    assert 'no column "pagina"' in refused.value.message("en")
+    assert set(read_log(data.events_path)["event"]) == {"/agenda", "/tickets"}  # kept
+
+
+@pytest.mark.parametrize(
+    "header", ["acquisition_channel", "Session default channel group", "utm_source"]
+)
+def test_common_channel_columns_are_recognised(tmp_path: Path, header: str) -> None:
+    source = tmp_path / "log.csv"
+    extra = ",utm_medium" if header == "utm_source" else ""
+    values = ",cpc" if header == "utm_source" else ""
+    source.write_text(
+        f"customer,timestamp,page,{header}{extra}\nk1,2026-01-05 10:00,/a,google{values}\n",
+        encoding="utf-8",
+    )
+    info = DataFolder(tmp_path).import_events(source)
+    assert info.has_channel and info.used["channel"].startswith(header)
+
+
 def test_events_with_offsets_are_ordered_by_the_moment_they_happened(tmp_path: Path) -> None:
     """10:00+02:00 happened before 09:30Z: cut off, the offset put them the other way round."""
     source = tmp_path / "log.csv"
