@@ -607,23 +607,12 @@ def data_show_command(
     ctx: click.Context, directory: Path, engine_name: str, db_url: str | None
 ) -> None:
     from klantreis.analytics.results import journey_data
+    from klantreis.report.data import data_lines
 
     service, data = _data(directory, db_url, ctx)
     result = journey_data(service.snapshot(), data, engine_name)  # type: ignore[arg-type]
-    lang = service.language
-    click.echo(t("cli.data.show.funnel", lang))
-    for row in result.funnel.itertuples():
-        click.echo(
-            f"  {str(row.label)[:48]:<48} {row.open:>10,} {row.closed:>10,} {row.drop_rate:>7.1%}"
-        )
-    if not result.paths.empty:
-        click.echo(t("cli.data.show.paths", lang))
-        for row in result.paths.itertuples():
-            click.echo(f"  {row.customers:>10,}  {row.path:<24} {row.kind_label}")
-    if not result.unmapped_events.empty:
-        click.echo(t("cli.data.show.unmapped", lang, count=len(result.unmapped_events)))
-    if result.funnel.empty:
-        click.echo(t("chart.no_data", lang))
+    for line in data_lines(result, service.language):
+        click.echo(line)
 
 
 @data_group.command("sample", help=_help("cli.data.sample.help"))

@@ -48,7 +48,15 @@ class JourneyData:
     traffic: pd.DataFrame = field(default_factory=pd.DataFrame)
     """source_medium, channel, touchpoint, sessions, mapped"""
     unmapped_events: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """event, events"""
+    """event, events: the most frequent events no step rule matches"""
+    unmapped_event_count: int = 0
+    """Events no step rule matches, all of them (not only the names listed)."""
+    unmapped_event_names: int = 0
+    """How many different such events or pages there are."""
+    unmapped_channels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """channel, events: the most frequent channel values of the log no channel rule matches"""
+    unmapped_channel_count: int = 0
+    """Events whose channel value no channel rule matches, all of them."""
     evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
     """kind, kind_label, text, basis, basis_label, reason"""
 
@@ -109,6 +117,11 @@ def journey_data(
         result.mix = _event_mix(steps, observed.mix)
         unmapped = events[events["step"].isna()][["event", "events"]]
         result.unmapped_events = unmapped.head(UNMAPPED_SHOWN).reset_index(drop=True)
+        result.unmapped_event_count = int(unmapped["events"].sum())
+        result.unmapped_event_names = len(unmapped)
+        lost = raw[raw["name"].isna()][["channel", "events"]]
+        result.unmapped_channels = lost.head(UNMAPPED_SHOWN).reset_index(drop=True)
+        result.unmapped_channel_count = int(lost["events"].sum())
     elif (counts := data.counts()) and count:
         typed = pd.DataFrame(
             {

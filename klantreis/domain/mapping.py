@@ -83,7 +83,38 @@ class MappingRules(DomainModel):
         return next((r.step for r in self.steps if matches(r.pattern, event)), None)
 
 
+GA_CHANNEL_GROUPS: tuple[tuple[str, str], ...] = (
+    ("Direct", "direct"),
+    ("Organic Search", "organic_search"),
+    ("Organic Shopping", "organic_search"),
+    ("Organisch zoeken", "organic_search"),
+    ("Paid Search", "paid_search"),
+    ("Paid Shopping", "paid_search"),
+    ("Cross-network", "paid_search"),
+    ("Betaald zoeken", "paid_search"),
+    ("Display", "display"),
+    ("Paid Video", "display"),
+    ("Organic Social", "social"),
+    ("Paid Social", "social"),
+    ("Organic Video", "social"),
+    ("Social", "social"),
+    ("Organisch sociaal", "social"),
+    ("Betaald sociaal", "social"),
+    ("Organische sociale media", "social"),
+    ("Betaalde sociale media", "social"),
+    ("Email", "email"),
+    ("E-mail", "email"),
+    ("Affiliates", "affiliate"),
+    ("Partners", "affiliate"),
+    ("Referral", "referral"),
+    ("Verwijzing", "referral"),
+    ("Verwijzingen", "referral"),
+)
+"""Google Analytics' default channel groups by name (English and Dutch interface), as an event
+log's channel column or an export may hold them instead of a source / medium."""
+
 DEFAULT_CHANNELS: tuple[tuple[str, str], ...] = (
+    *GA_CHANNEL_GROUPS,
     ("(direct) / (none)", "direct"),
     ("* / organic", "organic_search"),
     ("* / cpc", "paid_search"),
@@ -103,7 +134,7 @@ DEFAULT_CHANNELS: tuple[tuple[str, str], ...] = (
     ("* / referral", "referral"),
 )
 """Pattern and channel key (``channel.<key>`` in the catalogue) of the starting rules, close to
-the default channel grouping of Google Analytics."""
+the default channel grouping of Google Analytics, and its channel groups' own names."""
 
 
 __all__ = [

@@ -4,12 +4,13 @@ paths as tables, and which cards and measures rest on data. Every text is escape
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from klantreis.analytics.results import JourneyData
 from klantreis.charts.data import DATA_CHARTS
 from klantreis.charts.static import StaticCharts
 from klantreis.i18n import Language, number, t
-from klantreis.report.markup import section, table
+from klantreis.report.markup import section, table, text_table
 
 
 def _percent(value: float, lang: Language) -> str:
@@ -46,9 +47,14 @@ def data_summary_html(data: JourneyData, lang: Language) -> str:
     return "".join(f"<div>{escape(line)}</div>" for line in lines)
 
 
-def unmapped_html(data: JourneyData, lang: Language) -> str:
-    """The events and sources no rule maps, most frequent first (they are never dropped)."""
-    parts = []
+Table = tuple[list[str], list[list[Any]]]
+"""Headers and rows: shown as HTML in the report, as text by ``klantreis data show``."""
+
+
+def unmapped_tables(data: JourneyData, lang: Language) -> list[tuple[str, Table]]:
+    """The events, channel values and sources no rule maps, most frequent first (they are never
+    dropped), each with its title."""
+    found = []
     if not data.unmapped_events.empty:
         rows = [
             [event, number(count, lang)]
@@ -56,8 +62,17 @@ def unmapped_html(data: JourneyData, lang: Language) -> str:
                 data.unmapped_events["event"], data.unmapped_events["events"], strict=True
             )
         ]
-        parts.append(f"<h4>{escape(t('data.unmapped_events', lang))}</h4>")
-        parts.append(table([t("data.column.event", lang), t("data.column.events", lang)], rows))
+        headers = [t("data.column.event", lang), t("data.column.events", lang)]
+        found.append(("data.unmapped_events", (headers, rows)))
+    if not data.unmapped_channels.empty:
+        rows = [
+            [channel, number(count, lang)]
+            for channel, count in zip(
+                data.unmapped_channels["channel"], data.unmapped_channels["events"], strict=True
+            )
+        ]
+        headers = [t("data.column.channel", lang), t("data.column.events", lang)]
+        found.append(("data.unmapped_channels", (headers, rows)))
     if not data.traffic.empty:
         unmapped = data.traffic[~data.traffic["mapped"].astype(bool)]
         if not unmapped.empty:
@@ -67,17 +82,20 @@ def unmapped_html(data: JourneyData, lang: Language) -> str:
                     unmapped["source_medium"], unmapped["sessions"], strict=True
                 )
             ]
-            parts.append(f"<h4>{escape(t('data.unmapped_traffic', lang))}</h4>")
-            parts.append(
-                table([t("data.column.source_medium", lang), t("data.column.sessions", lang)], rows)
-            )
-    return "".join(parts)
+            headers = [t("data.column.source_medium", lang), t("data.column.sessions", lang)]
+            found.append(("data.unmapped_traffic", (headers, rows)))
+    return found
 
 
-def funnel_html(data: JourneyData, lang: Language) -> str:
-    """The funnel as a table: open and closed counts, drop-off and median time per step."""
+def unmapped_html(data: JourneyData, lang: Language) -> str:
+    """The events, channel values and sources no rule maps (see :func:`unmapped_tables`)."""
+    return "".join(_titled(key, lang, table(*found)) for key, found in unmapped_tables(data, lang))
+
+
+def funnel_table(data: JourneyData, lang: Language) -> Table | None:
+    """The funnel: open and closed counts, drop-off and median time per step."""
     if data.funnel.empty:
-        return ""
+        return None
     times = {}
     if not data.timing.empty:
         times = dict(zip(data.timing["step"], data.timing["median_text"], strict=True))
@@ -100,13 +118,19 @@ def funnel_html(data: JourneyData, lang: Language) -> str:
         t("chart.dropoff.rate", lang),
         t("data.column.time_from_previous", lang),
     ]
-    return _titled("chart.funnel.title", lang, table(headers, rows))
+    return headers, rows
 
 
-def paths_html(data: JourneyData, lang: Language) -> str:
+def funnel_html(data: JourneyData, lang: Language) -> str:
+    """The funnel as a table (see :func:`funnel_table`)."""
+    found = funnel_table(data, lang)
+    return _titled("chart.funnel.title", lang, table(*found)) if found else ""
+
+
+def paths_table(data: JourneyData, lang: Language) -> Table | None:
     """The most common paths with their customers and how they compare with the ideal order."""
     if data.paths.empty:
-        return ""
+        return None
     rows = [
         [
             row.rank,
@@ -124,7 +148,57 @@ def paths_html(data: JourneyData, lang: Language) -> str:
         t("chart.paths.share", lang),
         t("chart.paths.kind", lang),
     ]
-    return _titled("chart.paths.title", lang, table(headers, rows))
+    return headers, rows
+
+
+def paths_html(data: JourneyData, lang: Language) -> str:
+    """The most common paths as a table (see :func:`paths_table`)."""
+    found = paths_table(data, lang)
+    return _titled("chart.paths.title", lang, table(*found)) if found else ""
+
+
+def traffic_table(data: JourneyData, lang: Language) -> Table | None:
+    """Sessions per source / medium, with the channel and touchpoint the rules give it."""
+    if data.traffic.empty:
+        return None
+    ordered = data.traffic.sort_values("sessions", ascending=False, kind="mergesort")
+    rows = [
+        [row.source_medium, row.channel, row.touchpoint or "–", number(row.sessions, lang)]
+        for row in ordered.itertuples()
+    ]
+    headers = [
+        t("data.column.source_medium", lang),
+        t("data.column.channel", lang),
+        t("field.touchpoint_id", lang),
+        t("data.column.sessions", lang),
+    ]
+    return headers, rows
+
+
+def data_lines(data: JourneyData, lang: Language) -> list[str]:
+    """What ``klantreis data show`` prints: the funnel, the paths, the traffic and what no rule
+    maps, as aligned text in the workshop's language."""
+    if not data.has_data:
+        return [t("chart.no_data", lang)]
+    lines: list[str] = []
+    for key, found in (
+        ("chart.funnel.title", funnel_table(data, lang)),
+        ("chart.paths.title", paths_table(data, lang)),
+        ("data.traffic.title", traffic_table(data, lang)),
+    ):
+        if found:
+            lines += [f"{t(key, lang)}:", *text_table(*found), ""]
+    if data.unmapped_event_count:
+        events = number(data.unmapped_event_count, lang)
+        lines.append(
+            t("cli.data.show.unmapped", lang, count=events, names=data.unmapped_event_names)
+        )
+    if data.unmapped_channel_count:
+        events = number(data.unmapped_channel_count, lang)
+        lines.append(t("cli.data.show.unmapped_channels", lang, count=events))
+    for key, found in unmapped_tables(data, lang):
+        lines += [f"{t(key, lang)}:", *text_table(*found)]
+    return lines
 
 
 def evidence_html(data: JourneyData, lang: Language) -> str:
@@ -167,10 +241,16 @@ def data_section_html(data: JourneyData, charts: StaticCharts) -> str:
 
 
 __all__ = [
+    "Table",
+    "data_lines",
     "data_section_html",
     "data_summary_html",
     "evidence_html",
     "funnel_html",
+    "funnel_table",
     "paths_html",
+    "paths_table",
+    "traffic_table",
     "unmapped_html",
+    "unmapped_tables",
 ]

@@ -359,6 +359,27 @@ def test_unmapped_events_and_sources_stay_visible(
     assert "unmapped" in set(result.mix["channel"]) or result.mix["count"].sum() > 0
 
 
+def test_every_unmapped_event_and_channel_is_counted_not_only_those_listed(
+    orchestra_on_disk: tuple[Service, Path],
+) -> None:
+    service, folder = orchestra_on_disk
+    rows = [(f"k{n}", f"2026-01-01 10:{n:02d}:00", f"/page-{n}", "odd / thing") for n in range(30)]
+    rows += [
+        (f"k{n}", f"2026-01-01 11:{n:02d}:00", f"/page-{n}", "google / organic") for n in range(30)
+    ]
+    source = folder / "log.csv"
+    pd.DataFrame(rows, columns=["customer", "timestamp", "page", "source_medium"]).to_csv(
+        source, index=False
+    )
+    data = DataFolder(folder)
+    data.import_events(source)
+    result = journey_data(service.snapshot(), data)
+    assert len(result.unmapped_events) == 25  # the most frequent are listed...
+    assert (result.unmapped_event_count, result.unmapped_event_names) == (60, 30)  # ...all count
+    assert result.unmapped_channels["channel"].tolist() == ["odd / thing"]
+    assert result.unmapped_channel_count == 30
+
+
 def test_evidence_says_which_measures_and_cards_rest_on_data(
     sampled: tuple[Service, DataFolder, Path],
 ) -> None:

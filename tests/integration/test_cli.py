@@ -302,6 +302,28 @@ def test_a_wrong_data_file_is_one_line_in_the_workshops_language(
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
+def test_data_show_prints_aligned_tables_in_the_workshops_language(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    folder = str(tmp_path / "orkest")
+    runner.invoke(main, ["init", folder, "--template", "orchestra", "--lang", "nl"])
+    assert runner.invoke(main, ["data", "sample", folder, "--events", "20000"]).exit_code == 0
+    shown = runner.invoke(main, ["data", "show", folder])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    traffic = lines.index("Sessies per bron / medium:")
+    header, first = lines[traffic + 1], lines[traffic + 2]
+    assert header.split() == ["Bron", "/", "medium", "Kanaal", "Contactmoment", "Sessies"]
+    assert header.endswith("Sessies") and len(first) == len(header)  # numbers to the right
+    assert re.search(r"\d\.\d{3}$", first)  # 2.178: a Dutch thousands separator
+    funnel = lines[lines.index("Funnel over de ideale klantreis:") + 2]
+    assert "1. Ziet een video van het orkest op Instagram" in funnel  # not cut off
+    assert re.search(r"\d,\d%", shown.output)  # 23,7%
+    assert re.search(
+        r"^[\d.]+ events of pagina's \(\d+ verschillende\) horen bij geen stap", shown.output, re.M
+    )
+
+
 def test_an_error_line_is_in_one_language(tmp_path: Path, runner: CliRunner) -> None:
     """A Dutch command line and an English workshop: the message is the workshop's, and so is
     its prefix (it once read "klantreis: fout: The journey has no step 9...")."""
