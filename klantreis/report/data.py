@@ -163,7 +163,7 @@ def traffic_table(data: JourneyData, lang: Language) -> Table | None:
         return None
     ordered = data.traffic.sort_values("sessions", ascending=False, kind="mergesort")
     rows = [
-        [row.source_medium, row.channel, row.touchpoint or "–", number(row.sessions, lang)]
+        [row.source_medium, row.channel, row.touchpoint or "–", number(float(row.sessions), lang)]  # type: ignore[arg-type]
         for row in ordered.itertuples()
     ]
     headers = [
