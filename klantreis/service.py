@@ -773,13 +773,36 @@ class Service:
         return info
 
     def import_rules(self, data: DataFolder, content: bytes) -> MappingRules:
-        """Keep the mapping rules of a rules file."""
-        rules = data.import_rules(content)
+        """Keep the mapping rules of a rules file (a kind of rule the file leaves out stays as
+        it is); refused when a rule names a step or touchpoint the workshop does not have."""
+        rules = data.import_rules(content, self.language, self.check_rules)
         self._record_analytics("rules", channels=len(rules.channels), steps=len(rules.steps))
         return rules
 
+    def check_rules(self, rules: MappingRules) -> None:
+        """Refuse rules that point past the ideal journey's end or at a touchpoint the workshop
+        does not have: they would count nothing, without a word."""
+        snap = self.snapshot()
+        steps = len(snap.ideal_steps)
+        touchpoints = {name_key(tp.name) for tp in snap.touchpoints}
+        problems = [
+            Problem(f"steps.{i}.step", "rule.step_past_end", {"step": rule.step, "steps": steps})
+            for i, rule in enumerate(rules.steps)
+            if rule.step > steps
+        ]
+        problems += [
+            Problem(
+                f"channels.{i}.touchpoint", "rule.unknown_touchpoint_name", {"name": r.touchpoint}
+            )
+            for i, r in enumerate(rules.channels)
+            if r.touchpoint and name_key(r.touchpoint) not in touchpoints
+        ]
+        if problems:
+            raise ValidationFailed(problems)
+
     def save_rules(self, data: DataFolder, rules: MappingRules) -> None:
-        """Keep mapping rules made in a form."""
+        """Keep mapping rules made in a form (checked as :meth:`check_rules` does)."""
+        self.check_rules(rules)
         data.save_rules(rules)
         self._record_analytics("rules", channels=len(rules.channels), steps=len(rules.steps))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -132,9 +133,21 @@ class DataFolder:
         text = json.dumps(rules.model_dump(mode="json"), indent=2, ensure_ascii=False)
         self._write(self.rules_path, lambda path: Path(path).write_text(text, encoding="utf-8"))
 
-    def import_rules(self, data: bytes) -> MappingRules:
-        """Check a rules file and keep it."""
+    def import_rules(
+        self,
+        data: bytes,
+        language: Language,
+        check: Callable[[MappingRules], None] = lambda _rules: None,
+    ) -> MappingRules:
+        """Check a rules file and keep it. A file without ``channels`` (or ``steps``) keeps the
+        rules the workshop has of that kind; an empty list replaces them. ``check`` may refuse
+        the result (the workshop's own checks); then nothing changes."""
         rules = parse_rules(data)
+        raw = parse_json(data, MAX_RULES_BYTES)
+        current = self.rules(language)
+        kept = {key: getattr(current, key) for key in ("channels", "steps") if key not in raw}
+        rules = rules.model_copy(update=kept)
+        check(rules)
         self.save_rules(rules)
         return rules
 

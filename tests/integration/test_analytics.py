@@ -425,8 +425,52 @@ def test_a_rules_file_round_trips_and_a_bad_one_keeps_the_old_rules(
         (json.dumps({"unknown": []}).encode(), ValidationFailed),
     ]:
         with pytest.raises(kind):
-            data.import_rules(bad)
+            data.import_rules(bad, "en")
     assert data.rules("en") == rules
+
+
+def test_rules_are_checked_against_the_workshop_and_a_missing_kind_is_kept(
+    orchestra_on_disk: tuple[Service, Path],
+) -> None:
+    service, folder = orchestra_on_disk
+    data = DataFolder(folder)
+    rules = sample_rules(service.snapshot(), "en")
+    service.save_rules(data, rules)
+    steps = len(service.snapshot().ideal_steps)
+    past_end = {"steps": [{"pattern": "/x", "step": steps + 1}]}
+    with pytest.raises(ValidationFailed) as refused:
+        service.import_rules(data, json.dumps(past_end).encode())
+    assert f"there is no step {steps + 1}: the ideal journey has {steps} steps" in (
+        refused.value.message("en")
+    )
+    no_such = {"channels": [{"pattern": "x / y", "channel": "X", "touchpoint": "Carrier pigeon"}]}
+    with pytest.raises(ValidationFailed, match="no touchpoint called"):
+        service.import_rules(data, json.dumps(no_such).encode())
+    assert data.rules("en") == rules  # refused: nothing changed
+    only_steps = {"steps": [{"pattern": "/agenda*", "step": 1}]}
+    kept = service.import_rules(data, json.dumps(only_steps).encode())
+    assert kept.channels == rules.channels and [r.pattern for r in kept.steps] == ["/agenda*"]
+    emptied = service.import_rules(data, json.dumps({"channels": []}).encode())
+    assert emptied.channels == [] and emptied.steps == kept.steps  # an empty list is meant
+
+
+def test_googles_channel_group_names_map_with_the_default_rules() -> None:
+    from klantreis.analytics.storage import default_rules
+
+    rules = default_rules("en")
+    named = {
+        group: rule.channel if (rule := rules.channel_for(group)) else None
+        for group in ("Organic Search", "Paid Social", "Email", "Referral", "Direct", "Unassigned")
+    }
+    assert named == {
+        "Organic Search": "Organic search",
+        "Paid Social": "Social media",
+        "Email": "Email",
+        "Referral": "Referral",
+        "Direct": "Direct",
+        "Unassigned": None,  # stays unmapped, and is listed as such
+    }
+    assert default_rules("nl").channel_for("Organisch zoeken") is not None
 
 
 def test_every_template_page_of_the_generator_maps_to_its_step(orchestra_on_disk: Workshop) -> None:
