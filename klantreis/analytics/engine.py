@@ -28,6 +28,16 @@ import pandas as pd
 from klantreis.analytics.events import connect
 
 TOP_PATHS = 10
+MORE = "…"
+"""Ends a path cut short (see :func:`path_limit`)."""
+
+
+def path_limit(count: int) -> int:
+    """How many steps of a path are kept: a customer with a million events has a path of a
+    million steps, which no table or chart can show. Any path longer than the journey is in
+    another order than the ideal one, so cutting it after ``count + 4`` steps loses nothing of
+    how it compares; its end is marked with :data:`MORE`."""
+    return count + 4
 
 
 @dataclass
@@ -125,7 +135,7 @@ def observe(
             mapped_customers=mapped,
             funnel=_funnel(con, count),
             timing=_timing(con, count),
-            paths=_paths(con),
+            paths=_paths(con, path_limit(count)),
             mix=_mix(con, labels),
         )
     finally:
@@ -175,10 +185,12 @@ def _timing(con: duckdb.DuckDBPyConnection, count: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["step", "median_seconds", "customers"])
 
 
-def _paths(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _paths(con: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
     return con.execute(
-        "WITH q AS (SELECT array_to_string(list_filter(l, lambda x, i: i = 1 OR x <> l[i - 1]), "
-        "'>') AS path FROM p) "
+        "WITH f AS (SELECT list_filter(l, lambda x, i: i = 1 OR x <> l[i - 1]) AS l FROM p), "
+        f"q AS (SELECT CASE WHEN len(l) > {limit} "
+        f"THEN array_to_string(list_slice(l, 1, {limit}), '>') || '>{MORE}' "
+        "ELSE array_to_string(l, '>') END AS path FROM f) "
         f"SELECT path, count(*) AS customers FROM q GROUP BY path "
         f"ORDER BY customers DESC, path LIMIT {TOP_PATHS}"
     ).df()
@@ -202,4 +214,13 @@ def _p(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-__all__ = ["TOP_PATHS", "Labels", "Observed", "channel_names", "event_names", "observe"]
+__all__ = [
+    "MORE",
+    "TOP_PATHS",
+    "Labels",
+    "Observed",
+    "channel_names",
+    "event_names",
+    "observe",
+    "path_limit",
+]

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from klantreis.analytics.engine import DEFAULT_LABELS, TOP_PATHS, Labels, Observed
+from klantreis.analytics.engine import (
+    DEFAULT_LABELS,
+    MORE,
+    TOP_PATHS,
+    Labels,
+    Observed,
+    path_limit,
+)
 from klantreis.analytics.events import read_log
 
 
@@ -53,7 +60,7 @@ def observe(
         mapped_customers=int(mapped["customer"].nunique()),
         funnel=funnel,
         timing=pd.DataFrame(timing_rows, columns=["step", "median_seconds", "customers"]),
-        paths=_paths(mapped),
+        paths=_paths(mapped, path_limit(count)),
         mix=_mix(mapped, channels, labels),
     )
 
@@ -74,13 +81,15 @@ def _closed(mapped: pd.DataFrame, count: int) -> dict[int, pd.Series]:
     return reached
 
 
-def _paths(mapped: pd.DataFrame) -> pd.DataFrame:
+def _paths(mapped: pd.DataFrame, limit: int) -> pd.DataFrame:
     ordered = mapped.sort_values(["customer", "ts", "step"], kind="mergesort")
     new_customer = ordered["customer"] != ordered["customer"].shift()
     changed = ordered["step"] != ordered["step"].shift()
     kept = ordered[new_customer | changed]
     paths = kept.groupby("customer", sort=False)["step"].agg(
-        lambda steps: ">".join(str(s) for s in steps)
+        lambda steps: ">".join(
+            [str(s) for s in steps.iloc[:limit]] + ([MORE] if len(steps) > limit else [])
+        )
     )
     counts = paths.value_counts().rename_axis("path").reset_index(name="customers")
     counts = counts.sort_values(["customers", "path"], ascending=[False, True], kind="mergesort")

@@ -212,19 +212,28 @@ def path_kind(path: list[int], count: int) -> str:
     return "other_order"
 
 
+def path_steps(path: str) -> tuple[list[int], bool]:
+    """The step numbers of a path as the engines write it ("1>2>3", or "1>2>…" when cut
+    short, see :func:`~klantreis.analytics.engine.path_limit`), and whether it was cut."""
+    parts = str(path).split(">")
+    cut = parts[-1] == engine.MORE
+    return [int(n) for n in parts[: -1 if cut else None]], cut
+
+
 def _paths(steps: pd.DataFrame, paths: pd.DataFrame, mapped: int, lang: Language) -> pd.DataFrame:
     actions = dict(zip(steps["step"], steps["action"], strict=True))
     rows = []
     for rank, (path, customers) in enumerate(
         zip(paths["path"], paths["customers"], strict=True), start=1
     ):
-        numbers = [int(n) for n in str(path).split(">")]
-        kind = path_kind(numbers, len(steps))
+        numbers, cut = path_steps(path)
+        kind = "other_order" if cut else path_kind(numbers, len(steps))  # cut: longer than all
+        named = [f"{n}. {actions.get(n, '')}" for n in numbers] + ([engine.MORE] if cut else [])
         rows.append(
             {
                 "rank": rank,
                 "path": str(path),
-                "labels": " → ".join(f"{n}. {actions.get(n, '')}" for n in numbers),
+                "labels": " → ".join(named),
                 "customers": int(customers),
                 "share": int(customers) / mapped if mapped else 0.0,
                 "kind": kind,

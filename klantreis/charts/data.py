@@ -12,7 +12,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from klantreis.analytics.results import JourneyData
+from klantreis.analytics.engine import MORE
+from klantreis.analytics.results import JourneyData, path_steps
 from klantreis.charts.theme import ACCENT, COLUMN_COLOURS, GRID, INK, MUTED, NARROW, themed
 from klantreis.i18n import t
 
@@ -144,12 +145,15 @@ def paths_chart(data: JourneyData) -> Any:
         return note(t("chart.no_data", lang), title, lang)
     rows = []
     for _, path in data.paths.iterrows():
-        for position, step in enumerate(str(path["path"]).split(">"), start=1):
+        numbers, cut = path_steps(str(path["path"]))
+        shown: list[int | None] = [*numbers, *([None] if cut else [])]  # None: "…", it goes on
+        for position, step in enumerate(shown, start=1):
             rows.append(
                 {
                     "rank": int(path["rank"]),
                     "position": position,
-                    "step": int(step),
+                    "step": step,
+                    "step_text": str(step) if step is not None else MORE,
                     "kind_label": path["kind_label"],
                     "labels": path["labels"],
                     "customers": int(path["customers"]),
@@ -182,10 +186,13 @@ def paths_chart(data: JourneyData) -> Any:
     )
     base = alt.Chart(frame).encode(x=x, y=y, tooltip=tooltip)
     links = base.mark_line(color=GRID, strokeWidth=3).encode(detail="rank:O")
-    boxes = base.mark_square(size=330, opacity=1).encode(color=colour)
-    numbers = base.mark_text(color="white", fontWeight=700).encode(text="step:Q")
+    stepped = base.transform_filter("isValid(datum.step)")
+    boxes = stepped.mark_square(size=330, opacity=1).encode(color=colour)
+    numbers = stepped.mark_text(color="white", fontWeight=700).encode(text="step_text:N")
+    more = base.transform_filter("!isValid(datum.step)").mark_text(color=INK, fontSize=16)
+    more = more.encode(text="step_text:N")
     width = max(120, 27 * longest)
-    flow = alt.layer(links, boxes, numbers).properties(width=width, height=alt.Step(30))
+    flow = alt.layer(links, boxes, numbers, more).properties(width=width, height=alt.Step(30))
     totals = (
         alt.Chart(frame[frame["position"] == 1])
         .mark_text(align="left", color=INK)

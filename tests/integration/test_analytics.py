@@ -16,7 +16,7 @@ import pytest
 
 from klantreis.analytics import engine, reference
 from klantreis.analytics.events import import_event_log, read_log
-from klantreis.analytics.results import journey_data, path_kind
+from klantreis.analytics.results import journey_data, path_kind, path_steps
 from klantreis.analytics.sample import sample_rules, step_pages, traffic_export, write_event_log
 from klantreis.analytics.storage import DataFolder
 from klantreis.domain import ImportFailed, KlantreisError, ValidationFailed
@@ -287,6 +287,41 @@ def test_common_channel_columns_are_recognised(tmp_path: Path, header: str) -> N
     )
     info = DataFolder(tmp_path).import_events(source)
     assert info.has_channel and info.used["channel"].startswith(header)
+
+
+def test_one_customer_with_very_many_events_gets_a_path_cut_short(tmp_path: Path) -> None:
+    """A bot or a shared account: one customer with 200,000 events once gave a path of
+    200,000 steps, which the report could not draw (a million took four minutes and 1.1 GB)."""
+    import duckdb
+
+    log = tmp_path / "one.parquet"
+    duckdb.connect().execute(
+        "COPY (SELECT 'bot' AS customer, TIMESTAMP '2026-01-01' + to_seconds(i) AS timestamp, "
+        "'/' || (i % 3 + 1)::VARCHAR AS page FROM range(200000) t(i)) "
+        f"TO '{log}' (FORMAT parquet)"
+    )
+    target = tmp_path / "events.parquet"
+    import_event_log(log, target)
+    steps = pd.DataFrame({"event": ["/1", "/2", "/3"], "step": [1, 2, 3]})
+    none = pd.DataFrame({"channel": [], "name": []})
+    duck, plain = (
+        compute(target, steps, none, 3) for compute in (engine.observe, reference.observe)
+    )
+    assert duck.paths.to_dict() == plain.paths.to_dict()
+    assert duck.paths["path"].tolist() == ["1>2>3>1>2>3>1>…"]  # the journey's length + 4
+    numbers, cut = path_steps(duck.paths["path"][0])
+    assert numbers == [1, 2, 3, 1, 2, 3, 1] and cut
+    import vl_convert as vlc
+
+    from klantreis.analytics.results import JourneyData
+    from klantreis.charts.data import paths_chart
+
+    paths = duck.paths.assign(
+        rank=1, labels="1 → …", share=1.0, kind="other_order", kind_label="other order"
+    )
+    shown = JourneyData(language="en", source="events", paths=paths)
+    svg = vlc.vegalite_to_svg(paths_chart(shown).to_dict())
+    assert "…" in svg and svg.count("<text") < 60  # drawn: seven steps and the mark
 
 
 def test_events_with_offsets_are_ordered_by_the_moment_they_happened(tmp_path: Path) -> None:
