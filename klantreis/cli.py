@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any, NoReturn
@@ -265,7 +266,7 @@ def lab_command(
     from klantreis.charts.bundles import ensure_bundles
     from klantreis.guide.notebooks import copy_notebooks
     from klantreis.serve.commands import jupyter_env, lab_argv
-    from klantreis.serve.processes import run_until_stopped, start_server
+    from klantreis.serve.processes import run_until_stopped, start_server, stop_requests
 
     service = open_folder(directory, db_url)
     language = service.language
@@ -279,7 +280,8 @@ def lab_command(
         directory, port, open_path=f"notebooks/{notebooks[0].name}", browser=not no_browser
     )
     click.echo(t("cli.lab.starting", language, path=str(directory)))
-    run_until_stopped([start_server(command, env, Path.cwd())])
+    with stop_requests() as requested:
+        run_until_stopped([start_server(command, env, Path.cwd())], requested=requested)
 
 
 @main.command("materials", help=_help("cli.materials.help"))
@@ -328,13 +330,37 @@ def serve_command(
     public_url: str | None,
     db_url: str | None,
 ) -> None:
-    from klantreis.widgets.room.server import RoomServer
+    from klantreis.serve.processes import stop_requests
 
     folder = directory or Path("demo-workshop")
     if directory is None and not (folder / "klantreis.json").exists():
         create_folder(folder, load_template("orchestra", LANG), db_url)
     language = open_folder(folder, db_url).language
     ctx.meta["klantreis.lang"] = language
+    # Stop signals are caught from before the first server starts: one that comes while the
+    # room starts (or right after it said it is open) stops it cleanly too.
+    with stop_requests() as requested:
+        _serve_room(folder, language, requested, host, port, db_url, public_url, drop_after)
+    click.echo(t("cli.serve.stopped", language, path=str(folder)))
+    # Everything is saved and every server stopped; threads of pages that were cut off mid-way
+    # must not keep the process (and the terminal) waiting.
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def _serve_room(
+    folder: Path,
+    language: Language,
+    requested: threading.Event,
+    host: str,
+    port: int,
+    db_url: str | None,
+    public_url: str | None,
+    drop_after: int,
+) -> None:
+    """Start the room, say where it is, and serve until a stop is ``requested``."""
+    from klantreis.widgets.room.server import RoomServer
+
     click.echo(t("cli.serve.preparing", language))
     room = RoomServer(
         folder,
@@ -361,12 +387,7 @@ def serve_command(
             dashboard_url=room.dashboard_url,
         )
     )
-    room.run_until_stopped()
-    click.echo(t("cli.serve.stopped", language, path=str(folder)))
-    # Everything is saved and every server stopped; threads of pages that were cut off mid-way
-    # must not keep the process (and the terminal) waiting.
-    sys.stdout.flush()
-    os._exit(0)
+    room.run_until_stopped(requested)
 
 
 @main.command("compare", help=_help("cli.compare.help"))
@@ -394,19 +415,21 @@ def dashboard_command(
     from klantreis.charts.bundles import ensure_bundles
     from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
     from klantreis.serve.network import room_address
-    from klantreis.serve.processes import run_until_stopped, start_server
+    from klantreis.serve.processes import run_until_stopped, start_server, stop_requests
 
     language = open_folder(directory, db_url).language
     ctx.meta["klantreis.lang"] = language
     ensure_bundles()
     extra = {"KLANTREIS_DB": db_url} if db_url else {}
-    process = start_server(
-        voila_argv(app_notebook("dashboard"), port, host),
-        jupyter_env(directory, **extra),
-        directory,
-    )
-    click.echo(t("cli.dashboard.ready", language, url=f"http://{room_address(host)}:{port}/"))
-    run_until_stopped([process])
+    with stop_requests() as requested:
+        process = start_server(
+            voila_argv(app_notebook("dashboard"), port, host),
+            jupyter_env(directory, **extra),
+            directory,
+        )
+        url = f"http://{room_address(host)}:{port}/"
+        click.echo(t("cli.dashboard.ready", language, url=url))
+        run_until_stopped([process], requested=requested)
 
 
 @main.command("publish", help=_help("cli.publish.help"))

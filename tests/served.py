@@ -56,8 +56,11 @@ class ServedRoom:
         return int(self.process.returncode)
 
 
-def start_served_room(folder: Path, *options: str, timeout: float = 180) -> ServedRoom:
-    """Run ``klantreis serve FOLDER`` and wait until it says the room is open."""
+def start_served_room(
+    folder: Path, *options: str, timeout: float = 180, until: str = "Ctrl-C"
+) -> ServedRoom:
+    """Run ``klantreis serve FOLDER`` and wait until it says the room is open (or, with
+    ``until``, another line of its output)."""
     import os
     import sys
 
@@ -75,7 +78,7 @@ def start_served_room(folder: Path, *options: str, timeout: float = 180) -> Serv
     while time.monotonic() < deadline and process.poll() is None:
         line = process.stdout.readline()
         room.output.append(line)
-        if "Ctrl-C" in line:
+        if until in line:
             room.keys = room_keys(folder)
             return room
     room.stop()

@@ -79,19 +79,25 @@ def run_until_stopped(
     processes: list[subprocess.Popen[bytes]],
     stop: Callable[[], None] | None = None,
     alive: Callable[[], bool] = lambda: True,
+    requested: threading.Event | None = None,
 ) -> None:
     """Wait until the user stops (a stop signal) or a server ends; then stop every one.
 
     The signal handlers stay in place while stopping: a second signal (a service manager or
     ``timeout`` sends one more, an impatient Ctrl-C) must not kill this process halfway and
-    leave its servers running."""
-    with stop_requests() as requested:
-        try:
-            while not requested.wait(0.5):
-                if not alive() or any(process.poll() is not None for process in processes):
-                    break
-        finally:
-            if stop is not None:
-                stop()
-            for process in processes:
-                stop_process_group(process)
+    leave its servers running. Pass ``requested`` from a :func:`stop_requests` block that was
+    entered before the servers started: a signal that comes while they start (right after
+    the command said they are ready) then stops them too, instead of killing this process."""
+    if requested is None:
+        with stop_requests() as requested:
+            run_until_stopped(processes, stop, alive, requested)
+        return
+    try:
+        while not requested.wait(0.5):
+            if not alive() or any(process.poll() is not None for process in processes):
+                break
+    finally:
+        if stop is not None:
+            stop()
+        for process in processes:
+            stop_process_group(process)

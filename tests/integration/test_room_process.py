@@ -7,6 +7,7 @@ tests/room_client.py); the store is read back to prove what was kept.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -221,6 +222,30 @@ def test_serve_stops_everything_it_started_on_a_stop_signal(
     assert "The room is closed." in "".join(served.output)
     assert not any(port_taken("127.0.0.1", served.port + offset) for offset in range(3))
     assert all(not alive(pid) for pid in dashboard_pids)
+
+
+def test_a_stop_signal_while_the_room_starts_stops_it_cleanly(
+    orchestra_folder: tuple[Service, Path],
+) -> None:
+    """A signal that came just as the room said it was open once killed the process with
+    the signal's default action (exit -15): the handlers were installed only afterwards."""
+    _service, folder = orchestra_folder
+    starting = start_served_room(folder, until="Setting up the room")
+    assert starting.stop(signal.SIGTERM) == 0
+    assert "The room is closed." in "".join(starting.output)
+    assert not any(port_taken("127.0.0.1", starting.port + offset) for offset in range(3))
+    mine = str(folder.resolve())
+
+    def servers_of_the_folder() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) != os.getpid():
+                with contextlib.suppress(OSError):
+                    if mine in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                        found.append(int(entry.name))
+        return found
+
+    wait_until(lambda: servers_of_the_folder() == [], timeout=30)
 
 
 @pytest.mark.parametrize("command", ["dashboard", "lab"])

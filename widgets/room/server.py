@@ -240,9 +240,10 @@ class RoomServer:
 
     # -- running and stopping --------------------------------------------------------------
 
-    def run_until_stopped(self) -> None:
-        """Serve until Ctrl-C, SIGTERM or SIGHUP (or a part of the room ends), then stop."""
-        run_until_stopped([], self.stop, alive=lambda: not self.failed())
+    def run_until_stopped(self, requested: threading.Event | None = None) -> None:
+        """Serve until Ctrl-C, SIGTERM or SIGHUP (or a part of the room ends), then stop;
+        ``requested`` as in :func:`~klantreis.serve.processes.run_until_stopped`."""
+        run_until_stopped([], self.stop, alive=lambda: not self.failed(), requested=requested)
 
     def stop(self) -> None:
         """Close every page and listener, stop the dashboard, and free the ports."""
