@@ -14,8 +14,9 @@ import pandas as pd
 
 from klantreis.analytics.engine import MORE
 from klantreis.analytics.results import JourneyData, path_steps
+from klantreis.charts.frames import wrap_label
 from klantreis.charts.theme import ACCENT, COLUMN_COLOURS, GRID, INK, MUTED, NARROW, themed
-from klantreis.i18n import t
+from klantreis.i18n import number, t
 
 CLOSED = COLUMN_COLOURS["need"]
 OPEN = "#a9c8e6"
@@ -43,10 +44,25 @@ def note(text: str, title: str, lang: str) -> Any:
     return themed(chart.properties(title=title, width=NARROW, height=24), lang)
 
 
+STEP_LINES = 4
+"""Lines a step's name may take beside its bar (a long name is wrapped, not cut off)."""
+STEP_ROW = 13 * STEP_LINES + 14
+"""Height of one step's row: room for its name's lines."""
+
+
+def _with_step_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each step's name wrapped to the room beside the bars."""
+    per_line = int(LABELS / 5.8)  # characters of the axis font that fit the label column
+    names = [wrap_label(str(label), per_line, STEP_LINES) for label in frame["label"]]
+    return frame.assign(step_name=names)
+
+
 def _steps_axis() -> alt.Y:
-    """The ideal journey's steps down the side, in their order (one sort for every layer)."""
+    """The ideal journey's steps down the side, in their order (one sort for every layer),
+    each name on as many lines as it needs (see :func:`_with_step_names`)."""
     order = alt.EncodingSortField("step", op="min")
-    return alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABELS))
+    axis = alt.Axis(labelLimit=LABELS, labelExpr="split(datum.label, '\\n')", labelLineHeight=13)
+    return alt.Y("step_name:N", sort=order, title=None, axis=axis)
 
 
 def funnel_chart(data: JourneyData) -> Any:
@@ -56,10 +72,18 @@ def funnel_chart(data: JourneyData) -> Any:
     title = t("chart.funnel.title", lang)
     if data.funnel.empty or not data.source:
         return note(t("chart.no_data", lang), title, lang)
-    frame = data.funnel.copy()
+    frame = _with_step_names(data.funnel)
     frame["open_label"] = t("chart.funnel.open", lang)
     frame["closed_label"] = t("chart.funnel.closed", lang)
     typed = data.source == "typed"
+    # Both counts beside the bars, not only in a tooltip: "1.931 (open 2.284)".
+    frame["counts"] = [
+        number(closed, lang)
+        if typed or closed == opened
+        else t("chart.funnel.counts", lang, closed=number(closed, lang), open=number(opened, lang))
+        for closed, opened in zip(frame["closed"], frame["open"], strict=True)
+    ]
+    rises = not typed and bool((frame["open"].diff().fillna(0) > 0).any())
     y = _steps_axis()
     tooltip = [
         alt.Tooltip("label:N", title=t("chart.step", lang)),
@@ -78,25 +102,28 @@ def funnel_chart(data: JourneyData) -> Any:
         orient="none",
         direction="vertical",
         legendX=-LABELS,
-        legendY=30 * len(frame) + 44,
+        legendY=STEP_ROW * len(frame) + 44,
         labelLimit=LABELS + BARS,
     )
     top = float(frame["closed" if typed else "open"].max()) or 1.0
     axis = alt.Axis(tickCount=3)
-    room = alt.Scale(domain=[0, top * 1.25], nice=False)
-    open_bars = base.mark_bar(height={"band": 0.8}).encode(
+    room = alt.Scale(domain=[0, top * (1.25 if typed else 1.9)], nice=False)
+    open_bars = base.mark_bar(height={"band": 0.6}).encode(
         x=alt.X("open:Q", title=t("chart.customers", lang), axis=axis, scale=room),
         color=alt.Color("open_label:N", scale=scale, title=None, legend=legend),
     )
-    closed_bars = base.mark_bar(height={"band": 0.45}).encode(
+    closed_bars = base.mark_bar(height={"band": 0.34}).encode(
         x=alt.X("closed:Q", title=t("chart.customers", lang), axis=axis, scale=room),
         color=alt.Color("closed_label:N", scale=scale, title=None, legend=legend),
     )
     labels = base.mark_text(align="left", dx=4, color=INK).encode(
-        x="open:Q", text=alt.Text("closed:Q", format=",")
+        x="closed:Q" if typed else "open:Q", text="counts:N"
     )
     layers = [closed_bars, labels] if typed else [open_bars, closed_bars, labels]
-    return themed(alt.layer(*layers).properties(title=title, width=BARS, height=alt.Step(30)), lang)
+    # Where more people reach a step than the one before, say why (they joined later).
+    heading = alt.TitleParams(title, subtitle=t("chart.funnel.rises", lang) if rises else "")
+    chart = alt.layer(*layers).properties(title=heading, width=BARS, height=alt.Step(STEP_ROW))
+    return themed(chart, lang)
 
 
 def dropoff_chart(data: JourneyData) -> Any:
@@ -105,7 +132,7 @@ def dropoff_chart(data: JourneyData) -> Any:
     title = t("chart.dropoff.title", lang)
     if data.funnel.empty or not data.source or len(data.funnel) < 2:
         return note(t("chart.no_data", lang), title, lang)
-    frame = data.funnel.iloc[:-1].copy()
+    frame = _with_step_names(data.funnel.iloc[:-1])
     times = {}
     if not data.timing.empty:
         times = dict(zip(data.timing["step"] - 1, data.timing["median_text"], strict=True))
@@ -120,7 +147,7 @@ def dropoff_chart(data: JourneyData) -> Any:
             alt.Tooltip("next_time:N", title=t("chart.dropoff.time", lang)),
         ],
     )
-    bars = base.mark_bar(color=COLUMN_COLOURS["barrier"], height={"band": 0.6}).encode(
+    bars = base.mark_bar(color=COLUMN_COLOURS["barrier"], height={"band": 0.4}).encode(
         x=alt.X(
             "drop_rate:Q",
             title=t("chart.dropoff.rate", lang),
@@ -132,7 +159,7 @@ def dropoff_chart(data: JourneyData) -> Any:
         x="drop_rate:Q", text=alt.Text("drop_rate:Q", format=".0%")
     )
     return themed(
-        alt.layer(bars, text).properties(title=title, width=BARS, height=alt.Step(30)), lang
+        alt.layer(bars, text).properties(title=title, width=BARS, height=alt.Step(STEP_ROW)), lang
     )
 
 

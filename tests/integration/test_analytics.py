@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import vl_convert as vlc
 
 from klantreis.analytics import engine, reference
 from klantreis.analytics.events import import_event_log, read_log
@@ -311,8 +312,6 @@ def test_one_customer_with_very_many_events_gets_a_path_cut_short(tmp_path: Path
     assert duck.paths["path"].tolist() == ["1>2>3>1>2>3>1>…"]  # the journey's length + 4
     numbers, cut = path_steps(duck.paths["path"][0])
     assert numbers == [1, 2, 3, 1, 2, 3, 1] and cut
-    import vl_convert as vlc
-
     from klantreis.analytics.results import JourneyData
     from klantreis.charts.data import paths_chart
 
@@ -322,6 +321,36 @@ def test_one_customer_with_very_many_events_gets_a_path_cut_short(tmp_path: Path
     shown = JourneyData(language="en", source="events", paths=paths)
     svg = vlc.vegalite_to_svg(paths_chart(shown).to_dict())
     assert "…" in svg and svg.count("<text") < 60  # drawn: seven steps and the mark
+
+
+def test_funnel_and_dropoff_show_whole_step_names_both_counts_and_why_the_open_funnel_rises() -> (
+    None
+):
+    from klantreis.analytics.results import JourneyData
+    from klantreis.charts.data import dropoff_chart, funnel_chart
+
+    long = "Krijgt de volgende dag een mail met een tip voor het volgende concert"
+    funnel = pd.DataFrame(
+        {
+            "step": [1, 2, 3],
+            "label": ["1. Ziet een video", f"2. {long}", "3. Boekt een tweede concert"],
+            "phase": ["", "", ""],
+            "open": [1000, 1200, 300],  # more reach step 2 than step 1: some joined later
+            "closed": [1000, 600, 200],
+            "lost": [400, 400, 0],
+            "drop_rate": [0.4, 0.67, 0.0],
+        }
+    )
+    data = JourneyData(language="nl", source="events", funnel=funnel)
+    for chart in (funnel_chart(data), dropoff_chart(data)):
+        spec = chart.to_dict()
+        names = {row["step_name"] for rows in spec["datasets"].values() for row in rows}
+        assert any(name.replace("\n", " ").endswith(long) for name in names)  # wrapped, whole
+        svg = vlc.vegalite_to_svg(spec)
+        assert "concert" in svg and "…" not in svg
+    svg = vlc.vegalite_to_svg(funnel_chart(data).to_dict())
+    assert "600 (open 1.200)" in svg  # the open funnel's count beside its bar, in Dutch
+    assert "wie later instapt telt daar mee" in svg  # why it rises from step 1 to 2
 
 
 def test_events_with_offsets_are_ordered_by_the_moment_they_happened(tmp_path: Path) -> None:
