@@ -254,22 +254,26 @@ def _event_mix(steps: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
 
 
 def _traffic_mix(snapshot: WorkshopSnapshot, traffic: pd.DataFrame) -> pd.DataFrame:
+    """Sessions per phase and channel: a source's sessions count once in each phase of its
+    touchpoint; sessions without a channel, a touchpoint or a phase count once, under "no
+    phase", so the chart accounts for every session."""
+    lang = snapshot.workshop.language
     phases = {p.key: (i, p.name) for i, p in enumerate(snapshot.workshop.phases)}
     by_name = {tp.name.casefold(): tp for tp in snapshot.touchpoints}
+    unplaced = (len(phases), t("data.no_phase", lang))
     rows = []
     for _, row in traffic.iterrows():
         touchpoint = by_name.get(str(row["touchpoint"]).casefold())
-        for key in touchpoint.phase_keys if touchpoint else []:
-            if key in phases:
-                order, name = phases[key]
-                rows.append(
-                    {
-                        "phase": name,
-                        "phase_order": order,
-                        "channel": row["channel"],
-                        "count": int(row["sessions"]),
-                    }
-                )
+        keys = [key for key in (touchpoint.phase_keys if touchpoint else []) if key in phases]
+        for order, name in [phases[key] for key in keys] or [unplaced]:
+            rows.append(
+                {
+                    "phase": name,
+                    "phase_order": order,
+                    "channel": row["channel"],
+                    "count": int(row["sessions"]),
+                }
+            )
     columns = ["phase", "phase_order", "channel", "count", "source"]
     if not rows:
         return pd.DataFrame(columns=columns)

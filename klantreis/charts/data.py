@@ -264,7 +264,21 @@ def channel_mix_chart(data: JourneyData) -> Any:
             ],
         )
     )
-    return themed(chart.properties(title=title, width=BARS + 40, height=alt.Step(30)), lang)
+    heading = alt.TitleParams(title, subtitle=_unplaced_note(data))
+    return themed(chart.properties(title=heading, width=BARS + 40, height=alt.Step(30)), lang)
+
+
+def _unplaced_note(data: JourneyData) -> str:
+    """How much of the traffic the rules give no channel or no phase ("" when all placed)."""
+    lang = data.language
+    if data.traffic.empty or data.mix.empty or set(data.mix["source"]) != {"traffic"}:
+        return ""
+    total = int(data.traffic["sessions"].sum())
+    unplaced = int(data.mix.loc[data.mix["phase"] == t("data.no_phase", lang), "count"].sum())
+    if not unplaced or not total:
+        return ""
+    share = f"{unplaced / total:.0%}"
+    return t("chart.channel_mix.unplaced", lang, count=number(unplaced, lang), share=share)
 
 
 def evidence_chart(data: JourneyData) -> Any:
