@@ -121,7 +121,9 @@ def funnel_chart(data: JourneyData) -> Any:
     )
     layers = [closed_bars, labels] if typed else [open_bars, closed_bars, labels]
     # Where more people reach a step than the one before, say why (they joined later).
-    heading = alt.TitleParams(title, subtitle=t("chart.funnel.rises", lang) if rises else "")
+    heading = alt.TitleParams(
+        title, subtitle=_lines(t("chart.funnel.rises", lang) if rises else "")
+    )
     chart = alt.layer(*layers).properties(title=heading, width=BARS, height=alt.Step(STEP_ROW))
     return themed(chart, lang)
 
@@ -242,7 +244,7 @@ def channel_mix_chart(data: JourneyData) -> Any:
         return note(t("chart.no_data", lang), title, lang)
     frame = data.mix.copy()
     y = alt.Y(
-        "phase:N", sort=alt.SortField("phase_order"), title=None, axis=alt.Axis(labelLimit=100)
+        "phase:N", sort=alt.SortField("phase_order"), title=None, axis=alt.Axis(labelLimit=LABELS)
     )
     chart = (
         alt.Chart(frame)
@@ -264,8 +266,13 @@ def channel_mix_chart(data: JourneyData) -> Any:
             ],
         )
     )
-    heading = alt.TitleParams(title, subtitle=_unplaced_note(data))
+    heading = alt.TitleParams(title, subtitle=_lines(_unplaced_note(data)))
     return themed(chart.properties(title=heading, width=BARS + 40, height=alt.Step(30)), lang)
+
+
+def _lines(text: str) -> list[str] | str:
+    """A subtitle in lines that fit a phone beside nothing else (the charts are 310 px)."""
+    return wrap_label(text, 52, 4).split("\n") if text else ""
 
 
 def _unplaced_note(data: JourneyData) -> str:
