@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import ipywidgets as w
+import pytest
 from klantreis.widgets.panels import MappingPanel
 from klantreis.widgets.room.console import FacilitatorConsole
 from klantreis.widgets.room.dashboard import LiveDashboard
@@ -626,3 +627,49 @@ def test_a_reload_keeps_the_language_the_participant_chose(
     restarted = Room(orchestra, keys, folder=tmp_path)  # the room process started again
     assert restarted.participant_of("browser-1") == known
     assert restarted.language_of("browser-1") == "en"
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "outcome"),
+    [
+        ("", "Anna", "This code is not right."),
+        ("   ", "Anna", "This code is not right."),
+        ("x" * 10_000, "Anna", "This code is not right."),
+        ("K7M2QÄ", "Anna", "This code is not right."),  # was a TypeError in the comparison
+        ("<script>alert(1)</script>", "Anna", "This code is not right."),
+        ("ｋ７ｍ２ｑｘ", "Anna", "joined"),  # a phone's full-width keyboard
+        ("k7m2-qx ", "Anna", "joined"),
+        (CODE, "", "Enter your name"),
+        (CODE, " \u200b ", "Enter your name"),
+        (CODE, "x" * 10_000, "is too long"),
+        (CODE, "<b>Anna</b>", "joined"),  # stored and shown as text
+        (CODE, "Robert'); DROP TABLE participants;--", "joined"),
+        (CODE, "{name} %s \x00", "joined"),
+        (CODE, "👩‍🎤 Zoë", "joined"),
+    ],
+)
+def test_the_join_form_answers_any_code_and_name_with_a_message(
+    orchestra: Service, code: str, name: str, outcome: str
+) -> None:
+    orchestra.open_step(MethodStep.MAPPING)
+    app = ParticipantApp(orchestra, CODE)
+    app.language_choice.value = "en"
+    joined = app.join(code, name)
+    before = len(orchestra.snapshot().participants)
+    if outcome == "joined":
+        assert joined and app.participant is not None
+        shown = "".join(str(getattr(x, "value", "")) for x in _descendants(app.widget))
+        assert "<b>Anna</b>" not in shown  # markup typed as a name is text on the page
+        assert "taking part as" in shown
+    else:
+        assert not joined and outcome in app.join_message.value
+        assert len(orchestra.snapshot().participants) == before
+
+
+def test_a_name_typed_two_ways_is_one_participant(orchestra: Service) -> None:
+    """Composed and decomposed accents, case and spaces: the same person joining again."""
+    first = ParticipantApp(orchestra, CODE)
+    second = ParticipantApp(orchestra, CODE)
+    assert first.join(CODE, "Zoë van Dijk") and second.join(CODE, " zoe\u0308  VAN dijk ")
+    assert first.participant is not None and second.participant is not None
+    assert first.participant.id == second.participant.id

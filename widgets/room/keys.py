@@ -10,6 +10,7 @@ import hmac
 import json
 import os
 import secrets
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,13 +34,16 @@ def new_join_code() -> str:
 
 
 def normalise_code(typed: str) -> str:
-    """What a person typed, as a code: upper case, without spaces or dashes."""
-    return "".join(ch for ch in typed.upper() if ch.isalnum())
+    """What a person typed, as a code: upper case, without spaces or dashes (a phone's
+    full-width "Ｋ７" is K7)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", typed).upper() if ch.isalnum())
 
 
 def code_matches(typed: str, expected: str) -> bool:
-    """True when ``typed`` is the join code (case, spaces and dashes do not matter)."""
-    return bool(expected) and hmac.compare_digest(normalise_code(typed), normalise_code(expected))
+    """True when ``typed`` is the join code (case, spaces and dashes do not matter). Compared
+    as bytes in constant time: any text a person types is a wrong code, never an error."""
+    typed_code, code = normalise_code(typed).encode(), normalise_code(expected).encode()
+    return bool(expected) and hmac.compare_digest(typed_code, code)
 
 
 def token_matches(typed: str, expected: str) -> bool:

@@ -20,7 +20,7 @@ from klantreis.widgets.panels import STEP_PANELS, Panel
 from klantreis.widgets.room.keys import code_matches
 from klantreis.widgets.room.status import status_html
 
-from klantreis.domain import KlantreisError, MethodStep, Participant
+from klantreis.domain import KlantreisError, MethodStep, Participant, clean_line
 from klantreis.i18n import LANGUAGES, t
 from klantreis.service import Service
 from klantreis.store.changes import Change
@@ -119,7 +119,7 @@ class ParticipantApp:
         if not code_matches(code, self.join_code):
             self.join_message.value = html.escape(t("room.wrong_code", lang))
             return False
-        if not anonymous and not name.strip():
+        if not anonymous and not str(clean_line(name)):  # spaces or invisible marks only
             self.join_message.value = html.escape(t("room.name_needed", lang))
             return False
         try:
