@@ -331,7 +331,10 @@ def serve_command(
     db_url: str | None,
 ) -> None:
     from klantreis.serve.processes import stop_requests
+    from klantreis.widgets.room.memory import restart_on_system_allocator
 
+    if sys.argv[1:2] == ["serve"]:  # the command itself, not a test calling it in-process
+        restart_on_system_allocator(sys.argv[1:])
     folder = directory or Path("demo-workshop")
     if directory is None and not (folder / "klantreis.json").exists():
         create_folder(folder, load_template("orchestra", LANG), db_url)

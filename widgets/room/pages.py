@@ -35,7 +35,12 @@ import solara
 import solara.lab
 from klantreis.widgets.chart_slot import SHARED_SPECS
 from klantreis.widgets.room.keys import RoomKeys
-from klantreis.widgets.room.memory import end_idle_threads, release_memory, resident_mb
+from klantreis.widgets.room.memory import (
+    end_idle_threads,
+    on_system_allocator,
+    release_memory,
+    resident_mb,
+)
 from klantreis.widgets.style import full
 from solara.server import kernel_context
 
@@ -149,7 +154,8 @@ class Room:
 
     def status(self) -> dict[str, float]:
         """What the room holds now: open pages, Solara sessions, their widgets, this process's
-        threads, resident memory (MB), and how many times it handed memory back."""
+        threads, resident memory (MB), how many times it handed memory back, and whether its
+        objects go through the C library's allocator (1) or Python's (0)."""
         contexts = list(kernel_context.contexts.values())
         return {
             "pages": len(self.open_pages()),
@@ -158,6 +164,7 @@ class Room:
             "threads": threading.active_count(),
             "memory_mb": round(resident_mb(), 1),
             "releases": self.releases,
+            "system_allocator": float(on_system_allocator()),
         }
 
     # -- sessions --------------------------------------------------------------------------
