@@ -12,7 +12,14 @@ from typing import Any
 
 import pytest
 
-from klantreis.domain import Card, CardKind, Conflict, MethodStep, VoteLimitReached
+from klantreis.domain import (
+    Card,
+    CardKind,
+    Conflict,
+    KlantreisError,
+    MethodStep,
+    VoteLimitReached,
+)
 from klantreis.exchange.importer import import_document
 from klantreis.exchange.templates import load_template
 from klantreis.service import Service
@@ -72,6 +79,37 @@ def _edit_same_card(
         out.put("saved")
     except Conflict:
         out.put("conflict")
+    store.close()
+
+
+def _join_as_anna(url: str, workshop_id: str, worker: int, barrier: Any, out: Any) -> None:
+    store = Store(url)
+    service = Service(store, workshop_id)
+    barrier.wait()
+    out.put(service.join("Anna" if worker % 2 else " anna ").id)
+    store.close()
+
+
+def _add_until_closed(url: str, workshop_id: str, worker: int, barrier: Any, out: Any) -> None:
+    """Add cards in a loop while the facilitator (worker 0) closes the step halfway."""
+    store = Store(url)
+    service = Service(store, workshop_id)
+    me = service.join(f"Hurried {worker}")
+    segment_id = service.snapshot().segments[0].id
+    barrier.wait()
+    saved, refused = [], []
+    for n in range(20):
+        if worker == 0 and n == 10:
+            service.open_step(None)
+        card = Card(
+            workshop_id=workshop_id, segment_id=segment_id, kind=CardKind.NEED, text=f"{worker}-{n}"
+        )
+        try:
+            service.add_card(card, me.id)
+            saved.append(card.text)
+        except KlantreisError as refusal:
+            refused.append(refusal.message("en"))
+    out.put((saved, refused))
     store.close()
 
 
@@ -188,3 +226,24 @@ def test_a_hundred_pages_of_one_room_save_and_read_at_once(
     assert failures == []
     texts = Counter(c.text for c in mapping_workshop.snapshot().cards if c.text.startswith("Page"))
     assert len(texts) == 300 and set(texts.values()) == {1}
+
+
+def test_the_same_name_joining_at_the_same_moment_is_one_participant(
+    database_url: str, mapping_workshop: Service
+) -> None:
+    ids = _run(_join_as_anna, lambda i: (database_url, mapping_workshop.workshop_id, i))
+    assert len(set(ids)) == 1
+    names = [p.name for p in mapping_workshop.snapshot().participants]
+    assert len([n for n in names if n.casefold() == "anna"]) == 1
+
+
+def test_cards_added_while_the_step_closes_are_stored_or_refused_with_a_reason(
+    database_url: str, mapping_workshop: Service
+) -> None:
+    results = _run(_add_until_closed, lambda i: (database_url, mapping_workshop.workshop_id, i))
+    saved = [text for got, _refused in results for text in got]
+    reasons = {reason for _saved, refused in results for reason in refused}
+    stored = [c.text for c in mapping_workshop.snapshot().cards if "-" in c.text]
+    assert sorted(stored) == sorted(saved)  # every acknowledged card once, nothing else
+    assert len(saved) < PROCESSES * 20 and reasons  # some came after the close...
+    assert all("step" in reason for reason in reasons), reasons  # ...and were told why
