@@ -56,35 +56,23 @@ def unmapped_tables(data: JourneyData, lang: Language) -> list[tuple[str, Table]
     dropped), each with its title."""
     found = []
     if not data.unmapped_events.empty:
-        rows = [
-            [event, number(count, lang)]
-            for event, count in zip(
-                data.unmapped_events["event"], data.unmapped_events["events"], strict=True
-            )
-        ]
-        headers = [t("data.column.event", lang), t("data.column.events", lang)]
-        found.append(("data.unmapped_events", (headers, rows)))
+        table_ = _counted(data.unmapped_events, "event", "events", lang)
+        found.append(("data.unmapped_events", table_))
     if not data.unmapped_channels.empty:
-        rows = [
-            [channel, number(count, lang)]
-            for channel, count in zip(
-                data.unmapped_channels["channel"], data.unmapped_channels["events"], strict=True
-            )
-        ]
-        headers = [t("data.column.channel", lang), t("data.column.events", lang)]
-        found.append(("data.unmapped_channels", (headers, rows)))
+        table_ = _counted(data.unmapped_channels, "channel", "events", lang)
+        found.append(("data.unmapped_channels", table_))
     if not data.traffic.empty:
         unmapped = data.traffic[~data.traffic["mapped"].astype(bool)]
         if not unmapped.empty:
-            rows = [
-                [source, number(sessions, lang)]
-                for source, sessions in zip(
-                    unmapped["source_medium"], unmapped["sessions"], strict=True
-                )
-            ]
-            headers = [t("data.column.source_medium", lang), t("data.column.sessions", lang)]
-            found.append(("data.unmapped_traffic", (headers, rows)))
+            table_ = _counted(unmapped, "source_medium", "sessions", lang)
+            found.append(("data.unmapped_traffic", table_))
     return found
+
+
+def _counted(frame: Any, name: str, count: str, lang: Language) -> Table:
+    """Two columns of ``frame``, a name and its count, headed by their catalogue labels."""
+    rows = [[value, number(n, lang)] for value, n in zip(frame[name], frame[count], strict=True)]
+    return [t(f"data.column.{name}", lang), t(f"data.column.{count}", lang)], rows
 
 
 def unmapped_html(data: JourneyData, lang: Language) -> str:
