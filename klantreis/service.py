@@ -70,6 +70,8 @@ E = TypeVar("E", bound=Entity)
 S = TypeVar("S", Card, Measure, Idea)
 
 _RETRIES = 8
+_ARRIVALS = 200
+"""At most this many arrivals are added to a shared snapshot at once (more: read it whole)."""
 
 #: Which step must be open for a participant to add or change each kind of entry.
 STEP_FOR: dict[type[Entity], MethodStep] = {
@@ -856,10 +858,35 @@ class Service:
             shared = self._fresh_shared()
             if shared is not None:
                 return shared
-            fresh = self._read_snapshot()
+            fresh = self._with_arrivals(self._shared) or self._read_snapshot()
             if self._shared is None or fresh.revision >= self._shared.revision:
                 self._shared = fresh
             return fresh
+
+    def _with_arrivals(self, shared: WorkshopSnapshot | None) -> WorkshopSnapshot | None:
+        """``shared`` with the people who joined since, when joining is all that happened
+        (else None: read the whole workshop again).
+
+        A hundred people arriving at once make a hundred revisions; reading the whole workshop
+        for each was a quarter of what one arrival cost the room. The group's results are the
+        same object, so what was made from them (charts keyed on ``content_key``) stays."""
+        if shared is None:
+            return None
+        with self.store.read() as tx:
+            changes = tx.changes_since(self.workshop_id, shared.revision, limit=_ARRIVALS)
+            if not changes or len(changes) >= _ARRIVALS:
+                return None
+            if not all(change.is_arrival for change in changes):
+                return None
+            people = [tx.get(Participant, change.entity_id) for change in changes]
+        if any(person is None for person in people):
+            return None  # gone again (a workshop reset): read it whole
+        known = {person.id for person in shared.participants}
+        joined = [person for person in people if person is not None and person.id not in known]
+        everyone = sorted([*shared.participants, *joined], key=lambda p: (p.joined_at, p.id))
+        return shared.model_copy(
+            update={"participants": everyone, "revision": changes[-1].revision}
+        )
 
     def _fresh_shared(self) -> WorkshopSnapshot | None:
         shared = self._shared

@@ -35,14 +35,35 @@ LOADER = """\
 // klantreis: every chart on a page shares one copy of Vega (see klantreis/charts/bundles.py).
 const key = %(key)s;
 %(load)s
-function shared() {
-  if (!globalThis[key]) globalThis[key] = load();
+function shared(attempt) {
+  if (!globalThis[key]) {
+    globalThis[key] = load(attempt).catch((error) => {
+      delete globalThis[key];  // a failed load is tried again, not kept
+      throw error;
+    });
+  }
   return globalThis[key];
 }
+async function loaded(gone) {
+  for (let attempt = 0, wait = 500; ; attempt++, wait = Math.min(2 * wait, 8000)) {
+    try {
+      return await shared(attempt);
+    } catch (error) {
+      if (gone()) throw error;
+      console.warn("klantreis: chart code did not load, trying again", error);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
 export default {
-  async render(context) {
-    const chart = await shared();
-    return chart.default.render(context);
+  render(context) {
+    let removed = false;
+    loaded(() => removed)
+      .then((chart) => removed || chart.default.render(context))
+      .catch((error) => console.error("klantreis: a chart could not be drawn", error));
+    return () => {
+      removed = true;
+    };
   },
 };
 """
@@ -53,6 +74,10 @@ its own Vega. Vega numbers the SVG clip paths of its marks per copy (``clip1``, 
 and with several copies on one page the numbers repeat: a bar then takes its clip path from
 another chart and is painted cut short, although the page's SVG holds the right shape. One
 shared copy numbers the clips of all charts in one sequence, and parses Vega once per page.
+
+A load that fails (a phone lost its Wi-Fi while the code was on its way) is tried again with
+growing pauses until it works or the chart left the page, and ``render`` does not wait for it:
+the rest of the page is drawn meanwhile.
 """
 
 INLINE_LOAD = """\
@@ -69,7 +94,7 @@ async function load() {
 
 SERVED_LOAD = """\
 const file = %(file)s;
-async function load() {
+async function load(attempt) {
   const config = document.getElementById("jupyter-config-data");
   const settings = config ? JSON.parse(config.textContent) : {};
   const base = (settings.baseUrl || "/").replace(/\\/?$/, "/");
@@ -78,7 +103,9 @@ async function load() {
   let failure;
   for (const route of routes) {
     try {
-      return await import(new URL(base + route + file, document.baseURI).href);
+      // A browser keeps a failed module import for the page's life: a retry asks anew.
+      const again = attempt ? "?attempt=" + attempt : "";
+      return await import(new URL(base + route + file + again, document.baseURI).href);
     } catch (error) {
       failure = error;
     }

@@ -75,6 +75,28 @@ def test_shared_snapshots_are_read_once_per_revision(orchestra: Service) -> None
     assert "New" in [c.text for c in second.cards]
 
 
+def test_arrivals_are_added_to_the_shared_snapshot_without_reading_the_workshop_again(
+    orchestra: Service,
+) -> None:
+    orchestra.share_snapshots()
+    first = orchestra.snapshot()
+    anna, ben = orchestra.join("Anna"), orchestra.join("Ben")
+    orchestra.join("anna ")  # the same person again: no change
+    after = orchestra.snapshot()
+    assert after.revision == orchestra.revision() > first.revision
+    assert after.cards is first.cards  # the group's results were not read again
+    assert after.content_key() == first.content_key()
+    whole = orchestra._read_snapshot()
+    assert after.model_dump() == whole.model_dump()  # the same as a whole read
+    assert [p.id for p in after.participants][-2:] == [anna.id, ben.id]
+    orchestra.add_card(_card(orchestra, "After the arrivals"))
+    orchestra.join("Carla")
+    mixed = orchestra.snapshot()  # a change besides joining: the workshop is read whole
+    assert mixed.cards is not first.cards
+    assert "After the arrivals" in [c.text for c in mixed.cards]
+    assert "Carla" in [p.name for p in mixed.participants]
+
+
 def test_a_chart_is_made_once_per_change_of_results_not_per_arrival(orchestra: Service) -> None:
     from klantreis.widgets.chart_slot import MadeSpec, SharedSpecs
 

@@ -234,6 +234,34 @@ def test_a_phone_that_loses_wifi_for_a_minute_continues_where_it_was(
     assert view.errors == []
 
 
+def test_dashboard_charts_are_drawn_when_their_code_failed_to_load_at_first(
+    room: ServedRoom, offline_page: Any
+) -> None:
+    """The projector lost its connection while the chart code was on its way: the load is
+    tried again (a browser keeps a failed module import, so the retry asks anew) and the
+    charts are drawn."""
+    from klantreis.domain import MethodStep
+
+    open_folder(room.folder).open_step(MethodStep.MAPPING)
+    view = offline_page(1280, 900)
+    asked: list[str] = []
+
+    def flaky(request_route: Any) -> None:
+        asked.append(request_route.request.url)
+        if len(asked) <= 2:
+            request_route.abort("internetdisconnected")
+        else:
+            request_route.continue_()
+
+    view.page.route("**/klantreis-charts/module-*", flaky)
+    view.page.goto(room.dashboard_url)
+    view.page.wait_for_function(
+        "document.querySelectorAll('.vega-embed svg').length >= 2", timeout=120_000
+    )
+    assert len(asked) >= 3 and "attempt=" in asked[-1]
+    assert view.errors == []
+
+
 def test_pages_have_no_serious_accessibility_violations(
     room: ServedRoom, offline_page: Any
 ) -> None:
