@@ -53,15 +53,23 @@ class Transaction:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def get(self, cls: type[M], entity_id: str) -> M | None:
-        """The entity with this id, or None."""
+    def get(self, cls: type[M], entity_id: str, *, held: bool = False) -> M | None:
+        """The entity with this id, or None. ``held``: nobody changes it until this transaction
+        ends, and a change committed meanwhile is waited for and read (PostgreSQL's ``FOR
+        SHARE``; SQLite's writers take turns anyway)."""
         table = table_for(cls)
-        row = self.connection.execute(select(table).where(table.c.id == entity_id)).first()
+        query = select(table).where(table.c.id == entity_id)
+        if held:
+            query = query.with_for_update(read=True)
+        row = self.connection.execute(query).first()
         return from_row(cls, row._mapping) if row else None
 
-    def require(self, cls: type[M], entity_id: str, workshop_id: str | None = None) -> M:
-        """The entity with this id (in this workshop, if given); :class:`NotFound` otherwise."""
-        found = self.get(cls, entity_id)
+    def require(
+        self, cls: type[M], entity_id: str, workshop_id: str | None = None, *, held: bool = False
+    ) -> M:
+        """The entity with this id (in this workshop, if given); :class:`NotFound` otherwise.
+        ``held``: see :meth:`get`."""
+        found = self.get(cls, entity_id, held=held)
         if found is None or (
             workshop_id is not None and getattr(found, "workshop_id", workshop_id) != workshop_id
         ):

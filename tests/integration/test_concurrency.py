@@ -22,6 +22,7 @@ from klantreis.domain import (
 )
 from klantreis.exchange.importer import import_document
 from klantreis.exchange.templates import load_template
+from klantreis.i18n import t
 from klantreis.service import Service
 from klantreis.store.store import Store
 
@@ -110,6 +111,47 @@ def _add_until_closed(url: str, workshop_id: str, worker: int, barrier: Any, out
         except KlantreisError as refusal:
             refused.append(refusal.message("en"))
     out.put((saved, refused))
+    store.close()
+
+
+def _double_click_as_anna(
+    url: str, workshop_id: str, worker: int, card_ids: list[str], barrier: Any, out: Any
+) -> None:
+    """One person's two tabs (and double clicks): every worker is Anna, pressing Vote twice."""
+    store = Store(url)
+    service = Service(store, workshop_id)
+    anna = service.join("Anna")
+    barrier.wait()
+    placed, refused = 0, []
+    for press in range(2):
+        try:
+            service.vote(card_ids[(worker + press) % len(card_ids)], anna.id)
+            placed += 1
+        except KlantreisError as refusal:
+            refused.append(refusal.message("en"))
+    out.put((placed, refused))
+    store.close()
+
+
+def _vote_while_removed(
+    url: str, workshop_id: str, worker: int, card_id: str, barrier: Any, out: Any
+) -> None:
+    """Vote on one card over and over while the facilitator (worker 0) takes it off the wall."""
+    store = Store(url)
+    service = Service(store, workshop_id)
+    me = service.join(f"Voter {worker}")
+    barrier.wait()
+    placed, refused = 0, []
+    for n in range(6):
+        if worker == 0 and n == 2:
+            service.remove_card(card_id)
+            continue
+        try:
+            service.vote(card_id, me.id)
+            placed += 1
+        except KlantreisError as refusal:
+            refused.append(refusal.message("en"))
+    out.put((me.id, placed, refused))
     store.close()
 
 
@@ -247,3 +289,39 @@ def test_cards_added_while_the_step_closes_are_stored_or_refused_with_a_reason(
     assert sorted(stored) == sorted(saved)  # every acknowledged card once, nothing else
     assert len(saved) < PROCESSES * 20 and reasons  # some came after the close...
     assert all("step" in reason for reason in reasons), reasons  # ...and were told why
+
+
+def test_two_tabs_of_one_person_double_clicking_never_place_more_dots_than_allowed(
+    database_url: str, mapping_workshop: Service
+) -> None:
+    dots = mapping_workshop.workshop().dots_per_participant
+    cards = [c.id for c in mapping_workshop.snapshot().active_cards()]
+    results = _run(
+        _double_click_as_anna, lambda i: (database_url, mapping_workshop.workshop_id, i, cards)
+    )
+    assert sum(placed for placed, _refused in results) == dots
+    reasons = {reason for _placed, refused in results for reason in refused}
+    assert len(reasons) == 1 and str(dots) in reasons.pop()  # "you have used your N dots"
+    snapshot = mapping_workshop.snapshot()
+    anna = next(p for p in snapshot.participants if p.name == "Anna")
+    assert len([v for v in snapshot.votes if v.participant_id == anna.id]) == dots
+    assert snapshot.dots_left(anna.id) == 0
+
+
+def test_a_vote_on_a_card_as_it_is_removed_is_placed_and_given_back_or_refused(
+    database_url: str, mapping_workshop: Service
+) -> None:
+    card = mapping_workshop.snapshot().active_cards()[0]
+    results = _run(
+        _vote_while_removed, lambda i: (database_url, mapping_workshop.workshop_id, i, card.id)
+    )
+    snapshot = mapping_workshop.snapshot()
+    removed = snapshot.card(card.id)
+    assert removed is not None and not removed.is_active
+    assert [v for v in snapshot.votes if v.card_id == card.id] == []  # no dot stays on it
+    dots = snapshot.workshop.dots_per_participant
+    assert all(snapshot.dots_left(person) == dots for person, _placed, _refused in results)
+    assert sum(placed for _person, placed, _refused in results) > 0  # some came before...
+    reasons = {reason for _person, _placed, refused in results for reason in refused}
+    gone, full = t("error.not_found", "en"), VoteLimitReached(dots=dots).message("en")
+    assert gone in reasons and reasons <= {gone, full}, reasons  # ...the others were told why
