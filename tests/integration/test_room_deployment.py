@@ -198,3 +198,71 @@ def test_a_new_arrival_while_the_database_is_away_gets_the_rooms_own_message(
                 await client.close()
 
             run_async(scenario())
+
+
+def test_a_postgresql_restart_while_participants_save_loses_nothing_acknowledged(
+    tmp_path: Path,
+) -> None:
+    """``pg_ctl restart -m fast`` while three pages add cards in a loop: a save in flight is
+    stored or refused with the room's message (the text stays in the form and is added again),
+    the pages carry on without a reload, and every card a page showed as saved is stored once."""
+    import asyncio
+    import threading
+
+    from tests.postgres import controllable_cluster
+
+    people, cards = 3, 8
+    refusal = t("error.storage", "en")
+    acknowledged: list[str] = []
+    refused: list[str] = []
+    with controllable_cluster() as cluster:
+        folder = tmp_path / "restart"
+        create_folder(folder, load_template("orchestra", "en"), cluster.url)
+        open_folder(folder, cluster.url).open_step(MethodStep.MAPPING)
+        with served_room(folder, "--db", cluster.url) as room:
+            restarted = threading.Event()
+
+            def restart() -> None:
+                cluster.pg_ctl("restart", "-m", "fast", "-w")
+                restarted.set()
+
+            async def person(number: int) -> None:
+                client = await RoomClient(room.join_url).open()
+                await join(client, room.keys.join_code, f"Person {number}")
+                add = t("form.add", "en")
+                await client.wait_for(lambda: client.find(description=add) is not None)
+                for n in range(cards):
+                    text = f"Card {n} of person {number}"
+                    if number == 0 and n == 2:
+                        threading.Thread(target=restart, daemon=True).start()
+                    for _attempt in range(60):
+                        await add_card(client, text)
+                        try:
+                            await client.wait_for(lambda t=text: t in client.row_texts(), 5)
+                            acknowledged.append(text)
+                            break
+                        except TimeoutError:
+                            assert refusal in client.texts()  # told why, never silent
+                            refused.append(text)
+                            await asyncio.sleep(0.5)
+                    else:
+                        raise AssertionError(f"{text} was never saved")
+                await client.close()
+
+            async def scenario() -> None:
+                await asyncio.gather(*(person(n) for n in range(people)))
+
+            run_async(scenario())
+            assert restarted.wait(timeout=60)
+        stored = [
+            c.text
+            for c in open_folder(folder, cluster.url).snapshot().cards
+            if c.text.startswith("Card ")
+        ]
+    print(
+        f"acknowledged {len(acknowledged)}, refused and added again {len(refused)}, "
+        f"present {len(set(stored))}, duplicated {len(stored) - len(set(stored))}"
+    )
+    assert sorted(acknowledged) == sorted(set(acknowledged))
+    assert len(acknowledged) == people * cards
+    assert set(acknowledged) <= set(stored) and len(stored) == len(set(stored))
