@@ -42,7 +42,7 @@ class Store:
             try:
                 migrate.upgrade(self.engine)
             except OperationalError as exc:
-                raise StorageError("error.storage_unreachable", url=masked(url)) from exc
+                raise storage_problem(exc, url, "error.storage_unreachable") from exc
             except DatabaseError as exc:  # SQLite: "file is not a database", "malformed"
                 reason = str(getattr(exc, "orig", exc))
                 raise StorageError(
@@ -72,7 +72,7 @@ class Store:
         except (OperationalError, DBAPIError, PoolTimeout) as exc:
             if isinstance(exc, IntegrityError):
                 raise
-            raise StorageError() from exc
+            raise storage_problem(exc, self.url) from exc
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:
@@ -93,7 +93,7 @@ class Store:
         except IntegrityError:
             raise
         except (OperationalError, DBAPIError, PoolTimeout) as exc:
-            raise StorageError() from exc
+            raise storage_problem(exc, self.url) from exc
         if tx.changes:
             self.feed.publish(tx.changes)
 
@@ -102,3 +102,48 @@ class Store:
         for stop in list(self.on_close):
             stop()
         self.engine.dispose()
+
+
+READ_ONLY = ("readonly database", "read-only file system", "permission denied")
+DISK_FULL = ("database or disk is full", "no space left on device", "disk is full")
+
+
+def storage_problem(exc: Exception, url: str, otherwise: str = "error.storage") -> StorageError:
+    """What the user is told when the database refused: a read-only folder and a full disk are
+    named with what to do (the database is unchanged: SQLite rolls the transaction back);
+    anything else gets ``otherwise``."""
+    reason = str(getattr(exc, "orig", None) or exc).lower()
+    if any(words in reason for words in DISK_FULL):
+        return StorageError("error.disk_full", url=masked(url))
+    if any(words in reason for words in READ_ONLY) or _unwritable_sqlite(url, reason):
+        return StorageError("error.database_read_only", url=masked(url))
+    return StorageError(otherwise, url=masked(url))
+
+
+def _unwritable_sqlite(url: str, reason: str) -> bool:
+    """SQLite says only "unable to open database file" when it may not create its journal
+    beside the database: true when that is why (the folder cannot be written)."""
+    import os
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    if "unable to open database file" not in reason:
+        return False
+    try:
+        database = make_url(url).database
+    except Exception:  # a URL we cannot read is not a read-only folder
+        return False
+    if not database or database == ":memory:":
+        return False
+    folder = Path(database).parent
+    return (folder.is_dir() and not os.access(folder, os.W_OK)) or _read_only_mount(folder)
+
+
+def _read_only_mount(folder: object) -> bool:
+    import os
+
+    try:
+        return bool(os.statvfs(str(folder)).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
