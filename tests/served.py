@@ -57,14 +57,18 @@ class ServedRoom:
 
 
 def start_served_room(
-    folder: Path, *options: str, timeout: float = 180, until: str = "Ctrl-C"
+    folder: Path,
+    *options: str,
+    timeout: float = 180,
+    until: str = "Ctrl-C",
+    port: int | None = None,
 ) -> ServedRoom:
     """Run ``klantreis serve FOLDER`` and wait until it says the room is open (or, with
-    ``until``, another line of its output)."""
+    ``until``, another line of its output); on ``port`` (a free one when not given)."""
     import os
     import sys
 
-    port = free_port(span=3)
+    port = port or free_port(span=3)
     process = subprocess.Popen(
         [sys.executable, "-m", "klantreis", "serve", str(folder), "--port", str(port), *options],
         stdout=subprocess.PIPE,
