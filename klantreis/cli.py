@@ -607,7 +607,7 @@ def data_counts_command(
     changes: dict[int, int | None] = {}
     for item in counts:
         step, equals, count = (part.strip() for part in item.partition("="))
-        if not equals or not step.isdigit() or not (count.isdigit() or count == ""):
+        if not equals or not step.isdecimal() or not (count.isdecimal() or count == ""):
             raise ImportFailed("error.counts_invalid")
         changes[int(step)] = int(count) if count else None  # "3=" clears step 3
     now = service.set_counts(data, changes)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from klantreis.domain import KlantreisError
 from klantreis.exchange.document import WorkshopDocument
-from klantreis.exchange.importer import import_document
+from klantreis.exchange.importer import changed_workshop, import_document
 from klantreis.service import Service
 from klantreis.store.engine import sqlite_url
 from klantreis.store.store import Store
@@ -76,6 +76,7 @@ def create_folder(
     """Make ``path`` a workshop folder holding ``document`` as a new workshop."""
     if (path / CONFIG_NAME).exists():
         raise KlantreisError("error.folder_exists", path=str(path))
+    changed_workshop(document, **workshop_changes)  # refused before anything is made
     path.mkdir(parents=True, exist_ok=True)
     url = db_url or os.environ.get(DB_ENV) or sqlite_url(path / DATABASE_NAME)
     service = import_document(Store(url), document, **workshop_changes)

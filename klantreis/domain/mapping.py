@@ -13,14 +13,18 @@ import re
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 
-from klantreis.domain.base import DomainModel, OptionalShortText, ShortText
+from klantreis.domain.base import DomainModel, OptionalShortText, ShortText, clean_line
 from klantreis.domain.errors import rule_error
 
 REGEX_PREFIX = "re:"
 
-Pattern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Pattern = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)],
+    BeforeValidator(clean_line),
+]
+"""Typed like any line: control characters and bidi overrides left out, accents composed."""
 
 
 @lru_cache(maxsize=4096)

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from klantreis.domain import RATING_TARGET, Action, AuditEntry, DomainModel, Rating, new_id, utc_now
+from pydantic import ValidationError
+
+from klantreis.domain import (
+    RATING_TARGET,
+    Action,
+    AuditEntry,
+    DomainModel,
+    Rating,
+    Workshop,
+    new_id,
+    utc_now,
+    validation_failed,
+)
 from klantreis.exchange.document import (
     COLLECTIONS,
     InvalidDocument,
@@ -23,6 +35,17 @@ _REFERENCES = {
     "author_id": "participants",
     "participant_id": "participants",
 }
+
+
+def changed_workshop(document: WorkshopDocument, **workshop_changes: Any) -> Workshop:
+    """The document's workshop with ``workshop_changes`` (a title the user typed), checked
+    like any other input: :class:`ValidationFailed` names what is wrong."""
+    try:
+        return type(document.workshop).model_validate(
+            {**document.workshop.model_dump(), **workshop_changes}
+        )
+    except ValidationError as exc:
+        raise validation_failed(exc) from exc
 
 
 def renumbered(document: WorkshopDocument, **workshop_changes: Any) -> WorkshopDocument:
@@ -49,9 +72,8 @@ def renumbered(document: WorkshopDocument, **workshop_changes: Any) -> WorkshopD
             changes["target_id"] = mapping[RATING_TARGET[item.kind]][item.target_id]
         return item.model_copy(update=changes)
 
-    workshop = document.workshop.model_copy(
-        update={"id": workshop_id, "version": 1, "created_at": utc_now(), **workshop_changes}
-    )
+    changed = changed_workshop(document, **workshop_changes)
+    workshop = changed.model_copy(update={"id": workshop_id, "version": 1, "created_at": utc_now()})
     collections = {
         name: [remap(item, name) for item in getattr(document, name)] for name in COLLECTIONS
     }
