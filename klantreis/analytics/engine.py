@@ -55,7 +55,9 @@ class Observed:
     paths: pd.DataFrame
     """path (step numbers joined by ">"), customers"""
     mix: pd.DataFrame
-    """step, channel, events"""
+    """phase_order, channel, customers, events: per phase (of ``phases``; each step its own
+    without) and channel, the customers who took a step there (each counted once, however
+    many events they left) and their events"""
 
 
 def event_names(path: Path) -> pd.DataFrame:
@@ -97,18 +99,22 @@ def observe(
     count: int,
     labels: Labels = DEFAULT_LABELS,
     memory_limit: str = "",
+    phases: pd.DataFrame | None = None,
 ) -> Observed:
     """Compute everything for an ideal journey of ``count`` steps.
 
     ``steps`` maps events to step numbers (columns ``event``, ``step``); ``channels`` maps raw
     channel values to channel names (``channel``, ``name``); values it lacks are unmapped.
+    ``phases`` groups steps for the channel mix (``step``, ``phase_order``).
     """
+    phases = step_phases(phases, count)
     con = connect()
     try:
         if memory_limit:
             con.execute(f"SET memory_limit = '{memory_limit}'")
         con.register("step_rows", steps[["event", "step"]])
         con.register("channel_rows", channels[["channel", "name"]])
+        con.register("phase_rows", phases)
         # typed tables: an empty frame has no types DuckDB could take over
         con.execute(
             "CREATE TEMP TABLE step_map AS SELECT CAST(event AS VARCHAR) AS event, "
@@ -196,11 +202,21 @@ def _paths(con: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
     ).df()
 
 
+def step_phases(phases: pd.DataFrame | None, count: int) -> pd.DataFrame:
+    """``step`` → ``phase_order`` for the channel mix (each step its own when not given)."""
+    if phases is None:
+        return pd.DataFrame({"step": range(1, count + 1), "phase_order": range(1, count + 1)})
+    return phases[["step", "phase_order"]].astype("int64")
+
+
 def _mix(con: duckdb.DuckDBPyConnection, labels: Labels) -> pd.DataFrame:
     return con.execute(
-        "SELECT m.step, CASE WHEN m.channel IS NULL THEN $none ELSE coalesce(c.name, $unmapped) "
-        "END AS channel, count(*) AS events FROM m LEFT JOIN channel_map c "
-        "ON m.channel = c.channel GROUP BY ALL ORDER BY m.step, events DESC, channel",
+        "SELECT CAST(ph.phase_order AS BIGINT) AS phase_order, CASE WHEN m.channel IS NULL "
+        "THEN $none ELSE coalesce(c.name, $unmapped) END AS channel, "
+        "count(DISTINCT m.customer) AS customers, count(*) AS events "
+        "FROM m JOIN phase_rows ph ON m.step = ph.step LEFT JOIN channel_map c "
+        "ON m.channel = c.channel GROUP BY ALL "
+        "ORDER BY phase_order, customers DESC, events DESC, channel",
         {"none": labels.no_channel, "unmapped": labels.unmapped},
     ).df()
 

@@ -18,6 +18,7 @@ from klantreis.analytics.engine import (
     Labels,
     Observed,
     path_limit,
+    step_phases,
 )
 from klantreis.analytics.events import read_log
 
@@ -28,6 +29,7 @@ def observe(
     channels: pd.DataFrame,
     count: int,
     labels: Labels = DEFAULT_LABELS,
+    phases: pd.DataFrame | None = None,
 ) -> Observed:
     """Compute the funnel, timings, paths and channel mix with pandas (see the engine)."""
     log = read_log(path)  # the whole log in memory: this is what the engine avoids
@@ -61,7 +63,7 @@ def observe(
         funnel=funnel,
         timing=pd.DataFrame(timing_rows, columns=["step", "median_seconds", "customers"]),
         paths=_paths(mapped, path_limit(count)),
-        mix=_mix(mapped, channels, labels),
+        mix=_mix(mapped, channels, labels, step_phases(phases, count)),
     )
 
 
@@ -96,20 +98,24 @@ def _paths(mapped: pd.DataFrame, limit: int) -> pd.DataFrame:
     return counts.head(TOP_PATHS).reset_index(drop=True)
 
 
-def _mix(mapped: pd.DataFrame, channels: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+def _mix(
+    mapped: pd.DataFrame, channels: pd.DataFrame, labels: Labels, phases: pd.DataFrame
+) -> pd.DataFrame:
     names = dict(zip(channels["channel"], channels["name"], strict=True))
     channel = mapped["channel"].map(lambda raw: labels.no_channel if pd.isna(raw) else None)
     missing = channel.isna()
     channel[missing] = mapped.loc[missing, "channel"].map(names).fillna(labels.unmapped)
     table = (
         mapped.assign(channel=channel)
-        .groupby(["step", "channel"], as_index=False)
-        .size()
-        .rename(columns={"size": "events"})
+        .merge(phases, on="step", how="inner")
+        .groupby(["phase_order", "channel"], as_index=False)
+        .agg(customers=("customer", "nunique"), events=("customer", "size"))
     )
     return table.sort_values(
-        ["step", "events", "channel"], ascending=[True, False, True], kind="mergesort"
-    ).reset_index(drop=True)
+        ["phase_order", "customers", "events", "channel"],
+        ascending=[True, False, False, True],
+        kind="mergesort",
+    ).reset_index(drop=True)[["phase_order", "channel", "customers", "events"]]
 
 
 __all__ = ["observe"]

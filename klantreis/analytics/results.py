@@ -44,7 +44,8 @@ class JourneyData:
     paths: pd.DataFrame = field(default_factory=pd.DataFrame)
     """rank, path, labels, customers, share, kind, kind_label"""
     mix: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """phase, phase_order, channel, count, source (events | traffic)"""
+    """phase, phase_order, channel, count, source: ``count`` is customers (each once per phase
+    and channel) when ``source`` is "events", sessions when it is "traffic"."""
     traffic: pd.DataFrame = field(default_factory=pd.DataFrame)
     """source_medium, channel, touchpoint, sessions, mapped"""
     unmapped_events: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -107,7 +108,8 @@ def journey_data(
         raw["name"] = [_channel_name(rules, str(c)) for c in raw["channel"]]
         channel_map = raw.dropna(subset=["name"])
         compute = engine.observe if engine_name == "duckdb" else reference.observe
-        observed = compute(data.events_path, step_map, channel_map, count, labels)
+        phases = steps[["step", "phase_order"]]
+        observed = compute(data.events_path, step_map, channel_map, count, labels, phases=phases)
         result.source = "events"
         result.customers = observed.customers
         result.mapped_customers = observed.mapped_customers
@@ -245,12 +247,11 @@ def _paths(steps: pd.DataFrame, paths: pd.DataFrame, mapped: int, lang: Language
 
 
 def _event_mix(steps: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
-    table = mix.merge(steps[["step", "phase", "phase_order"]], on="step", how="left")
-    grouped = (
-        table.groupby(["phase_order", "phase", "channel"])["events"].sum().reset_index(name="count")
-    )
-    grouped["source"] = "events"
-    return grouped[["phase", "phase_order", "channel", "count", "source"]]
+    """Customers per phase and channel (a customer with five events in a phase counts once)."""
+    names = steps[["phase_order", "phase"]].drop_duplicates("phase_order")
+    table = mix.merge(names, on="phase_order", how="left").rename(columns={"customers": "count"})
+    table["source"] = "events"
+    return table[["phase", "phase_order", "channel", "count", "source"]]
 
 
 def _traffic_mix(snapshot: WorkshopSnapshot, traffic: pd.DataFrame) -> pd.DataFrame:

@@ -262,12 +262,18 @@ def channel_mix_chart(data: JourneyData) -> Any:
             tooltip=[
                 alt.Tooltip("phase:N", title=t("field.phase", lang)),
                 alt.Tooltip("channel:N", title=t("field.channel", lang)),
-                alt.Tooltip("count:Q", title=t("chart.channel_mix.count", lang), format=","),
+                alt.Tooltip("count:Q", title=_mix_count_title(data), format=","),
             ],
         )
     )
     heading = alt.TitleParams(title, subtitle=_lines(_unplaced_note(data)))
     return themed(chart.properties(title=heading, width=BARS + 40, height=alt.Step(30)), lang)
+
+
+def _mix_count_title(data: JourneyData) -> str:
+    """What the channel mix counts: customers (an event log) or sessions (traffic)."""
+    counted = "customers" if "events" in set(data.mix["source"]) else "sessions"
+    return t(f"chart.channel_mix.{counted}", data.language)
 
 
 def _lines(text: str) -> list[str] | str:

@@ -22,6 +22,7 @@ from klantreis.analytics.sample import sample_rules, step_pages, traffic_export,
 from klantreis.analytics.storage import DataFolder
 from klantreis.domain import ImportFailed, KlantreisError, ValidationFailed
 from klantreis.domain.mapping import MappingRules, StepRule
+from klantreis.i18n import t
 from klantreis.service import Service
 
 Workshop = tuple[Service, Path]
@@ -674,3 +675,35 @@ def test_the_report_has_a_section_on_the_data(
     assert "What the data says" in html
     assert "Most common paths" in html and "ideal order, all the way" in html
     assert "Events and pages without a step" in html and "/contact" in html
+
+
+@pytest.mark.parametrize("engine_name", ["duckdb", "pandas"])
+def test_channels_per_phase_from_an_event_log_count_customers_not_events(
+    sampled: tuple[Service, DataFolder, Path], engine_name: Any
+) -> None:
+    """A customer who left five events in a phase through one channel is one customer there:
+    the mix once counted events, so busy customers outweighed the rest."""
+    from klantreis.analytics.results import steps_table
+
+    service, data, _log = sampled
+    snapshot = service.snapshot()
+    result = journey_data(snapshot, data, engine_name)
+    rules = data.rules("en")
+    steps = steps_table(snapshot)
+    log = read_log(data.events_path)
+    log["step"] = [rules.step_for(str(e)) for e in log["event"]]
+    log = log.dropna(subset=["step"]).astype({"step": "int64"})
+    log = log[log["step"] <= len(steps)].merge(steps[["step", "phase"]], on="step")
+    unmapped, none = t("data.unmapped", "en"), t("data.no_channel", "en")
+    log["channel"] = [
+        none
+        if raw != raw
+        else (rule.channel if (rule := rules.channel_for(str(raw))) else unmapped)
+        for raw in log["channel"]
+    ]
+    expected = log.groupby(["phase", "channel"])["customer"].nunique()
+    events = log.groupby(["phase", "channel"]).size()
+    shown = result.mix.set_index(["phase", "channel"])["count"]
+    assert set(result.mix["source"]) == {"events"}
+    assert shown.sort_index().to_dict() == expected.sort_index().to_dict()
+    assert (events > expected).any()  # the log has customers with several events per phase
