@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
@@ -13,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from klantreis.domain import StorageError
 from klantreis.store import migrate
 from klantreis.store.changes import ChangeFeed
-from klantreis.store.engine import WRITE_OPTION, make_engine, masked
+from klantreis.store.engine import WRITE_OPTION, is_memory, make_engine, masked, normalise_url
 from klantreis.store.transaction import Transaction
 
 
@@ -122,28 +124,13 @@ def storage_problem(exc: Exception, url: str, otherwise: str = "error.storage") 
 
 def _unwritable_sqlite(url: str, reason: str) -> bool:
     """SQLite says only "unable to open database file" when it may not create its journal
-    beside the database: true when that is why (the folder cannot be written)."""
-    import os
-    from pathlib import Path
-
-    from sqlalchemy.engine import make_url
-
-    if "unable to open database file" not in reason:
+    beside the database: true when that is why (its folder cannot be written)."""
+    parsed = normalise_url(url)
+    if "unable to open database file" not in reason or not parsed.database or is_memory(parsed):
         return False
+    folder = Path(parsed.database).parent
     try:
-        database = make_url(url).database
-    except Exception:  # a URL we cannot read is not a read-only folder
-        return False
-    if not database or database == ":memory:":
-        return False
-    folder = Path(database).parent
-    return (folder.is_dir() and not os.access(folder, os.W_OK)) or _read_only_mount(folder)
-
-
-def _read_only_mount(folder: object) -> bool:
-    import os
-
-    try:
-        return bool(os.statvfs(str(folder)).f_flag & os.ST_RDONLY)
+        read_only_mount = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
     except OSError:
         return False
+    return read_only_mount or not os.access(folder, os.W_OK)

@@ -103,6 +103,21 @@ def _snap(s: Service) -> Callable[[], Any]:
     return s.snapshot
 
 
+def _stored(
+    name: str, collection: str, form: Any, save: str, *, with_snapshot: bool = False
+) -> Case:
+    """The form of the first stored item of ``collection``, saved with ``Service.<save>``."""
+
+    def item(s: Service, _f: Path) -> Any:
+        return _first(getattr(s.snapshot(), collection))
+
+    def build(s: Service, f: Path) -> Form[Any]:
+        extra = (_snap(s),) if with_snapshot else ()
+        return form(item(s, f), getattr(s, save), "nl", *extra)  # type: ignore[no-any-return]
+
+    return Case(name, build, item)
+
+
 CASES = [
     Case(
         "challenge",
@@ -124,39 +139,13 @@ CASES = [
         lambda s, _f: segment_form(_segment(s), s.save_segment, "nl"),
         lambda s, _f: _segment(s),
     ),
-    Case(
-        "persona",
-        lambda s, _f: persona_form(_first(s.snapshot().personas), s.save_persona, "nl"),
-        lambda s, _f: _first(s.snapshot().personas),
-    ),
+    _stored("persona", "personas", persona_form, "save_persona"),
     Case("card", lambda s, _f: CardForm(_card(s), s.edit_card, "nl"), lambda s, _f: _card(s)),
-    Case(
-        "goal",
-        lambda s, _f: goal_form(_first(s.snapshot().goals), s.save_goal, "nl"),
-        lambda s, _f: _first(s.snapshot().goals),
-    ),
-    Case(
-        "measure",
-        lambda s, _f: measure_form(_first(s.snapshot().measures), s.edit_measure, "nl", _snap(s)),
-        lambda s, _f: _first(s.snapshot().measures),
-    ),
-    Case(
-        "touchpoint",
-        lambda s, _f: touchpoint_form(
-            _first(s.snapshot().touchpoints), s.save_touchpoint, "nl", _snap(s)
-        ),
-        lambda s, _f: _first(s.snapshot().touchpoints),
-    ),
-    Case(
-        "journey",
-        lambda s, _f: journey_form(_first(s.snapshot().journeys), s.save_journey, "nl", _snap(s)),
-        lambda s, _f: _first(s.snapshot().journeys),
-    ),
-    Case(
-        "journey step",
-        lambda s, _f: step_form(_first(s.snapshot().steps), s.save_step, "nl", _snap(s)),
-        lambda s, _f: _first(s.snapshot().steps),
-    ),
+    _stored("goal", "goals", goal_form, "save_goal"),
+    _stored("measure", "measures", measure_form, "edit_measure", with_snapshot=True),
+    _stored("touchpoint", "touchpoints", touchpoint_form, "save_touchpoint", with_snapshot=True),
+    _stored("journey", "journeys", journey_form, "save_journey", with_snapshot=True),
+    _stored("journey step", "steps", step_form, "save_step", with_snapshot=True),
     Case(
         "mapping rules",
         lambda s, f: rules_form(
