@@ -13,8 +13,15 @@ pandas and is tested to agree):
   k-1), in seconds, over the customers who reached step k.
 - **Path**: a customer's mapped steps in time order (ties by step number), with repeats in a row
   taken as one; the most common paths with the number of customers taking each.
-- **Channel mix**: mapped events per step and channel (the log's source / medium through the
-  channel rules; "unmapped" when no rule matches, empty when the log has no channel).
+- **Channel mix**: per phase and channel, the customers with a mapped event there (each once,
+  however many events they left) and their events. A channel is the log's source / medium
+  through the channel rules; "unmapped" when no rule matches, the no-channel label when the
+  event has none.
+- **Arrival channel**: the channel of a customer's first event that has one (ties at the same
+  moment: the smallest raw value), among all their events, mapped or not; the no-channel label
+  when none of their events has a channel.
+- **Funnel per channel**: the closed funnel counted separately for the customers of each arrival
+  channel, with how many customers each channel brought.
 """
 
 from __future__ import annotations
@@ -58,6 +65,12 @@ class Observed:
     """phase_order, channel, customers, events: per phase (of ``phases``; each step its own
     without) and channel, the customers who took a step there (each counted once, however
     many events they left) and their events"""
+    arrivals: pd.DataFrame
+    """channel, customers, mapped_customers: customers per arrival channel (most first), and
+    how many of them took a mapped step"""
+    channel_funnel: pd.DataFrame
+    """channel, step, closed: per arrival channel and step, the customers of that channel in
+    the closed funnel (every channel of ``arrivals`` with every step, zeros included)"""
 
 
 def event_names(path: Path) -> pd.DataFrame:
@@ -136,6 +149,7 @@ def observe(
         )
         customers = _scalar(con, "SELECT count(DISTINCT customer) FROM ev")
         mapped = _scalar(con, "SELECT count(*) FROM p")
+        arrivals = _arrivals(con, labels)
         return Observed(
             customers=customers,
             mapped_customers=mapped,
@@ -143,6 +157,8 @@ def observe(
             timing=_timing(con, count),
             paths=_paths(con, path_limit(count)),
             mix=_mix(con, labels),
+            arrivals=arrivals,
+            channel_funnel=_channel_funnel(con, list(arrivals["channel"]), count),
         )
     finally:
         con.close()
@@ -219,6 +235,43 @@ def _mix(con: duckdb.DuckDBPyConnection, labels: Labels) -> pd.DataFrame:
         "ORDER BY phase_order, customers DESC, events DESC, channel",
         {"none": labels.no_channel, "unmapped": labels.unmapped},
     ).df()
+
+
+def _arrivals(con: duckdb.DuckDBPyConnection, labels: Labels) -> pd.DataFrame:
+    """Table ``arrival`` (customer, channel) and the customers per arrival channel."""
+    con.execute(
+        "CREATE TEMP TABLE first_raw AS SELECT customer, first(channel ORDER BY ts, channel) "
+        "FILTER (WHERE channel IS NOT NULL) AS channel FROM ev GROUP BY customer"
+    )
+    con.execute(
+        "CREATE TEMP TABLE arrival AS SELECT f.customer, CASE WHEN f.channel IS NULL "
+        "THEN $none ELSE coalesce(c.name, $unmapped) END AS channel "
+        "FROM first_raw f LEFT JOIN channel_map c ON f.channel = c.channel",
+        {"none": labels.no_channel, "unmapped": labels.unmapped},
+    )
+    return con.execute(
+        "SELECT a.channel, count(*) AS customers, count(p.customer) AS mapped_customers "
+        "FROM arrival a LEFT JOIN p USING (customer) GROUP BY a.channel "
+        "ORDER BY customers DESC, a.channel"
+    ).df()
+
+
+def _channel_funnel(
+    con: duckdb.DuckDBPyConnection, channels: list[str], count: int
+) -> pd.DataFrame:
+    found: dict[tuple[str, int], int] = {}
+    for k in range(1, count + 1):
+        for channel, customers in con.execute(
+            f"SELECT a.channel, count(*) FROM r{k} JOIN arrival a USING (customer) "
+            "GROUP BY a.channel"
+        ).fetchall():
+            found[(channel, k)] = int(customers)
+    rows = [
+        (channel, k, found.get((channel, k), 0))
+        for channel in channels
+        for k in range(1, count + 1)
+    ]
+    return pd.DataFrame(rows, columns=["channel", "step", "closed"])
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -57,6 +57,17 @@ def observe(
                 "customers": len(both),
             }
         )
+    arrival = _arrival(log, channels, labels)
+    with_steps = set(mapped["customer"])
+    arrivals = (
+        arrival.rename("channel")
+        .reset_index()
+        .assign(mapped=lambda f: f["customer"].isin(with_steps))
+        .groupby("channel", as_index=False)
+        .agg(customers=("customer", "size"), mapped_customers=("mapped", "sum"))
+        .sort_values(["customers", "channel"], ascending=[False, True], kind="mergesort")
+        .reset_index(drop=True)
+    )
     return Observed(
         customers=int(log["customer"].nunique()),
         mapped_customers=int(mapped["customer"].nunique()),
@@ -64,7 +75,32 @@ def observe(
         timing=pd.DataFrame(timing_rows, columns=["step", "median_seconds", "customers"]),
         paths=_paths(mapped, path_limit(count)),
         mix=_mix(mapped, channels, labels, step_phases(phases, count)),
+        arrivals=arrivals,
+        channel_funnel=_channel_funnel(arrival, reached, list(arrivals["channel"]), count),
     )
+
+
+def _arrival(log: pd.DataFrame, channels: pd.DataFrame, labels: Labels) -> pd.Series:
+    """Per customer, the channel of their first event that has one (see the engine)."""
+    names = dict(zip(channels["channel"], channels["name"], strict=True))
+    with_channel = log.dropna(subset=["channel"]).sort_values(
+        ["customer", "ts", "channel"], kind="mergesort"
+    )
+    first = with_channel.groupby("customer")["channel"].first()
+    channel = {customer: names.get(raw, labels.unmapped) for customer, raw in first.items()}
+    customers = pd.Index(log["customer"].unique(), name="customer")
+    return pd.Series([channel.get(c, labels.no_channel) for c in customers], index=customers)
+
+
+def _channel_funnel(
+    arrival: pd.Series, reached: dict[int, pd.Series], channels: list[str], count: int
+) -> pd.DataFrame:
+    rows = []
+    for channel in channels:
+        theirs = set(arrival.index[arrival == channel])
+        for k in range(1, count + 1):
+            rows.append((channel, k, len(theirs & set(reached[k].index))))
+    return pd.DataFrame(rows, columns=["channel", "step", "closed"])
 
 
 def _closed(mapped: pd.DataFrame, count: int) -> dict[int, pd.Series]:

@@ -46,6 +46,15 @@ class JourneyData:
     mix: pd.DataFrame = field(default_factory=pd.DataFrame)
     """phase, phase_order, channel, count, source: ``count`` is customers (each once per phase
     and channel) when ``source`` is "events", sessions when it is "traffic"."""
+    arrivals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """channel, customers, share, mapped_customers, completed, conversion: the customers each
+    arrival channel brought (the channel of their first event, see the engine), their share of
+    all customers, how many took a mapped step and how many went through the whole journey in
+    order (``conversion`` = completed / customers); empty when the log has no channels."""
+    channel_funnel: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """channel, customers, step, label, closed, share: per arrival channel (as in ``arrivals``)
+    and step, the channel's customers in the closed funnel and their share of the channel's
+    customers."""
     traffic: pd.DataFrame = field(default_factory=pd.DataFrame)
     """source_medium, channel, touchpoint, sessions, mapped"""
     unmapped_events: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -117,6 +126,9 @@ def journey_data(
         result.timing = _timing(steps, observed.timing, lang)
         result.paths = _paths(steps, observed.paths, observed.mapped_customers, lang)
         result.mix = _event_mix(steps, observed.mix)
+        if set(observed.arrivals["channel"]) - {labels.no_channel}:
+            result.arrivals = _arrivals(observed, count)
+            result.channel_funnel = _channel_funnel(steps, observed)
         unmapped = events[events["step"].isna()][["event", "events"]]
         result.unmapped_events = unmapped.head(UNMAPPED_SHOWN).reset_index(drop=True)
         result.unmapped_event_count = int(unmapped["events"].sum())
@@ -252,6 +264,32 @@ def _event_mix(steps: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
     table = mix.merge(names, on="phase_order", how="left").rename(columns={"customers": "count"})
     table["source"] = "events"
     return table[["phase", "phase_order", "channel", "count", "source"]]
+
+
+def _arrivals(observed: engine.Observed, count: int) -> pd.DataFrame:
+    """Customers per arrival channel, with how many of them completed the journey."""
+    table = observed.arrivals.copy()
+    last = observed.channel_funnel[observed.channel_funnel["step"] == count]
+    completed = dict(zip(last["channel"], last["closed"], strict=True))
+    table["completed"] = [int(completed.get(c, 0)) for c in table["channel"]]
+    total = int(table["customers"].sum())
+    table["share"] = table["customers"] / total if total else 0.0
+    table["conversion"] = table["completed"] / table["customers"].where(table["customers"] > 0)
+    table["conversion"] = table["conversion"].fillna(0.0)
+    columns = ["channel", "customers", "share", "mapped_customers", "completed", "conversion"]
+    return table[columns].astype({"customers": "int64", "mapped_customers": "int64"})
+
+
+def _channel_funnel(steps: pd.DataFrame, observed: engine.Observed) -> pd.DataFrame:
+    """The closed funnel per arrival channel, as counts and as shares of the channel."""
+    customers = dict(zip(observed.arrivals["channel"], observed.arrivals["customers"], strict=True))
+    labels = {int(k): f"{k}. {a}" for k, a in zip(steps["step"], steps["action"], strict=True)}
+    table = observed.channel_funnel.copy()
+    table["customers"] = [int(customers[c]) for c in table["channel"]]
+    table["label"] = [labels[int(k)] for k in table["step"]]
+    table["share"] = table["closed"] / table["customers"].where(table["customers"] > 0)
+    table["share"] = table["share"].fillna(0.0)
+    return table[["channel", "customers", "step", "label", "closed", "share"]]
 
 
 def _traffic_mix(snapshot: WorkshopSnapshot, traffic: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Charts of the data behind the ideal journey: funnel, drop-off, paths and channel mix.
+"""Charts of the data behind the ideal journey: funnel, drop-off, paths, channel mix and the
+funnel per channel.
 
 Each builder takes a :class:`~klantreis.analytics.results.JourneyData` and returns a chart; with
 no data (yet) it returns a short note instead, so a page can always show it.
@@ -16,7 +17,7 @@ from klantreis.analytics.engine import MORE
 from klantreis.analytics.results import JourneyData, path_steps
 from klantreis.charts.frames import wrap_label
 from klantreis.charts.theme import ACCENT, COLUMN_COLOURS, GRID, INK, MUTED, NARROW, themed
-from klantreis.i18n import number, t
+from klantreis.i18n import Language, number, t
 
 CLOSED = COLUMN_COLOURS["need"]
 OPEN = "#a9c8e6"
@@ -294,6 +295,67 @@ def _unplaced_note(data: JourneyData) -> str:
     return t("chart.channel_mix.unplaced", lang, count=number(unplaced, lang), share=share)
 
 
+def channel_funnel_chart(data: JourneyData) -> Any:
+    """Per arrival channel (the channel a customer first came through), the share of its
+    customers who reached each step in order from step 1: one row per channel, one column per
+    step, each cell the share as a number and as a shade."""
+    lang = data.language
+    title = t("chart.channel_funnel.title", lang)
+    if data.channel_funnel.empty:
+        key = "chart.no_data" if data.source != "events" else "chart.channel_funnel.no_channels"
+        return note(t(key, lang), title, lang)
+    frame = data.channel_funnel.copy()
+    frame["row"] = [
+        f"{channel} ({number(customers, lang)})"
+        for channel, customers in zip(frame["channel"], frame["customers"], strict=True)
+    ]
+    frame["percent"] = [_percent_text(share, lang) for share in frame["share"]]
+    frame["dark"] = frame["share"] > 0.55
+    steps = int(frame["step"].max())
+    cell = max(24, min(36, BARS // steps))
+    y = alt.Y(
+        "row:N",
+        sort=alt.EncodingSortField("customers", op="max", order="descending"),
+        title=None,
+        axis=alt.Axis(labelLimit=LABELS),
+    )
+    x = alt.X(
+        "step:O",
+        title=t("chart.channel_funnel.step", lang),
+        axis=alt.Axis(labelAngle=0, orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("channel:N", title=t("field.channel", lang)),
+        alt.Tooltip("label:N", title=t("chart.step", lang)),
+        alt.Tooltip("closed:Q", title=t("chart.channel_funnel.reached", lang), format=","),
+        alt.Tooltip("customers:Q", title=t("chart.channel_funnel.customers", lang), format=","),
+        alt.Tooltip("share:Q", title=t("chart.channel_funnel.share", lang), format=".0%"),
+    ]
+    base = alt.Chart(frame).encode(x=x, y=y, tooltip=tooltip)
+    # fill, not color: a scale of its own, never merged with another chart's colours
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        fill=alt.Fill(
+            "share:Q",
+            scale=alt.Scale(domain=[0, 1], range=["#f3f7fb", CLOSED]),
+            legend=None,
+        )
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text="percent:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)),
+    )
+    heading = alt.TitleParams(title, subtitle=_lines(t("chart.channel_funnel.subtitle", lang)))
+    chart = alt.layer(cells, text).properties(
+        title=heading, width=alt.Step(cell), height=alt.Step(26)
+    )
+    return themed(chart, lang)
+
+
+def _percent_text(share: float, lang: Language) -> str:
+    """A share as a whole percentage, written as the language writes numbers."""
+    return number(round(float(share) * 100), lang) + "%"
+
+
 def evidence_chart(data: JourneyData) -> Any:
     """How many cards and measures rest on data, and how many on assumption."""
     lang = data.language
@@ -334,6 +396,7 @@ DATA_CHARTS: dict[str, Callable[[JourneyData], Any]] = {
     "dropoff": dropoff_chart,
     "paths": paths_chart,
     "channel_mix": channel_mix_chart,
+    "channel_funnel": channel_funnel_chart,
     "evidence": evidence_chart,
 }
 """Every data chart by name."""
@@ -341,6 +404,7 @@ DATA_CHARTS: dict[str, Callable[[JourneyData], Any]] = {
 
 __all__ = [
     "DATA_CHARTS",
+    "channel_funnel_chart",
     "channel_mix_chart",
     "dropoff_chart",
     "evidence_chart",

@@ -145,6 +145,37 @@ def paths_html(data: JourneyData, lang: Language) -> str:
     return _titled("chart.paths.title", lang, table(*found)) if found else ""
 
 
+def channels_table(data: JourneyData, lang: Language) -> Table | None:
+    """Customers per arrival channel: how many each brought, their share, and how many of
+    them went through the whole journey in order."""
+    if data.arrivals.empty:
+        return None
+    rows = [
+        [
+            row.channel,
+            number(float(row.customers), lang),  # type: ignore[arg-type]
+            _percent(float(row.share), lang),  # type: ignore[arg-type]
+            number(float(row.completed), lang),  # type: ignore[arg-type]
+            _percent(float(row.conversion), lang),  # type: ignore[arg-type]
+        ]
+        for row in data.arrivals.itertuples()
+    ]
+    headers = [
+        t("data.column.arrival_channel", lang),
+        t("data.column.customers", lang),
+        t("data.column.customer_share", lang),
+        t("data.column.completed", lang),
+        t("data.column.conversion", lang),
+    ]
+    return headers, rows
+
+
+def channels_html(data: JourneyData, lang: Language) -> str:
+    """Customers per arrival channel as a table (see :func:`channels_table`)."""
+    found = channels_table(data, lang)
+    return _titled("data.channels.title", lang, table(*found)) if found else ""
+
+
 def traffic_table(data: JourneyData, lang: Language) -> Table | None:
     """Sessions per source / medium, with the channel and touchpoint the rules give it."""
     if data.traffic.empty:
@@ -172,6 +203,7 @@ def data_lines(data: JourneyData, lang: Language) -> list[str]:
     for key, found in (
         ("chart.funnel.title", funnel_table(data, lang)),
         ("chart.paths.title", paths_table(data, lang)),
+        ("data.channels.title", channels_table(data, lang)),
         ("data.traffic.title", traffic_table(data, lang)),
     ):
         if found:
@@ -223,6 +255,8 @@ def data_section_html(data: JourneyData, charts: StaticCharts) -> str:
             parts.append(funnel_html(data, lang))
         if name == "paths":
             parts.append(paths_html(data, lang))
+        if name == "channel_funnel":
+            parts.append(channels_html(data, lang))
     parts.append(evidence_html(data, lang))
     parts.append(unmapped_html(data, lang))
     return section(t("data.results.title", lang), *parts)
@@ -230,6 +264,8 @@ def data_section_html(data: JourneyData, charts: StaticCharts) -> str:
 
 __all__ = [
     "Table",
+    "channels_html",
+    "channels_table",
     "data_lines",
     "data_section_html",
     "data_summary_html",

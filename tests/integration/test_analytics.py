@@ -51,6 +51,7 @@ def walk(log: pd.DataFrame, steps: dict[str, int], count: int) -> dict[str, Any]
     open_ = [set() for _ in range(count)]
     gaps: list[list[float]] = [[] for _ in range(count)]
     paths: Counter[str] = Counter()
+    depth: dict[str, int] = {}
     for customer, events in mapped.groupby("customer", sort=False):
         expected, last_time = 1, None
         path: list[int] = []
@@ -64,13 +65,27 @@ def walk(log: pd.DataFrame, steps: dict[str, int], count: int) -> dict[str, Any]
                 closed[step - 1] += 1
                 expected, last_time = expected + 1, ts
         paths[">".join(map(str, path))] += 1
+        depth[str(customer)] = expected - 1
     medians = [float(pd.Series(g).median()) if g else math.nan for g in gaps[1:]]
     return {
         "open": [len(s) for s in open_],
         "closed": closed,
         "medians": medians,
         "paths": paths,
+        "depth": depth,
     }
+
+
+def first_channels(log: pd.DataFrame, names: dict[str, str], none: str, unmapped: str) -> pd.Series:
+    """Each customer's arrival channel, one customer at a time: the channel of the earliest of
+    their events that has one (the smallest value at a tie), through the channel rules."""
+    found = {}
+    for customer, events in log.groupby("customer", sort=False):
+        with_channel = [
+            (ts, raw) for ts, raw in zip(events["ts"], events["channel"], strict=True) if raw == raw
+        ]
+        found[str(customer)] = names.get(min(with_channel)[1], unmapped) if with_channel else none
+    return pd.Series(found)
 
 
 def test_duckdb_pandas_and_a_plain_walk_agree_on_a_generated_log(
@@ -97,9 +112,20 @@ def test_duckdb_pandas_and_a_plain_walk_agree_on_a_generated_log(
         fast.mix.reset_index(drop=True), plain.mix.reset_index(drop=True), check_dtype=False
     )
     assert (fast.customers, fast.mapped_customers) == (plain.customers, plain.mapped_customers)
+    pd.testing.assert_frame_equal(fast.arrivals, plain.arrivals, check_dtype=False)
+    pd.testing.assert_frame_equal(fast.channel_funnel, plain.channel_funnel, check_dtype=False)
 
     log = read_log(data.events_path)
     walked = walk(log, dict(zip(step_map["event"], step_map["step"], strict=True)), count)
+    names = dict(zip(channel_map["channel"], channel_map["name"], strict=True))
+    arrived = first_channels(log, names, engine.DEFAULT_LABELS.no_channel, "unmapped")
+    assert fast.arrivals.set_index("channel")["customers"].to_dict() == (
+        arrived.value_counts().to_dict()
+    )
+    depth = pd.Series(walked["depth"])
+    for channel, step, closed in fast.channel_funnel.itertuples(index=False):
+        theirs = depth.reindex(arrived.index[arrived == channel]).fillna(0)
+        assert closed == int((theirs >= step).sum()), (channel, step)
     assert fast.funnel["open"].tolist() == walked["open"]
     assert fast.funnel["closed"].tolist() == walked["closed"]
     for ours, theirs in zip(fast.timing["median_seconds"], walked["medians"], strict=True):
@@ -707,3 +733,90 @@ def test_channels_per_phase_from_an_event_log_count_customers_not_events(
     assert set(result.mix["source"]) == {"events"}
     assert shown.sort_index().to_dict() == expected.sort_index().to_dict()
     assert (events > expected).any()  # the log has customers with several events per phase
+
+
+def test_the_funnel_per_channel_follows_each_customer_from_the_channel_they_came_in_by(
+    tmp_path: Path,
+) -> None:
+    """Worked out by hand: a customer belongs to the channel of their first event that has
+    one, mapped to a step or not; the funnel is then counted per channel, in both engines."""
+    rows = [
+        # a: came by search, went all the way (a later e-mail does not change their channel)
+        ("a", "2026-01-01 10:00", "/one", "google / organic"),
+        ("a", "2026-01-01 10:05", "/two", "newsletter / email"),
+        ("a", "2026-01-01 10:09", "/three", "newsletter / email"),
+        # b: a first page without a channel, then the e-mail: e-mail, stops after step 2
+        ("b", "2026-01-01 09:00", "/home", None),
+        ("b", "2026-01-01 09:10", "/one", "newsletter / email"),
+        ("b", "2026-01-02 09:10", "/two", "google / organic"),
+        # c: first came through an unmapped page by search, never took a step in order
+        ("c", "2026-01-01 08:00", "/home", "google / organic"),
+        ("c", "2026-01-01 09:00", "/two", "google / organic"),
+        # d: no channel anywhere
+        ("d", "2026-01-01 09:00", "/one", None),
+        # e: a source no rule knows
+        ("e", "2026-01-01 09:00", "/one", "tiktok / paid"),
+    ]
+    source = tmp_path / "log.csv"
+    columns = ["customer_id", "timestamp", "page", "source_medium"]
+    pd.DataFrame(rows, columns=columns).to_csv(source, index=False)
+    target = tmp_path / "events.parquet"
+    import_event_log(source, target)
+    steps = pd.DataFrame({"event": ["/one", "/two", "/three"], "step": [1, 2, 3]})
+    rules = pd.DataFrame(
+        {"channel": ["google / organic", "newsletter / email"], "name": ["Search", "Email"]}
+    )
+    labels = engine.Labels(unmapped="?", no_channel="-")
+    expected_customers = {"Search": (2, 2), "Email": (1, 1), "-": (1, 1), "?": (1, 1)}
+    expected_funnel = {
+        "Search": [1, 1, 1],
+        "Email": [1, 1, 0],
+        "-": [1, 0, 0],
+        "?": [1, 0, 0],
+    }
+    for compute in (engine.observe, reference.observe):
+        seen = compute(target, steps, rules, 3, labels)
+        assert list(seen.arrivals["channel"]) == ["Search", "-", "?", "Email"]  # most first
+        arrivals = seen.arrivals.set_index("channel")
+        assert {
+            c: (int(r.customers), int(r.mapped_customers)) for c, r in arrivals.iterrows()
+        } == expected_customers
+        funnel = seen.channel_funnel.groupby("channel", sort=False)["closed"].agg(list)
+        assert funnel.to_dict() == expected_funnel
+
+
+def test_the_funnel_per_channel_is_charted_and_tabled_in_the_report(
+    sampled: tuple[Service, DataFolder, Path], tmp_path: Path
+) -> None:
+    from klantreis.charts.data import channel_funnel_chart
+    from klantreis.report.data import channels_table, data_lines
+
+    service, data, _ = sampled
+    result = journey_data(service.snapshot(), data)
+    arrivals = result.arrivals.set_index("channel")
+    assert int(arrivals["customers"].sum()) == result.customers
+    assert arrivals["share"].sum() == pytest.approx(1.0)
+    last = result.channel_funnel[result.channel_funnel["step"] == len(result.steps)]
+    assert last.set_index("channel")["closed"].to_dict() == arrivals["completed"].to_dict()
+    # the channels differ in how far their customers get (the generator makes them)
+    assert arrivals.loc["Email", "conversion"] > 2 * arrivals.loc["Social media", "conversion"]
+    assert sum(arrivals["completed"]) == int(result.funnel["closed"].iloc[-1])
+
+    spec = channel_funnel_chart(result).to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    assert "Funnel per channel" in svg and "Email (" in svg
+    found = channels_table(result, "en")
+    assert found is not None and found[0][0] == "Channel of arrival"
+    assert "Customers per channel:" in data_lines(result, "en")
+
+    # a log without any channel: the chart says so instead of one row of "-"
+    bare = tmp_path / "bare.csv"
+    log = read_log(data.events_path)
+    log[["customer", "ts", "event"]].rename(
+        columns={"customer": "customer_id", "ts": "timestamp", "event": "page"}
+    ).head(3_000).to_csv(bare, index=False)
+    data.import_events(bare)
+    plain = journey_data(service.snapshot(), data)
+    assert plain.arrivals.empty and plain.channel_funnel.empty
+    assert "no channel column" in json.dumps(channel_funnel_chart(plain).to_dict())
+    assert channels_table(plain, "en") is None
