@@ -2,6 +2,10 @@
 
 Errors are printed as one line in the user's language with a non-zero exit code; set
 ``KLANTREIS_DEBUG=1`` to see the traceback of an unexpected error.
+
+Only the standard library, click and the catalogue load at start-up: ``klantreis --help`` and
+``klantreis templates`` answer at once, and each command loads what it uses (the models, the
+database, pandas, DuckDB, the widgets) when it runs (``benchmarks/cli_startup.py`` measures it).
 """
 
 from __future__ import annotations
@@ -12,23 +16,21 @@ import sys
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from klantreis import __version__
-from klantreis.domain import KlantreisError
-from klantreis.exchange.document import document_from_snapshot, json_schema, load_document
-from klantreis.exchange.tabular import export_csv
 from klantreis.exchange.templates import (
     DEFAULT_TEMPLATE,
-    load_template,
     template_languages,
     template_names,
+    template_title,
 )
-from klantreis.folder import WorkshopFolder, create_folder, open_folder
 from klantreis.i18n import LANGUAGES, Language, language_or_default, number, t
-from klantreis.store.engine import masked
+
+if TYPE_CHECKING:
+    from klantreis.service import Service
 
 LANG_ENV = "KLANTREIS_LANG"
 LANG: Language = language_or_default(os.environ.get(LANG_ENV, "nl"))
@@ -44,23 +46,23 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except KlantreisError as exc:
-            language = ctx.meta.get("klantreis.lang", LANG)
-            _fail(exc.message(language), language)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
         except BrokenPipeError:
             # The reader (e.g. `| head`) stopped reading: not an error worth a message.
             sys.stderr.close()
             sys.exit(0)
-        except OSError as exc:
-            language = ctx.meta.get("klantreis.lang", LANG)
-            detail, path = exc.strerror or str(exc), exc.filename or ""
-            _fail(t("error.os", language, detail=detail, path=path), language)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-            raise
         except Exception as exc:
+            from klantreis.domain import KlantreisError  # loaded by then: the command used it
+
+            language = ctx.meta.get("klantreis.lang", LANG)
+            if isinstance(exc, KlantreisError):
+                _fail(exc.message(language), language)
+            if isinstance(exc, OSError):
+                detail, path = exc.strerror or str(exc), exc.filename or ""
+                _fail(t("error.os", language, detail=detail, path=path), language)
             if os.environ.get("KLANTREIS_DEBUG"):
                 raise
-            language = ctx.meta.get("klantreis.lang", LANG)
             _fail(t("error.unexpected_cli", language, kind=type(exc).__name__), language, code=2)
 
 
@@ -116,6 +118,9 @@ def init_command(
     title: str | None,
     db_url: str | None,
 ) -> None:
+    from klantreis.exchange.templates import load_template
+    from klantreis.folder import create_folder
+
     ctx.meta["klantreis.lang"] = language
     document = load_template(template, language)
     changes = {"title": title} if title else {}
@@ -137,7 +142,7 @@ def init_command(
 def templates_command() -> None:
     for name in template_names():
         languages = template_languages(name)
-        title = load_template(name, LANG if LANG in languages else languages[0]).workshop.title
+        title = template_title(name, LANG if LANG in languages else languages[0])
         click.echo(f"{name:<12} {'/'.join(languages):<6} {title}")
 
 
@@ -150,8 +155,12 @@ def templates_command() -> None:
 def import_command(
     ctx: click.Context, file: Path, directory: Path, title: str | None, db_url: str | None
 ) -> None:
+    from klantreis.domain import ImportFailed
+    from klantreis.exchange.document import load_document
+    from klantreis.folder import create_folder
+
     if not file.is_file():
-        raise KlantreisError("error.import_unreadable", path=str(file))
+        raise ImportFailed("error.import_unreadable", path=str(file))
     document = load_document(file)
     ctx.meta["klantreis.lang"] = document.workshop.language
     changes = {"title": title} if title else {}
@@ -185,23 +194,29 @@ def import_command(
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help=_help("cli.option.out"),
+    help=_help("cli.option.out_file"),
 )
 @_db_option
 @click.pass_context
 def export_command(
     ctx: click.Context, directory: Path, fmt: str, out: Path | None, db_url: str | None
 ) -> None:
-    service = open_folder(directory, db_url)
-    snapshot = service.snapshot()
+    from klantreis.exchange.document import document_from_snapshot
+    from klantreis.exchange.tabular import export_csv
+
+    snapshot = _service(ctx, directory, db_url).snapshot()
     language = snapshot.workshop.language
-    ctx.meta["klantreis.lang"] = language
     if fmt == "json":
+        if _to_stdout(out):
+            click.echo(document_from_snapshot(snapshot).to_json())
+            return
         target = out or directory / "exports" / "workshop.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(document_from_snapshot(snapshot).to_json(), encoding="utf-8")
         click.echo(t("cli.export.done", language, path=str(target)))
     else:
+        if _to_stdout(out):
+            _fail(t("cli.out.not_stdout", language, format="csv"), language)
         folder = out or directory / "exports" / "csv"
         for path in export_csv(snapshot, folder):
             click.echo(t("cli.export.done", language, path=str(path)))
@@ -212,11 +227,12 @@ def export_command(
 @_db_option
 @click.pass_context
 def info_command(ctx: click.Context, directory: Path, db_url: str | None) -> None:
+    from klantreis.folder import WorkshopFolder
+    from klantreis.store.engine import masked
+
     folder = WorkshopFolder.load(directory)
-    service = open_folder(directory, db_url)
-    snap = service.snapshot()
+    snap = _service(ctx, directory, db_url).snapshot()
     lang = snap.workshop.language
-    ctx.meta["klantreis.lang"] = lang
     cards = Counter(card.kind.value for card in snap.active_cards())
     focus = snap.focus_segment
     step = snap.workshop.open_step
@@ -268,9 +284,7 @@ def lab_command(
     from klantreis.serve.commands import jupyter_env, lab_argv
     from klantreis.serve.processes import run_until_stopped, start_server, stop_requests
 
-    service = open_folder(directory, db_url)
-    language = service.language
-    ctx.meta["klantreis.lang"] = language
+    language = _service(ctx, directory, db_url).language
     notebooks = copy_notebooks(directory, language)
     click.echo(t("cli.lab.preparing", language))
     ensure_bundles()
@@ -330,6 +344,8 @@ def serve_command(
     public_url: str | None,
     db_url: str | None,
 ) -> None:
+    from klantreis.exchange.templates import load_template
+    from klantreis.folder import create_folder
     from klantreis.serve.processes import stop_requests
     from klantreis.widgets.room.memory import restart_on_system_allocator
 
@@ -338,8 +354,7 @@ def serve_command(
     folder = directory or Path("demo-workshop")
     if directory is None and not (folder / "klantreis.json").exists():
         create_folder(folder, load_template("orchestra", LANG), db_url)
-    language = open_folder(folder, db_url).language
-    ctx.meta["klantreis.lang"] = language
+    language = _service(ctx, folder, db_url).language
     # Stop signals are caught from before the first server starts: one that comes while the
     # room starts (or right after it said it is open) stops it cleanly too.
     with stop_requests() as requested:
@@ -362,6 +377,7 @@ def _serve_room(
     drop_after: int,
 ) -> None:
     """Start the room, say where it is, and serve until a stop is ``requested``."""
+    from klantreis.domain import KlantreisError
     from klantreis.widgets.room.server import RoomServer
 
     click.echo(t("cli.serve.preparing", language))
@@ -420,8 +436,7 @@ def dashboard_command(
     from klantreis.serve.network import room_address
     from klantreis.serve.processes import run_until_stopped, start_server, stop_requests
 
-    language = open_folder(directory, db_url).language
-    ctx.meta["klantreis.lang"] = language
+    language = _service(ctx, directory, db_url).language
     ensure_bundles()
     extra = {"KLANTREIS_DB": db_url} if db_url else {}
     with stop_requests() as requested:
@@ -446,13 +461,13 @@ def dashboard_command(
 @_db_option
 @click.pass_context
 def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str | None) -> None:
+    from klantreis.exchange.document import document_from_snapshot
+    from klantreis.exchange.tabular import export_csv
     from klantreis.report.notebook_html import export_notebook_html
     from klantreis.serve.commands import app_notebook
 
-    service = open_folder(directory, db_url)
-    snapshot = service.snapshot()
+    snapshot = _service(ctx, directory, db_url).snapshot()
     language = snapshot.workshop.language
-    ctx.meta["klantreis.lang"] = language
     out.mkdir(parents=True, exist_ok=True)
     extra = {"KLANTREIS_DB": db_url} if db_url else {}
     written = [
@@ -475,7 +490,9 @@ def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str 
     show_default=True,
     help=_help("cli.option.report_format"),
 )
-@click.option("--out", type=click.Path(path_type=Path), default=None, help=_help("cli.option.out"))
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help=_help("cli.option.out_file")
+)
 @_db_option
 @click.pass_context
 def report_command(
@@ -485,10 +502,19 @@ def report_command(
     from klantreis.report.pdf import print_pdf
     from klantreis.serve.commands import app_notebook
 
-    language = open_folder(directory, db_url).language
-    ctx.meta["klantreis.lang"] = language
-    target = out or directory / "exports" / f"report.{fmt}"
+    language = _service(ctx, directory, db_url).language
     extra = {"KLANTREIS_DB": db_url} if db_url else {}
+    if _to_stdout(out):  # made in a scratch folder, then written out whole
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="klantreis-report-") as scratch:
+            html_file = Path(scratch) / "report.html"
+            export_notebook_html(app_notebook("report"), directory, html_file, env=extra)
+            made = print_pdf(html_file, html_file.with_suffix(".pdf")) if fmt == "pdf" else None
+            sys.stdout.buffer.write((made or html_file).read_bytes())
+            sys.stdout.flush()
+        return
+    target = out or directory / "exports" / f"report.{fmt}"
     html_file = target if fmt == "html" else target.with_suffix(".html")
     export_notebook_html(app_notebook("report"), directory, html_file, env=extra)
     if fmt == "pdf":
@@ -501,12 +527,24 @@ def data_group() -> None:
     """Analytics data of a workshop: ``klantreis data traffic|events|rules|counts|show|sample``."""
 
 
-def _data(directory: Path, db_url: str | None, ctx: click.Context) -> tuple[Any, Any]:
-    from klantreis.analytics.storage import DataFolder
+def _to_stdout(out: Path | None) -> bool:
+    """``--out -``: standard output, as command-line tools take it."""
+    return out is not None and str(out) == "-"
+
+
+def _service(ctx: click.Context, directory: Path, db_url: str | None) -> Service:
+    """Open the workshop in ``directory``; from then on errors are in its language."""
+    from klantreis.folder import open_folder
 
     service = open_folder(directory, db_url)
     ctx.meta["klantreis.lang"] = service.language
-    return service, DataFolder(directory)
+    return service
+
+
+def _data(directory: Path, db_url: str | None, ctx: click.Context) -> tuple[Service, Any]:
+    from klantreis.analytics.storage import DataFolder
+
+    return _service(ctx, directory, db_url), DataFolder(directory)
 
 
 @data_group.command("traffic", help=_help("cli.data.traffic.help"))
@@ -523,8 +561,8 @@ def data_traffic_command(
         t(
             "cli.data.traffic.done",
             service.language,
-            sources=len(frame),
-            sessions=int(frame["sessions"].sum()),
+            sources=number(len(frame), service.language),
+            sessions=number(int(frame["sessions"].sum()), service.language),
         )
     )
 
@@ -668,7 +706,7 @@ def data_sample_command(
     service.save_rules(data, sample_rules(snapshot, lang))
     service.import_events(data, log)
     service.import_traffic(data, export.read_bytes())
-    click.echo(t("cli.data.sample.done", lang, events=written, path=str(target)))
+    click.echo(t("cli.data.sample.done", lang, events=number(written, lang), path=str(target)))
 
 
 def _read_file(path: Path) -> bytes:
@@ -681,4 +719,6 @@ def _read_file(path: Path) -> bytes:
 
 @main.command("schema", help=_help("cli.schema.help"))
 def schema_command() -> None:
+    from klantreis.exchange.document import json_schema
+
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -72,6 +72,44 @@ def test_export_csv_writes_into_the_folder(runner: CliRunner, orchestra_folder: 
     assert result.output.count("Written: ") == 13  # one per collection, and the workshop
 
 
+def test_out_dash_writes_to_standard_output(
+    runner: CliRunner, orchestra_folder: Path, tmp_path: Path
+) -> None:
+    """``--out -`` is standard output, as command-line users expect; no file named "-"."""
+    result = runner.invoke(main, ["export", str(orchestra_folder), "--out", "-"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["workshop"]["title"].startswith("The orchestra")
+    report = runner.invoke(main, ["report", str(orchestra_folder), "--out", "-"])
+    assert report.exit_code == 0, report.output
+    assert report.output.lstrip().lower().startswith("<!doctype html")
+    assert "The orchestra" in report.output and "Written:" not in report.output
+    csv = runner.invoke(main, ["export", str(orchestra_folder), "--format", "csv", "--out", "-"])
+    assert csv.exit_code == 1 and "is a folder of files" in csv.output
+    for place in (Path.cwd(), orchestra_folder, tmp_path):
+        assert not (place / "-").exists()
+
+
+HEAVY = ("alembic", "sqlalchemy", "pydantic", "pandas", "duckdb", "ipywidgets", "altair")
+"""Libraries that take most of a second to load: the quick commands load none of them."""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["templates"], ["data", "--help"], ["--version"]])
+def test_the_quick_commands_load_no_heavy_library(args: list[str]) -> None:
+    """``klantreis --help`` and ``klantreis templates`` answer at once (the figures are in
+    benchmarks/cli_startup.py): they load none of the heavy libraries."""
+    code = (
+        "import sys\n"
+        "from klantreis.cli import main\n"
+        "try:\n"
+        f"    main({args!r}, standalone_mode=False)\n"
+        "finally:\n"
+        f"    print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_templates_lists_every_template(runner: CliRunner) -> None:
     result = runner.invoke(main, ["templates"])
     names = [line.split()[0] for line in result.output.splitlines()]
@@ -251,7 +289,7 @@ def test_data_commands_import_map_and_show_the_funnel(
     export = orchestra_folder / "ga4-nl.csv"
     export.write_bytes(traffic_export(1234, "nl"))
     result = runner.invoke(main, ["data", "traffic", folder, str(export)])
-    assert result.exit_code == 0 and "1234 sessions" in result.output
+    assert result.exit_code == 0 and "1,234 sessions" in result.output
 
     rules = runner.invoke(main, ["data", "rules", folder])
     assert json.loads(rules.output)["steps"][0]["step"] == 1

@@ -512,3 +512,63 @@ def test_no_traceback_reaches_a_page(tmp_path: Path, offline_page: Any) -> None:
         assert "ZeroDivisionError" not in text
         assert "Traceback" not in text
         assert "klantreis_private_value" not in text
+
+
+def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restarted(
+    tmp_path: Path, offline_page: Any
+) -> None:
+    """kill -9 of the room, then a restart on the same address: a participant's phone and the
+    projector's dashboard come back without anyone touching them; the phone is the same person
+    on the same step and saves again; nothing saved before is lost or doubled."""
+    from klantreis.domain import MethodStep
+    from tests.served import alive, children_of, wait_until
+
+    folder = tmp_path / "orchestra"
+    service = create_folder(folder, load_template("orchestra", "en"))
+    service.open_step(MethodStep.MAPPING)
+    served = start_served_room(folder)
+    again: ServedRoom | None = None
+    try:
+        phone = offline_page(390, 844)
+        join(phone, served.join_url, served.keys.join_code, "Through the crash")
+        ready(phone.page, "New card")
+        field = phone.page.get_by_placeholder(
+            "For example: you have to know the music to enjoy it"
+        )
+        field.fill("Saved before the crash")
+        phone.page.get_by_role("button", name="Add").click()
+        ready(phone.page, "Saved.")
+        projector = offline_page(1280, 900)
+        projector.page.goto(served.dashboard_url)
+        ready(projector.page, "Saved before the crash")
+
+        dashboard = children_of(served.process.pid)
+        served.process.kill()  # kill -9: no goodbye to any page
+        served.process.wait(timeout=30)
+        wait_until(lambda: not any(alive(pid) for pid in dashboard), timeout=30)
+        wait_until(lambda: not any(port_taken("127.0.0.1", served.port + i) for i in range(3)))
+        phone.page.locator("#kr-connection.kr-show").wait_for(timeout=30_000)
+
+        again = start_served_room(folder, port=served.port)
+        assert again.keys == served.keys
+        phone.page.locator("#kr-connection").wait_for(state="hidden", timeout=90_000)
+        ready(phone.page, "You are taking part as Through the crash")
+        assert phone.page.evaluate("solara.debug.remountCount") >= 1  # in place, no reload
+        field = phone.page.get_by_placeholder(
+            "For example: you have to know the music to enjoy it"
+        )
+        field.fill("Saved after the restart")
+        phone.page.get_by_role("button", name="Add").click()
+        ready(phone.page, "Saved.")
+        ready(projector.page, "Saved after the restart")  # the projector reloaded itself
+        assert phone.page.get_by_text("Please refresh the page").count() == 0
+    finally:
+        served.stop()
+        if again is not None:
+            again.stop()
+    texts = [c.text for c in open_folder(folder).snapshot().cards]
+    assert texts.count("Saved before the crash") == 1
+    assert texts.count("Saved after the restart") == 1
+    people = [p.name for p in open_folder(folder).snapshot().participants]
+    assert people.count("Through the crash") == 1
+    assert phone.errors == [] and projector.errors == []

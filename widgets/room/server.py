@@ -78,6 +78,12 @@ def configure_solara(drop_after: int, secret: str, language: Language, title: st
     server_settings.theme.show_banner = False
     server_settings.theme.title = title
     server_settings.kernel.cull_timeout = f"{drop_after}s"
+    # After a restart of the room (a crash, a reboot) an open page reconnects to a server that
+    # no longer has its session. Every page is built from the workshop's database and the
+    # browser's session cookie, so Solara may build it afresh in place ("soft remount") instead
+    # of asking the person to refresh: a participant is back as the same person, on the open
+    # step, without touching the page.
+    server_settings.state.auto_remount = True
     server_settings.session.secret_key = secret
     # Every front-end file is in the solara-assets package; a file missing there must fail on
     # this machine instead of being fetched from a CDN (the room may have no internet).
