@@ -52,6 +52,7 @@ from klantreis.domain import (
     name_key,
     utc_now,
 )
+from klantreis.domain.references import COLLECTIONS, PHASES, unknown_references
 from klantreis.i18n import Language, t
 from klantreis.store.changes import Change, Subscription
 from klantreis.store.rows import ENTITY_NAME
@@ -269,7 +270,7 @@ class Service:
         """Add or save the persona of a segment (one persona per segment)."""
 
         def check(tx: Transaction, item: Persona) -> None:
-            self._require_segment(tx, item.segment_id)
+            self._check_references(tx, item)
             other = tx.find(Persona, self.workshop_id, segment_id=item.segment_id)
             if any(p.id != item.id for p in other):
                 raise ValidationFailed([Problem("segment_id", "rule.one_persona_per_segment")])
@@ -301,7 +302,7 @@ class Service:
         return self._set_state(Card, card_id, actor_id, EntryState.ACTIVE, Action.RESTORE)
 
     def _check_card(self, tx: Transaction, card: Card) -> None:
-        self._require_segment(tx, card.segment_id)
+        self._check_references(tx, card)
 
     # -- votes -----------------------------------------------------------------------------
 
@@ -363,7 +364,7 @@ class Service:
         """Write down (or rewrite) one of the four goals of a segment."""
 
         def check(tx: Transaction, item: Goal) -> None:
-            self._require_segment(tx, item.segment_id)
+            self._check_references(tx, item)
             same = tx.find(Goal, self.workshop_id, segment_id=item.segment_id, kind=item.kind)
             if any(g.id != item.id for g in same):
                 raise ValidationFailed([Problem("kind", "rule.one_goal_per_kind")])
@@ -373,12 +374,16 @@ class Service:
     def add_measure(self, measure: Measure, actor_id: str | None = None) -> Measure:
         """Propose a measure; its author is ``actor_id``."""
         measure = measure.model_copy(update={"author_id": actor_id} if actor_id else {})
-        return self._save(measure, actor_id, self._check_measure, summary={"title": measure.title})
+        return self._save(
+            measure, actor_id, self._check_references, summary={"title": measure.title}
+        )
 
     def edit_measure(self, measure: Measure, actor_id: str | None = None) -> Measure:
         """Save changes to a measure (own measures only for participants)."""
         measure = measure.model_copy(update={"updated_at": utc_now()})
-        return self._save(measure, actor_id, self._check_measure, summary={"title": measure.title})
+        return self._save(
+            measure, actor_id, self._check_references, summary={"title": measure.title}
+        )
 
     def withdraw_measure(self, measure_id: str, actor_id: str | None = None) -> Measure:
         """The author takes a measure back."""
@@ -392,23 +397,18 @@ class Service:
         """Put a withdrawn or removed measure back (facilitator only)."""
         return self._set_state(Measure, measure_id, actor_id, EntryState.ACTIVE, Action.RESTORE)
 
-    def _check_measure(self, tx: Transaction, measure: Measure) -> None:
-        self._require_segment(tx, measure.segment_id)
-        problems = []
+    def _check_references(self, tx: Transaction, item: Entity) -> None:
+        """Refuse ``item`` when it points at a record or phase this workshop does not have
+        (its author is the one saving it, so that is not checked)."""
         workshop = tx.require(Workshop, self.workshop_id)
-        for key in measure.phase_keys:
-            if workshop.phase(key) is None:
-                field = "phase_key" if key == measure.phase_key else "more_phase_keys"
-                problems.append(Problem(field, "rule.unknown_phase", {"phase": key}))
-        if measure.touchpoint_id is not None:
-            tp = tx.get(Touchpoint, measure.touchpoint_id)
-            if tp is None or tp.workshop_id != self.workshop_id:
-                problems.append(Problem("touchpoint_id", "rule.unknown_touchpoint"))
-        for card_id in measure.card_ids:
-            card = tx.get(Card, card_id)
-            if card is None or card.workshop_id != self.workshop_id:
-                problems.append(Problem("card_ids", "rule.unknown_card"))
-                break
+
+        def exists(target: str, value: str) -> bool:
+            if target == PHASES:
+                return workshop.phase(value) is not None
+            found = tx.get(COLLECTIONS[target], value)
+            return found is not None and found.workshop_id == self.workshop_id
+
+        problems = unknown_references(item, exists, skip=("author_id",))
         if problems:
             raise ValidationFailed(problems)
 
@@ -438,7 +438,7 @@ class Service:
 
     def _check_idea(self, tx: Transaction, idea: Idea) -> None:
         if idea.segment_id is not None:
-            self._require_segment(tx, idea.segment_id)
+            self._check_references(tx, idea)
 
     def rate(
         self, kind: RatingKind, target_id: str, participant_id: str, value: int | None
@@ -532,15 +532,9 @@ class Service:
     def save_touchpoint(self, touchpoint: Touchpoint, actor_id: str | None = None) -> Touchpoint:
         """Add or save a touchpoint."""
 
-        def check(tx: Transaction, item: Touchpoint) -> None:
-            workshop = tx.require(Workshop, self.workshop_id)
-            unknown = [key for key in item.phase_keys if workshop.phase(key) is None]
-            if unknown:
-                raise ValidationFailed(
-                    [Problem("phase_keys", "rule.unknown_phase", {"phase": unknown[0]})]
-                )
-
-        return self._save(touchpoint, actor_id, check, summary={"name": touchpoint.name})
+        return self._save(
+            touchpoint, actor_id, self._check_references, summary={"name": touchpoint.name}
+        )
 
     def remove_touchpoint(self, touchpoint_id: str, actor_id: str | None = None) -> None:
         """Delete a touchpoint; steps and measures that used it keep their place without it.
@@ -570,7 +564,7 @@ class Service:
 
         def check(tx: Transaction, item: Journey) -> None:
             if item.segment_id is not None:
-                self._require_segment(tx, item.segment_id)
+                self._check_references(tx, item)
 
         return self._save(journey, actor_id, check, summary={"name": journey.name})
 
@@ -588,7 +582,7 @@ class Service:
 
         def add(tx: Transaction) -> JourneyStep:
             self._check_allowed(tx, actor_id, JourneyStep, None)
-            self._check_step(tx, step)
+            self._check_references(tx, step)
             count = len(tx.find(JourneyStep, self.workshop_id, journey_id=step.journey_id))
             new = step.model_copy(update={"position": count, "author_id": actor_id})
             tx.insert(new)
@@ -602,7 +596,7 @@ class Service:
         with self.store.write() as tx:
             self._check_allowed(tx, actor_id, JourneyStep, None)
             stored = tx.require(JourneyStep, step.id, self.workshop_id)
-            self._check_step(tx, step)
+            self._check_references(tx, step)
             kept = {"position": stored.position, "author_id": stored.author_id}
             saved = tx.update(step.model_copy(update=kept))
             tx.record(_entry(self.workshop_id, actor_id, Action.UPDATE, saved, text=saved.action))
@@ -740,21 +734,6 @@ class Service:
             raise NotFound(entity="entry")
         tx.insert(rating)
         return rating
-
-    def _check_step(self, tx: Transaction, step: JourneyStep) -> None:
-        journey = tx.get(Journey, step.journey_id)
-        problems = []
-        if journey is None or journey.workshop_id != self.workshop_id:
-            problems.append(Problem("journey_id", "rule.unknown_journey"))
-        workshop = tx.require(Workshop, self.workshop_id)
-        if step.phase_key is not None and workshop.phase(step.phase_key) is None:
-            problems.append(Problem("phase_key", "rule.unknown_phase", {"phase": step.phase_key}))
-        if step.touchpoint_id is not None:
-            tp = tx.get(Touchpoint, step.touchpoint_id)
-            if tp is None or tp.workshop_id != self.workshop_id:
-                problems.append(Problem("touchpoint_id", "rule.unknown_touchpoint"))
-        if problems:
-            raise ValidationFailed(problems)
 
     # -- analytics data ------------------------------------------------------------------
     # The data itself lives in the workshop folder (klantreis.analytics.storage); every change
@@ -1064,11 +1043,6 @@ class Service:
             raise NotAllowed("error.input_locked")
         if workshop.open_step is not step:
             raise NotAllowed("error.step_closed")
-
-    def _require_segment(self, tx: Transaction, segment_id: str) -> None:
-        found = tx.get(Segment, segment_id)
-        if found is None or found.workshop_id != self.workshop_id:
-            raise ValidationFailed([Problem("segment_id", "rule.unknown_segment")])
 
     def _check_phases_unused(self, tx: Transaction, removed: set[str]) -> None:
         placed: list[str | None] = [s.phase_key for s in tx.find(JourneyStep, self.workshop_id)]

@@ -305,8 +305,11 @@ def channel_funnel_chart(data: JourneyData) -> Any:
         key = "chart.no_data" if data.source != "events" else "chart.channel_funnel.no_channels"
         return note(t(key, lang), title, lang)
     frame = data.channel_funnel.copy()
+    # The channel's name, wrapped to the room beside the cells, and on the last line how many
+    # customers it brought: a long name never hides the count.
+    per_line = int(LABELS / 5.8)
     frame["row"] = [
-        f"{channel} ({number(customers, lang)})"
+        wrap_label(str(channel), per_line, 2) + f"\n({number(customers, lang)})"
         for channel, customers in zip(frame["channel"], frame["customers"], strict=True)
     ]
     frame["percent"] = [_percent_text(share, lang) for share in frame["share"]]
@@ -317,7 +320,9 @@ def channel_funnel_chart(data: JourneyData) -> Any:
         "row:N",
         sort=alt.EncodingSortField("customers", op="max", order="descending"),
         title=None,
-        axis=alt.Axis(labelLimit=LABELS),
+        axis=alt.Axis(
+            labelLimit=LABELS, labelExpr="split(datum.label, '\\n')", labelLineHeight=12
+        ),
     )
     x = alt.X(
         "step:O",
@@ -346,7 +351,7 @@ def channel_funnel_chart(data: JourneyData) -> Any:
     )
     heading = alt.TitleParams(title, subtitle=_lines(t("chart.channel_funnel.subtitle", lang)))
     chart = alt.layer(cells, text).properties(
-        title=heading, width=alt.Step(cell), height=alt.Step(26)
+        title=heading, width=alt.Step(cell), height=alt.Step(34)
     )
     return themed(chart, lang)
 

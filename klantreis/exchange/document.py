@@ -19,7 +19,6 @@ from pydantic import Field, ValidationError
 
 from klantreis import __version__
 from klantreis.domain import (
-    RATING_TARGET,
     Card,
     DomainModel,
     Goal,
@@ -40,26 +39,11 @@ from klantreis.domain import (
     utc_now,
 )
 from klantreis.domain.errors import problems_from
+from klantreis.domain.references import COLLECTIONS, PHASES, unknown_references
 
 FORMAT: Literal["klantreis-workshop"] = "klantreis-workshop"
 FORMAT_VERSION: Literal[1] = 1
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-COLLECTIONS = (
-    "segments",
-    "personas",
-    "cards",
-    "goals",
-    "measures",
-    "touchpoints",
-    "journeys",
-    "steps",
-    "participants",
-    "votes",
-    "ideas",
-    "ratings",
-)
-"""The lists of a workshop, in an order in which each refers only to earlier ones."""
 
 
 class WorkshopDocument(DomainModel):
@@ -90,21 +74,8 @@ class WorkshopDocument(DomainModel):
 
 def document_from_snapshot(snapshot: WorkshopSnapshot) -> WorkshopDocument:
     """The exchange document of a stored workshop."""
-    return WorkshopDocument(
-        workshop=snapshot.workshop,
-        segments=snapshot.segments,
-        personas=snapshot.personas,
-        cards=snapshot.cards,
-        goals=snapshot.goals,
-        measures=snapshot.measures,
-        touchpoints=snapshot.touchpoints,
-        journeys=snapshot.journeys,
-        steps=snapshot.steps,
-        participants=snapshot.participants,
-        votes=snapshot.votes,
-        ideas=snapshot.ideas,
-        ratings=snapshot.ratings,
-    )
+    lists = {name: getattr(snapshot, name) for name in COLLECTIONS}
+    return WorkshopDocument(workshop=snapshot.workshop, **lists)
 
 
 def json_schema() -> dict[str, Any]:
@@ -186,80 +157,18 @@ class InvalidDocument(ImportFailed):
 def reference_problems(document: WorkshopDocument) -> list[Problem]:
     """Dangling or duplicate ids inside a document, as problems with a path to each."""
     problems: list[Problem] = []
-    phase_keys = set(document.workshop.phase_keys)
-
-    def ids(name: str, items: list[Any]) -> set[str]:
-        seen: set[str] = set()
-        for index, item in enumerate(items):
+    known: dict[str, set[str]] = {PHASES: set(document.workshop.phase_keys)}
+    for name in COLLECTIONS:
+        seen = known.setdefault(name, set())
+        for index, item in enumerate(getattr(document, name)):
             if item.id in seen:
                 problems.append(Problem(f"{name}.{index}.id", "rule.duplicate_id", {"id": item.id}))
             seen.add(item.id)
-        return seen
-
-    segments = ids("segments", document.segments)
-    ids("personas", document.personas)
-    cards = ids("cards", document.cards)
-    ids("goals", document.goals)
-    ids("measures", document.measures)
-    touchpoints = ids("touchpoints", document.touchpoints)
-    journeys = ids("journeys", document.journeys)
-    steps = ids("steps", document.steps)
-    people = ids("participants", document.participants)
-    ids("votes", document.votes)
-    ideas = ids("ideas", document.ideas)
-    ids("ratings", document.ratings)
-    targets = {"ideas": ideas, "segments": segments, "steps": steps}
-
-    def must(path: str, value: str | None, known: set[str], rule: str) -> None:
-        if value is not None and value not in known:
-            problems.append(Problem(path, rule, {"id": value, "phase": value}))
-
-    for i, persona in enumerate(document.personas):
-        must(f"personas.{i}.segment_id", persona.segment_id, segments, "rule.unknown_segment")
-    for i, card in enumerate(document.cards):
-        must(f"cards.{i}.segment_id", card.segment_id, segments, "rule.unknown_segment")
-        must(f"cards.{i}.author_id", card.author_id, people, "rule.unknown_participant")
-    for i, goal in enumerate(document.goals):
-        must(f"goals.{i}.segment_id", goal.segment_id, segments, "rule.unknown_segment")
-        must(f"goals.{i}.author_id", goal.author_id, people, "rule.unknown_participant")
-    for i, measure in enumerate(document.measures):
-        must(f"measures.{i}.segment_id", measure.segment_id, segments, "rule.unknown_segment")
-        must(
-            f"measures.{i}.touchpoint_id",
-            measure.touchpoint_id,
-            touchpoints,
-            "rule.unknown_touchpoint",
-        )
-        must(f"measures.{i}.author_id", measure.author_id, people, "rule.unknown_participant")
-        must(f"measures.{i}.phase_key", measure.phase_key, phase_keys, "rule.unknown_phase")
-        for key in measure.more_phase_keys:
-            must(f"measures.{i}.more_phase_keys", key, phase_keys, "rule.unknown_phase")
-        for card_id in measure.card_ids:
-            must(f"measures.{i}.card_ids", card_id, cards, "rule.unknown_card")
-    for i, touchpoint in enumerate(document.touchpoints):
-        for key in touchpoint.phase_keys:
-            must(f"touchpoints.{i}.phase_keys", key, phase_keys, "rule.unknown_phase")
-    for i, journey in enumerate(document.journeys):
-        must(f"journeys.{i}.segment_id", journey.segment_id, segments, "rule.unknown_segment")
-    for i, step in enumerate(document.steps):
-        must(f"steps.{i}.journey_id", step.journey_id, journeys, "rule.unknown_journey")
-        must(f"steps.{i}.touchpoint_id", step.touchpoint_id, touchpoints, "rule.unknown_touchpoint")
-        must(f"steps.{i}.phase_key", step.phase_key, phase_keys, "rule.unknown_phase")
-    for i, vote in enumerate(document.votes):
-        must(f"votes.{i}.participant_id", vote.participant_id, people, "rule.unknown_participant")
-        must(f"votes.{i}.card_id", vote.card_id, cards, "rule.unknown_card")
-    for i, idea in enumerate(document.ideas):
-        must(f"ideas.{i}.segment_id", idea.segment_id, segments, "rule.unknown_segment")
-        must(f"ideas.{i}.author_id", idea.author_id, people, "rule.unknown_participant")
-    for i, touchpoint in enumerate(document.touchpoints):
-        must(f"touchpoints.{i}.author_id", touchpoint.author_id, people, "rule.unknown_participant")
-    for i, step in enumerate(document.steps):
-        must(f"steps.{i}.author_id", step.author_id, people, "rule.unknown_participant")
-    for i, rating in enumerate(document.ratings):
-        path = f"ratings.{i}"
-        must(f"{path}.participant_id", rating.participant_id, people, "rule.unknown_participant")
-        known = targets[RATING_TARGET[rating.kind]]
-        must(f"{path}.target_id", rating.target_id, known, "rule.unknown_rating_target")
+    for name in COLLECTIONS:
+        for index, item in enumerate(getattr(document, name)):
+            problems += unknown_references(
+                item, lambda target, value: value in known[target], prefix=f"{name}.{index}."
+            )
     # Rules that only hold for the whole: one focus segment, one persona per segment.
     if sum(1 for s in document.segments if s.is_focus) > 1:
         problems.append(Problem("segments", "rule.one_focus"))

@@ -7,34 +7,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from klantreis.domain import (
-    RATING_TARGET,
     Action,
     AuditEntry,
     DomainModel,
-    Rating,
     Workshop,
     new_id,
     utc_now,
     validation_failed,
 )
-from klantreis.exchange.document import (
-    COLLECTIONS,
-    InvalidDocument,
-    WorkshopDocument,
-    reference_problems,
-)
+from klantreis.domain.references import COLLECTIONS, PHASES, references
+from klantreis.exchange.document import InvalidDocument, WorkshopDocument, reference_problems
 from klantreis.service import Service
 from klantreis.store.store import Store
-
-_REFERENCES = {
-    "segment_id": "segments",
-    "card_ids": "cards",
-    "card_id": "cards",
-    "touchpoint_id": "touchpoints",
-    "journey_id": "journeys",
-    "author_id": "participants",
-    "participant_id": "participants",
-}
 
 
 def changed_workshop(document: WorkshopDocument, **workshop_changes: Any) -> Workshop:
@@ -60,16 +44,14 @@ def renumbered(document: WorkshopDocument, **workshop_changes: Any) -> WorkshopD
 
     def remap(item: DomainModel, collection: str) -> DomainModel:
         changes: dict[str, Any] = {"id": mapping[collection][item.id], "workshop_id": workshop_id}  # type: ignore[attr-defined]
-        for field, target in _REFERENCES.items():
-            if field not in type(item).model_fields:
+        for ref in references(item):
+            if ref.target == PHASES:  # phase keys are the workshop's own, not renumbered
                 continue
-            value = getattr(item, field)
-            if isinstance(value, list):
-                changes[field] = [mapping[target][v] for v in value]
-            elif value is not None:
-                changes[field] = mapping[target][value]
-        if isinstance(item, Rating):
-            changes["target_id"] = mapping[RATING_TARGET[item.kind]][item.target_id]
+            new = mapping[ref.target][ref.value]
+            if isinstance(getattr(item, ref.field), list):
+                changes.setdefault(ref.field, []).append(new)
+            else:
+                changes[ref.field] = new
         return item.model_copy(update=changes)
 
     changed = changed_workshop(document, **workshop_changes)

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from klantreis.domain import WorkshopSnapshot
-from klantreis.exchange.document import COLLECTIONS
+from klantreis.domain.references import COLLECTIONS
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

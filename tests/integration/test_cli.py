@@ -271,6 +271,23 @@ def test_every_command_and_option_is_documented_in_the_readme() -> None:
     assert "KLANTREIS_DB" in readme and "KLANTREIS_LANG" in readme
 
 
+def test_the_readme_layout_lists_every_package_folder() -> None:
+    """The layout tree under "Developing" names every folder of the package and every
+    top-level folder (analytics/ was missing once)."""
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("## Developing", 1)[1].split("```", 2)[1]
+    package = sorted(
+        p.name
+        for p in (root / "klantreis").iterdir()
+        if p.is_dir() and (p / "__init__.py").is_file()
+    )
+    top = ["widgets", "notebooks", "templates", "workshop_materials", "tests", "tools"]
+    top.append("benchmarks")
+    missing = [name for name in package + top if f"{name}/" not in tree]
+    assert missing == []
+
+
 def test_data_commands_import_map_and_show_the_funnel(
     runner: CliRunner, orchestra_folder: Path
 ) -> None:

@@ -324,6 +324,7 @@ def test_the_data_panel_imports_maps_and_counts_without_a_browser(
     from klantreis.widgets.panels.data import DataPanel
 
     from klantreis.analytics.sample import sample_rules, traffic_export, write_event_log
+    from klantreis.charts.data import DATA_CHARTS
 
     service, folder = orchestra_on_disk
     panel = DataPanel(service, folder)
@@ -359,9 +360,10 @@ def test_the_data_panel_imports_maps_and_counts_without_a_browser(
         json.dumps(sample_rules(service.snapshot(), "en").model_dump(mode="json")).encode(),
     )
     assert panel.data.funnel["closed"].iloc[0] > panel.data.funnel["closed"].iloc[-1] > 0
-    assert len(panel.slots) == 5
+    assert len(panel.slots) == len(DATA_CHARTS)  # every data chart, the funnel per channel too
     for slot in panel.slots:
         assert slot.chart.spec is not None
+    assert "Customers per channel" in panel.summary.value
 
     counts = panel.counts_form
     counts.fields["step_1"].input.value = "1200"

@@ -6,6 +6,7 @@ machine and fails the test if the page asked any other host for anything.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import subprocess
 import time
@@ -90,20 +91,32 @@ def offline_page(browser: Any) -> Iterator[Any]:
     assert external == [], f"pages asked non-local hosts: {external}"
 
 
-def dismiss_lab_dialogs(page: Any) -> list[str]:
+def dismiss_lab_dialogs(page: Any, timeout: float = 90) -> list[str]:
     """Close JupyterLab's own dialogs (HTML, not the browser's) that a test did not expect,
-    as a person would, and say what they were: one left open takes every later click."""
-    seen = []
+    as a person would, and say what they were: one left open takes every later click. Each is
+    turned down (its cancel button), else escaped, else closed by its cross, and looked at again
+    until none is left: on a busy machine a dialog can ignore a try while the page is still
+    wiring it up."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
     dialogs = page.locator(".jp-Dialog")
     while dialogs.count():
+        assert time.monotonic() < deadline, f"JupyterLab dialogs would not close: {seen}"
         dialog = dialogs.first
-        seen.append(" ".join(dialog.inner_text(timeout=5_000).split())[:200])
-        reject = dialog.locator(".jp-Dialog-button.jp-mod-reject")
-        if reject.count():
-            reject.first.click(timeout=5_000)
-        else:
-            page.keyboard.press("Escape")
-        dialog.wait_for(state="detached", timeout=10_000)
+        with contextlib.suppress(PlaywrightError):
+            seen.append(" ".join(dialog.inner_text(timeout=5_000).split())[:200])
+        for way in (".jp-Dialog-button.jp-mod-reject", "Escape", ".jp-Dialog-close-button"):
+            try:
+                if way == "Escape":
+                    page.keyboard.press(way)
+                else:
+                    dialog.locator(way).first.click(timeout=5_000)
+                dialog.wait_for(state="detached", timeout=10_000)
+                break
+            except PlaywrightError:
+                continue
     return seen
 
 
@@ -188,6 +201,23 @@ MISDRAWN_BARS = """() => {
   probe.remove();
   return wrong;
 }"""
+
+
+SETTLED = """() => {
+  const charts = [...document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks')];
+  const look = document.body.innerText.length + '|' + charts.length + '|'
+    + charts.map(c => c.querySelectorAll ? c.querySelectorAll('*').length : 0).join(',');
+  const same = window.__krLook === look;
+  window.__krLook = look;
+  return same;
+}"""
+
+
+def settled(page: Any, timeout: float = 30_000) -> None:
+    """Wait until the page stops changing: the same text and the same drawn charts, with the
+    same number of shapes, at two looks half a second apart (a condition, not a fixed pause)."""
+    page.evaluate("window.__krLook = undefined")
+    page.wait_for_function(SETTLED, polling=500, timeout=timeout)
 
 
 def misdrawn_bars(page: Any) -> list[str]:

@@ -19,7 +19,7 @@ from klantreis.guide.notebooks import copy_notebooks
 from klantreis.report.notebook_html import export_notebook_html
 from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
 from klantreis.serve.network import free_port
-from tests.ui.conftest import misdrawn_bars, running
+from tests.ui.conftest import misdrawn_bars, running, settled
 
 pytestmark = pytest.mark.ui
 MARKS = "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length"
@@ -65,7 +65,7 @@ def test_the_live_dashboard_shows_the_data_and_follows_a_new_import(
         assert page.get_by_text("6,000 sessions").count() == 1
         DataFolder(workshop_with_data).import_traffic(traffic_export(7_500, "en", seed=2))
         page.get_by_text("7,500 sessions").wait_for(timeout=30_000)  # no reload
-        page.wait_for_timeout(1000)  # the redrawn charts settle
+        settled(page)  # the redrawn charts
         assert misdrawn_bars(page) == []
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "dashboard-data.png"), full_page=True)

@@ -16,7 +16,7 @@ from klantreis.guide.notebooks import copy_notebooks, shipped_notebooks
 from klantreis.report.notebook_html import export_notebook_html
 from klantreis.serve.commands import jupyter_env, lab_argv, voila_argv
 from klantreis.serve.network import free_port
-from tests.ui.conftest import dismiss_lab_dialogs, misdrawn_bars, running
+from tests.ui.conftest import dismiss_lab_dialogs, misdrawn_bars, running, settled
 
 pytestmark = pytest.mark.ui
 MARKS = "document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length"
@@ -101,7 +101,7 @@ def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
                 if attempt:
                     page.screenshot(path=str(orchestra_on_disk / "lab-failure.png"))
                     raise
-        page.wait_for_timeout(1000)  # the last charts settle
+        settled(page)  # the last charts
         print("JupyterLab dialogs dismissed:", dismissed or "none")
         assert misdrawn_bars(page) == []
         assert [status for status, _ in chart_code] == [200], chart_code  # one file, first try

@@ -15,7 +15,7 @@ from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
 from klantreis.serve.network import free_port, port_taken
 from tests.served import ServedRoom, start_served_room
-from tests.ui.conftest import sticking_out
+from tests.ui.conftest import settled, sticking_out
 
 pytestmark = pytest.mark.ui
 PAYLOADS = ('<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>")
@@ -276,7 +276,7 @@ def test_pages_have_no_serious_accessibility_violations(
         view = offline_page(1280)
         view.page.goto(url)
         ready(view.page, wait_for)
-        view.page.wait_for_timeout(1500)
+        settled(view.page)
         results = axe.run(view.page)
         bad = [
             (v["id"], v["impact"], len(v["nodes"]))
@@ -507,7 +507,12 @@ def test_no_traceback_reaches_a_page(tmp_path: Path, offline_page: Any) -> None:
         view = offline_page(390)
         view.page.goto(url)
         view.page.wait_for_load_state("networkidle")
-        view.page.wait_for_timeout(3000)
+        view.page.wait_for_function(  # Voila shows the cells once it ran them all
+            "(() => { const c = document.getElementById('rendered_cells');"
+            " return c && c.style.display !== 'none'; })()",
+            timeout=60_000,
+        )
+        settled(view.page)
         text = view.page.content()
         assert "ZeroDivisionError" not in text
         assert "Traceback" not in text
@@ -532,9 +537,7 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
         phone = offline_page(390, 844)
         join(phone, served.join_url, served.keys.join_code, "Through the crash")
         ready(phone.page, "New card")
-        field = phone.page.get_by_placeholder(
-            "For example: you have to know the music to enjoy it"
-        )
+        field = phone.page.get_by_placeholder("For example: you have to know the music to enjoy it")
         field.fill("Saved before the crash")
         phone.page.get_by_role("button", name="Add").click()
         ready(phone.page, "Saved.")
@@ -554,9 +557,7 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
         phone.page.locator("#kr-connection").wait_for(state="hidden", timeout=90_000)
         ready(phone.page, "You are taking part as Through the crash")
         assert phone.page.evaluate("solara.debug.remountCount") >= 1  # in place, no reload
-        field = phone.page.get_by_placeholder(
-            "For example: you have to know the music to enjoy it"
-        )
+        field = phone.page.get_by_placeholder("For example: you have to know the music to enjoy it")
         field.fill("Saved after the restart")
         phone.page.get_by_role("button", name="Add").click()
         ready(phone.page, "Saved.")

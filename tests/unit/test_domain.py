@@ -207,3 +207,50 @@ def test_custom_phases_get_ascii_keys_made_from_their_names() -> None:
     phases = phases_from_names(["Oriëntatie", "Keuze & koop", "Oriëntatie"])
     assert [p.key for p in phases] == ["orientatie", "keuze___koop", "orientatie_2"]
     assert [p.name for p in phases] == ["Oriëntatie", "Keuze & koop", "Oriëntatie"]
+
+
+def test_every_field_that_points_at_another_record_is_in_the_one_reference_table() -> None:
+    """A new ``..._id`` or ``..._ids`` field is checked on import, renumbered by the importer
+    and checked by the service only when the reference table knows it."""
+    from klantreis.domain.references import COLLECTIONS, ID_FIELDS, PHASE_FIELDS
+
+    for name, model in COLLECTIONS.items():
+        for field in model.model_fields:
+            if field in ("id", "workshop_id", "target_id"):  # a rating's target: by its kind
+                continue
+            if field.endswith(("_id", "_ids")):
+                assert field in ID_FIELDS, f"{name}.{field}"
+            if "phase_key" in field:
+                assert field in PHASE_FIELDS, f"{name}.{field}"
+
+
+def test_references_lists_each_id_and_a_ratings_target() -> None:
+    from klantreis.domain import Measure, Rating
+    from klantreis.domain.references import Reference, references, unknown_references
+
+    measure = Measure(
+        workshop_id="w",
+        segment_id="s",
+        goal_kind="remove_barriers",
+        title="Podcast",
+        phase_key="awareness",
+        card_ids=["c1", "c2"],
+    )
+    assert sorted(references(measure), key=str) == sorted(
+        [
+            Reference("segment_id", "segments", "s"),
+            Reference("phase_key", "phases", "awareness"),
+            Reference("card_ids", "cards", "c1"),
+            Reference("card_ids", "cards", "c2"),
+        ],
+        key=str,
+    )
+    found = {("segments", "s"), ("phases", "awareness")}
+    problems = unknown_references(measure, lambda target, value: (target, value) in found)
+    assert [(p.field, p.key) for p in problems] == [("card_ids", "rule.unknown_card")]  # once
+    rating = Rating(
+        workshop_id="w", participant_id="p", kind="segment_score", target_id="s", value=3
+    )
+    assert Reference("target_id", "segments", "s", "rule.unknown_rating_target") in list(
+        references(rating)
+    )

@@ -13,17 +13,12 @@ from klantreis.widgets.style import full
 
 from klantreis.analytics.results import JourneyData, journey_data
 from klantreis.analytics.storage import DataFolder
-from klantreis.charts.data import (
-    channel_mix_chart,
-    dropoff_chart,
-    evidence_chart,
-    funnel_chart,
-    paths_chart,
-)
+from klantreis.charts.data import DATA_CHARTS
 from klantreis.domain import KlantreisError, WorkshopSnapshot
 from klantreis.domain.mapping import MappingRules
 from klantreis.i18n import t
 from klantreis.report.data import (
+    channels_html,
     data_summary_html,
     evidence_html,
     funnel_html,
@@ -38,20 +33,15 @@ whole file in memory)."""
 
 
 class DataPanel(Panel):
-    """Imports, counts and rules on top; funnel, drop-off, paths, channels and evidence below."""
+    """Imports, counts and rules on top; every data chart (funnel, drop-off, paths, channels,
+    funnel per channel, evidence) and the tables below."""
 
     def __init__(
         self, service: Service, folder: Path, actor_id: str | None = None, **options: Any
     ) -> None:
         self.data_folder = DataFolder(folder)
         self.data: JourneyData | None = None
-        self.chart_builders = (
-            self._chart(funnel_chart),
-            self._chart(dropoff_chart),
-            self._chart(paths_chart),
-            self._chart(channel_mix_chart),
-            self._chart(evidence_chart),
-        )
+        self.chart_builders = tuple(self._chart(build) for build in DATA_CHARTS.values())
         super().__init__(service, actor_id, **options)
         if not self._static:  # the tables go below the charts
             self.widget.children = (*self.widget.children, self.summary)
@@ -123,10 +113,16 @@ class DataPanel(Panel):
         )
 
     def summary_html(self) -> str:
-        """The data's tables: funnel, paths and evidence (and, exported, what is unmapped)."""
+        """The data's tables: funnel, paths, channels and evidence (and, exported, what is
+        unmapped)."""
         data = self.data or self.compute()
         lang = self.language
-        parts = [funnel_html(data, lang), paths_html(data, lang), evidence_html(data, lang)]
+        parts = [
+            funnel_html(data, lang),
+            paths_html(data, lang),
+            channels_html(data, lang),
+            evidence_html(data, lang),
+        ]
         if self._static:
             parts = [
                 _paragraphs(t("data.explain", lang)),
