@@ -320,9 +320,7 @@ def channel_funnel_chart(data: JourneyData) -> Any:
         "row:N",
         sort=alt.EncodingSortField("customers", op="max", order="descending"),
         title=None,
-        axis=alt.Axis(
-            labelLimit=LABELS, labelExpr="split(datum.label, '\\n')", labelLineHeight=12
-        ),
+        axis=alt.Axis(labelLimit=LABELS, labelExpr="split(datum.label, '\\n')", labelLineHeight=12),
     )
     x = alt.X(
         "step:O",

@@ -804,7 +804,7 @@ def test_the_funnel_per_channel_is_charted_and_tabled_in_the_report(
 
     spec = channel_funnel_chart(result).to_dict()
     svg = vlc.vegalite_to_svg(spec)
-    assert "Funnel per channel" in svg and "Email (" in svg
+    assert "Funnel per channel" in svg and ">Email<" in svg
     found = channels_table(result, "en")
     assert found is not None and found[0][0] == "Channel of arrival"
     assert "Customers per channel:" in data_lines(result, "en")
