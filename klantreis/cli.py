@@ -27,13 +27,13 @@ from klantreis.exchange.templates import (
     template_names,
     template_title,
 )
-from klantreis.i18n import LANGUAGES, Language, language_or_default, number, t
+from klantreis.i18n import LANGUAGES, Language, number, t
+from klantreis.settings import cli_language, database_env, debug
 
 if TYPE_CHECKING:
     from klantreis.service import Service
 
-LANG_ENV = "KLANTREIS_LANG"
-LANG: Language = language_or_default(os.environ.get(LANG_ENV, "nl"))
+LANG: Language = cli_language()
 
 
 def _help(key: str) -> str:
@@ -61,7 +61,7 @@ class _Group(click.Group):
             if isinstance(exc, OSError):
                 detail, path = exc.strerror or str(exc), exc.filename or ""
                 _fail(t("error.os", language, detail=detail, path=path), language)
-            if os.environ.get("KLANTREIS_DEBUG"):
+            if debug():
                 raise
             _fail(t("error.unexpected_cli", language, kind=type(exc).__name__), language, code=2)
 
@@ -288,7 +288,7 @@ def lab_command(
     notebooks = copy_notebooks(directory, language)
     click.echo(t("cli.lab.preparing", language))
     ensure_bundles()
-    extra = {"KLANTREIS_DB": db_url} if db_url else {}
+    extra = database_env(db_url)
     env = jupyter_env(directory, **extra)
     command = lab_argv(
         directory, port, open_path=f"notebooks/{notebooks[0].name}", browser=not no_browser
@@ -438,7 +438,7 @@ def dashboard_command(
 
     language = _service(ctx, directory, db_url).language
     ensure_bundles()
-    extra = {"KLANTREIS_DB": db_url} if db_url else {}
+    extra = database_env(db_url)
     with stop_requests() as requested:
         process = start_server(
             voila_argv(app_notebook("dashboard"), port, host),
@@ -469,7 +469,7 @@ def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str 
     snapshot = _service(ctx, directory, db_url).snapshot()
     language = snapshot.workshop.language
     out.mkdir(parents=True, exist_ok=True)
-    extra = {"KLANTREIS_DB": db_url} if db_url else {}
+    extra = database_env(db_url)
     written = [
         export_notebook_html(app_notebook("dashboard"), directory, out / "index.html", env=extra)
     ]
@@ -503,7 +503,7 @@ def report_command(
     from klantreis.serve.commands import app_notebook
 
     language = _service(ctx, directory, db_url).language
-    extra = {"KLANTREIS_DB": db_url} if db_url else {}
+    extra = database_env(db_url)
     if _to_stdout(out):  # made in a scratch folder, then written out whole
         import tempfile
 

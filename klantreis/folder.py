@@ -9,7 +9,6 @@ own setting, the SQLite file.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from klantreis.domain import KlantreisError
 from klantreis.exchange.document import WorkshopDocument
 from klantreis.exchange.importer import changed_workshop, import_document
 from klantreis.service import Service
+from klantreis.settings import database_url, workshop_folder
 from klantreis.store.engine import sqlite_url
 from klantreis.store.store import Store
 
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
 CONFIG_NAME = "klantreis.json"
 DATABASE_NAME = "workshop.sqlite"
-DB_ENV = "KLANTREIS_DB"
-WORKSHOP_ENV = "KLANTREIS_WORKSHOP"
 
 
 @dataclass(frozen=True)
@@ -45,12 +43,7 @@ class WorkshopFolder:
 
     def database_url(self, override: str | None = None) -> str:
         """The database this workshop lives in (see the module docstring for the order)."""
-        return (
-            override
-            or os.environ.get(DB_ENV)
-            or self.db_url
-            or sqlite_url(self.path / DATABASE_NAME)
-        )
+        return override or database_url() or self.db_url or sqlite_url(self.path / DATABASE_NAME)
 
     def save(self) -> None:
         """Write the config file."""
@@ -78,7 +71,7 @@ def create_folder(
         raise KlantreisError("error.folder_exists", path=str(path))
     changed_workshop(document, **workshop_changes)  # refused before anything is made
     path.mkdir(parents=True, exist_ok=True)
-    url = db_url or os.environ.get(DB_ENV) or sqlite_url(path / DATABASE_NAME)
+    url = db_url or database_url() or sqlite_url(path / DATABASE_NAME)
     service = import_document(Store(url), document, **workshop_changes)
     WorkshopFolder(path=path, workshop_id=service.workshop_id, db_url=db_url).save()
     return service
@@ -93,9 +86,9 @@ def open_folder(path: Path, db_url: str | None = None) -> Service:
 def find_folder(start: Path | None = None) -> Path:
     """The workshop folder to work in: ``KLANTREIS_WORKSHOP``, else the nearest folder with a
     ``klantreis.json`` at or above ``start`` (the current folder)."""
-    configured = os.environ.get(WORKSHOP_ENV)
+    configured = workshop_folder()
     if configured:
-        return Path(configured)
+        return configured
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():

@@ -22,7 +22,8 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
-CACHE_ENV = "KLANTREIS_CACHE"
+from klantreis.settings import cache_dir
+
 KINDS = ("jupyterchart", "embed", "module", "served")
 """``jupyterchart``: the live charts' front-end with the code inline; ``embed``: vega-embed for
 static HTML; ``module``: Altair's JupyterChart code itself, served as a file; ``served``: the
@@ -121,19 +122,6 @@ SERVED_DIR = ("jupyter", "labextensions", "klantreis-charts")
 the Jupyter path of the servers klantreis starts (see :func:`klantreis.serve.commands.jupyter_env`),
 and both Voila (``voila/labextensions/``) and JupyterLab (``lab/extensions/``) serve files there.
 The folder has no package.json, so neither takes it for an extension."""
-
-SERVED_ENV = "KLANTREIS_CHART_MODULE"
-"""Set (to the module's file name) for servers klantreis starts, so their kernels know the file
-is served; a kernel without it sends the code inline."""
-
-
-def cache_dir() -> Path:
-    """Where built bundles are kept."""
-    configured = os.environ.get(CACHE_ENV)
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "klantreis"
 
 
 @cache

@@ -8,13 +8,13 @@ carries a loader and the browser fetches (and caches) the chart code from that s
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import Any
 
 from altair import JupyterChart
 
-from klantreis.charts.bundles import SERVED_ENV, bundle_path, bundle_source
+from klantreis.charts.bundles import bundle_path, bundle_source
+from klantreis.settings import served_chart_module
 
 
 @cache
@@ -32,7 +32,7 @@ def _chart_class() -> type[JupyterChart]:
 
 def _front_end() -> str:
     """The served front-end when this kernel's server serves the chart module, else inline."""
-    served = os.environ.get(SERVED_ENV)
+    served = served_chart_module()
     if served and served == bundle_path("module").name and bundle_path("module").is_file():
         return "served"
     return "jupyterchart"

@@ -17,9 +17,7 @@ from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
 from klantreis.charts.bundles import ensure_bundles
-
-STATIC_ENV = "KLANTREIS_STATIC"
-WORKSHOP_ENV = "KLANTREIS_WORKSHOP"
+from klantreis.settings import static_env, workshop_env
 
 
 def template_root() -> Path:
@@ -37,7 +35,7 @@ def export_notebook_html(
     """Run ``notebook`` on the workshop in ``workshop_folder``; write static HTML to ``out``."""
     ensure_bundles()
     node = nbformat.read(notebook, as_version=4)
-    settings = {STATIC_ENV: "1", WORKSHOP_ENV: str(workshop_folder.resolve()), **(env or {})}
+    settings = {**static_env(), **workshop_env(workshop_folder), **(env or {})}
     saved = {key: os.environ.get(key) for key in settings}
     os.environ.update(settings)
     try:

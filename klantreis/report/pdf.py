@@ -6,15 +6,14 @@ offline machine cannot; the system's Chromium does the printing instead.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from klantreis.domain import KlantreisError
+from klantreis.settings import chromium
 
-CHROMIUM_ENV = "KLANTREIS_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 QUIET_FLAGS = (
     "--no-sandbox",
@@ -31,7 +30,7 @@ printer, the browser tests, the benchmarks and the screenshot tools all start it
 
 def find_chromium() -> str:
     """The Chromium to print with; a clear error when there is none."""
-    configured = os.environ.get(CHROMIUM_ENV)
+    configured = chromium()
     if configured and Path(configured).exists():
         return configured
     for name in CANDIDATES:

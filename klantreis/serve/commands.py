@@ -11,8 +11,10 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from klantreis.charts.bundles import SERVED_ENV, bundle_path, served_root
+from klantreis import settings
+from klantreis.charts.bundles import bundle_path, served_root
 from klantreis.report.notebook_html import template_root
+from klantreis.settings import chart_module_env
 
 
 def app_notebook(name: str) -> Path:
@@ -36,9 +38,9 @@ def jupyter_env(workshop_folder: Path | None = None, **extra: str) -> dict[str, 
         *filter(None, env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)),
     ]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(dict.fromkeys(configs))
-    env[SERVED_ENV] = bundle_path("module").name
+    env.update(chart_module_env(bundle_path("module").name))
     if workshop_folder is not None:
-        env["KLANTREIS_WORKSHOP"] = str(workshop_folder.resolve())
+        env.update(settings.workshop_env(workshop_folder))
     env.update(extra)
     return env
 

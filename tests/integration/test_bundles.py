@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from klantreis import settings
 from klantreis.charts import bundles
 
 
 @pytest.fixture
 def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty bundle cache directory, used instead of the real one."""
-    monkeypatch.setenv(bundles.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(settings.CACHE.name, str(tmp_path / "cache"))
     return tmp_path / "cache"
 
 
@@ -61,7 +62,7 @@ def test_kernels_of_klantreis_servers_send_a_loader_and_others_the_code(
     served = subprocess.run(
         [sys.executable, "-c", probe], env=jupyter_env(), capture_output=True, text=True
     )
-    monkeypatch.delenv(bundles.SERVED_ENV, raising=False)
+    monkeypatch.delenv(settings.CHART_MODULE.name, raising=False)
     plain = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert int(served.stdout) < 2_000 < 500_000 < int(plain.stdout), served.stderr
     assert str(bundles.served_root()) in jupyter_env()["JUPYTER_PATH"]

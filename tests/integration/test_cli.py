@@ -268,7 +268,11 @@ def test_every_command_and_option_is_documented_in_the_readme() -> None:
             if isinstance(param, click.Option):
                 for opt in param.opts:
                     assert opt in readme, f"option {opt} of {name} is not in the README"
-    assert "KLANTREIS_DB" in readme and "KLANTREIS_LANG" in readme
+    from klantreis.settings import INTERNAL, SETTINGS
+
+    for setting in SETTINGS:
+        if setting not in INTERNAL:
+            assert f"`{setting.name}`" in readme, f"setting {setting.name} is not in the README"
 
 
 def test_the_readme_layout_lists_every_package_folder() -> None:

@@ -61,3 +61,18 @@ def test_no_sys_path_edits_anywhere() -> None:
         and path.name != "test_layers.py"
     ]
     assert offenders == []
+
+
+def test_only_the_settings_module_names_an_environment_setting() -> None:
+    """Every ``KLANTREIS_*`` name and its default live in klantreis/settings.py: no other
+    module has the name as a string of its own (docstrings may mention it)."""
+    found = []
+    for folder in ("klantreis", "widgets", "notebooks"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path == ROOT / "klantreis" / "settings.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                value = node.value if isinstance(node, ast.Constant) else None
+                if isinstance(value, str) and value.startswith("KLANTREIS_") and " " not in value:
+                    found.append(f"{path.relative_to(ROOT)}: {value}")
+    assert found == []

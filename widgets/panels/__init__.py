@@ -1,6 +1,6 @@
 """One panel per step of the method: forms, lists and live charts."""
 
-from klantreis.widgets.panels.base import STATIC_ENV, Panel, static_mode
+from klantreis.widgets.panels.base import Panel, static_mode
 from klantreis.widgets.panels.challenge import ChallengePanel
 from klantreis.widgets.panels.goals import GoalsPanel
 from klantreis.widgets.panels.journey import JourneyPanel
@@ -24,7 +24,6 @@ STEP_PANELS: dict[MethodStep, type[Panel]] = {
 :class:`~klantreis.widgets.panels.data.DataPanel`)."""
 
 __all__ = [
-    "STATIC_ENV",
     "STEP_PANELS",
     "ChallengePanel",
     "GoalsPanel",

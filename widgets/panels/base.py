@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import time
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -19,14 +18,13 @@ from klantreis.charts.static import document_charts
 from klantreis.domain import KlantreisError, Role, Segment, WorkshopSnapshot
 from klantreis.i18n import Language, t
 from klantreis.service import Service
-
-STATIC_ENV = "KLANTREIS_STATIC"
-"""Set to 1 when a notebook runs for a static export: panels then show charts and text only."""
+from klantreis.settings import static_panels
 
 
 def static_mode() -> bool:
-    """True while a notebook runs for a static HTML export."""
-    return os.environ.get(STATIC_ENV) == "1"
+    """True while a notebook runs for a static HTML export: panels then show charts and text
+    only (see :func:`klantreis.settings.static_panels`)."""
+    return static_panels()
 
 
 PARTICIPANT_LIST_LIMIT = 30

@@ -49,6 +49,7 @@ from klantreis.i18n import Language, t
 from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
 from klantreis.serve.network import port_taken, room_address, wait_until_serving
 from klantreis.serve.processes import run_until_stopped, start_server, stop_process_group
+from klantreis.settings import database_env
 
 GRACE = 3
 """Seconds the listeners give open connections to close when the room stops."""
@@ -187,7 +188,7 @@ class RoomServer:
     def _start_dashboard(self) -> None:
         logs = self.folder / "logs"
         logs.mkdir(exist_ok=True)
-        extra = {"KLANTREIS_DB": self.db_url} if self.db_url else {}
+        extra = database_env(self.db_url)
         self.dashboard = start_server(
             voila_argv(app_notebook("dashboard"), self.port + 2, self.host),
             jupyter_env(self.folder, **extra),
