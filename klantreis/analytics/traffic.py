@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -63,6 +64,41 @@ def read_traffic(data: bytes) -> pd.DataFrame:
     Raises :class:`ImportFailed` with a reason a person can act on when the file is not such an
     export; nothing is read partly.
     """
+    rows = _csv_rows(data)
+    header_at = next(
+        (i for i, row in enumerate(rows) if _column(row, SOURCE_MEDIUM) is not None), None
+    )
+    if header_at is None:
+        raise ImportFailed("error.traffic_no_source_medium")
+    header = [_name(cell) for cell in rows[header_at]]
+    columns = _Columns(
+        source=_column(header, SOURCE_MEDIUM) or 0,  # found: the header was found by it
+        sessions=_column(header, SESSIONS),
+        users=_column(header, USERS),
+        events=_column(header, KEY_EVENTS),
+        dutch=any(name in DUTCH_HEADERS for name in header),
+    )
+    if columns.sessions is None:
+        raise ImportFailed("error.traffic_no_sessions")
+    records = _records(rows, header_at + 1, columns)
+    if not records:
+        raise ImportFailed("error.traffic_no_rows")
+    return _traffic_frame(records, columns)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where the export keeps what is read, and whether it writes decimal commas."""
+
+    source: int
+    sessions: int | None
+    users: int | None
+    events: int | None
+    dutch: bool
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    """The export's rows, without comment lines, in its own delimiter and encoding."""
     if not data.strip():
         raise ImportFailed("error.traffic_empty")
     if len(data) > MAX_BYTES:
@@ -71,64 +107,53 @@ def read_traffic(data: bytes) -> pd.DataFrame:
             size_mb=round(len(data) / 1024 / 1024),
             limit_mb=MAX_BYTES // 1024 // 1024,
         )
-    text = _decode(data)
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    delimiter = _delimiter(lines)
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    header_at = next(
-        (i for i, row in enumerate(rows) if _column(row, SOURCE_MEDIUM) is not None), None
-    )
-    if header_at is None:
-        raise ImportFailed("error.traffic_no_source_medium")
-    header = [_name(cell) for cell in rows[header_at]]
-    source_col = _column(header, SOURCE_MEDIUM)
-    assert source_col is not None  # the header was found by this column
-    sessions_col = _column(header, SESSIONS)
-    if sessions_col is None:
-        raise ImportFailed("error.traffic_no_sessions")
-    users_col = _column(header, USERS)
-    events_col = _column(header, KEY_EVENTS)
-    dutch = any(name in DUTCH_HEADERS for name in header)
+    lines = [line for line in _decode(data).splitlines() if not line.lstrip().startswith("#")]
+    return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=_delimiter(lines)))
+
+
+def _records(rows: list[list[str]], first: int, columns: _Columns) -> list[dict[str, object]]:
+    """The table's rows from ``first`` on, up to its total row, empty line or end."""
+    assert columns.sessions is not None
     records: list[dict[str, object]] = []
-    for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+    for number, row in enumerate(rows[first:], start=first + 1):
         if not any(cell.strip() for cell in row):
             if records:
                 break  # Universal Analytics puts further tables after an empty line
             continue
-        label = row[source_col].strip() if source_col < len(row) else ""
+        label = row[columns.source].strip() if columns.source < len(row) else ""
         if _name(label) in TOTAL_LABELS or (not label and records):
             if records:
                 break  # the total row ends the table
             continue  # a total row above the table
-
-        sessions = row[sessions_col] if sessions_col < len(row) else ""
+        sessions = row[columns.sessions] if columns.sessions < len(row) else ""
         if not label or not sessions.strip():
             continue  # a segment's name on a row of its own
         records.append(
             {
                 "source_medium": _clean_label(label),
-                "sessions": _number(sessions, dutch, number),
-                "users": _optional(row, users_col, dutch, number),
-                "key_events": _optional(row, events_col, dutch, number),
+                "sessions": _number(sessions, columns.dutch, number),
+                "users": _optional(row, columns.users, columns.dutch, number),
+                "key_events": _optional(row, columns.events, columns.dutch, number),
             }
         )
-    if not records:
-        raise ImportFailed("error.traffic_no_rows")
+    return records
+
+
+def _traffic_frame(records: list[dict[str, object]], columns: _Columns) -> pd.DataFrame:
+    """One row per source / medium (repeats added up), split into source and medium."""
     frame = pd.DataFrame.from_records(records)
     parts = frame["source_medium"].str.split(" / ", n=1, expand=True)
     frame["source"] = parts[0].str.strip()
-    frame["medium"] = (parts[1] if parts.shape[1] > 1 else pd.Series("", index=frame.index)).fillna(
-        ""
-    )
-    frame["medium"] = frame["medium"].str.strip()
+    medium = parts[1] if parts.shape[1] > 1 else pd.Series("", index=frame.index)
+    frame["medium"] = medium.fillna("").str.strip()
     frame = (
         frame.groupby(["source_medium", "source", "medium"], as_index=False, sort=False)
         .agg({"sessions": "sum", "users": "sum", "key_events": "sum"})
         .astype({"sessions": "int64", "users": "float64", "key_events": "float64"})
     )
-    if users_col is None:
+    if columns.users is None:
         frame["users"] = float("nan")
-    if events_col is None:
+    if columns.events is None:
         frame["key_events"] = float("nan")
     return frame[["source_medium", "source", "medium", "sessions", "users", "key_events"]]
 

@@ -143,6 +143,21 @@ def _narrowed(node: Any, width: int, gutter: bool = False) -> Any:
         return [_narrowed(item, width, gutter) for item in node]
     if not isinstance(node, dict):
         return node
+    _narrow_layout(node, width, gutter)
+    _narrow_parts(node, width)
+    for key, value in node.items():
+        if key == "vconcat" and isinstance(value, list):
+            # Charts in a column share one left edge for their plots, as far right as the
+            # widest y axis among them: each gets the width left beside that.
+            shared = max([0] + [_y_labels(part) for part in value if isinstance(part, dict)])
+            node[key] = [_narrowed(part, width - shared, gutter=True) for part in value]
+        elif key not in ("data", "datasets", "config"):
+            node[key] = _narrowed(value, width, gutter and key in ("spec", "layer"))
+    return node
+
+
+def _narrow_layout(node: dict[str, Any], width: int, gutter: bool) -> None:
+    """Side by side becomes one under the other; titles wrap; a view gets at most ``width``."""
     facet = node.get("facet")
     if isinstance(facet, dict) and set(facet) == {"column"}:
         # One column of cells, each with its header on top (a row facet would keep a header
@@ -158,6 +173,10 @@ def _narrowed(node: Any, width: int, gutter: bool = False) -> Any:
         too_wide = isinstance(size, int | float) and size > room
         if too_wide or (isinstance(size, dict) and "step" in size):
             node["width"] = room
+
+
+def _narrow_parts(node: dict[str, Any], width: int) -> None:
+    """Phase names slanted, legends below, long texts cut (with the whole in a tooltip)."""
     axis = node.get("axis")
     if isinstance(axis, dict) and axis.get("labelExpr") == PHASE_AXIS.labelExpr:
         # Phase columns squeezed to a phone's width: their names slanted, on one line each,
@@ -170,19 +189,10 @@ def _narrowed(node: Any, width: int, gutter: bool = False) -> Any:
     if isinstance(legend, dict):  # below the chart, not beside it
         legend.update(orient="bottom", direction="vertical", columns=1, labelLimit=width - 40)
     if isinstance(node.get("mark"), dict) and node["mark"].get("type") == "text":
-        mark = node["mark"]  # a long text is cut, with the whole of it in a tooltip
+        mark = node["mark"]
         limit = mark.get("limit", width)
         if isinstance(limit, int | float):  # an expression follows the drawn width already
             mark["limit"] = min(limit, width)
-    for key, value in node.items():
-        if key == "vconcat" and isinstance(value, list):
-            # Charts in a column share one left edge for their plots, as far right as the
-            # widest y axis among them: each gets the width left beside that.
-            shared = max([0] + [_y_labels(part) for part in value if isinstance(part, dict)])
-            node[key] = [_narrowed(part, width - shared, gutter=True) for part in value]
-        elif key not in ("data", "datasets", "config"):
-            node[key] = _narrowed(value, width, gutter and key in ("spec", "layer"))
-    return node
 
 
 PHONE_TITLE = 30

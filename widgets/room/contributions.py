@@ -23,15 +23,34 @@ Attempt = Callable[[Callable[[], Any]], None]
 def contribution_rows(snap: WorkshopSnapshot, service: Service, attempt: Attempt) -> list[Row]:
     """The rows of the console's list, newest kinds of the method last; ``attempt`` runs a
     button's service call and reports its error."""
-    lang = snap.workshop.language
+    made = _Rows(snap, service, attempt)
+    return [
+        *made.proposals(),
+        *made.goals(),
+        *made.ratings(),
+        *made.steps_and_touchpoints(),
+        *made.removed(),
+    ]
 
-    def press(call: Callable[..., Any], entity_id: str) -> Callable[[], None]:
-        return lambda: attempt(lambda: call(entity_id))
 
-    def meta(kind: str, author_id: str | None, *more: str) -> str:
-        return " · ".join(x for x in (kind, author_name(snap, author_id, lang), *more) if x)
+class _Rows:
+    """The console's rows of one snapshot, kind by kind."""
+
+    def __init__(self, snap: WorkshopSnapshot, service: Service, attempt: Attempt) -> None:
+        self.snap, self.service, self.attempt = snap, service, attempt
+        self.lang = snap.workshop.language
+        self.segments = {s.id: s.name for s in snap.segments}
+        self.steps = {s.id: f"{s.position + 1}. {s.action}" for s in snap.steps}
+
+    def press(self, call: Callable[..., Any], entity_id: str) -> Callable[[], None]:
+        return lambda: self.attempt(lambda: call(entity_id))
+
+    def meta(self, kind: str, author_id: str | None, *more: str) -> str:
+        author = author_name(self.snap, author_id, self.lang)
+        return " · ".join(x for x in (kind, author, *more) if x)
 
     def kept(
+        self,
         entity_id: str,
         text: str,
         kind: str,
@@ -43,112 +62,147 @@ def contribution_rows(snap: WorkshopSnapshot, service: Service, attempt: Attempt
     ) -> Row:
         """An entry that is taken away and brought back (proposals, cards, measures)."""
         if state is EntryState.ACTIVE:
-            action = Action("form.remove", press(remove, entity_id), "danger")
-            return Row(text, meta(kind, author_id, *more), (action,), entity_id)
-        note = t(f"entry_state.{state.value}", lang)
-        action = Action("form.restore", press(restore, entity_id))
-        return Row(text, meta(kind, author_id, *more, note), (action,), entity_id)
+            action = Action("form.remove", self.press(remove, entity_id), "danger")
+            return Row(text, self.meta(kind, author_id, *more), (action,), entity_id)
+        note = t(f"entry_state.{state.value}", self.lang)
+        action = Action("form.restore", self.press(restore, entity_id))
+        return Row(text, self.meta(kind, author_id, *more, note), (action,), entity_id)
 
-    support = snap.support_counts()
-    votes = snap.vote_counts()
-    rows = [
-        kept(
-            idea.id,
-            idea.text,
-            t(f"idea_topic.{idea.topic.value}", lang),
-            idea.author_id,
-            idea.state,
-            service.remove_idea,
-            service.restore_idea,
-            t("list.idea_votes", lang, count=support[idea.id]),
-        )
-        for idea in snap.ideas
-    ]
-    rows += [
-        kept(
-            card.id,
-            card.text,
-            t(f"card_kind.{card.kind.value}", lang),
-            card.author_id,
-            card.state,
-            service.remove_card,
-            service.restore_card,
-            t("list.votes", lang, count=votes[card.id]),
-        )
-        for card in snap.cards
-    ]
-    rows += [
-        kept(
-            m.id,
-            m.title,
-            t(f"goal_kind.{m.goal_kind.value}", lang),
-            m.author_id,
-            m.state,
-            service.remove_measure,
-            service.restore_measure,
-        )
-        for m in snap.measures
-    ]
-    segments = {s.id: s.name for s in snap.segments}
-    for goal in snap.goals:
-        if goal.statement:
-            kind = t(f"goal_kind.{goal.kind.value}", lang)
+    def removable(self, text: str, kind: str, author_id: str | None, remove: Any, id_: str) -> Row:
+        """An entry that the console can only take away (it comes back from the trail)."""
+        action = Action("form.remove", self.press(remove, id_), "danger")
+        return Row(text, self.meta(kind, author_id), (action,), id_)
+
+    def proposals(self) -> list[Row]:
+        """Proposals, cards and measures."""
+        snap, service, lang = self.snap, self.service, self.lang
+        support, votes = snap.support_counts(), snap.vote_counts()
+        rows = [
+            self.kept(
+                idea.id,
+                idea.text,
+                t(f"idea_topic.{idea.topic.value}", lang),
+                idea.author_id,
+                idea.state,
+                service.remove_idea,
+                service.restore_idea,
+                t("list.idea_votes", lang, count=support[idea.id]),
+            )
+            for idea in snap.ideas
+        ]
+        rows += [
+            self.kept(
+                card.id,
+                card.text,
+                t(f"card_kind.{card.kind.value}", lang),
+                card.author_id,
+                card.state,
+                service.remove_card,
+                service.restore_card,
+                t("list.votes", lang, count=votes[card.id]),
+            )
+            for card in snap.cards
+        ]
+        rows += [
+            self.kept(
+                m.id,
+                m.title,
+                t(f"goal_kind.{m.goal_kind.value}", self.lang),
+                m.author_id,
+                m.state,
+                service.remove_measure,
+                service.restore_measure,
+            )
+            for m in snap.measures
+        ]
+        return rows
+
+    def goals(self) -> list[Row]:
+        """The goal statements (edited in the goals step, not taken away here)."""
+        return [
+            Row(
+                goal.statement,
+                self.meta(
+                    t(f"goal_kind.{goal.kind.value}", self.lang),
+                    goal.author_id,
+                    self.segments.get(goal.segment_id, ""),
+                ),
+                (),
+                goal.id,
+            )
+            for goal in self.snap.goals
+            if goal.statement
+        ]
+
+    def rated(self, kind: RatingKind, target_id: str) -> str:
+        """What a rating rates: a segment's name or a journey step."""
+        names = self.segments if kind is RatingKind.SEGMENT_SCORE else self.steps
+        return names.get(target_id, "")
+
+    def ratings(self) -> list[Row]:
+        """Segment scores and feelings (a vote shows as its proposal's count)."""
+        rows = []
+        for rating in self.snap.ratings:
+            if rating.kind is RatingKind.SUPPORT:
+                continue
+            value = t(f"rating.{rating.kind.value}.{rating.value}", self.lang)
+            kind = t(f"rating_kind.{rating.kind.value}", self.lang)
+            action = Action(
+                "form.remove", self.press(self.service.remove_rating, rating.id), "danger"
+            )
             rows.append(
                 Row(
-                    goal.statement,
-                    meta(kind, goal.author_id, segments.get(goal.segment_id, "")),
-                    (),
-                    goal.id,
+                    self.rated(rating.kind, rating.target_id),
+                    self.meta(kind, rating.participant_id, value),
+                    (action,),
+                    rating.id,
                 )
             )
-    steps = {s.id: f"{s.position + 1}. {s.action}" for s in snap.steps}
-    for rating in snap.ratings:
-        if rating.kind is RatingKind.SUPPORT:
-            continue  # a vote shows as the proposal's count
-        target = (segments if rating.kind is RatingKind.SEGMENT_SCORE else steps).get(
-            rating.target_id, ""
-        )
-        value = t(f"rating.{rating.kind.value}.{rating.value}", lang)
-        rows.append(
-            Row(
-                target,
-                meta(t(f"rating_kind.{rating.kind.value}", lang), rating.participant_id, value),
-                (Action("form.remove", press(service.remove_rating, rating.id), "danger"),),
-                rating.id,
-            )
-        )
-    for step in sorted(snap.steps, key=lambda s: (s.journey_id, s.position)):
-        rows.append(
-            Row(
+        return rows
+
+    def steps_and_touchpoints(self) -> list[Row]:
+        """The journey's steps in order, then the touchpoints."""
+        step_kind = t("console.kind.step", self.lang)
+        rows = [
+            self.removable(
                 f"{step.position + 1}. {step.action}",
-                meta(t("console.kind.step", lang), step.author_id),
-                (Action("form.remove", press(service.remove_step, step.id), "danger"),),
+                step_kind,
+                step.author_id,
+                self.service.remove_step,
                 step.id,
             )
-        )
-    for touchpoint in snap.touchpoints:
-        rows.append(
-            Row(
-                touchpoint.name,
-                meta(t("console.kind.touchpoint", lang), touchpoint.author_id),
-                (Action("form.remove", press(service.remove_touchpoint, touchpoint.id), "danger"),),
-                touchpoint.id,
+            for step in sorted(self.snap.steps, key=lambda s: (s.journey_id, s.position))
+        ]
+        touchpoint_kind = t("console.kind.touchpoint", self.lang)
+        rows += [
+            self.removable(
+                tp.name, touchpoint_kind, tp.author_id, self.service.remove_touchpoint, tp.id
             )
-        )
-    for entry in snap.removed():  # steps, touchpoints and ratings: their copy in the trail
-        copied = entry.summary["kept"]
-        if entry.entity == "step":
-            text, kind = f"{copied['position'] + 1}. {copied['action']}", "console.kind.step"
-            author = copied.get("author_id")
-        elif entry.entity == "touchpoint":
-            text, kind, author = copied["name"], "console.kind.touchpoint", copied.get("author_id")
-        else:
-            rating_kind = RatingKind(copied["kind"])
-            text = (segments if rating_kind is RatingKind.SEGMENT_SCORE else steps).get(
-                copied["target_id"], ""
+            for tp in self.snap.touchpoints
+        ]
+        return rows
+
+    def removed(self) -> list[Row]:
+        """Steps, touchpoints and ratings taken away: their copy in the trail."""
+        rows = []
+        for entry in self.snap.removed():
+            copied = entry.summary["kept"]
+            if entry.entity == "step":
+                text, kind = f"{copied['position'] + 1}. {copied['action']}", "console.kind.step"
+                author = copied.get("author_id")
+            elif entry.entity == "touchpoint":
+                text, kind = copied["name"], "console.kind.touchpoint"
+                author = copied.get("author_id")
+            else:
+                rating_kind = RatingKind(copied["kind"])
+                text = self.rated(rating_kind, copied["target_id"])
+                kind, author = f"rating_kind.{rating_kind.value}", copied["participant_id"]
+            removed = t(
+                "list.removed", self.lang, by=author_name(self.snap, entry.actor_id, self.lang)
             )
-            kind, author = f"rating_kind.{rating_kind.value}", copied["participant_id"]
-        removed = t("list.removed", lang, by=author_name(snap, entry.actor_id, lang))
-        restore = Action("form.restore", press(service.restore_removed, entry.entity_id))
-        rows.append(Row(text, meta(t(kind, lang), author, removed), (restore,), entry.entity_id))
-    return rows
+            restore = Action(
+                "form.restore", self.press(self.service.restore_removed, entry.entity_id)
+            )
+            meta = self.meta(t(kind, self.lang), author, removed)
+            rows.append(Row(text, meta, (restore,), entry.entity_id))
+        return rows
