@@ -228,7 +228,7 @@ def export_command(
 @click.pass_context
 def info_command(ctx: click.Context, directory: Path, db_url: str | None) -> None:
     from klantreis.folder import WorkshopFolder
-    from klantreis.store.engine import masked
+    from klantreis.store.connection import masked
 
     folder = WorkshopFolder.load(directory)
     snap = _service(ctx, directory, db_url).snapshot()

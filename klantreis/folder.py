@@ -18,7 +18,7 @@ from klantreis.exchange.document import WorkshopDocument
 from klantreis.exchange.importer import changed_workshop, import_document
 from klantreis.service import Service
 from klantreis.settings import database_url, workshop_folder
-from klantreis.store.engine import sqlite_url
+from klantreis.store.connection import sqlite_url
 from klantreis.store.store import Store
 
 if TYPE_CHECKING:

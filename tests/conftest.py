@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from klantreis.exchange.importer import import_document
 from klantreis.exchange.templates import load_template
 from klantreis.service import Service
-from klantreis.store.engine import normalise_url
+from klantreis.store.connection import normalise_url
 from klantreis.store.store import Store
 from tests.postgres import server_binaries, throwaway_cluster
 

@@ -128,7 +128,7 @@ def report(service: Service | None = None) -> StaticHTML:
     from klantreis.analytics.results import journey_data
     from klantreis.charts.static import document_charts
     from klantreis.folder import data_folder
-    from klantreis.report.document import report_html
+    from klantreis.report.workshop_report import report_html
 
     snapshot = (service or connect()).snapshot()
     folder = data_folder()

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
 from klantreis.domain import StorageError
-from klantreis.store.engine import WRITE_OPTION
+from klantreis.store.connection import WRITE_OPTION
 
 _PG_MIGRATION_LOCK = 7_241_001  # an arbitrary constant shared by every klantreis process
 

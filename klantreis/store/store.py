@@ -15,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from klantreis.domain import StorageError
 from klantreis.store import migrate
 from klantreis.store.changes import ChangeFeed
-from klantreis.store.engine import WRITE_OPTION, is_memory, make_engine, masked, normalise_url
+from klantreis.store.connection import WRITE_OPTION, is_memory, make_engine, masked, normalise_url
 from klantreis.store.transaction import Transaction
 
 

@@ -244,7 +244,7 @@ def test_ideas_and_ratings_travel_with_an_export_and_import(
 
 def test_the_report_shows_what_the_room_proposed_and_scored(orchestra: Service) -> None:
     from klantreis.charts.static import StaticCharts
-    from klantreis.report.document import report_html
+    from klantreis.report.workshop_report import report_html
 
     focus = orchestra.snapshot().focus_segment
     assert focus is not None

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from klantreis.domain import Card, Segment, Workshop
 from klantreis.service import Service
 from klantreis.store import migrate
-from klantreis.store.engine import make_engine
+from klantreis.store.connection import make_engine
 from klantreis.store.store import Store
 from klantreis.store.tables import metadata
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from klantreis.report.document import cardstable, goals_html, journeys_html
 from klantreis.report.pdf import print_pdf
+from klantreis.report.workshop_report import cardstable, goals_html, journeys_html
 from klantreis.service import Service
 
 TEMPLATE = (

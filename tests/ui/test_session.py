@@ -16,7 +16,7 @@ from klantreis.domain import IdeaTopic, RatingKind
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
 from klantreis.i18n import t
-from klantreis.report.document import report_html
+from klantreis.report.workshop_report import report_html
 from tests.served import ServedRoom, start_served_room
 from tests.ui.conftest import sticking_out
 

@@ -154,7 +154,7 @@ def test_the_overview_counts_each_thing_in_its_own_number() -> None:
     from klantreis.domain import Card, MethodStep, Segment
     from klantreis.exchange.importer import import_document
     from klantreis.exchange.templates import load_template
-    from klantreis.report.summaries import overview_html
+    from klantreis.outcomes import overview_html
     from klantreis.store.store import Store
 
     for language, expected in (

@@ -8,7 +8,7 @@ from klantreis.widgets.panels.base import Panel
 from klantreis.widgets.panels.ideas import IdeaBoard
 
 from klantreis.domain import IdeaTopic
-from klantreis.report.summaries import challenge_html
+from klantreis.outcomes import challenge_html
 
 
 class ChallengePanel(Panel):

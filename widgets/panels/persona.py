@@ -15,7 +15,7 @@ from klantreis.charts import persona_card
 from klantreis.charts.compose import ChartBuilder
 from klantreis.domain import PERSONA_TOPICS, Persona, WorkshopSnapshot
 from klantreis.i18n import t
-from klantreis.report.summaries import persona_html
+from klantreis.outcomes import persona_html
 
 
 class PersonaPanel(Panel):

@@ -15,7 +15,7 @@ from klantreis.charts import segment_relevance
 from klantreis.charts.compose import ChartBuilder
 from klantreis.domain import IdeaTopic, RatingKind, RatingSummary, Segment
 from klantreis.i18n import Language, t
-from klantreis.report.summaries import scope_html
+from klantreis.outcomes import scope_html
 
 SCORES = (1, 2, 3, 4, 5)
 

@@ -7,7 +7,7 @@ from klantreis.widgets.panels.base import Panel
 
 from klantreis.charts import GALLERY
 from klantreis.charts.compose import ChartBuilder
-from klantreis.report.summaries import challenge_html, overview_html, persona_html, scope_html
+from klantreis.outcomes import challenge_html, overview_html, persona_html, scope_html
 
 
 class SummaryPanel(Panel):

@@ -19,7 +19,7 @@ from klantreis.widgets.style import full, stylesheet
 from klantreis.analytics.storage import DataFolder
 from klantreis.charts.compose import Composer
 from klantreis.domain import MethodStep, WorkshopSnapshot
-from klantreis.report.summaries import decisions_html, lead_html, overview_html
+from klantreis.outcomes import decisions_html, lead_html, overview_html
 from klantreis.service import Service
 
 

@@ -14,9 +14,7 @@ from klantreis.charts.frames import feeling_label
 from klantreis.charts.static import StaticCharts
 from klantreis.domain import GoalKind, MethodStep, WorkshopSnapshot
 from klantreis.i18n import Language, t
-from klantreis.report.data import data_section_html
-from klantreis.report.markup import section, table
-from klantreis.report.summaries import (
+from klantreis.outcomes import (
     challenge_html,
     overview_html,
     persona_html,
@@ -24,6 +22,8 @@ from klantreis.report.summaries import (
     scope_html,
     segment_scores_html,
 )
+from klantreis.report.data import data_section_html
+from klantreis.report.markup import section, table
 
 
 def _phase(snap: WorkshopSnapshot, key: str | None) -> str:
