@@ -1,1 +1,1 @@
-"""Exports for readers: summaries, static HTML of notebooks, the report."""
+"""Exports for readers: the workshop report, the data tables, static HTML of notebooks, PDF."""
