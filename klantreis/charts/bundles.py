@@ -13,11 +13,13 @@ kernels never import vl-convert (about 90 MB of memory each). The files are cach
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import subprocess
 import sys
+import time
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -160,12 +162,26 @@ def ensure_bundles() -> list[Path]:
             check=True,
             capture_output=True,
         )
-        for path in paths:  # bundles of earlier versions are no longer read
-            kind = path.name.split("-")[0]
-            for old in path.parent.glob(f"{kind}-*.js"):
-                if old != path:
-                    old.unlink(missing_ok=True)
+    for path in paths:
+        path.touch()  # in use: another version's clean-up keeps it
+        _remove_stale(path)
     return paths
+
+
+STALE_AFTER = 7 * 24 * 3600
+"""Seconds after which another version's bundle, unused since, is removed. Not at once: two
+installations of klantreis on one machine (two virtual environments, or a test run beside a
+room) share the cache, and removing each other's bundles sent every chart's code inline."""
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove the bundles of the same kind that no version has used for :data:`STALE_AFTER`."""
+    kind = path.name.split("-")[0]
+    now = time.time()
+    for other in path.parent.glob(f"{kind}-*.js"):
+        with contextlib.suppress(OSError):  # another process removed it first
+            if other != path and now - other.stat().st_mtime > STALE_AFTER:
+                other.unlink()
 
 
 @cache

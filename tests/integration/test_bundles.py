@@ -19,18 +19,27 @@ def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_bundles_are_built_into_the_cache_and_old_versions_removed(empty_cache: Path) -> None:
+    """Another version's bundle unused for a week goes; one in use (another installation on
+    this machine) stays: removing it once sent that installation's chart code inline."""
+    import os
+    import time
+
     empty_cache.mkdir()
     stale = empty_cache / "jupyterchart-0.0.0-0.0.0-000000000000.js"
     stale.write_text("old")
+    week_ago = time.time() - bundles.STALE_AFTER - 60
+    os.utime(stale, (week_ago, week_ago))
+    in_use = empty_cache / "embed-0.0.1-0.0.0-111111111111.js"
+    in_use.write_text("another installation's")
     paths = dict(zip(bundles.KINDS, bundles.ensure_bundles(), strict=True))
     assert all(paths[kind].parent == empty_cache for kind in ("jupyterchart", "embed", "served"))
     assert paths["module"].parent == bundles.served_root() / "labextensions" / "klantreis-charts"
     for kind in ("jupyterchart", "embed", "module"):  # Vega, Vega-Lite and vega-embed
         assert paths[kind].stat().st_size > 500_000, kind
     assert paths["served"].stat().st_size < 2_000  # a loader only
-    assert not stale.exists()
+    assert not stale.exists() and in_use.exists()
     files = {p for p in empty_cache.rglob("*") if p.is_file()}
-    assert files == set(paths.values())
+    assert files == {*paths.values(), in_use}
 
 
 def test_every_live_chart_on_a_page_shares_one_copy_of_vega(empty_cache: Path) -> None:

@@ -120,6 +120,7 @@ def test_a_notebook_run_for_export_shows_static_charts(workshop_folder: tuple[Pa
 def test_the_data_notebook_exported_shows_funnel_paths_and_evidence(tmp_path: Path) -> None:
     from klantreis.analytics.sample import sample_rules, traffic_export, write_event_log
     from klantreis.analytics.storage import DataFolder
+    from klantreis.charts.data import DATA_CHARTS
 
     folder = tmp_path / "orchestra"
     service = create_folder(folder, load_template("orchestra", "en"))
@@ -131,7 +132,8 @@ def test_the_data_notebook_exported_shows_funnel_paths_and_evidence(tmp_path: Pa
     path = next(p for p in shipped_notebooks("en") if p.name == "08-complete-with-data.ipynb")
     notebook = execute(path, folder, KLANTREIS_STATIC="1")
     html = notebook.cells[-1].outputs[0]["data"]["text/html"]
-    assert html.count("klantreisEmbed(document.getElementById(") == 5
-    for text in ("Funnel over the ideal journey", "Most common paths", "Channels per phase"):
+    assert html.count("klantreisEmbed(document.getElementById(") == len(DATA_CHARTS)
+    shown = ("Funnel over the ideal journey", "Most common paths", "Channels per phase")
+    for text in (*shown, "Funnel per channel", "Customers per channel"):
         assert text in html
     assert "Assumption" in html and "traffic measured on touchpoint" in html
