@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/cli_startup.py [--baseline 238b37a] [--runs 7]
 
 The baseline is the package as it was at ``--baseline`` (by default the commit before the
-command line loaded its libraries lazily), installed without its dependencies into a scratch
-folder and run with this environment's libraries, so the two differ only in klantreis itself.
+command line loaded its libraries lazily), laid out as installed in a scratch folder (without
+its dependencies) and run with this environment's libraries, so the two differ only in
+klantreis itself.
 Each command runs ``--runs`` times in a fresh process; the median wall time is printed, with
 the modules it loaded and the ratio to the baseline.
 """
@@ -13,69 +14,81 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS: list[list[str]] = [["--help"], ["templates"], ["data", "--help"], ["info", "{folder}"]]
 HEAVY = ("alembic", "sqlalchemy", "pydantic", "pandas", "duckdb", "ipywidgets", "altair")
-COUNT_MODULES = (
-    "import sys, runpy\n"
+RUNNER = (
+    "import runpy, sys\n"
+    "base = {base!r}\n"
+    "if base:\n"
+    "    # the editable install's finder comes before sys.path: take it out for the baseline\n"
+    "    sys.meta_path[:] = [f for f in sys.meta_path\n"
+    "                        if not type(f).__module__.startswith('__editable__')]\n"
+    "    sys.path.insert(0, base)\n"
     "sys.argv = ['klantreis', *{args!r}]\n"
     "try:\n"
-    "    runpy.run_module('klantreis', run_name='__main__')\n"
+    "    runpy.run_module('klantreis', run_name='__main__', alter_sys=True)\n"
     "except SystemExit:\n"
     "    pass\n"
-    "heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))\n"
-    "print('@@', len(sys.modules), ','.join(heavy) or '-', file=sys.stderr)\n"
+    "if {count!r}:\n"
+    "    heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))\n"
+    "    where = sys.modules['klantreis'].__file__\n"
+    "    print('@@', len(sys.modules), ','.join(heavy) or '-', where, file=sys.stderr)\n"
 )
+"""Runs ``klantreis ARGS`` as ``python -m klantreis`` does, from the baseline folder when given
+(and, when counting, says how many modules it loaded, which heavy ones, and from where)."""
 
 
 def baseline_path(commit: str) -> Path:
-    """A folder with klantreis as it was at ``commit`` (no dependencies): put it first on the
+    """A folder with klantreis as it was at ``commit`` laid out as installed (each top-level
+    folder where pyproject's package-dir puts it), without dependencies: put it first on the
     path to run that version with this environment's libraries."""
     home = Path(tempfile.gettempdir()) / f"klantreis-cli-baseline-{commit}"
+    site = home / "site"
     if (home / "installed").is_file():
-        return home / "site"
+        return site
+    shutil.rmtree(home, ignore_errors=True)
     source = home / "src"
-    source.mkdir(parents=True, exist_ok=True)
+    source.mkdir(parents=True)
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
-    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"]
-    subprocess.run([*pip, "--target", str(home / "site"), str(source)], check=True)
+    config = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))
+    for package, folder in config["tool"]["setuptools"]["package-dir"].items():
+        shutil.copytree(source / folder, site.joinpath(*package.split(".")), dirs_exist_ok=True)
     (home / "installed").write_text(commit)
-    return home / "site"
+    return site
 
 
 def run(args: list[str], path: Path | None, runs: int) -> tuple[float, int, str]:
-    """Median seconds of ``python -m klantreis ARGS`` over ``runs``, modules loaded, heavy ones."""
+    """Median seconds of ``klantreis ARGS`` in a fresh process over ``runs``, the modules it
+    loaded and the heavy ones among them."""
     env = dict(os.environ, KLANTREIS_LANG="en")
-    if path is not None:
-        env["PYTHONPATH"] = str(path)
-    else:
-        env.pop("PYTHONPATH", None)
+    base = str(path) if path else ""
     times = []
     for _ in range(runs):
+        code = RUNNER.format(base=base, args=args, count=False, heavy=HEAVY)
         started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "klantreis", *args], env=env, capture_output=True, check=False
-        )
+        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=False)
         times.append(time.perf_counter() - started)
+    code = RUNNER.format(base=base, args=args, count=True, heavy=HEAVY)
     probe = subprocess.run(
-        [sys.executable, "-c", COUNT_MODULES.format(args=args, heavy=HEAVY)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
-    line = next((x for x in probe.stderr.splitlines() if x.startswith("@@")), "@@ 0 ?")
-    _, modules, heavy = line.split(" ", 2)
+    line = next((x for x in probe.stderr.splitlines() if x.startswith("@@")), "@@ 0 ? ?")
+    _, modules, heavy, where = line.split(" ", 3)
+    if path is not None and not where.startswith(str(path)):
+        raise RuntimeError(f"the baseline ran the wrong klantreis: {where}")
     return statistics.median(times), int(modules), heavy
 
 
