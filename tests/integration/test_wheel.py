@@ -14,16 +14,29 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+BUILD_OUTPUT: list[str] = []
+"""What building the wheel printed (the quiet-install test reads it)."""
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built from this source tree."""
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
         check=True,
         capture_output=True,
+        text=True,
     )
+    BUILD_OUTPUT.append(built.stdout + built.stderr)
     return next(out.glob("klantreis-*.whl"))
+
+
+def test_the_build_prints_no_setuptools_warnings(wheel: Path) -> None:
+    """Every folder of data files is listed as a package: setuptools once printed a page of
+    "Package would be ignored" for each of ten of them on every install."""
+    assert "absent from the `packages` configuration" not in BUILD_OUTPUT[0]
+    assert "Package would be ignored" not in BUILD_OUTPUT[0]
 
 
 def test_the_wheel_carries_data_migrations_templates_and_widgets(wheel: Path) -> None:
