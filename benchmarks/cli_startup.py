@@ -24,16 +24,17 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = tempfile.gettempdir()
+"""Where the commands run: not in the source tree, whose klantreis/ would come first."""
 COMMANDS: list[list[str]] = [["--help"], ["templates"], ["data", "--help"], ["info", "{folder}"]]
 HEAVY = ("alembic", "sqlalchemy", "pydantic", "pandas", "duckdb", "ipywidgets", "altair")
 RUNNER = (
     "import runpy, sys\n"
     "base = {base!r}\n"
     "if base:\n"
-    "    # the editable install's finder comes before sys.path: take it out for the baseline\n"
+    "    # the editable install's finder comes before PYTHONPATH: take it out for the baseline\n"
     "    sys.meta_path[:] = [f for f in sys.meta_path\n"
     "                        if not type(f).__module__.startswith('__editable__')]\n"
-    "    sys.path.insert(0, base)\n"
     "sys.argv = ['klantreis', *{args!r}]\n"
     "try:\n"
     "    runpy.run_module('klantreis', run_name='__main__', alter_sys=True)\n"
@@ -75,15 +76,21 @@ def run(args: list[str], path: Path | None, runs: int) -> tuple[float, int, str]
     loaded and the heavy ones among them."""
     env = dict(os.environ, KLANTREIS_LANG="en")
     base = str(path) if path else ""
+    if base:
+        env["PYTHONPATH"] = base  # the baseline first on the path
+    else:
+        env.pop("PYTHONPATH", None)
     times = []
     for _ in range(runs):
         code = RUNNER.format(base=base, args=args, count=False, heavy=HEAVY)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=False)
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=SCRATCH, capture_output=True, check=False
+        )
         times.append(time.perf_counter() - started)
     code = RUNNER.format(base=base, args=args, count=True, heavy=HEAVY)
     probe = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code], env=env, cwd=SCRATCH, capture_output=True, text=True
     )
     line = next((x for x in probe.stderr.splitlines() if x.startswith("@@")), "@@ 0 ? ?")
     _, modules, heavy, where = line.split(" ", 3)
