@@ -23,7 +23,8 @@ import time
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.baseline import ROOT, baseline_home, extract_source, mark_ready
+
 SCRATCH = tempfile.gettempdir()
 """Where the commands run: not in the source tree, whose klantreis/ would come first."""
 COMMANDS: list[list[str]] = [["--help"], ["templates"], ["data", "--help"], ["info", "{folder}"]]
@@ -53,10 +54,16 @@ def baseline_path(commit: str) -> Path:
     """A folder with klantreis as it was at ``commit`` laid out as installed (each top-level
     folder where pyproject's package-dir puts it), without dependencies: put it first on the
     path to run that version with this environment's libraries."""
-    home = Path(tempfile.gettempdir()) / f"klantreis-cli-baseline-{commit}"
+    home, ready = baseline_home("cli-baseline", commit)
     site = home / "site"
-    if (home / "installed").is_file():
+    if ready:
         return site
+    source = extract_source(commit, home / "src")
+    config = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))
+    for package, folder in config["tool"]["setuptools"]["package-dir"].items():
+        shutil.copytree(source / folder, site.joinpath(*package.split(".")), dirs_exist_ok=True)
+    mark_ready(home, commit)
+    return site
     shutil.rmtree(home, ignore_errors=True)
     source = home / "src"
     source.mkdir(parents=True)

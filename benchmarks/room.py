@@ -39,6 +39,7 @@ from pathlib import Path
 
 from klantreis.widgets.room.keys import room_keys
 
+from benchmarks.baseline import baseline_home, extract_source, mark_ready
 from klantreis.domain import MethodStep
 from klantreis.folder import open_folder
 from klantreis.i18n import t
@@ -46,7 +47,6 @@ from klantreis.serve.network import free_port
 from tests.room_client import RoomClient, VoilaClient, add_card, join
 from tests.served import process_tree
 
-ROOT = Path(__file__).resolve().parents[1]
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -169,20 +169,14 @@ def serve(python: Path, name: str, workdir: Path, extra: list[str]) -> Served:
 
 def baseline_python(commit: str, workdir: Path) -> Path:
     """The Python of a virtual environment with klantreis as it was at ``commit``."""
-    home = Path(tempfile.gettempdir()) / f"klantreis-baseline-{commit}"
+    home, ready = baseline_home("baseline", commit)
     python = home / "venv" / "bin" / "python"
-    if (home / "installed").is_file():
+    if ready:
         return python
-    shutil.rmtree(home, ignore_errors=True)
-    source = home / "src"
-    source.mkdir(parents=True)
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    source = extract_source(commit, home / "src")
     subprocess.run([sys.executable, "-m", "venv", str(home / "venv")], check=True)
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(source)], check=True)
-    (home / "installed").write_text(commit)
+    mark_ready(home, commit)
     return python
 
 

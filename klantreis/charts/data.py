@@ -17,7 +17,7 @@ from klantreis.analytics.engine import MORE
 from klantreis.analytics.results import JourneyData, path_steps
 from klantreis.charts.frames import wrap_label
 from klantreis.charts.theme import ACCENT, COLUMN_COLOURS, GRID, INK, MUTED, NARROW, themed
-from klantreis.i18n import Language, number, t
+from klantreis.i18n import number, percent, t
 
 CLOSED = COLUMN_COLOURS["need"]
 OPEN = "#a9c8e6"
@@ -312,7 +312,7 @@ def channel_funnel_chart(data: JourneyData) -> Any:
         wrap_label(str(channel), per_line, 2) + f"\n({number(customers, lang)})"
         for channel, customers in zip(frame["channel"], frame["customers"], strict=True)
     ]
-    frame["percent"] = [_percent_text(share, lang) for share in frame["share"]]
+    frame["percent"] = [percent(share, lang, decimals=0) for share in frame["share"]]
     frame["dark"] = frame["share"] > 0.55
     steps = int(frame["step"].max())
     cell = max(24, min(36, BARS // steps))
@@ -352,11 +352,6 @@ def channel_funnel_chart(data: JourneyData) -> Any:
         title=heading, width=alt.Step(cell), height=alt.Step(34)
     )
     return themed(chart, lang)
-
-
-def _percent_text(share: float, lang: Language) -> str:
-    """A share as a whole percentage, written as the language writes numbers."""
-    return number(round(float(share) * 100), lang) + "%"
 
 
 def evidence_chart(data: JourneyData) -> Any:

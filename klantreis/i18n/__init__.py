@@ -63,6 +63,13 @@ def number(value: float, language: Language) -> str:
     return text.replace(",", ".") if language == "nl" else text
 
 
+def percent(share: float, language: Language, decimals: int = 1) -> str:
+    """A share (0.073) as a percentage as people of ``language`` write it: 7,3% in Dutch,
+    7.3% in English; a whole number without ".0"."""
+    text = f"{share * 100:.{decimals}f}".removesuffix(".0")
+    return (text.replace(".", ",") if language == "nl" else text) + "%"
+
+
 def choices(prefix: str, values: list[str], language: Language) -> list[tuple[str, str]]:
     """(label, value) pairs for a dropdown, with labels from ``<prefix>.<value>``."""
     return [(t(f"{prefix}.{value}", language), value) for value in values]

@@ -9,13 +9,8 @@ from typing import Any
 from klantreis.analytics.results import JourneyData
 from klantreis.charts.data import DATA_CHARTS
 from klantreis.charts.static import StaticCharts
-from klantreis.i18n import Language, number, t
+from klantreis.i18n import Language, number, percent, t
 from klantreis.report.markup import section, table, text_table
-
-
-def _percent(value: float, lang: Language) -> str:
-    text = f"{value * 100:.1f}".removesuffix(".0") + "%"
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 def data_summary_html(data: JourneyData, lang: Language) -> str:
@@ -93,7 +88,7 @@ def funnel_table(data: JourneyData, lang: Language) -> Table | None:
             row.phase,
             number(float(row.open), lang),  # type: ignore[arg-type]
             number(float(row.closed), lang),  # type: ignore[arg-type]
-            _percent(float(row.drop_rate), lang),  # type: ignore[arg-type]
+            percent(float(row.drop_rate), lang),  # type: ignore[arg-type]
             times.get(row.step, "–") if data.source == "events" else "–",
         ]
         for row in data.funnel.itertuples()
@@ -111,8 +106,7 @@ def funnel_table(data: JourneyData, lang: Language) -> Table | None:
 
 def funnel_html(data: JourneyData, lang: Language) -> str:
     """The funnel as a table (see :func:`funnel_table`)."""
-    found = funnel_table(data, lang)
-    return _titled("chart.funnel.title", lang, table(*found)) if found else ""
+    return _titled_table("chart.funnel.title", funnel_table(data, lang), lang)
 
 
 def paths_table(data: JourneyData, lang: Language) -> Table | None:
@@ -124,7 +118,7 @@ def paths_table(data: JourneyData, lang: Language) -> Table | None:
             row.rank,
             str(row.path).replace(">", " → "),
             number(float(row.customers), lang),  # type: ignore[arg-type]
-            _percent(float(row.share), lang),  # type: ignore[arg-type]
+            percent(float(row.share), lang),  # type: ignore[arg-type]
             row.kind_label,
         ]
         for row in data.paths.itertuples()
@@ -141,8 +135,7 @@ def paths_table(data: JourneyData, lang: Language) -> Table | None:
 
 def paths_html(data: JourneyData, lang: Language) -> str:
     """The most common paths as a table (see :func:`paths_table`)."""
-    found = paths_table(data, lang)
-    return _titled("chart.paths.title", lang, table(*found)) if found else ""
+    return _titled_table("chart.paths.title", paths_table(data, lang), lang)
 
 
 def channels_table(data: JourneyData, lang: Language) -> Table | None:
@@ -154,9 +147,9 @@ def channels_table(data: JourneyData, lang: Language) -> Table | None:
         [
             row.channel,
             number(float(row.customers), lang),  # type: ignore[arg-type]
-            _percent(float(row.share), lang),  # type: ignore[arg-type]
+            percent(float(row.share), lang),  # type: ignore[arg-type]
             number(float(row.completed), lang),  # type: ignore[arg-type]
-            _percent(float(row.conversion), lang),  # type: ignore[arg-type]
+            percent(float(row.conversion), lang),  # type: ignore[arg-type]
         ]
         for row in data.arrivals.itertuples()
     ]
@@ -172,8 +165,7 @@ def channels_table(data: JourneyData, lang: Language) -> Table | None:
 
 def channels_html(data: JourneyData, lang: Language) -> str:
     """Customers per arrival channel as a table (see :func:`channels_table`)."""
-    found = channels_table(data, lang)
-    return _titled("data.channels.title", lang, table(*found)) if found else ""
+    return _titled_table("data.channels.title", channels_table(data, lang), lang)
 
 
 def traffic_table(data: JourneyData, lang: Language) -> Table | None:
@@ -240,6 +232,11 @@ def evidence_html(data: JourneyData, lang: Language) -> str:
 
 def _titled(key: str, lang: Language, html: str) -> str:
     return f"<h4>{escape(t(key, lang))}</h4>{html}"
+
+
+def _titled_table(key: str, found: Table | None, lang: Language) -> str:
+    """A table under its title, or nothing when there is no table."""
+    return _titled(key, lang, table(*found)) if found else ""
 
 
 def data_section_html(data: JourneyData, charts: StaticCharts) -> str:

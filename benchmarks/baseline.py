@@ -1,0 +1,35 @@
+"""The source tree as it was at an earlier commit, for benchmarks that measure against it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def baseline_home(name: str, commit: str) -> tuple[Path, bool]:
+    """A scratch folder for ``commit``'s baseline and whether it is ready (an earlier run
+    finished it: its ``installed`` file exists). A folder that is not ready is emptied."""
+    home = Path(tempfile.gettempdir()) / f"klantreis-{name}-{commit}"
+    if (home / "installed").is_file():
+        return home, True
+    shutil.rmtree(home, ignore_errors=True)
+    return home, False
+
+
+def extract_source(commit: str, target: Path) -> Path:
+    """Write the tracked files at ``commit`` into ``target`` (made if missing)."""
+    target.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def mark_ready(home: Path, commit: str) -> None:
+    """Say the baseline in ``home`` is complete (see :func:`baseline_home`)."""
+    (home / "installed").write_text(commit)
