@@ -9,7 +9,7 @@ KIT_LANG ?= nl
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run lab test install lint format typecheck unit integration demo clean
+.PHONY: run lab test install lint format typecheck unit integration docs demo clean
 
 ## run: set up, create the demo workshop (once) and serve the live room for it
 run: demo
@@ -46,6 +46,10 @@ format: install
 
 typecheck: install
 	$(BIN)/python tools/typecheck.py
+
+## docs: regenerate docs/cli.md from every command's --help (a test fails when it is stale)
+docs: install
+	$(BIN)/cog -I . -r docs/cli.md
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
