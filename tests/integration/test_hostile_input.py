@@ -21,8 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from klantreis.widgets.fields import FieldWidget, RowsEditor
-from klantreis.widgets.form import TEXT_KINDS, Form
 from klantreis.widgets.forms import (
     CardForm,
     challenge_form,
@@ -38,6 +36,8 @@ from klantreis.widgets.forms import (
     step_form,
     touchpoint_form,
 )
+from klantreis.widgets.forms.base import TEXT_KINDS, Form
+from klantreis.widgets.forms.fields import FieldWidget, RowsEditor
 
 from klantreis.analytics.storage import DataFolder
 from klantreis.domain import CardKind, clean_text

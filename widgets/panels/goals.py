@@ -6,9 +6,9 @@ from functools import partial
 from typing import Any
 
 import ipywidgets as w
-from klantreis.widgets.fields import Field
-from klantreis.widgets.form import Form
 from klantreis.widgets.forms import goal_form, measure_form
+from klantreis.widgets.forms.base import Form
+from klantreis.widgets.forms.fields import Field
 from klantreis.widgets.lists import Action, EntryList, Row, within_limit
 from klantreis.widgets.looks import show
 from klantreis.widgets.panels.base import Panel
@@ -155,7 +155,7 @@ class GoalsPanel(Panel):
             self.list_limit,
         )
         for m in measures:
-            phases = [p.name for p in snap.workshop.phases if p.key in m.phase_keys]
+            phases = snap.workshop.phase_names(m.phase_keys)
             touchpoint = snap.touchpoint(m.touchpoint_id)
             meta = [
                 t(f"goal_kind.{m.goal_kind.value}", lang),

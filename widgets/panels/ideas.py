@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
-from klantreis.widgets.fields import Field
-from klantreis.widgets.form import Form
+from klantreis.widgets.forms.base import Form
+from klantreis.widgets.forms.fields import Field
 from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.lists import Action, EntryList, Row, within_limit
 

@@ -263,7 +263,7 @@ class JourneyPanel(Panel):
         self.feelings.show(feeling_rows)
         tp_rows = []
         for tp in snap.touchpoints:
-            phases = ", ".join(p.name for p in snap.workshop.phases if p.key in tp.phase_keys)
+            phases = ", ".join(snap.workshop.phase_names(tp.phase_keys))
             details = (t(f"channel_kind.{tp.channel.value}", lang), tp.department, phases)
             tp_actions: tuple[Action, ...] = ()
             if self._mine(tp.author_id):

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
-from klantreis.widgets.fields import Field, FieldWidget
+from klantreis.widgets.forms.fields import Field, FieldWidget
+from klantreis.widgets.forms.submit import FIELD_PREFIX, SubmitButton
 from klantreis.widgets.looks import Looks
 from klantreis.widgets.style import full, styled
-from klantreis.widgets.submit import FIELD_PREFIX, SubmitButton
 from pydantic import BaseModel, ValidationError
 
 from klantreis.domain import KlantreisError, ValidationFailed, left_out, validation_failed

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from klantreis.widgets.fields import Field
-from klantreis.widgets.form import Form
+from klantreis.widgets.forms.base import Form
+from klantreis.widgets.forms.fields import Field
 from klantreis.widgets.looks import show
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
