@@ -78,10 +78,9 @@ class JourneyData:
 
 def steps_table(snapshot: WorkshopSnapshot) -> pd.DataFrame:
     """The ideal journey's steps with their number, phase and touchpoint."""
-    phases = {p.key: (i, p.name) for i, p in enumerate(snapshot.workshop.phases)}
     rows = []
     for number, step in enumerate(snapshot.ideal_steps, start=1):
-        order, name = phases.get(step.phase_key or "", (len(phases), ""))
+        order, name = snapshot.workshop.phase_place(step.phase_key)
         touchpoint = snapshot.touchpoint(step.touchpoint_id)
         rows.append(
             {
@@ -297,14 +296,14 @@ def _traffic_mix(snapshot: WorkshopSnapshot, traffic: pd.DataFrame) -> pd.DataFr
     touchpoint; sessions without a channel, a touchpoint or a phase count once, under "no
     phase", so the chart accounts for every session."""
     lang = snapshot.workshop.language
-    phases = {p.key: (i, p.name) for i, p in enumerate(snapshot.workshop.phases)}
+    workshop = snapshot.workshop
     by_name = {tp.name.casefold(): tp for tp in snapshot.touchpoints}
-    unplaced = (len(phases), t("data.no_phase", lang))
+    unplaced = workshop.phase_place(None, t("data.no_phase", lang))
     rows = []
     for _, row in traffic.iterrows():
         touchpoint = by_name.get(str(row["touchpoint"]).casefold())
-        keys = [key for key in (touchpoint.phase_keys if touchpoint else []) if key in phases]
-        for order, name in [phases[key] for key in keys] or [unplaced]:
+        keys = [k for k in (touchpoint.phase_keys if touchpoint else []) if workshop.phase(k)]
+        for order, name in [workshop.phase_place(key) for key in keys] or [unplaced]:
             rows.append(
                 {
                     "phase": name,

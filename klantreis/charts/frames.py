@@ -145,11 +145,10 @@ def alternatives_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
 def measures_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
     """Active measures with goal, phase, touchpoint, impact and effort."""
     lang = snap.workshop.language
-    phases = {p.key: (i, p.name) for i, p in enumerate(snap.workshop.phases)}
     goal_order = list(GoalKind)
     rows = []
     for m in snap.active_measures():
-        order, phase = phases.get(m.phase_key or "", (len(phases), t("chart.no_phase", lang)))
+        order, phase = snap.workshop.phase_place(m.phase_key, t("chart.no_phase", lang))
         touchpoint = snap.touchpoint(m.touchpoint_id)
         rows.append(
             {
@@ -220,10 +219,9 @@ def journey_frame(snap: WorkshopSnapshot, journey_id: str) -> pd.DataFrame:
     ``feeling_high`` give the range, ``feeling_count`` how many rated), else the one the
     facilitator wrote down."""
     lang = snap.workshop.language
-    phases = {p.key: (i, p.name) for i, p in enumerate(snap.workshop.phases)}
     rows = []
     for step in snap.steps_of(journey_id):
-        order, phase = phases.get(step.phase_key or "", (len(phases), t("chart.no_phase", lang)))
+        order, phase = snap.workshop.phase_place(step.phase_key, t("chart.no_phase", lang))
         touchpoint = snap.touchpoint(step.touchpoint_id)
         feeling, group = snap.feeling_at(step)
         shown = None if feeling is None else round(feeling)
@@ -321,13 +319,13 @@ def touchpoint_coverage_frame(snap: WorkshopSnapshot) -> pd.DataFrame:
     lang = snap.workshop.language
     no_department = t("chart.no_department", lang)
     counts: dict[tuple[int, str], dict[str, int]] = {}
-    names: dict[int, str] = {i: p.name for i, p in enumerate(snap.workshop.phases)}
-    index = {p.key: i for i, p in enumerate(snap.workshop.phases)}
+    names: dict[int, str] = {}
 
     def bump(phase_key: str | None, department: str, what: str) -> None:
-        if phase_key not in index:
+        if snap.workshop.phase(phase_key) is None:
             return
-        cell = counts.setdefault((index[phase_key], department or no_department), {})
+        position, names[position] = snap.workshop.phase_place(phase_key)
+        cell = counts.setdefault((position, department or no_department), {})
         cell[what] = cell.get(what, 0) + 1
 
     for tp in snap.touchpoints:

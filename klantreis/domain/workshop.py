@@ -95,6 +95,23 @@ class Workshop(DomainModel):
         """The phase with this key, or None."""
         return next((phase for phase in self.phases if phase.key == key), None)
 
+    def phase_place(self, key: str | None, missing: str = "") -> tuple[int, str]:
+        """Where a phase stands in the journey: its position and its name. A key the workshop
+        does not have (or None) comes after every phase, named ``missing``: the one look-up
+        the charts, tables and data views sort and label phases by."""
+        for position, phase in enumerate(self.phases):
+            if phase.key == key:
+                return position, phase.name
+        return len(self.phases), missing
+
+    def phase_name(self, key: str | None) -> str:
+        """The name of the phase with this key ("" when there is none)."""
+        return self.phase_place(key)[1]
+
+    def phase_names(self, keys: list[str]) -> list[str]:
+        """The names of the phases with these keys, in the journey's order."""
+        return [phase.name for phase in self.phases if phase.key in keys]
+
     @property
     def phase_keys(self) -> list[str]:
         """The phase keys in order."""

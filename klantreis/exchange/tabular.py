@@ -16,7 +16,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def frames(snapshot: WorkshopSnapshot) -> dict[str, pd.DataFrame]:
     """One DataFrame per entity, with readable extras: segment names, vote counts, phase names."""
     segment_names = {s.id: s.name for s in snapshot.segments}
-    phase_names = {p.key: p.name for p in snapshot.workshop.phases}
     votes = snapshot.vote_counts()
     result: dict[str, pd.DataFrame] = {}
     for name in COLLECTIONS:
@@ -25,7 +24,7 @@ def frames(snapshot: WorkshopSnapshot) -> dict[str, pd.DataFrame]:
             if "segment_id" in row:
                 row["segment"] = segment_names.get(row["segment_id"], "")
             if "phase_key" in row:
-                row["phase"] = phase_names.get(row["phase_key"] or "", "")
+                row["phase"] = snapshot.workshop.phase_name(row["phase_key"])
             if name == "cards":
                 row["votes"] = votes.get(row["id"], 0)
         frame = pd.DataFrame(rows)

@@ -26,11 +26,6 @@ from klantreis.report.data import data_section_html
 from klantreis.report.markup import section, table
 
 
-def _phase(snap: WorkshopSnapshot, key: str | None) -> str:
-    phase = snap.workshop.phase(key)
-    return phase.name if phase else ""
-
-
 def _touchpoint(snap: WorkshopSnapshot, touchpoint_id: str | None) -> str:
     touchpoint = snap.touchpoint(touchpoint_id)
     return touchpoint.name if touchpoint else ""
@@ -83,7 +78,7 @@ def goals_html(snap: WorkshopSnapshot, lang: Language) -> str:
             [
                 t(f"goal_kind.{m.goal_kind.value}", lang),
                 m.title,
-                ", ".join(_phase(snap, key) for key in m.phase_keys),
+                ", ".join(snap.workshop.phase_name(key) for key in m.phase_keys),
                 _touchpoint(snap, m.touchpoint_id),
                 m.owner,
                 m.impact,
@@ -118,7 +113,7 @@ def journeys_html(snap: WorkshopSnapshot, lang: Language) -> str:
             [
                 step.position + 1,
                 step.action,
-                _phase(snap, step.phase_key),
+                snap.workshop.phase_name(step.phase_key),
                 _touchpoint(snap, step.touchpoint_id),
                 step.department,
                 feeling_label(snap, step, lang),

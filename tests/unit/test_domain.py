@@ -129,6 +129,22 @@ def test_phase_keys_must_be_unique_and_well_formed() -> None:
         Phase(key="Bad Key!", name="x")
 
 
+def test_a_phase_is_looked_up_once_by_position_and_name() -> None:
+    workshop = Workshop(
+        title="x",
+        phases=[
+            Phase(key="a", name="Aware"),
+            Phase(key="b", name="Buy"),
+            Phase(key="c", name="Use"),
+        ],
+    )
+    assert workshop.phase_place("b") == (1, "Buy")
+    assert workshop.phase_place("gone", "no phase") == (3, "no phase")  # after every phase
+    assert workshop.phase_place(None) == (3, "")
+    assert workshop.phase_name("c") == "Use" and workshop.phase_name("gone") == ""
+    assert workshop.phase_names(["c", "gone", "a"]) == ["Aware", "Use"]  # the journey's order
+
+
 @pytest.mark.parametrize("model", list(BUILTIN_PHASE_MODELS))
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_builtin_phase_models_are_named_in_each_language(model: str, language: str) -> None:
