@@ -22,7 +22,7 @@ import pandas as pd
 from klantreis.analytics.events import connect, write_frame
 from klantreis.domain import WorkshopSnapshot
 from klantreis.domain.mapping import ChannelRule, MappingRules, StepRule
-from klantreis.i18n import Language, t
+from klantreis.i18n import Language, number, t
 
 CHANNELS: tuple[tuple[str, float], ...] = (
     ("google / organic", 0.34),
@@ -242,12 +242,6 @@ def traffic_export(sessions: int, language: Language, seed: int = 7, kind: str =
     rows = sorted(zip((c for c, _ in CHANNELS), counts, strict=True), key=lambda r: -r[1])
     dutch = language == "nl"
 
-    def number(value: float, decimals: int = 0) -> str:
-        text = f"{value:,.{decimals}f}"
-        if dutch:
-            text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        return text
-
     lines = [
         "# ----------------------------------------",
         "# "
@@ -303,8 +297,8 @@ def traffic_export(sessions: int, language: Language, seed: int = 7, kind: str =
                     source_medium,
                     str(count),
                     str(engaged),
-                    number(engaged / max(count, 1), 4),
-                    number(events, 2),
+                    number(engaged / max(count, 1), language, 4),
+                    number(events, language, 2),
                     str(users),
                 ]
             )
@@ -312,17 +306,27 @@ def traffic_export(sessions: int, language: Language, seed: int = 7, kind: str =
             table.append(
                 [
                     source_medium,
-                    number(users),
-                    number(count),
-                    number(rng.uniform(20, 70), 2) + "%",
-                    number(events),
+                    number(users, language),
+                    number(count, language),
+                    number(rng.uniform(20, 70), language, 2) + "%",
+                    number(events, language),
                 ]
             )
     label = ("Totaal" if dutch else "Grand total") if kind == "ga4" else ""
     if kind == "ga4":
-        table.append([label, str(int(total[0])), "", "", number(total[2], 2), str(int(total[1]))])
+        table.append(
+            [label, str(int(total[0])), "", "", number(total[2], language, 2), str(int(total[1]))]
+        )
     else:
-        table.append([label, number(total[1]), number(total[0]), "", number(total[2])])
+        table.append(
+            [
+                label,
+                number(total[1], language),
+                number(total[0], language),
+                "",
+                number(total[2], language),
+            ]
+        )
     delimiter = ";" if dutch and kind == "ua" else ","
     body = "\n".join(delimiter.join(_cell(c, delimiter) for c in row) for row in table)
     return ("\n".join(lines) + "\n" + body + "\n").encode("utf-8")

@@ -8,6 +8,8 @@ from typing import Any
 
 import altair as alt
 
+from klantreis.i18n import NUMBER_MARKS
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1f2933"
 MUTED = "#616e7c"
@@ -105,9 +107,16 @@ def config() -> dict[str, Any]:
     }
 
 
+CURRENCY = {"nl": ["€ ", ""], "en": ["€", ""]}
+
 NUMBER_LOCALES: dict[str, dict[str, Any]] = {
-    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+    language: {
+        "decimal": decimal,
+        "thousands": thousands,
+        "grouping": [3],
+        "currency": CURRENCY[language],
+    }
+    for language, (decimal, thousands) in NUMBER_MARKS.items()
 }
 """How numbers are written per language: 3.460 and 29,7% in Dutch, 3,460 and 29.7% in English."""
 

@@ -57,17 +57,23 @@ def t(key: str, language: Language = DEFAULT_LANGUAGE, /, **params: Any) -> str:
         return text
 
 
-def number(value: float, language: Language) -> str:
-    """A whole number as people of ``language`` write it: 16.487 in Dutch, 16,487 in English."""
-    text = f"{value:,.0f}"
-    return text.replace(",", ".") if language == "nl" else text
+NUMBER_MARKS: dict[str, tuple[str, str]] = {"nl": (",", "."), "en": (".", ",")}
+"""Per language, the decimal mark and the thousands separator: 16.487,5 in Dutch, 16,487.5 in
+English. The CLI, the report, the sample exports and the charts' number locale all use these."""
+
+
+def number(value: float, language: Language, decimals: int = 0) -> str:
+    """A number as people of ``language`` write it: 16.487 in Dutch, 16,487 in English (with
+    ``decimals``: 0,25 and 0.25)."""
+    decimal, thousands = NUMBER_MARKS[language]
+    return f"{value:,.{decimals}f}".translate(str.maketrans(",.", thousands + decimal))
 
 
 def percent(share: float, language: Language, decimals: int = 1) -> str:
     """A share (0.073) as a percentage as people of ``language`` write it: 7,3% in Dutch,
     7.3% in English; a whole number without ".0"."""
     text = f"{share * 100:.{decimals}f}".removesuffix(".0")
-    return (text.replace(".", ",") if language == "nl" else text) + "%"
+    return text.replace(".", NUMBER_MARKS[language][0]) + "%"
 
 
 def choices(prefix: str, values: list[str], language: Language) -> list[tuple[str, str]]:

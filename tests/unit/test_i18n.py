@@ -13,7 +13,7 @@ from pydantic import BaseModel
 import klantreis.domain as domain
 from klantreis.domain.phases import BUILTIN_PHASE_MODELS, CUSTOM_PHASE_MODEL
 from klantreis.exchange.document import WorkshopDocument
-from klantreis.i18n import LANGUAGES, catalogue, language_or_default, t
+from klantreis.i18n import LANGUAGES, catalogue, language_or_default, number, percent, t
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_FOLDERS = [ROOT / "klantreis", ROOT / "widgets"]
@@ -171,3 +171,10 @@ def test_the_overview_counts_each_thing_in_its_own_number() -> None:
         )
         service.vote(card.id, person.id)
         assert expected in overview_html(service.snapshot())
+
+
+def test_numbers_are_written_the_way_each_language_writes_them() -> None:
+    assert number(16487, "nl") == "16.487" and number(16487, "en") == "16,487"
+    assert number(1234.5678, "nl", 2) == "1.234,57" and number(1234.5678, "en", 2) == "1,234.57"
+    assert percent(0.073, "nl") == "7,3%" and percent(0.073, "en") == "7.3%"
+    assert percent(0.5, "nl") == "50%"  # a whole number without ",0"
