@@ -51,6 +51,7 @@ from klantreis.domain import (
     WorkshopSnapshot,
     name_key,
     utc_now,
+    written_by,
 )
 from klantreis.domain.references import COLLECTIONS, PHASES, unknown_references
 from klantreis.i18n import Language, t
@@ -1032,7 +1033,7 @@ class Service:
         if workshop.open_step in ALSO_OPEN_IN.get(cls, ()):
             step = workshop.open_step
         self._check_input_open(workshop, actor, step)
-        if stored is not None and getattr(stored, "author_id", None) != actor.id:
+        if stored is not None and not written_by(stored, actor.id):
             raise NotAllowed("error.not_yours")
 
     @staticmethod

@@ -15,6 +15,7 @@ from klantreis.domain.base import (
     left_out,
     new_id,
     utc_now,
+    written_by,
 )
 from klantreis.domain.card import Card
 from klantreis.domain.errors import (
@@ -140,4 +141,5 @@ __all__ = [
     "phases_from_names",
     "utc_now",
     "validation_failed",
+    "written_by",
 ]

@@ -109,3 +109,11 @@ class Entity(DomainModel):
 
     id: Identifier
     workshop_id: Identifier
+
+
+def written_by(entry: object, actor_id: str | None) -> bool:
+    """Whether ``actor_id`` wrote this entry (card, measure, idea, journey step): what a
+    participant may change or remove is their own. An entry without an author (the
+    facilitator's, or from a template) is nobody's; nobody (None) wrote nothing."""
+    author = getattr(entry, "author_id", None)
+    return author is not None and author == actor_id

@@ -565,10 +565,10 @@ def test_a_participant_adds_the_touchpoint_their_measure_needs_and_edits_a_propo
     assert "form.edit" in board.list.labels(0)
     assert "form.edit" not in bert.panel.boards[0].list.labels(0)  # not Bert's to edit
     board.list.press(0, "form.edit")
-    assert board.editing is not None
-    board.editing.fields["text"].input.value = "Meer jongeren"
-    board.editing.save_button.click()
-    assert board.editor.children == ()
+    assert board.editor.form is not None
+    board.editor.form.fields["text"].input.value = "Meer jongeren"
+    board.editor.form.save_button.click()
+    assert board.editor.form is None and board.editor.widget.children == ()
     assert bert.panel.boards[0].list.texts() == ["Meer jongeren"]
 
 

@@ -180,9 +180,9 @@ def test_segments_are_added_and_one_is_made_the_focus(empty_workshop: Service) -
     panel = kw.scope(empty_workshop)
     for name, relevance in (("Jonge gezinnen", 4), ("Senioren", 2)):
         panel.add.click()
-        panel.form_segment.fields["name"].input.value = name
-        panel.form_segment.fields["relevance"].input.value = relevance
-        panel.form_segment.save_button.click()
+        panel.editor.form.fields["name"].input.value = name
+        panel.editor.form.fields["relevance"].input.value = relevance
+        panel.editor.form.save_button.click()
     assert [(s.name, s.relevance) for s in empty_workshop.snapshot().segments] == [
         ("Jonge gezinnen", 4),
         ("Senioren", 2),
@@ -264,10 +264,10 @@ def test_journey_steps_are_added_and_reordered(orchestra: Service) -> None:
 def test_a_new_touchpoint_becomes_a_choice_for_steps(orchestra: Service) -> None:
     panel = kw.journey(orchestra)
     panel.add_touchpoint.click()
-    panel.tp_form.fields["name"].input.value = "Podcast app"
-    panel.tp_form.fields["phase_keys"].input.value = ("consideration",)
-    panel.tp_form.save_button.click()
-    assert panel.tp_editor.children == ()
+    panel.tp_editor.form.fields["name"].input.value = "Podcast app"
+    panel.tp_editor.form.fields["phase_keys"].input.value = ("consideration",)
+    panel.tp_editor.form.save_button.click()
+    assert panel.tp_editor.form is None and panel.tp_editor.widget.children == ()
     choices = [label for label, _ in panel.new_step.form.fields["touchpoint_id"].input.options]
     assert "Podcast app" in choices
     assert any("Podcast app" in text for text in panel.touchpoints.texts())
@@ -508,3 +508,26 @@ def test_the_compare_panel_shows_what_changed_since_an_earlier_workshop(
     assert "What changed" in panel.result.value and segment.name in panel.result.value
     panel.close()
     assert panel.widget.comm is None
+
+
+def test_an_editor_shows_one_form_and_closes_what_it_hides(orchestra: Service) -> None:
+    """Opening another entry, saving and cancelling each close the form that leaves the page
+    with its widgets (before, the scope, goals and journey panels only hid them: a leak in a
+    workshop-long server)."""
+    panel = kw.scope(orchestra)
+    first, second = orchestra.snapshot().segments[:2]
+    panel.edit(first)
+    opened = panel.editor.form
+    panel.edit(second)
+    assert opened.widget.comm is None and opened.save_button.comm is None  # closed, not hidden
+    assert panel.editor.widget.children == (panel.editor.form.widget,)
+    panel.editor.form.fields["name"].input.value = "Young city dwellers, renamed"
+    saved = panel.editor.form
+    saved.save_button.click()
+    assert orchestra.snapshot().segment(second.id).name == "Young city dwellers, renamed"  # type: ignore[union-attr]
+    assert panel.editor.form is None and saved.widget.comm is None
+    panel.edit(first)
+    cancelled = panel.editor.form
+    cancelled.cancel_button.click()
+    assert panel.editor.form is None and cancelled.widget.comm is None
+    assert orchestra.snapshot().segment(first.id).name == first.name  # type: ignore[union-attr]

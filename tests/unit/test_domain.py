@@ -21,6 +21,7 @@ from klantreis.domain import (
     clean_text,
     phases_for,
     validation_failed,
+    written_by,
 )
 from klantreis.domain.phases import BUILTIN_PHASE_MODELS
 
@@ -270,3 +271,10 @@ def test_references_lists_each_id_and_a_ratings_target() -> None:
     assert Reference("target_id", "segments", "s", "rule.unknown_rating_target") in list(
         references(rating)
     )
+
+
+def test_an_entry_is_its_authors_own_and_an_entry_without_author_is_nobodys() -> None:
+    mine = card(author_id="anna")
+    assert written_by(mine, "anna") and not written_by(mine, "ben")
+    assert not written_by(card(), "anna") and not written_by(card(), None)
+    assert not written_by(mine, None)

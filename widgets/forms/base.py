@@ -87,6 +87,9 @@ class Form(Generic[M]):
         self.keep_adding: Callable[[], M] | None = None
         """For a form that adds entries: a blank value; after each save the form starts over
         with it (see :meth:`start_over`) instead of showing what was saved."""
+        self.place: Callable[[M], M] | None = None
+        """For a form that adds entries: puts in what the page has chosen at the moment of
+        saving (the segment or journey), before the entry is validated."""
         self.load(value)
         for name, field in self.fields.items():
             field.watch(self._changed)
@@ -119,7 +122,8 @@ class Form(Generic[M]):
 
     def edited(self) -> M:
         """A validated copy of the value with the inputs' contents; raises ValidationFailed."""
-        data = self.value.model_dump()
+        value = self.value if self.place is None else self.place(self.value)
+        data = value.model_dump()
         for name, field in self.fields.items():
             _put(data, name, field.get())
         try:

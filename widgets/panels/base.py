@@ -15,7 +15,7 @@ from klantreis.widgets.style import stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
 from klantreis.charts.static import document_charts
-from klantreis.domain import KlantreisError, Role, Segment, WorkshopSnapshot
+from klantreis.domain import KlantreisError, Role, Segment, WorkshopSnapshot, written_by
 from klantreis.i18n import Language, t
 from klantreis.service import Service
 from klantreis.settings import static_panels
@@ -25,6 +25,42 @@ def static_mode() -> bool:
     """True while a notebook runs for a static HTML export: panels then show charts and text
     only (see :func:`klantreis.settings.static_panels`)."""
     return static_panels()
+
+
+MakeForm = Callable[[Callable[[Any], Any], Callable[[], None]], Any]
+"""``make(on_save, on_cancel)``: a form wired to the editor that shows it."""
+
+
+class Editor:
+    """The place where one entry of a list opens in a form: opening another closes the first,
+    a save stores through ``store`` and closes the form, Cancel closes it. A closed form is
+    closed with its widgets (a server that lives for a whole workshop frees them)."""
+
+    def __init__(self, looks: Looks) -> None:
+        self.widget = looks.make(w.VBox)
+        self.form: Any = None
+        """The open form, or None."""
+
+    def open(self, make: MakeForm, store: Callable[[Any], Any]) -> Any:
+        """Show the form ``make(on_save, on_cancel)`` in place of any open one; its save
+        returns what ``store`` stored."""
+
+        def save(value: Any) -> Any:
+            stored = store(value)
+            self.close()
+            return stored
+
+        self.close()
+        self.form = make(save, self.close)
+        self.widget.children = (self.form.widget,)
+        return self.form
+
+    def close(self) -> None:
+        """Close the open form, if any."""
+        for child in self.widget.children:
+            close_tree(child)
+        self.widget.children = ()
+        self.form = None
 
 
 PARTICIPANT_LIST_LIMIT = 30
@@ -124,6 +160,11 @@ class Panel:
             self._role_read_from = snapshot
         return self._facilitator
 
+    def may_change(self, entry: object) -> bool:
+        """Whether this person may edit or remove an entry: the facilitator any, a participant
+        their own (:func:`~klantreis.domain.written_by`, the rule the service enforces)."""
+        return self.is_facilitator or written_by(entry, self.actor_id)
+
     def _show_or_hide_charts(self) -> None:
         hidden = self.snapshot.workshop.results_hidden and not self.is_facilitator
         for child in self.charts.children:
@@ -193,6 +234,14 @@ class Panel:
         for box in self.adders:
             show(box, present)
 
+    @staticmethod
+    def aim_adder(box: w.VBox | None, **fields: Any) -> None:
+        """Point an add form's blank entry at what the page has chosen now (a segment, a
+        journey; None while nothing is chosen), unless the person has typed into it."""
+        form = getattr(box, "form", None)
+        if form is not None and not form.dirty:
+            form.value = form.value.model_copy(update=fields)
+
     def adder(
         self,
         blank: Callable[[], Any],
@@ -213,13 +262,9 @@ class Panel:
         """
         box = self.looks.make(w.VBox)
 
-        def on_save(value: Any) -> Any:
-            stored = store(place(value) if place is not None else value)
-            self.refresh()
-            return stored
-
-        form = make_form(blank(), on_save)
+        form = make_form(blank(), self.saved(store))
         form.keep_adding = blank
+        form.place = place
         form.save_button.clears = True  # the browser empties the texts as it sends them
         box.children = (form.widget,)
         box.form = form

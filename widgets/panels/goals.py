@@ -11,11 +11,11 @@ from klantreis.widgets.forms.base import Form
 from klantreis.widgets.forms.fields import Field
 from klantreis.widgets.lists import Action, EntryList, Row, within_limit
 from klantreis.widgets.looks import show
-from klantreis.widgets.panels.base import Panel
+from klantreis.widgets.panels.base import Editor, Panel
 
 from klantreis.charts import coverage_check, goals_phases, impact_effort
 from klantreis.charts.compose import ChartBuilder
-from klantreis.domain import Goal, GoalKind, Measure, Touchpoint
+from klantreis.domain import Goal, GoalKind, Measure, Touchpoint, written_by
 from klantreis.i18n import t
 
 
@@ -31,7 +31,7 @@ class GoalsPanel(Panel):
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.goals_box = self.looks.make(w.VBox)
         self.measures = EntryList(lang, "list.no_measures")
-        self.editor = self.looks.make(w.VBox)
+        self.editor = Editor(self.looks)
         self.new_measure = self.adder(
             self._blank,
             self._form,
@@ -61,7 +61,7 @@ class GoalsPanel(Panel):
             self.new_touchpoint,
             self.heading("form.measures.title"),
             self.measures.widget,
-            self.editor,
+            self.editor.widget,
         ]
 
     def _add_touchpoint(self, touchpoint: Touchpoint) -> Touchpoint:
@@ -80,20 +80,16 @@ class GoalsPanel(Panel):
         self._load_goals()
         self.update()
         box = getattr(self, "new_measure", None)
-        if box is not None and hasattr(box, "form") and not box.form.dirty:
-            box.form.value = box.form.value.model_copy(
-                update={"segment_id": self.segment_id or "none"}
-            )
+        self.aim_adder(box, segment_id=self.segment_id)
+        if box is not None:
             box.form.refresh_options()
 
     def _load_goals(self) -> None:
         forms = []
         self.goal_forms = {}
         for kind in GoalKind:
-            goal = self.snapshot.goal(self.segment_id, kind) or Goal(
-                workshop_id=self.service.workshop_id,
-                segment_id=self.segment_id or "none",
-                kind=kind,
+            goal = self.snapshot.goal(self.segment_id, kind) or Goal.model_construct(
+                workshop_id=self.service.workshop_id, segment_id=self.segment_id, kind=kind
             )
             form = goal_form(
                 goal, self.saved(lambda g: self.service.save_goal(g, self.actor_id)), self.language
@@ -105,7 +101,7 @@ class GoalsPanel(Panel):
     def _blank(self) -> Measure:
         return Measure.model_construct(
             workshop_id=self.service.workshop_id,
-            segment_id=self.segment_id or "none",
+            segment_id=self.segment_id,
             goal_kind=GoalKind.ADDRESS_NEEDS,
             title="",
         )
@@ -122,23 +118,17 @@ class GoalsPanel(Panel):
 
     def edit(self, measure: Measure) -> None:
         """Open a measure for editing."""
-        form = measure_form(
-            measure,
-            self.saved(self._save_edit),
-            self.language,
-            lambda: self.snapshot,
-            on_cancel=self._close,
-            title=t("form.edit_measure", self.language),
+        self.editor.open(
+            lambda save, cancel: measure_form(
+                measure,
+                save,
+                self.language,
+                lambda: self.snapshot,
+                on_cancel=cancel,
+                title=t("form.edit_measure", self.language),
+            ),
+            self.saved(lambda edited: self.service.edit_measure(edited, self.actor_id)),
         )
-        self.editor.children = (form.widget,)
-
-    def _save_edit(self, measure: Measure) -> Measure:
-        stored = self.service.edit_measure(measure, self.actor_id)
-        self._close()
-        return stored
-
-    def _close(self) -> None:
-        self.editor.children = ()
 
     def update(self) -> None:
         lang = self.language
@@ -151,7 +141,7 @@ class GoalsPanel(Panel):
             sorted(
                 snap.active_measures(self.segment_id), key=lambda m: (-m.priority, m.created_at)
             ),
-            lambda m: m.author_id is not None and m.author_id == self.actor_id,
+            lambda m: written_by(m, self.actor_id),
             self.list_limit,
         )
         for m in measures:
@@ -165,9 +155,9 @@ class GoalsPanel(Panel):
                 *([m.owner] if m.owner else []),
                 t(f"measure_status.{m.status.value}", lang),
             ]
-            own = m.author_id is not None and m.author_id == self.actor_id
+            own = written_by(m, self.actor_id)
             actions: list[Action] = []
-            if own or self.is_facilitator:
+            if self.may_change(m):
                 actions.append(Action("form.edit", partial(self.edit, m)))
             if own:
                 actions.append(

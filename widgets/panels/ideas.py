@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 from klantreis.widgets.forms.base import Form
 from klantreis.widgets.forms.fields import Field
-from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.lists import Action, EntryList, Row, within_limit
+from klantreis.widgets.panels.base import Editor
 
 from klantreis.domain import (
     PERSONA_TOPICS,
@@ -25,6 +25,7 @@ from klantreis.domain import (
     RatingKind,
     Segment,
     WorkshopSnapshot,
+    written_by,
 )
 from klantreis.i18n import t
 
@@ -67,16 +68,15 @@ class IdeaBoard:
             lambda idea: panel.service.add_idea(idea, panel.actor_id),
             place=self._place,
         )
-        self.editor = panel.looks.make(w.VBox)
-        self.editing: Form[Idea] | None = None
-        """The proposal being edited, if any."""
+        self.editor = Editor(panel.looks)
+        """Where a proposal opens for editing."""
         self.widget = panel.looks.make(
             w.VBox,
             children=[
                 panel.heading(f"ideas.{topic.value}.title"),
                 self.adder,
                 self.list.widget,
-                self.editor,
+                self.editor.widget,
             ],
         )
         self.update()
@@ -115,7 +115,7 @@ class IdeaBoard:
         self.list.show([self._row(snap, idea) for idea in ideas], hidden=hidden)
 
     def _own(self, idea: Idea) -> bool:
-        return idea.author_id is not None and idea.author_id == self.panel.actor_id
+        return written_by(idea, self.panel.actor_id)
 
     def _row(self, snap: WorkshopSnapshot, idea: Idea) -> Row:
         panel = self.panel
@@ -160,31 +160,17 @@ class IdeaBoard:
     def edit(self, idea: Idea) -> None:
         """Open a proposal for editing (its author's, or anyone's for the facilitator)."""
         panel = self.panel
-
-        def save(edited: Idea) -> Idea:
-            stored = panel.service.edit_idea(edited, panel.actor_id)
-            self.close_editor()
-            panel.refresh()
-            return stored
-
-        self.close_editor()
-        form = idea_form(
-            idea,
-            save,
-            panel.language,
-            save_label="form.save",
-            on_cancel=self.close_editor,
-            title=t("form.edit", panel.language),
+        self.editor.open(
+            lambda save, cancel: idea_form(
+                idea,
+                save,
+                panel.language,
+                save_label="form.save",
+                on_cancel=cancel,
+                title=t("form.edit", panel.language),
+            ),
+            panel.saved(lambda edited: panel.service.edit_idea(edited, panel.actor_id)),
         )
-        self.editing = form
-        self.editor.children = (form.widget,)
-
-    def close_editor(self) -> None:
-        """Close the open editor, if any."""
-        for child in self.editor.children:
-            close_tree(child)
-        self.editor.children = ()
-        self.editing = None
 
     def _adopt(self, idea: Idea) -> None:
         """Take a proposal over: as the challenge, as the end goal, or as a new segment."""

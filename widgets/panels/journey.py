@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.forms import journey_form, step_form, touchpoint_form
 from klantreis.widgets.lists import Action, EntryList, Row
-from klantreis.widgets.panels.base import Panel
+from klantreis.widgets.panels.base import Editor, Panel
 from klantreis.widgets.panels.ideas import rating_actions
 
 from klantreis.charts import journey_map, touchpoint_coverage
@@ -23,6 +23,7 @@ from klantreis.domain import (
     RatingKind,
     Touchpoint,
     WorkshopSnapshot,
+    written_by,
 )
 from klantreis.i18n import t
 
@@ -45,8 +46,8 @@ class JourneyPanel(Panel):
         self.steps = EntryList(lang, "list.no_steps")
         self.feelings = EntryList(lang, "list.no_steps")
         self.touchpoints = EntryList(lang, "list.no_touchpoints")
-        self.editor = self.looks.make(w.VBox)
-        self.tp_editor = self.looks.make(w.VBox)
+        self.editor = Editor(self.looks)
+        self.tp_editor = Editor(self.looks)
         self.add_touchpoint = w.Button(
             description=t("form.add_touchpoint", lang), button_style="info"
         )
@@ -63,7 +64,7 @@ class JourneyPanel(Panel):
             self.heading("field.journey_id"),
             self.chooser,
             self.add_journey,
-            self.editor,
+            self.editor.widget,
             self.heading("form.add_step"),
             self.new_step,
             self.heading("form.steps.title"),
@@ -76,7 +77,7 @@ class JourneyPanel(Panel):
             self.heading("field.touchpoints"),
             self.touchpoints.widget,
             self.add_touchpoint,
-            self.tp_editor,
+            self.tp_editor.widget,
         ]
 
     def _map(self, snap: WorkshopSnapshot) -> Any:
@@ -100,15 +101,14 @@ class JourneyPanel(Panel):
         self.update()
         for slot in self.slots:
             slot.update(self.snapshot)
-        box = getattr(self, "new_step", None)
-        if box is not None and hasattr(box, "form") and not box.form.dirty:
-            box.form.value = box.form.value.model_copy(
-                update={"journey_id": self.journey_id or "none"}
-            )
+        self.aim_adder(getattr(self, "new_step", None), journey_id=self.journey_id)
 
     def _blank_step(self) -> JourneyStep:
+        # No journey (None) until one is chosen: the adder places the step when it is saved.
         return JourneyStep.model_construct(
-            workshop_id=self.service.workshop_id, journey_id=self.journey_id or "none", action=""
+            workshop_id=self.service.workshop_id,
+            journey_id=self.journey_id,  # type: ignore[arg-type]
+            action="",
         )
 
     def _step_form(self, step: JourneyStep, on_save: Any, **extra: Any) -> Any:
@@ -129,19 +129,20 @@ class JourneyPanel(Panel):
             position=len(self.snapshot.journeys),
             segment_id=self.snapshot.focus_segment.id if self.snapshot.focus_segment else None,
         )
-        form = journey_form(
-            value,
+        self.editor.open(
+            lambda save, cancel: journey_form(
+                value,
+                save,
+                self.language,
+                lambda: self.snapshot,
+                on_cancel=cancel,
+                title=t("form.add_journey", self.language),
+            ),
             self.saved(self._save_journey),
-            self.language,
-            lambda: self.snapshot,
-            on_cancel=self._close,
-            title=t("form.add_journey", self.language),
         )
-        self.editor.children = (form.widget,)
 
     def _save_journey(self, journey: Journey) -> Journey:
         stored = self.service.save_journey(journey, self.actor_id)
-        self._close()
         self.chooser.options = (
             [*self.chooser.options, (stored.name, stored.id)]
             if stored.id not in [o[1] for o in self.chooser.options]
@@ -152,50 +153,32 @@ class JourneyPanel(Panel):
 
     def edit_step(self, step: JourneyStep) -> None:
         """Open a step for editing."""
-        form = step_form(
-            step,
-            self.saved(self._save_step),
-            self.language,
-            lambda: self.snapshot,
-            on_cancel=self._close,
-            title=t("form.edit_step", self.language),
+        self.editor.open(
+            lambda save, cancel: step_form(
+                step,
+                save,
+                self.language,
+                lambda: self.snapshot,
+                on_cancel=cancel,
+                title=t("form.edit_step", self.language),
+            ),
+            self.saved(lambda edited: self.service.save_step(edited, self.actor_id)),
         )
-        self.editor.children = (form.widget,)
-
-    def _save_step(self, step: JourneyStep) -> JourneyStep:
-        stored = self.service.save_step(step, self.actor_id)
-        self._close()
-        return stored
 
     def edit_touchpoint(self, touchpoint: Touchpoint | None) -> None:
         """Open the touchpoint form."""
         value = touchpoint or Touchpoint.model_construct(
             workshop_id=self.service.workshop_id, name=""
         )
-        form = touchpoint_form(
-            value,
-            self.saved(self._save_touchpoint),
-            self.language,
-            lambda: self.snapshot,
-            on_cancel=self._close_tp,
-            title=t(
-                "form.add_touchpoint" if touchpoint is None else "form.edit_touchpoint",
-                self.language,
-            ),
+        title = t(
+            "form.add_touchpoint" if touchpoint is None else "form.edit_touchpoint", self.language
         )
-        self.tp_form = form
-        self.tp_editor.children = (form.widget,)
-
-    def _save_touchpoint(self, touchpoint: Touchpoint) -> Touchpoint:
-        stored = self.service.save_touchpoint(touchpoint, self.actor_id)
-        self._close_tp()
-        return stored
-
-    def _close(self) -> None:
-        self.editor.children = ()
-
-    def _close_tp(self) -> None:
-        self.tp_editor.children = ()
+        self.tp_editor.open(
+            lambda save, cancel: touchpoint_form(
+                value, save, self.language, lambda: self.snapshot, on_cancel=cancel, title=title
+            ),
+            self.saved(lambda edited: self.service.save_touchpoint(edited, self.actor_id)),
+        )
 
     def move(self, step: JourneyStep, by: int) -> None:
         """Move a step up (-1) or down (+1)."""
@@ -203,10 +186,6 @@ class JourneyPanel(Panel):
 
     def chart_share_key(self) -> Hashable:
         return self.journey_id
-
-    def _mine(self, author_id: str | None) -> bool:
-        """Whether the person may remove an entry: the facilitator any, a participant their own."""
-        return self.is_facilitator or (author_id is not None and author_id == self.actor_id)
 
     def update(self) -> None:
         lang = self.language
@@ -252,10 +231,10 @@ class JourneyPanel(Panel):
                     )
                 )
             actions.append(Action("form.edit", partial(self.edit_step, step)))
-            if self._mine(step.author_id):
+            if self.may_change(step):
                 remove = self.action(self.service.remove_step, step.id, self.actor_id)
                 actions.append(Action("form.remove", remove, "danger"))
-            own = step.author_id is not None and step.author_id == self.actor_id
+            own = written_by(step, self.actor_id)
             rows.append(
                 Row(f"{index + 1}. {step.action}", " · ".join(meta), tuple(actions), step.id, own)
             )
@@ -266,7 +245,7 @@ class JourneyPanel(Panel):
             phases = ", ".join(snap.workshop.phase_names(tp.phase_keys))
             details = (t(f"channel_kind.{tp.channel.value}", lang), tp.department, phases)
             tp_actions: tuple[Action, ...] = ()
-            if self._mine(tp.author_id):
+            if self.may_change(tp):
                 remove = self.action(self.service.remove_touchpoint, tp.id, self.actor_id)
                 tp_actions = (
                     Action("form.edit", partial(self.edit_touchpoint, tp)),

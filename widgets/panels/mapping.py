@@ -9,13 +9,12 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.forms import CardForm
-from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.lists import Action, EntryList, Row, within_limit
-from klantreis.widgets.panels.base import Panel
+from klantreis.widgets.panels.base import Editor, Panel
 
 from klantreis.charts import alternatives, card_board
 from klantreis.charts.compose import ChartBuilder
-from klantreis.domain import Card, CardKind, WorkshopSnapshot
+from klantreis.domain import Card, CardKind, WorkshopSnapshot, written_by
 from klantreis.i18n import t
 
 
@@ -30,7 +29,7 @@ class MappingPanel(Panel):
         self.chooser = self.looks.make(w.Dropdown)
         self.dots = self.looks.html()
         self.cards = EntryList(lang, "list.no_cards")
-        self.editor = self.looks.make(w.VBox)
+        self.editor = Editor(self.looks)
         self.fill_segment_chooser(self.chooser)
         self.chooser.observe(lambda _c: self._chosen(), names="value")  # after the first fill
         self.new_card = self.adder(
@@ -48,7 +47,7 @@ class MappingPanel(Panel):
             self.heading("form.cards.title"),
             self.dots,
             self.cards.widget,
-            self.editor,
+            self.editor.widget,
         ]
 
     @property
@@ -56,10 +55,10 @@ class MappingPanel(Panel):
         return str(self.chooser.value) if self.chooser.value else None
 
     def _blank(self) -> Card:
-        segment = self.segment_id or ""
+        # No segment (None) until one is chosen: the adder places the card when it is saved.
         return Card.model_construct(
             workshop_id=self.service.workshop_id,
-            segment_id=segment or "none",
+            segment_id=self.segment_id,  # type: ignore[arg-type]
             kind=CardKind.NEED,
             text="",
         )
@@ -75,33 +74,20 @@ class MappingPanel(Panel):
         self.update()
         for slot in self.slots:
             slot.update(self.snapshot)
-        box = getattr(self, "new_card", None)
-        if box is not None and hasattr(box, "form") and not box.form.dirty:
-            box.form.value = box.form.value.model_copy(
-                update={"segment_id": self.segment_id or "none"}
-            )
+        self.aim_adder(getattr(self, "new_card", None), segment_id=self.segment_id)
 
     def edit(self, card: Card) -> None:
         """Open a card for editing."""
-        form = CardForm(
-            card,
-            self.saved(self._save_edit),
-            self.language,
-            on_cancel=self._close,
-            title=t("form.edit_card", self.language),
+        self.editor.open(
+            lambda save, cancel: CardForm(
+                card,
+                save,
+                self.language,
+                on_cancel=cancel,
+                title=t("form.edit_card", self.language),
+            ),
+            self.saved(lambda edited: self.service.edit_card(edited, self.actor_id)),
         )
-        self._close()
-        self.editor.children = (form.widget,)
-
-    def _save_edit(self, card: Card) -> Card:
-        stored = self.service.edit_card(card, self.actor_id)
-        self._close()
-        return stored
-
-    def _close(self) -> None:
-        for form in self.editor.children:
-            close_tree(form)
-        self.editor.children = ()
 
     def chart_share_key(self) -> Hashable:
         return self.segment_id
@@ -117,7 +103,7 @@ class MappingPanel(Panel):
         rows = []
 
         def is_own(card: Card) -> bool:
-            return card.author_id is not None and card.author_id == self.actor_id
+            return written_by(card, self.actor_id)
 
         cards = sorted(
             snap.active_cards(segment_id=self.segment_id),

@@ -8,7 +8,7 @@ from functools import partial
 import ipywidgets as w
 from klantreis.widgets.forms import scope_form, segment_form
 from klantreis.widgets.lists import Action, EntryList, Row
-from klantreis.widgets.panels.base import Panel
+from klantreis.widgets.panels.base import Editor, Panel
 from klantreis.widgets.panels.ideas import IdeaBoard, rating_actions
 
 from klantreis.charts import segment_relevance
@@ -33,7 +33,7 @@ class ScopePanel(Panel):
         self.card = self.looks.html()
         self.form = None
         self.warning = self.looks.html()
-        self.editor = self.looks.make(w.VBox)
+        self.editor = Editor(self.looks)
         parts: list[w.Widget] = []
         if self.is_facilitator:
             self.form = scope_form(
@@ -45,7 +45,7 @@ class ScopePanel(Panel):
             self.add.button_style = "info"
             self.add.on_click(lambda _b: self.edit(None))
             parts = [self.form.widget, self.heading("form.segments.title"), self.warning]
-            after = [self.segments.widget, self.add, self.editor, self.board.widget]
+            after = [self.segments.widget, self.add, self.editor.widget, self.board.widget]
         else:
             parts = [self.card, self.heading("form.segments.score")]
             after = [self.segments.widget, self.board.widget]
@@ -57,23 +57,13 @@ class ScopePanel(Panel):
         value = segment or Segment.model_construct(
             workshop_id=self.service.workshop_id, name="", position=len(self.snapshot.segments)
         )
-        form = segment_form(
-            value,
-            self.saved(self._save_segment),
-            self.language,
-            on_cancel=self._close,
-            title=t("form.edit_segment" if segment else "form.add_segment", self.language),
+        title = t("form.edit_segment" if segment else "form.add_segment", self.language)
+        self.editor.open(
+            lambda save, cancel: segment_form(
+                value, save, self.language, on_cancel=cancel, title=title
+            ),
+            self.saved(lambda edited: self.service.save_segment(edited, self.actor_id)),
         )
-        self.form_segment = form
-        self.editor.children = (form.widget,)
-
-    def _save_segment(self, segment: Segment) -> Segment:
-        stored = self.service.save_segment(segment, self.actor_id)
-        self._close()
-        return stored
-
-    def _close(self) -> None:
-        self.editor.children = ()
 
     def update(self) -> None:
         lang = self.language
