@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import threading
-from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -79,6 +79,25 @@ _db_option = click.option(
     default=None,
     help=_help("cli.option.db"),
 )
+
+_out_file_option = click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help=_help("cli.option.out_file")
+)
+"""``--out PATH`` of a command that writes one file (``-``: standard output)."""
+
+
+def _format_option(
+    choices: list[str], help_key: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format`` with its choices, the first the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=_help(help_key),
+    )
 
 
 _lang_option = click.option(
@@ -182,20 +201,8 @@ def import_command(
 
 @main.command("export", help=_help("cli.export.help"))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "csv"]),
-    default="json",
-    show_default=True,
-    help=_help("cli.option.format"),
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help=_help("cli.option.out_file"),
-)
+@_format_option(["json", "csv"], "cli.option.format")
+@_out_file_option
 @_db_option
 @click.pass_context
 def export_command(
@@ -228,43 +235,12 @@ def export_command(
 @click.pass_context
 def info_command(ctx: click.Context, directory: Path, db_url: str | None) -> None:
     from klantreis.folder import WorkshopFolder
+    from klantreis.overview import overview
     from klantreis.store.connection import masked
 
     folder = WorkshopFolder.load(directory)
     snap = _service(ctx, directory, db_url).snapshot()
-    lang = snap.workshop.language
-    cards = Counter(card.kind.value for card in snap.active_cards())
-    focus = snap.focus_segment
-    step = snap.workshop.open_step
-    lines = [
-        (t("cli.info.title", lang), snap.workshop.title),
-        (t("cli.info.language", lang), snap.workshop.language),
-        (t("cli.info.database", lang), masked(folder.database_url(db_url))),
-        (t("cli.info.phases", lang), " → ".join(p.name for p in snap.workshop.phases)),
-        (
-            t("cli.info.open_step", lang),
-            t(f"method_step.{step.value}", lang) if step else t("cli.info.none", lang),
-        ),
-        (
-            t("cli.info.segments", lang),
-            f"{len(snap.segments)}"
-            + (f" ({t('cli.info.focus', lang)}: {focus.name})" if focus else ""),
-        ),
-        (t("cli.info.personas", lang), str(len(snap.personas))),
-        (
-            t("cli.info.cards", lang),
-            ", ".join(f"{t(f'card_kind.{k}', lang)} {n}" for k, n in sorted(cards.items())) or "0",
-        ),
-        (t("cli.info.votes", lang), str(sum(snap.vote_counts().values()))),
-        (t("cli.info.measures", lang), str(len(snap.active_measures()))),
-        (t("cli.info.touchpoints", lang), str(len(snap.touchpoints))),
-        (
-            t("cli.info.journeys", lang),
-            ", ".join(f"{j.name} ({len(snap.steps_of(j.id))})" for j in snap.journeys) or "0",
-        ),
-        (t("cli.info.participants", lang), str(len(snap.participants))),
-        (t("cli.info.revision", lang), str(snap.revision)),
-    ]
+    lines = overview(snap, masked(folder.database_url(db_url)))
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         click.echo(f"{label:<{width}}  {value}")
@@ -482,17 +458,8 @@ def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str 
 
 @main.command("report", help=_help("cli.report.help"))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["html", "pdf"]),
-    default="html",
-    show_default=True,
-    help=_help("cli.option.report_format"),
-)
-@click.option(
-    "--out", type=click.Path(path_type=Path), default=None, help=_help("cli.option.out_file")
-)
+@_format_option(["html", "pdf"], "cli.option.report_format")
+@_out_file_option
 @_db_option
 @click.pass_context
 def report_command(
@@ -690,22 +657,12 @@ def data_show_command(
 def data_sample_command(
     ctx: click.Context, directory: Path, events: int, seed: int, db_url: str | None
 ) -> None:
-    from klantreis.analytics.sample import sample_rules, traffic_export, write_event_log
+    from klantreis.analytics.sample import import_sample
 
     service, data = _data(directory, db_url, ctx)
-    snapshot = service.snapshot()
-    lang = service.language
-    if not snapshot.ideal_steps:
-        _fail(t("data.no_journey", lang), lang)
     target = directory / "exports" / "sample"
-    target.mkdir(parents=True, exist_ok=True)
-    log = target / "events.parquet"
-    written = write_event_log(snapshot, log, events, seed)
-    export = target / f"ga4-{lang}.csv"
-    export.write_bytes(traffic_export(max(100, written // 3), lang, seed))
-    service.save_rules(data, sample_rules(snapshot, lang))
-    service.import_events(data, log)
-    service.import_traffic(data, export.read_bytes())
+    written = import_sample(service, data, target, events, seed)
+    lang = service.language
     click.echo(t("cli.data.sample.done", lang, events=number(written, lang), path=str(target)))
 
 

@@ -15,14 +15,19 @@ import tempfile
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from klantreis.analytics.events import connect, write_frame
-from klantreis.domain import WorkshopSnapshot
+from klantreis.domain import KlantreisError, WorkshopSnapshot
 from klantreis.domain.mapping import ChannelRule, MappingRules, StepRule
 from klantreis.i18n import Language, number, t
+
+if TYPE_CHECKING:
+    from klantreis.analytics.storage import DataFolder
+    from klantreis.service import Service
 
 CHANNELS: tuple[tuple[str, float], ...] = (
     ("google / organic", 0.34),
@@ -154,6 +159,28 @@ def write_event_log(snapshot: WorkshopSnapshot, path: Path, events: int, seed: i
                 con.close()
     finally:
         shutil.rmtree(parts, ignore_errors=True)
+    return written
+
+
+def import_sample(
+    service: Service, data: DataFolder, target: Path, events: int, seed: int = 7
+) -> int:
+    """Make sample data for the workshop's ideal journey in ``target`` (an event log of about
+    ``events`` events and a GA4 export in the workshop's language, with rules that map them)
+    and import all three through the service, as a team would import its own. Returns the
+    number of events written; a workshop without an ideal journey is refused."""
+    snapshot = service.snapshot()
+    lang = service.language
+    if not snapshot.ideal_steps:
+        raise KlantreisError("data.no_journey")
+    target.mkdir(parents=True, exist_ok=True)
+    log = target / "events.parquet"
+    written = write_event_log(snapshot, log, events, seed)
+    export = target / f"ga4-{lang}.csv"
+    export.write_bytes(traffic_export(max(100, written // 3), lang, seed))
+    service.save_rules(data, sample_rules(snapshot, lang))
+    service.import_events(data, log)
+    service.import_traffic(data, export.read_bytes())
     return written
 
 
