@@ -36,6 +36,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from klantreis.widgets.room.keys import room_keys
 
@@ -316,16 +317,18 @@ def main() -> None:
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="klantreis-room-bench-"))
     python = Path(sys.executable)
-    rooms = [] if options.only_baseline else [("klantreis", python, [], options.people)]
+    rooms: list[tuple[str, Path, list[str], list[int]]] = (
+        [] if options.only_baseline else [("klantreis", python, [], options.people)]
+    )
     if not options.no_baseline:
         base = baseline_python(options.baseline, workdir)
         rooms.append(
             (f"Voila room ({options.baseline})", base, ["--preheat", "0"], options.baseline_people)
         )
-    figures: dict[str, dict[str, object]] = {}
+    figures: dict[str, dict[str, Any]] = {}
     for name, interpreter, extra, crowds in rooms:
         key = "klantreis" if interpreter == python else "baseline"
-        result: dict[str, object] = {}
+        result: dict[str, Any] = {}
         room = serve(interpreter, key, workdir, extra)
         try:
             result["memory"], result["cpu"] = asyncio.run(memory_and_cpu(room, options.sequential))
@@ -354,19 +357,19 @@ def main() -> None:
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-def report(result: dict[str, object]) -> None:
+def report(result: dict[str, Any]) -> None:
     print(f"memory per connected participant: {result['memory']:.1f} MB")
     print(f"server CPU per arrival (page, join, first form): {result['cpu'] * 1000:.0f} ms")
     for key, value in result.items():
         if key.startswith("crowd"):
-            median, last, failed = value  # type: ignore[misc]
+            median, last, failed = value
             people = key.removeprefix("crowd")
             print(
                 f"{people} arriving at once: median {median:.2f} s, last {last:.2f} s, "
                 f"{failed} failed"
             )
         if key.startswith("latency"):
-            pages, board = value  # type: ignore[misc]
+            pages, board = value
             people = key.removeprefix("latency")
             print(
                 f"save seen by the other {int(people) - 1} pages ({people} connected): "
@@ -375,32 +378,32 @@ def report(result: dict[str, object]) -> None:
                 f"p95 {percentile(board, 0.95):.2f} s"
             )
     if "soak" in result:
-        people, saves, lost, duplicated, before, after = result["soak"]  # type: ignore[misc]
+        people, saves, lost, duplicated, before, after = result["soak"]
         print(
             f"soak {people} x {saves} saves: {lost} lost, {duplicated} duplicated; "
             f"server {before:.0f} MB before, {after:.0f} MB after all left"
         )
 
 
-def compare(ours: dict[str, object], base: dict[str, object]) -> None:
+def compare(ours: dict[str, Any], base: dict[str, Any]) -> None:
     print("\n== klantreis against the baseline (ratio: klantreis / baseline) ==")
     print(
         f"memory per participant: {ours['memory']:.1f} MB vs {base['memory']:.1f} MB "
         f"({ratio(ours['memory'], base['memory'])})"
-    )  # type: ignore[arg-type]
+    )
     print(
-        f"CPU per arrival: {ours['cpu'] * 1000:.0f} ms vs {base['cpu'] * 1000:.0f} ms "  # type: ignore[operator]
+        f"CPU per arrival: {ours['cpu'] * 1000:.0f} ms vs {base['cpu'] * 1000:.0f} ms "
         f"({ratio(ours['cpu'], base['cpu'])})"
-    )  # type: ignore[arg-type]
+    )
     for key in base:
         if key.startswith("crowd") and key in ours:
             print(
-                f"{key.removeprefix('crowd')} at once, last ready: {ours[key][1]:.2f} s vs "  # type: ignore[index]
+                f"{key.removeprefix('crowd')} at once, last ready: {ours[key][1]:.2f} s vs "
                 f"{base[key][1]:.2f} s ({ratio(ours[key][1], base[key][1])})"
-            )  # type: ignore[index]
+            )
         if key.startswith("latency") and key in ours:
-            mine = percentile(ours[key][0], 0.95)  # type: ignore[index]
-            theirs = percentile(base[key][0], 0.95)  # type: ignore[index]
+            mine = percentile(ours[key][0], 0.95)
+            theirs = percentile(base[key][0], 0.95)
             print(
                 f"{key.removeprefix('latency')} connected, save seen by all pages p95: "
                 f"{mine:.2f} s vs {theirs:.2f} s ({ratio(mine, theirs)})"

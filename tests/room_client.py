@@ -19,9 +19,12 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import websockets
+
+if TYPE_CHECKING:
+    from klantreis.i18n import Language
 
 Model = dict[str, Any]
 
@@ -320,7 +323,7 @@ def run_async(scenario: Any) -> Any:
         return thread.submit(asyncio.run, scenario).result()
 
 
-async def add_card(client: RoomClient, text: str, language: str = "en") -> None:
+async def add_card(client: RoomClient, text: str, language: Language = "en") -> None:
     """Type a card into the mapping step's form and press Add (the press carries the text,
     as the browser's button sends it)."""
     from klantreis.i18n import t

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder
-from klantreis.i18n import t
+from klantreis.i18n import Language, t
 from klantreis.report.pdf import QUIET_FLAGS
 
 ARGS = list(QUIET_FLAGS)
@@ -24,11 +24,12 @@ ARGS = list(QUIET_FLAGS)
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--lang", default="en")
+    parser.add_argument("--lang", default="en", choices=["nl", "en"])
     parser.add_argument("--out", default="screenshots")
     parser.add_argument("--port", type=int, default=9410)
     options = parser.parse_args()
-    lang, out = options.lang, Path(options.out)
+    lang: Language = options.lang
+    out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="klantreis-room-"))
     folder = root / "workshop"
@@ -95,7 +96,7 @@ def main() -> None:
         print(path)
 
 
-def every_step(console: Page, phone: Page, projector: Page, lang: str, out: Path) -> None:
+def every_step(console: Page, phone: Page, projector: Page, lang: Language, out: Path) -> None:
     """Every step of the method up to the journey: a participant contributes on a phone; the
     phone, the console and the projector are photographed in each."""
 
