@@ -44,7 +44,7 @@ from benchmarks.baseline import baseline_home, extract_source, mark_ready
 from klantreis.domain import MethodStep
 from klantreis.folder import open_folder
 from klantreis.i18n import t
-from klantreis.serve.network import free_port
+from tests.ports import free_port
 from tests.room_client import RoomClient, VoilaClient, add_card, join
 from tests.served import process_tree
 

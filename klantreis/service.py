@@ -219,11 +219,6 @@ class Service:
         with self.store.read() as tx:
             return tx.require(Participant, participant_id, self.workshop_id)
 
-    def find_participant(self, name: str) -> Participant | None:
-        """The named participant with this name, if they joined before."""
-        with self.store.read() as tx:
-            return tx.participant_by_name(self.workshop_id, name_key(name))
-
     def participants(self) -> list[Participant]:
         """Everyone who joined, in order of arrival."""
         with self.store.read() as tx:
@@ -568,15 +563,6 @@ class Service:
                 self._check_references(tx, item)
 
         return self._save(journey, actor_id, check, summary={"name": journey.name})
-
-    def remove_journey(self, journey_id: str, actor_id: str | None = None) -> None:
-        """Delete a journey with its steps (facilitator only)."""
-        with self.store.write() as tx:
-            self._require_facilitator(tx, actor_id)
-            journey = tx.require(Journey, journey_id, self.workshop_id)
-            tx.delete_where(JourneyStep, self.workshop_id, journey_id=journey_id)
-            tx.delete(Journey, journey_id)
-            tx.record(_entry(self.workshop_id, actor_id, Action.REMOVE, journey))
 
     def add_step(self, step: JourneyStep, actor_id: str | None = None) -> JourneyStep:
         """Append a step to the end of its journey."""

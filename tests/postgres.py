@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from klantreis.serve.network import free_port
+from tests.ports import free_port
 
 
 def server_binaries() -> Path | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from klantreis.widgets.room.keys import RoomKeys, room_keys
 
-from klantreis.serve.network import free_port
+from tests.ports import free_port
 
 
 @dataclass

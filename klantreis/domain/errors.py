@@ -119,10 +119,6 @@ class ValidationFailed(KlantreisError):
             lines.append(t("error.more_problems", language, count=len(self.problems) - 10))
         return "; ".join(lines)
 
-    def for_field(self, name: str) -> list[Problem]:
-        """The problems whose path starts with ``name``."""
-        return [p for p in self.problems if p.field == name or p.field.startswith(name + ".")]
-
 
 class NotFound(KlantreisError):
     """The thing asked for does not exist (any more)."""

@@ -27,11 +27,6 @@ BUILTIN_PHASE_MODELS: dict[str, tuple[str, ...]] = {
 CUSTOM_PHASE_MODEL = "custom"
 
 
-def phase_model_names() -> list[str]:
-    """The keys of the built-in phase models, default first."""
-    return list(BUILTIN_PHASE_MODELS)
-
-
 def phases_for(model: str, language: Language) -> list[Phase]:
     """The phases of a built-in model, named and described in ``language``.
 

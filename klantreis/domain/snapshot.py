@@ -132,17 +132,6 @@ class WorkshopSnapshot(DomainModel):
             if m.is_active and (segment_id is None or m.segment_id == segment_id)
         ]
 
-    def uncovered_cards(self, kinds: tuple[CardKind, ...] = (CardKind.BARRIER,)) -> list[Card]:
-        """Active cards that no active measure is linked to, most-voted first.
-
-        With the default this lists the barriers nobody has a measure for yet; pass
-        ``(CardKind.ASSOCIATION,)`` and filter on polarity for negative associations.
-        """
-        covered = {card_id for m in self.active_measures() for card_id in m.card_ids}
-        counts = self.vote_counts()
-        cards = [c for c in self.active_cards() if c.kind in kinds and c.id not in covered]
-        return sorted(cards, key=lambda c: (-counts[c.id], c.created_at))
-
     # -- journeys --------------------------------------------------------------------------
 
     @property

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,12 +83,6 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"urn:klantreis:{FORMAT}:v{FORMAT_VERSION}"
     return schema
-
-
-def shipped_schema() -> dict[str, Any]:
-    """The schema file that ships with the package (a test keeps it equal to the model)."""
-    text = resources.files(__name__.rsplit(".", 1)[0]).joinpath("workshop.schema.json")
-    return dict(json.loads(text.read_text(encoding="utf-8")))
 
 
 def load_document(source: bytes | str | Path) -> WorkshopDocument:

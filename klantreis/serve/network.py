@@ -37,16 +37,6 @@ def port_taken(host: str, port: int) -> bool:
     return False
 
 
-def free_port(span: int = 1, host: str = "127.0.0.1") -> int:
-    """A port nothing listens on, together with the ``span - 1`` ports after it."""
-    while True:
-        with socket.socket() as sock:
-            sock.bind((host, 0))
-            port = int(sock.getsockname()[1])
-        if not any(port_taken(host, port + offset) for offset in range(1, span)):
-            return port
-
-
 def probe_url(host: str, port: int) -> str:
     """A URL on the server bound to ``host``:``port`` that answers 404 without starting a kernel.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from klantreis.exchange.document import (
     document_from_snapshot,
     json_schema,
     load_document,
-    shipped_schema,
 )
 from klantreis.exchange.importer import import_document
 from klantreis.exchange.tabular import export_csv
@@ -148,6 +148,12 @@ def linked_texts(document: WorkshopDocument) -> set[tuple[str, ...]]:
     }
     links |= {(p.name, segments[p.segment_id]) for p in document.personas}
     return links
+
+
+def shipped_schema() -> dict[str, Any]:
+    """The schema file that ships with the package."""
+    text = resources.files("klantreis.exchange").joinpath("workshop.schema.json")
+    return dict(json.loads(text.read_text(encoding="utf-8")))
 
 
 def test_the_shipped_schema_is_generated_from_the_model() -> None:

@@ -18,7 +18,8 @@ from klantreis.domain import MethodStep
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
 from klantreis.i18n import t
-from klantreis.serve.network import free_port, server_answers
+from klantreis.serve.network import server_answers
+from tests.ports import free_port
 from tests.room_client import RoomClient, add_card, join, run_async
 from tests.served import ServedRoom, served_room
 

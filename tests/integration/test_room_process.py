@@ -26,8 +26,9 @@ from klantreis.domain import Card, MethodStep
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
 from klantreis.i18n import t
-from klantreis.serve.network import free_port, port_taken
+from klantreis.serve.network import port_taken
 from klantreis.service import Service
+from tests.ports import free_port
 from tests.room_client import RoomClient, add_card, join, run_async
 from tests.served import (
     ServedRoom,

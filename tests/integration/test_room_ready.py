@@ -10,7 +10,8 @@ from typing import ClassVar
 
 import pytest
 
-from klantreis.serve.network import free_port, probe_url, wait_until_serving
+from klantreis.serve.network import probe_url, wait_until_serving
+from tests.ports import free_port
 
 
 class _NotFound(BaseHTTPRequestHandler):

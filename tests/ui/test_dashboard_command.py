@@ -12,7 +12,7 @@ from typing import Any
 
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder
-from klantreis.serve.network import free_port
+from tests.ports import free_port
 
 
 def test_the_dashboard_command_serves_the_charts_read_only(

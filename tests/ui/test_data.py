@@ -18,7 +18,7 @@ from klantreis.folder import create_folder
 from klantreis.guide.notebooks import copy_notebooks
 from klantreis.report.notebook_html import export_notebook_html
 from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
-from klantreis.serve.network import free_port
+from tests.ports import free_port
 from tests.ui.conftest import misdrawn_bars, running, settled
 
 pytestmark = pytest.mark.ui

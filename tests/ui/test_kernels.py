@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
-from klantreis.serve.network import free_port
+from tests.ports import free_port
 from tests.ui.conftest import serving
 
 

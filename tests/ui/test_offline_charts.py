@@ -15,7 +15,7 @@ from klantreis.folder import create_folder
 from klantreis.guide.notebooks import copy_notebooks, shipped_notebooks
 from klantreis.report.notebook_html import export_notebook_html
 from klantreis.serve.commands import jupyter_env, lab_argv, voila_argv
-from klantreis.serve.network import free_port
+from tests.ports import free_port
 from tests.ui.conftest import dismiss_lab_dialogs, misdrawn_bars, running, settled
 
 pytestmark = pytest.mark.ui

@@ -13,7 +13,8 @@ import pytest
 
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
-from klantreis.serve.network import free_port, port_taken
+from klantreis.serve.network import port_taken
+from tests.ports import free_port
 from tests.served import ServedRoom, start_served_room
 from tests.ui.conftest import settled, sticking_out
 
