@@ -11,9 +11,11 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+
+from klantreis.domain.vocabulary import EntryState
 
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
@@ -109,6 +111,19 @@ class Entity(DomainModel):
 
     id: Identifier
     workshop_id: Identifier
+
+
+class Withdrawable:
+    """What cards, measures and ideas share: each has a ``state`` and stays active until its
+    author withdraws it or the facilitator removes it (both undone by restoring it)."""
+
+    if TYPE_CHECKING:  # each model declares the field itself, in its own place among its fields
+        state: EntryState
+
+    @property
+    def is_active(self) -> bool:
+        """True unless withdrawn by its author or removed by the facilitator."""
+        return self.state is EntryState.ACTIVE
 
 
 def written_by(entry: object, actor_id: str | None) -> bool:

@@ -11,6 +11,7 @@ from klantreis.domain.base import (
     Identifier,
     OptionalLongText,
     ShortText,
+    Withdrawable,
     new_id,
     utc_now,
 )
@@ -26,7 +27,7 @@ from klantreis.domain.vocabulary import (
 )
 
 
-class Card(Entity):
+class Card(Withdrawable, Entity):
     """One need, barrier or association, written by a participant or the facilitator.
 
     A need may list the alternatives customers compare it with (also outside the category: the
@@ -59,11 +60,6 @@ class Card(Entity):
         if self.kind is not CardKind.NEED and self.need_type is not None:
             raise rule_error("need_type_only_for_needs")
         return self
-
-    @property
-    def is_active(self) -> bool:
-        """True unless withdrawn by its author or removed by the facilitator."""
-        return self.state is EntryState.ACTIVE
 
     @property
     def goal_kind(self) -> GoalKind:

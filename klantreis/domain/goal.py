@@ -13,6 +13,7 @@ from klantreis.domain.base import (
     OptionalLongText,
     OptionalShortText,
     ShortText,
+    Withdrawable,
     new_id,
     utc_now,
 )
@@ -32,7 +33,7 @@ class Goal(Entity):
     version: int = Field(default=1, ge=1)
 
 
-class Measure(Entity):
+class Measure(Withdrawable, Entity):
     """A concrete action towards one goal, placed on a phase and a touchpoint, with an owner."""
 
     id: Identifier = Field(default_factory=new_id)
@@ -66,11 +67,6 @@ class Measure(Entity):
         """Every phase the measure is placed in: its phase, then the further ones."""
         first = [self.phase_key] if self.phase_key else []
         return list(dict.fromkeys([*first, *self.more_phase_keys]))
-
-    @property
-    def is_active(self) -> bool:
-        """True unless withdrawn or removed."""
-        return self.state is EntryState.ACTIVE
 
     @property
     def priority(self) -> float:

@@ -21,6 +21,7 @@ from klantreis.domain.base import (
     Identifier,
     OptionalLongText,
     ShortText,
+    Withdrawable,
     new_id,
     utc_now,
 )
@@ -72,7 +73,7 @@ RATING_TARGET: dict[RatingKind, str] = {
 """Which collection of the workshop a rating's ``target_id`` points into."""
 
 
-class Idea(Entity):
+class Idea(Withdrawable, Entity):
     """One proposal by a participant (or the facilitator) in the challenge, scope or persona step.
 
     Persona topics name the segment whose persona they add to; the others have no segment.
@@ -96,11 +97,6 @@ class Idea(Entity):
         if self.topic not in PERSONA_TOPICS and self.segment_id is not None:
             raise rule_error("segment_only_for_persona_ideas")
         return self
-
-    @property
-    def is_active(self) -> bool:
-        """True unless withdrawn by its author or removed by the facilitator."""
-        return self.state is EntryState.ACTIVE
 
     @property
     def step(self) -> MethodStep:
