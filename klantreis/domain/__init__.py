@@ -51,7 +51,7 @@ from klantreis.domain.phases import (
     phases_from_names,
 )
 from klantreis.domain.segment import Persona, Quote, Segment, SurveyFact
-from klantreis.domain.snapshot import WorkshopSnapshot
+from klantreis.domain.snapshot import WorkshopParts, WorkshopSnapshot
 from klantreis.domain.vocabulary import (
     GOAL_FOR_CARD,
     Basis,
@@ -131,6 +131,7 @@ __all__ = [
     "Vote",
     "VoteLimitReached",
     "Workshop",
+    "WorkshopParts",
     "WorkshopSnapshot",
     "clean_line",
     "clean_text",

@@ -19,11 +19,12 @@ from klantreis.domain.vocabulary import CardKind, GoalKind, IdeaTopic, Polarity,
 from klantreis.domain.workshop import Workshop
 
 
-class WorkshopSnapshot(DomainModel):
-    """Everything of one workshop, read in one transaction; ``revision`` grows with every change."""
+class WorkshopParts(DomainModel):
+    """A workshop with every list of records it has, named as in
+    :data:`~klantreis.domain.references.COLLECTIONS` (a test keeps the two equal): what a
+    snapshot reads and what an exchange document carries."""
 
     workshop: Workshop
-    revision: int = 0
     segments: list[Segment] = Field(default_factory=list)
     personas: list[Persona] = Field(default_factory=list)
     cards: list[Card] = Field(default_factory=list)
@@ -36,6 +37,12 @@ class WorkshopSnapshot(DomainModel):
     votes: list[Vote] = Field(default_factory=list)
     ideas: list[Idea] = Field(default_factory=list)
     ratings: list[Rating] = Field(default_factory=list)
+
+
+class WorkshopSnapshot(WorkshopParts):
+    """Everything of one workshop, read in one transaction; ``revision`` grows with every change."""
+
+    revision: int = 0
     removal_entries: list[AuditEntry] = Field(default_factory=list)
     """The trail's removals of journey steps, touchpoints and ratings (their copies)."""
     _content_key: str = PrivateAttr(default="")

@@ -18,22 +18,10 @@ from pydantic import Field, ValidationError
 
 from klantreis import __version__
 from klantreis.domain import (
-    Card,
     DomainModel,
-    Goal,
-    Idea,
     ImportFailed,
-    Journey,
-    JourneyStep,
-    Measure,
-    Participant,
-    Persona,
     Problem,
-    Rating,
-    Segment,
-    Touchpoint,
-    Vote,
-    Workshop,
+    WorkshopParts,
     WorkshopSnapshot,
     utc_now,
 )
@@ -45,26 +33,17 @@ FORMAT_VERSION: Literal[1] = 1
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-class WorkshopDocument(DomainModel):
-    """A whole workshop as one JSON document (format ``klantreis-workshop``, version 1)."""
+class DocumentHeader(DomainModel):
+    """What a document says about itself; it comes first in the file."""
 
     format: Literal["klantreis-workshop"] = FORMAT
     version: Literal[1] = FORMAT_VERSION
     generator: str = Field(default=f"klantreis {__version__}", max_length=100)
     exported_at: datetime = Field(default_factory=utc_now)
-    workshop: Workshop
-    segments: list[Segment] = Field(default_factory=list)
-    personas: list[Persona] = Field(default_factory=list)
-    cards: list[Card] = Field(default_factory=list)
-    goals: list[Goal] = Field(default_factory=list)
-    measures: list[Measure] = Field(default_factory=list)
-    touchpoints: list[Touchpoint] = Field(default_factory=list)
-    journeys: list[Journey] = Field(default_factory=list)
-    steps: list[JourneyStep] = Field(default_factory=list)
-    participants: list[Participant] = Field(default_factory=list)
-    votes: list[Vote] = Field(default_factory=list)
-    ideas: list[Idea] = Field(default_factory=list)
-    ratings: list[Rating] = Field(default_factory=list)
+
+
+class WorkshopDocument(WorkshopParts, DocumentHeader):
+    """A whole workshop as one JSON document (format ``klantreis-workshop``, version 1)."""
 
     def to_json(self) -> str:
         """The document as indented JSON text."""

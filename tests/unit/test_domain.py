@@ -277,3 +277,13 @@ def test_an_entry_is_its_authors_own_and_an_entry_without_author_is_nobodys() ->
     assert written_by(mine, "anna") and not written_by(mine, "ben")
     assert not written_by(card(), "anna") and not written_by(card(), None)
     assert not written_by(mine, None)
+
+
+def test_the_workshop_parts_are_the_collections_the_references_know() -> None:
+    from klantreis.domain import WorkshopParts
+    from klantreis.domain.references import COLLECTIONS
+
+    lists = [name for name in WorkshopParts.model_fields if name != "workshop"]
+    assert lists == list(COLLECTIONS)
+    for name, record in COLLECTIONS.items():
+        assert WorkshopParts.model_fields[name].annotation == list[record]  # type: ignore[valid-type]
