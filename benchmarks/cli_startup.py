@@ -23,7 +23,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from benchmarks.baseline import ROOT, baseline_home, extract_source, mark_ready
+from benchmarks.baseline import ROOT, baseline_home, extract_source, machine_speed, mark_ready
 
 SCRATCH = tempfile.gettempdir()
 """Where the commands run: not in the source tree, whose klantreis/ would come first."""
@@ -129,6 +129,7 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
+        print(machine_speed())
         print(f"python itself (start and stop): {interpreter(options.runs):.3f} s")
         header = f"{'command':<22}{'baseline s':>11}{'now s':>9}{'ratio':>8}  modules  heavy now"
         print(header)

@@ -40,7 +40,7 @@ from typing import Any
 
 from klantreis.widgets.room.keys import room_keys
 
-from benchmarks.baseline import baseline_home, extract_source, mark_ready
+from benchmarks.baseline import baseline_home, extract_source, machine_speed, mark_ready
 from klantreis.domain import MethodStep
 from klantreis.folder import open_folder
 from klantreis.i18n import t
@@ -315,6 +315,7 @@ def main() -> None:
     parser.add_argument("--soak", default="100x20", help="PEOPLExSAVES")
     parser.add_argument("--sequential", type=int, default=10, help="arrivals for memory/CPU")
     options = parser.parse_args()
+    print(machine_speed(), flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="klantreis-room-bench-"))
     python = Path(sys.executable)
     rooms: list[tuple[str, Path, list[str], list[int]]] = (
