@@ -3,6 +3,7 @@ paths as tables, and which cards and measures rest on data. Every text is escape
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -75,33 +76,43 @@ def unmapped_html(data: JourneyData, lang: Language) -> str:
     return "".join(_titled(key, lang, table(*found)) for key, found in unmapped_tables(data, lang))
 
 
+Column = tuple[str, Callable[[Any], Any]]
+"""A table's column: the catalogue key of its header ("#" stays as it is) and a row's cell."""
+
+
+def _frame_table(frame: Any, columns: list[Column], lang: Language) -> Table | None:
+    """The rows of ``frame`` as a table of ``columns``; None when the frame is empty."""
+    if frame.empty:
+        return None
+    headers = [key if key == "#" else t(key, lang) for key, _ in columns]
+    return headers, [[cell(row) for _, cell in columns] for row in frame.itertuples()]
+
+
+def _count(name: str, lang: Language) -> Callable[[Any], str]:
+    """A cell with the row's whole number ``name``, written the language's way."""
+    return lambda row: number(float(getattr(row, name)), lang)
+
+
+def _share(name: str, lang: Language) -> Callable[[Any], str]:
+    """A cell with the row's share ``name`` as a percentage."""
+    return lambda row: percent(float(getattr(row, name)), lang)
+
+
 def funnel_table(data: JourneyData, lang: Language) -> Table | None:
     """The funnel: open and closed counts, drop-off and median time per step."""
-    if data.funnel.empty:
-        return None
     times = {}
     if not data.timing.empty:
         times = dict(zip(data.timing["step"], data.timing["median_text"], strict=True))
-    rows = [
-        [
-            row.label,
-            row.phase,
-            number(float(row.open), lang),  # type: ignore[arg-type]
-            number(float(row.closed), lang),  # type: ignore[arg-type]
-            percent(float(row.drop_rate), lang),  # type: ignore[arg-type]
-            times.get(row.step, "–") if data.source == "events" else "–",
-        ]
-        for row in data.funnel.itertuples()
+    timed = data.source == "events"
+    columns: list[Column] = [
+        ("chart.step", lambda row: row.label),
+        ("field.phase", lambda row: row.phase),
+        ("chart.funnel.open", _count("open", lang)),
+        ("chart.funnel.closed", _count("closed", lang)),
+        ("chart.dropoff.rate", _share("drop_rate", lang)),
+        ("data.column.time_from_previous", lambda row: times.get(row.step, "–") if timed else "–"),
     ]
-    headers = [
-        t("chart.step", lang),
-        t("field.phase", lang),
-        t("chart.funnel.open", lang),
-        t("chart.funnel.closed", lang),
-        t("chart.dropoff.rate", lang),
-        t("data.column.time_from_previous", lang),
-    ]
-    return headers, rows
+    return _frame_table(data.funnel, columns, lang)
 
 
 def funnel_html(data: JourneyData, lang: Language) -> str:
@@ -111,26 +122,14 @@ def funnel_html(data: JourneyData, lang: Language) -> str:
 
 def paths_table(data: JourneyData, lang: Language) -> Table | None:
     """The most common paths with their customers and how they compare with the ideal order."""
-    if data.paths.empty:
-        return None
-    rows = [
-        [
-            row.rank,
-            str(row.path).replace(">", " → "),
-            number(float(row.customers), lang),  # type: ignore[arg-type]
-            percent(float(row.share), lang),  # type: ignore[arg-type]
-            row.kind_label,
-        ]
-        for row in data.paths.itertuples()
+    columns: list[Column] = [
+        ("#", lambda row: row.rank),
+        ("chart.paths.path", lambda row: str(row.path).replace(">", " → ")),
+        ("chart.customers", _count("customers", lang)),
+        ("chart.paths.share", _share("share", lang)),
+        ("chart.paths.kind", lambda row: row.kind_label),
     ]
-    headers = [
-        "#",
-        t("chart.paths.path", lang),
-        t("chart.customers", lang),
-        t("chart.paths.share", lang),
-        t("chart.paths.kind", lang),
-    ]
-    return headers, rows
+    return _frame_table(data.paths, columns, lang)
 
 
 def paths_html(data: JourneyData, lang: Language) -> str:
@@ -141,26 +140,14 @@ def paths_html(data: JourneyData, lang: Language) -> str:
 def channels_table(data: JourneyData, lang: Language) -> Table | None:
     """Customers per arrival channel: how many each brought, their share, and how many of
     them went through the whole journey in order."""
-    if data.arrivals.empty:
-        return None
-    rows = [
-        [
-            row.channel,
-            number(float(row.customers), lang),  # type: ignore[arg-type]
-            percent(float(row.share), lang),  # type: ignore[arg-type]
-            number(float(row.completed), lang),  # type: ignore[arg-type]
-            percent(float(row.conversion), lang),  # type: ignore[arg-type]
-        ]
-        for row in data.arrivals.itertuples()
+    columns: list[Column] = [
+        ("data.column.arrival_channel", lambda row: row.channel),
+        ("data.column.customers", _count("customers", lang)),
+        ("data.column.customer_share", _share("share", lang)),
+        ("data.column.completed", _count("completed", lang)),
+        ("data.column.conversion", _share("conversion", lang)),
     ]
-    headers = [
-        t("data.column.arrival_channel", lang),
-        t("data.column.customers", lang),
-        t("data.column.customer_share", lang),
-        t("data.column.completed", lang),
-        t("data.column.conversion", lang),
-    ]
-    return headers, rows
+    return _frame_table(data.arrivals, columns, lang)
 
 
 def channels_html(data: JourneyData, lang: Language) -> str:
@@ -170,20 +157,16 @@ def channels_html(data: JourneyData, lang: Language) -> str:
 
 def traffic_table(data: JourneyData, lang: Language) -> Table | None:
     """Sessions per source / medium, with the channel and touchpoint the rules give it."""
-    if data.traffic.empty:
+    if data.traffic.empty:  # it may have no columns to sort by
         return None
     ordered = data.traffic.sort_values("sessions", ascending=False, kind="mergesort")
-    rows = [
-        [row.source_medium, row.channel, row.touchpoint or "–", number(float(row.sessions), lang)]  # type: ignore[arg-type]
-        for row in ordered.itertuples()
+    columns: list[Column] = [
+        ("data.column.source_medium", lambda row: row.source_medium),
+        ("data.column.channel", lambda row: row.channel),
+        ("field.touchpoint_id", lambda row: row.touchpoint or "–"),
+        ("data.column.sessions", _count("sessions", lang)),
     ]
-    headers = [
-        t("data.column.source_medium", lang),
-        t("data.column.channel", lang),
-        t("field.touchpoint_id", lang),
-        t("data.column.sessions", lang),
-    ]
-    return headers, rows
+    return _frame_table(ordered, columns, lang)
 
 
 def data_lines(data: JourneyData, lang: Language) -> list[str]:
