@@ -63,6 +63,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _contribution_columns() -> list[Column[Any]]:
+    """The columns every contribution (card, measure, idea) ends with: who wrote it, whether
+    it is withdrawn or removed, its version for concurrent edits, and when it changed."""
+    return [
+        Column("author_id", String(ID)),
+        Column("state", String(KEY), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+    ]
+
+
 def _workshop_fk() -> Column[str]:
     return Column(
         "workshop_id",
@@ -140,11 +152,7 @@ cards = Table(
     Column("need_type", String(KEY)),
     Column("alternatives", JSON, nullable=False),
     Column("basis", String(KEY), nullable=False),
-    Column("author_id", String(ID)),
-    Column("state", String(KEY), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    *_contribution_columns(),
 )
 
 goals = Table(
@@ -178,11 +186,7 @@ measures = Table(
     Column("impact", Integer, nullable=False),
     Column("effort", Integer, nullable=False),
     Column("status", String(KEY), nullable=False),
-    Column("author_id", String(ID)),
-    Column("state", String(KEY), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    *_contribution_columns(),
 )
 
 touchpoints = Table(
@@ -280,11 +284,7 @@ ideas = Table(
     Column("text", String(SHORT), nullable=False),
     Column("detail", Text, nullable=False),
     Column("segment_id", String(ID), index=True),
-    Column("author_id", String(ID)),
-    Column("state", String(KEY), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    *_contribution_columns(),
 )
 
 ratings = Table(
