@@ -247,6 +247,21 @@ def test_goals_and_measures_are_saved_from_the_goals_panel(orchestra: Service) -
     assert any("Open rehearsal" in text for text in panel.measures.texts())
 
 
+def test_the_measure_form_offers_the_cards_of_the_segment_chosen_now(orchestra: Service) -> None:
+    """Its card choices follow the segment chooser (they stayed with the first segment)."""
+    panel = kw.goals(orchestra)
+    snap = orchestra.snapshot()
+    first, second = snap.segments[:2]
+    choices = panel.new_measure.form.fields["card_ids"].input.options
+    panel.chooser.value = second.id
+    after = panel.new_measure.form.fields["card_ids"].input.options
+    expected = {c.id for c in snap.active_cards(segment_id=second.id)}
+    assert {value for _label, value in after} == expected and expected
+    assert {value for _label, value in choices} == {
+        c.id for c in snap.active_cards(segment_id=first.id)
+    }
+
+
 def test_journey_steps_are_added_and_reordered(orchestra: Service) -> None:
     panel = kw.journey(orchestra)
     form = panel.new_step.form

@@ -207,11 +207,17 @@ def measure_form(
 ) -> Form[Measure]:
     """Step 5: a measure towards one goal, on a phase and a touchpoint, with an owner."""
 
+    made: list[Form[Measure]] = []
+
     def cards() -> list[tuple[str, Any]]:
-        snap = snapshot()
+        """The cards of the segment the form's measure is in now (none before one is chosen:
+        a measure links only its own segment's cards)."""
+        segment = made[0].value.segment_id if made else measure.segment_id
+        if segment is None:
+            return []
         return [
             (f"{t(f'card_kind.{c.kind.value}', language)}: {c.text}", c.id)
-            for c in snap.active_cards(segment_id=measure.segment_id)
+            for c in snapshot().active_cards(segment_id=segment)
         ]
 
     fields = [
@@ -237,7 +243,8 @@ def measure_form(
         Field("effort", "slider", minimum=1, maximum=5, hint="hint.effort"),
         Field("status", "choice", options=_enum("measure_status", list(MeasureStatus), language)),
     ]
-    return Form(measure, on_save, fields, language, **extra)
+    made.append(Form(measure, on_save, fields, language, **extra))
+    return made[0]
 
 
 def touchpoint_form(
