@@ -439,16 +439,13 @@ def dashboard_command(
 def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str | None) -> None:
     from klantreis.exchange.document import document_from_snapshot
     from klantreis.exchange.tabular import export_csv
-    from klantreis.report.notebook_html import export_notebook_html
-    from klantreis.serve.commands import app_notebook
+    from klantreis.folder import data_folder
+    from klantreis.report.export import export_report_html
 
     snapshot = _service(ctx, directory, db_url).snapshot()
     language = snapshot.workshop.language
     out.mkdir(parents=True, exist_ok=True)
-    extra = database_env(db_url)
-    written = [
-        export_notebook_html(app_notebook("dashboard"), directory, out / "index.html", env=extra)
-    ]
+    written = [export_report_html(snapshot, data_folder(directory), out / "index.html")]
     data = out / "workshop.json"
     data.write_text(document_from_snapshot(snapshot).to_json(), encoding="utf-8")
     written += [data, *export_csv(snapshot, out / "csv")]
@@ -465,28 +462,28 @@ def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str 
 def report_command(
     ctx: click.Context, directory: Path, fmt: str, out: Path | None, db_url: str | None
 ) -> None:
-    from klantreis.report.notebook_html import export_notebook_html
+    from klantreis.folder import data_folder
+    from klantreis.report.export import export_report_html
     from klantreis.report.pdf import print_pdf
-    from klantreis.serve.commands import app_notebook
 
-    language = _service(ctx, directory, db_url).language
-    extra = database_env(db_url)
+    snapshot = _service(ctx, directory, db_url).snapshot()
+    data = data_folder(directory)
     if _to_stdout(out):  # made in a scratch folder, then written out whole
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="klantreis-report-") as scratch:
-            html_file = Path(scratch) / "report.html"
-            export_notebook_html(app_notebook("report"), directory, html_file, env=extra)
+            html_file = export_report_html(snapshot, data, Path(scratch) / "report.html")
             made = print_pdf(html_file, html_file.with_suffix(".pdf")) if fmt == "pdf" else None
             sys.stdout.buffer.write((made or html_file).read_bytes())
             sys.stdout.flush()
         return
     target = out or directory / "exports" / f"report.{fmt}"
-    html_file = target if fmt == "html" else target.with_suffix(".html")
-    export_notebook_html(app_notebook("report"), directory, html_file, env=extra)
+    html_file = export_report_html(
+        snapshot, data, target if fmt == "html" else target.with_suffix(".html")
+    )
     if fmt == "pdf":
         print_pdf(html_file, target)
-    click.echo(t("cli.export.done", language, path=str(target)))
+    click.echo(t("cli.export.done", snapshot.workshop.language, path=str(target)))
 
 
 @main.group("data", cls=_Group, help=_help("cli.data.help"))

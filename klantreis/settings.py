@@ -28,13 +28,12 @@ WORKSHOP = Setting("KLANTREIS_WORKSHOP", "the workshop folder the notebook sits 
 CACHE = Setting("KLANTREIS_CACHE", "~/.cache/klantreis (or $XDG_CACHE_HOME/klantreis)")
 CHROMIUM = Setting("KLANTREIS_CHROMIUM", "chromium on the PATH")
 DEBUG = Setting("KLANTREIS_DEBUG", "off")
-STATIC = Setting("KLANTREIS_STATIC", "off: panels are live forms")
 CHART_MODULE = Setting("KLANTREIS_CHART_MODULE", "unset: the chart code goes inline")
 
-SETTINGS = (DB, LANG, WORKSHOP, CACHE, CHROMIUM, DEBUG, STATIC, CHART_MODULE)
-"""All of them; the last two are set by klantreis for the processes it starts."""
+SETTINGS = (DB, LANG, WORKSHOP, CACHE, CHROMIUM, DEBUG, CHART_MODULE)
+"""All of them; the last is set by klantreis for the processes it starts."""
 
-INTERNAL = (STATIC, CHART_MODULE)
+INTERNAL = (CHART_MODULE,)
 """Set by klantreis itself for the kernels and servers it starts, not by users."""
 
 
@@ -77,11 +76,6 @@ def debug() -> bool:
     return bool(_get(DEBUG))
 
 
-def static_panels() -> bool:
-    """Panels render as static HTML (a report or a published site is being made)."""
-    return _get(STATIC) == "1"
-
-
 def served_chart_module() -> str | None:
     """The file name of the chart module this kernel's server serves, if any."""
     return _get(CHART_MODULE)
@@ -95,11 +89,6 @@ def database_env(db_url: str | None) -> dict[str, str]:
 def workshop_env(folder: Path) -> dict[str, str]:
     """What a kernel klantreis starts needs to open the workshop in ``folder``."""
     return {WORKSHOP.name: str(folder.resolve())}
-
-
-def static_env() -> dict[str, str]:
-    """What a kernel needs to render its panels as static HTML."""
-    return {STATIC.name: "1"}
 
 
 def chart_module_env(name: str) -> dict[str, str]:
@@ -118,8 +107,6 @@ __all__ = [
     "database_url",
     "debug",
     "served_chart_module",
-    "static_env",
-    "static_panels",
     "workshop_env",
     "workshop_folder",
 ]

@@ -1,5 +1,5 @@
-"""Run mypy over the package as it is installed (klantreis/ with widgets/ as klantreis.widgets),
-then over tools/ and benchmarks/.
+"""Run mypy over the package as it is installed (klantreis/ with widgets/ as klantreis.widgets
+and templates/ as klantreis.templates), then over tools/ and benchmarks/.
 
 mypy cannot follow setuptools' package-dir mapping, so this builds a tree of symbolic links
 that mirrors the installed layout and checks that tree with the project's settings.
@@ -31,7 +31,8 @@ LOOSER = [
 
 
 def build_tree() -> Path:
-    """The link tree: .mypy_tree/klantreis/<entries of klantreis/> and .../widgets -> widgets/."""
+    """The link tree: .mypy_tree/klantreis/<entries of klantreis/>, .../widgets -> widgets/ and
+    .../templates -> templates/."""
     shutil.rmtree(TREE, ignore_errors=True)
     package = TREE / "klantreis"
     package.mkdir(parents=True)
@@ -39,6 +40,7 @@ def build_tree() -> Path:
         if entry.name != "__pycache__":
             (package / entry.name).symlink_to(entry)
     (package / "widgets").symlink_to(ROOT / "widgets")
+    (package / "templates").symlink_to(ROOT / "templates")
     for folder in (*SCRIPTS, "tests"):  # the scripts import the tests' room client
         (TREE / folder).symlink_to(ROOT / folder)
     return TREE

@@ -104,12 +104,9 @@ def gallery(service: Service) -> GalleryPanel:
 
 
 def dashboard(service: Service | None = None) -> Any:
-    """The live dashboard (read-only); in a static export, the report's overview and charts."""
-    from klantreis.widgets.panels.base import static_mode
+    """The live dashboard (read-only)."""
     from klantreis.widgets.room.dashboard import live_dashboard
 
-    if static_mode():
-        return report(service)
     return live_dashboard(service)
 
 
@@ -125,15 +122,12 @@ class StaticHTML:
 
 def report(service: Service | None = None) -> StaticHTML:
     """The workshop report: every step's outcome with its tables and charts."""
-    from klantreis.analytics.results import journey_data
     from klantreis.charts.static import document_charts
     from klantreis.folder import data_folder
-    from klantreis.report.workshop_report import report_html
+    from klantreis.report.workshop_report import workshop_report_html
 
     snapshot = (service or connect()).snapshot()
-    folder = data_folder()
-    data = journey_data(snapshot, folder) if folder is not None else None
-    return StaticHTML(report_html(snapshot, document_charts(), data))
+    return StaticHTML(workshop_report_html(snapshot, document_charts(), data_folder()))
 
 
 def create(folder: str | Path, template: str = "empty", language: str = "nl") -> Service:

@@ -1,4 +1,4 @@
-"""Charts in static HTML (exported notebooks, the report, the published site), with no internet.
+"""Charts in static HTML (the report, its export and the published site), with no internet.
 
 The first chart of a document carries the vega-embed bundle (about 1 MB), defining
 ``window.klantreisEmbed``; later charts only call it. Every chart keeps its tooltips.
@@ -45,8 +45,9 @@ _DOCUMENT: StaticCharts | None = None
 
 
 def document_charts() -> StaticCharts:
-    """The writer for the document this process is producing (one kernel, one export), so the
-    bundle is included once however many cells show charts."""
+    """The writer for the notebook this kernel shows (``kw.report()`` in JupyterLab), so the
+    bundle is included once however many cells show charts. An export makes its own
+    :class:`StaticCharts` (see :mod:`klantreis.report.export`)."""
     global _DOCUMENT
     if _DOCUMENT is None:
         _DOCUMENT = StaticCharts()

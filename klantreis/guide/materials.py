@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from klantreis.domain import GoalKind, Situation, phases_for
 from klantreis.guide.agenda import FORMATS, minutes, schedule
 from klantreis.guide.steps import STEPS
 from klantreis.i18n import LANGUAGES, Language, t
+from klantreis.templates import materials_dir
 
 A4 = "A4 portrait"
 A3 = "A3 landscape"
@@ -66,7 +66,7 @@ def _inline(text: str) -> str:
 
 
 def _environment() -> Environment:
-    folder = Path(str(resources.files("klantreis.templates").joinpath("materials")))
+    folder = materials_dir()
     return Environment(
         loader=FileSystemLoader(folder),
         autoescape=True,

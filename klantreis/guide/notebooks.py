@@ -18,9 +18,6 @@ from klantreis.guide.agenda import minutes
 from klantreis.guide.steps import STEPS, GuideStep
 from klantreis.i18n import LANGUAGES, Language, t
 
-EXPORT_HIDDEN = "klantreis-hide-in-export"
-"""Tag of cells that only make sense while working in the notebook (not in an export)."""
-
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -46,7 +43,7 @@ def build_notebook(step: GuideStep, language: Language) -> NotebookNode:
     """The guided notebook of one step in one language."""
     cells = [
         new_markdown_cell(guide_markdown(step, language)),
-        new_markdown_cell(t("guide.connect", language), metadata={"tags": [EXPORT_HIDDEN]}),
+        new_markdown_cell(t("guide.connect", language)),
         new_code_cell("import klantreis.widgets as kw\n\nservice = kw.connect()"),
     ]
     if step.key == "start":
@@ -72,11 +69,10 @@ def build_notebook(step: GuideStep, language: Language) -> NotebookNode:
 
 APPS: dict[str, str] = {
     "dashboard": "import klantreis.widgets as kw\n\nkw.dashboard()",
-    "report": "import klantreis.widgets as kw\n\nkw.report()",
 }
-"""The notebooks Voila serves (the dashboards; the room's own pages come from the room process,
-see klantreis.widgets.room.server) and the exports run: one cell each; they follow the
-workshop's language, so there is one of each."""
+"""The notebooks Voila serves (the dashboard; the room's own pages come from the room process,
+see klantreis.widgets.room.server): one cell each; they follow the workshop's language, so
+there is one of each."""
 
 
 def build_app(name: str) -> NotebookNode:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from klantreis.analytics.results import JourneyData
+from klantreis.analytics.results import JourneyData, journey_data
+from klantreis.analytics.storage import DataFolder
 from klantreis.charts import GALLERY
 from klantreis.charts.frames import feeling_label
 from klantreis.charts.static import StaticCharts
@@ -192,3 +193,10 @@ def report_html(
     if data is not None:
         sections.append(data_section_html(data, charts))
     return '<div class="klantreis kr-report">' + "".join(sections) + "</div>"
+
+
+def workshop_report_html(
+    snap: WorkshopSnapshot, charts: StaticCharts, data: DataFolder | None = None
+) -> str:
+    """The report of a workshop, with what its analytics ``data`` say when it has a folder."""
+    return report_html(snap, charts, journey_data(snap, data) if data is not None else None)

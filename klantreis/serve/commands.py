@@ -13,12 +13,12 @@ from pathlib import Path
 
 from klantreis import settings
 from klantreis.charts.bundles import bundle_path, served_root
-from klantreis.report.notebook_html import template_root
 from klantreis.settings import chart_module_env
+from klantreis.templates import jupyter_data_dir
 
 
 def app_notebook(name: str) -> Path:
-    """The shipped notebook of one Voila app (the dashboard or the report)."""
+    """The shipped notebook of one Voila app (the dashboard)."""
     return Path(str(resources.files("klantreis.notebooks").joinpath("apps", f"{name}.ipynb")))
 
 
@@ -27,14 +27,14 @@ def jupyter_env(workshop_folder: Path | None = None, **extra: str) -> dict[str, 
     on the Jupyter paths, and the workshop to open."""
     env = dict(os.environ)
     paths = [
-        str(template_root()),
+        str(jupyter_data_dir()),
         str(served_root()),  # the live charts' code, served as a file (see charts.bundles)
         *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep)),
     ]
     env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
     # labconfig/page_config.json there switches off JupyterLab's news prompt (it asks the internet).
     configs = [
-        str(template_root()),
+        str(jupyter_data_dir()),
         *filter(None, env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)),
     ]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(dict.fromkeys(configs))

@@ -103,37 +103,3 @@ def test_every_notebook_runs_and_shows_its_panel(
         o for cell in notebook.cells for o in cell.get("outputs", []) if o.output_type == "error"
     ]
     assert errors == []
-
-
-@pytest.mark.slow
-def test_a_notebook_run_for_export_shows_static_charts(workshop_folder: tuple[Path, Any]) -> None:
-    folder, language = workshop_folder
-    path = next(p for p in shipped_notebooks(language) if p.name == "07-summary.ipynb")
-    notebook = execute(path, folder, KLANTREIS_STATIC="1")
-    html = notebook.cells[-1].outputs[0]["data"]["text/html"]
-    assert html.count("klantreisEmbed(document.getElementById(") == 9
-    assert html.count("<script>(function () {") == 1  # the bundle, once
-    assert WIDGET_VIEW not in notebook.cells[-1].outputs[0]["data"]
-
-
-@pytest.mark.slow
-def test_the_data_notebook_exported_shows_funnel_paths_and_evidence(tmp_path: Path) -> None:
-    from klantreis.analytics.sample import sample_rules, traffic_export, write_event_log
-    from klantreis.analytics.storage import DataFolder
-    from klantreis.charts.data import DATA_CHARTS
-
-    folder = tmp_path / "orchestra"
-    service = create_folder(folder, load_template("orchestra", "en"))
-    data = DataFolder(folder)
-    write_event_log(service.snapshot(), tmp_path / "log.parquet", 8_000, seed=4)
-    data.save_rules(sample_rules(service.snapshot(), "en"))
-    data.import_events(tmp_path / "log.parquet")
-    data.import_traffic(traffic_export(3_000, "en"))
-    path = next(p for p in shipped_notebooks("en") if p.name == "08-complete-with-data.ipynb")
-    notebook = execute(path, folder, KLANTREIS_STATIC="1")
-    html = notebook.cells[-1].outputs[0]["data"]["text/html"]
-    assert html.count("klantreisEmbed(document.getElementById(") == len(DATA_CHARTS)
-    shown = ("Funnel over the ideal journey", "Most common paths", "Channels per phase")
-    for text in (*shown, "Funnel per channel", "Customers per channel"):
-        assert text in html
-    assert "Assumption" in html and "traffic measured on touchpoint" in html

@@ -308,19 +308,6 @@ def test_phases_in_use_are_not_dropped_and_custom_phases_work(
     ]
 
 
-def test_panels_render_static_html_for_exports(
-    orchestra: Service, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KLANTREIS_STATIC", "1")
-    orchestra.update_workshop(
-        orchestra.workshop().model_copy(update={"challenge": "<script>bad()</script>"})
-    )
-    bundle, _ = kw.summary(orchestra)._repr_mimebundle_()
-    html = bundle["text/html"]
-    assert "&lt;script&gt;bad()&lt;/script&gt;" in html and "<script>bad()" not in html
-    assert html.count("klantreisEmbed(document.getElementById(") == 9
-
-
 def upload(widget: Any, name: str, content: bytes) -> None:
     """Do what the browser does when a file is chosen in a FileUpload: send its state."""
     file = {

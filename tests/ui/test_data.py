@@ -14,9 +14,9 @@ from klantreis.charts import GALLERY
 from klantreis.charts.bundles import ensure_bundles
 from klantreis.charts.data import DATA_CHARTS
 from klantreis.exchange.templates import load_template
-from klantreis.folder import create_folder
+from klantreis.folder import create_folder, open_folder
 from klantreis.guide.notebooks import copy_notebooks
-from klantreis.report.notebook_html import export_notebook_html
+from klantreis.report.export import export_report_html
 from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
 from tests.ports import free_port
 from tests.ui.conftest import misdrawn_bars, running, settled
@@ -98,8 +98,9 @@ def test_the_data_notebook_works_as_an_app_on_a_phone(
 def test_the_exported_report_draws_the_data_charts_from_file(
     workshop_with_data: Path, offline_page: Any
 ) -> None:
-    out = export_notebook_html(
-        app_notebook("report"), workshop_with_data, workshop_with_data / "export" / "report.html"
+    snapshot = open_folder(workshop_with_data).snapshot()
+    out = export_report_html(
+        snapshot, DataFolder(workshop_with_data), workshop_with_data / "export" / "report.html"
     )
     html = out.read_text(encoding="utf-8")
     assert "What the data says" in html and "ideal order, all the way" in html

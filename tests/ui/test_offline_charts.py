@@ -11,9 +11,9 @@ import pytest
 from klantreis.charts import GALLERY
 from klantreis.charts.bundles import ensure_bundles
 from klantreis.exchange.templates import load_template
-from klantreis.folder import create_folder
-from klantreis.guide.notebooks import copy_notebooks, shipped_notebooks
-from klantreis.report.notebook_html import export_notebook_html
+from klantreis.folder import create_folder, open_folder
+from klantreis.guide.notebooks import copy_notebooks
+from klantreis.report.export import export_report_html
 from klantreis.serve.commands import jupyter_env, lab_argv, voila_argv
 from tests.ports import free_port
 from tests.ui.conftest import dismiss_lab_dialogs, misdrawn_bars, running, settled
@@ -37,13 +37,11 @@ def wait_for_charts(page: Any, count: int, timeout: float = 90_000) -> int:
     return int(page.evaluate(MARKS))
 
 
-def test_exported_html_draws_every_chart_from_file(
+def test_the_exported_report_draws_every_chart_from_file(
     orchestra_on_disk: Path, offline_page: Any
 ) -> None:
-    summary = next(p for p in shipped_notebooks("en") if p.name == "07-summary.ipynb")
-    out = export_notebook_html(
-        summary, orchestra_on_disk, orchestra_on_disk / "export" / "summary.html"
-    )
+    snapshot = open_folder(orchestra_on_disk).snapshot()
+    out = export_report_html(snapshot, None, orchestra_on_disk / "export" / "report.html")
     view = offline_page(390)
     view.page.goto(out.as_uri())
     assert wait_for_charts(view.page, len(GALLERY)) == len(GALLERY)

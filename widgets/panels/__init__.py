@@ -1,6 +1,6 @@
 """One panel per step of the method: forms, lists and live charts."""
 
-from klantreis.widgets.panels.base import Panel, static_mode
+from klantreis.widgets.panels.base import Panel
 from klantreis.widgets.panels.challenge import ChallengePanel
 from klantreis.widgets.panels.goals import GoalsPanel
 from klantreis.widgets.panels.journey import JourneyPanel
@@ -34,5 +34,4 @@ __all__ = [
     "ScopePanel",
     "StartPanel",
     "SummaryPanel",
-    "static_mode",
 ]

@@ -14,18 +14,9 @@ from klantreis.widgets.looks import Looks, show
 from klantreis.widgets.style import stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
-from klantreis.charts.static import document_charts
 from klantreis.domain import KlantreisError, Role, Segment, WorkshopSnapshot, written_by
 from klantreis.i18n import Language, t
 from klantreis.service import Service
-from klantreis.settings import static_panels
-
-
-def static_mode() -> bool:
-    """True while a notebook runs for a static HTML export: panels then show charts and text
-    only (see :func:`klantreis.settings.static_panels`)."""
-    return static_panels()
-
 
 MakeForm = Callable[[Callable[[Any], Any], Callable[[], None]], Any]
 """``make(on_save, on_cancel)``: a form wired to the editor that shows it."""
@@ -106,13 +97,10 @@ class Panel:
         self.requirement = self.looks.html("", "kr-card", "kr-meta", "kr-hidden")
         """What this step needs first (a segment, a journey) and how to get it; hidden when
         there is nothing missing (see :meth:`require`)."""
-        self._static = static_mode()
         self._chart_layout = (combine_charts, phone)
         """Part of the key of shared charts: a phone's combined chart is not the console's."""
-        parts = [] if self._static else self.build()
-        if self._static:
-            charts: list[w.Widget] = []
-        elif combine_charts:
+        parts = self.build()
+        if combine_charts:
             charts = [self._slot(Composer(self.chart_builders, phone=phone))]
         else:
             charts = [self._slot(Composer([build], phone=phone)) for build in self.chart_builders]
@@ -138,7 +126,7 @@ class Panel:
         """Bring lists and forms up to date with :attr:`snapshot` (charts update themselves)."""
 
     def summary_html(self) -> str:
-        """What this step decided, as escaped HTML, for static exports."""
+        """What this step decided, as escaped HTML."""
         return ""
 
     # -- shared ----------------------------------------------------------------------------
@@ -312,14 +300,6 @@ class Panel:
         """A section heading."""
         return self.looks.html(html.escape(t(key, self.language)), "kr-section")
 
-    def static_html(self) -> str:
-        """The step as static HTML: its summary and its charts, drawn without internet."""
-        charts = document_charts()
-        parts = [self.summary_html()]
-        for build in self.chart_builders:
-            parts.append(charts.fragment(build(self.snapshot), t("chart.label", self.language)))
-        return '<div class="klantreis">' + "".join(parts) + "</div>"
-
     def chart_share_key(self) -> Hashable | None:
         """What makes this panel's charts differ from another person's in the same step (the
         chosen segment, say); pages with the same key share one spec per revision. None: the
@@ -340,6 +320,4 @@ class Panel:
         return slot.widget
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        if self._static:
-            return {"text/html": self.static_html()}, {}
         return self.widget._repr_mimebundle_(**kwargs)

@@ -43,8 +43,7 @@ class DataPanel(Panel):
         self.data: JourneyData | None = None
         self.chart_builders = tuple(self._chart(build) for build in DATA_CHARTS.values())
         super().__init__(service, actor_id, **options)
-        if not self._static:  # the tables go below the charts
-            self.widget.children = (*self.widget.children, self.summary)
+        self.widget.children = (*self.widget.children, self.summary)  # tables below charts
 
     def chart_share_key(self) -> None:
         return None  # the charts follow the data folder too, which has no revision
@@ -113,8 +112,7 @@ class DataPanel(Panel):
         )
 
     def summary_html(self) -> str:
-        """The data's tables: funnel, paths, channels and evidence (and, exported, what is
-        unmapped)."""
+        """The data's tables: funnel, paths, channels and evidence."""
         data = self.data or self.compute()
         lang = self.language
         parts = [
@@ -123,13 +121,6 @@ class DataPanel(Panel):
             channels_html(data, lang),
             evidence_html(data, lang),
         ]
-        if self._static:
-            parts = [
-                _paragraphs(t("data.explain", lang)),
-                data_summary_html(data, lang),
-                *parts,
-                unmapped_html(data, lang),
-            ]
         return "".join(parts)
 
     # -- forms -------------------------------------------------------------------------------
