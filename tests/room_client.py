@@ -202,6 +202,14 @@ class RoomClient:
         """Wait until some HTML widget shows ``text``."""
         await self.wait_for(lambda: text in self.texts(), timeout)
 
+    async def wait_for_row(self, text: str, timeout: float = 60) -> None:
+        """Wait until a list shows a row whose main text is ``text``."""
+        await self.wait_for(lambda: text in self.row_texts(), timeout)
+
+    async def wait_for_button(self, description: str, timeout: float = 60) -> None:
+        """Wait until the page has a button (or any widget) described as ``description``."""
+        await self.wait_for(lambda: self.find(description=description), timeout)
+
     def listen_to_wire(self) -> None:
         """From now on keep what arrives, to wait for a text in any widget (a chart's data)."""
         self.wire = []

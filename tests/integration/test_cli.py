@@ -245,7 +245,7 @@ def test_every_command_has_help_in_both_languages() -> None:
     for lang in ("nl", "en"):
         for command in [*main.commands, None]:
             args = [command, "--help"] if command else ["--help"]
-            result = run_cli(*args, lang=lang)  # type: ignore[arg-type]
+            result = run_cli(*args, lang=lang)
             assert result.returncode == 0
             assert "Usage:" in result.stdout
 

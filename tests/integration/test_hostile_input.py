@@ -113,7 +113,7 @@ def _stored(
 
     def build(s: Service, f: Path) -> Form[Any]:
         extra = (_snap(s),) if with_snapshot else ()
-        return form(item(s, f), getattr(s, save), "nl", *extra)  # type: ignore[no-any-return]
+        return form(item(s, f), getattr(s, save), "nl", *extra)
 
     return Case(name, build, item)
 

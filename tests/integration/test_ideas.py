@@ -287,7 +287,7 @@ def test_a_measure_sits_in_more_than_one_phase_when_the_group_means_it(
     assert measure.phase_keys == [first.key, second.key]  # doubles dropped
     cells = goal_phase_frame(orchestra.snapshot()).set_index(["goal_key", "phase"])
     for phase in (first, second):
-        assert "Podcast per concert" in cells.loc[("remove_barriers", phase.name), "titles"]
+        assert "Podcast per concert" in str(cells.loc[("remove_barriers", phase.name), "titles"])
     with pytest.raises(ValidationFailed) as info:
         orchestra.edit_measure(measure.model_copy(update={"more_phase_keys": ["nowhere"]}))
     assert info.value.problems[0].field == "more_phase_keys"

@@ -10,7 +10,7 @@ import pytest
 
 from klantreis.guide.agenda import MINUTES
 from klantreis.guide.materials import MATERIALS, markdown_html, render
-from klantreis.i18n import LANGUAGES
+from klantreis.i18n import LANGUAGES, Language
 from klantreis.report.pdf import print_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,12 +19,12 @@ A3_LANDSCAPE = (1191, 842)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_committed_materials_are_what_the_guide_generates(language: str) -> None:
+def test_committed_materials_are_what_the_guide_generates(language: Language) -> None:
     for material in MATERIALS:
         path = ROOT / "workshop_materials" / language / f"{material.name}.html"
         assert path.read_text(encoding="utf-8") == render(material, language), (
             "run: python -m klantreis.guide"
-        )  # type: ignore[arg-type]
+        )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -104,7 +104,7 @@ def test_downgrade_path_exists(revision: str) -> None:
 def test_opening_twice_does_not_migrate_again(sqlite_file_url: str) -> None:
     first = Store(sqlite_file_url)
     with first.write() as tx:
-        tx.insert(Workshop(title="x", phases=[{"key": "a", "name": "A"}]))  # type: ignore[list-item]
+        tx.insert(Workshop(title="x", phases=[{"key": "a", "name": "A"}]))
     first.close()
     second = Store(sqlite_file_url)
     with second.read() as tx:

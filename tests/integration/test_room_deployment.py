@@ -239,7 +239,7 @@ def test_a_postgresql_restart_while_participants_save_loses_nothing_acknowledged
                     for _attempt in range(60):
                         await add_card(client, text)
                         try:
-                            await client.wait_for(lambda t=text: t in client.row_texts(), 5)
+                            await client.wait_for_row(text, 5)
                             acknowledged.append(text)
                             break
                         except TimeoutError:

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Coroutine, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ def test_a_hundred_sessions_come_work_and_leave_without_a_leak(
     wait_until(lambda: room_status(room)["sessions"] == 0, timeout=120)
     start = room_status(room)
     for first in range(25, 125, 25):
-        run(lambda first=first: wave(range(first, first + 25)))
+        run(partial(wave, range(first, first + 25)))
     released = room_status(room)["releases"]
     wait_until(lambda: room_status(room)["sessions"] == 0, timeout=120)  # closed tabs end
     # Once pages stopped leaving for a while, the room hands freed memory back.
@@ -116,7 +117,7 @@ def test_changes_reach_every_open_page_from_this_and_other_processes(
         people = [await RoomClient(room.join_url).open() for _ in range(3)]
         for number, client in enumerate(people):
             await join(client, room.keys.join_code, f"Reader {number}")
-            await client.wait_for(lambda c=client: c.find(description=t("form.add", "en")))
+            await client.wait_for_button(t("form.add", "en"))
         await add_card(people[0], "Pushed from a page")
         for client in people:
             await client.wait_for_text("Pushed from a page", timeout=20)
@@ -125,7 +126,7 @@ def test_changes_reach_every_open_page_from_this_and_other_processes(
             Card(workshop_id=service.workshop_id, segment_id=segment.id, kind="need", text="Other")
         )
         for client in people:
-            await client.wait_for(lambda c=client: "Other" in c.row_texts(), timeout=20)
+            await client.wait_for_row("Other", timeout=20)
         service.open_step(None)
         for client in people:
             await client.wait_for_text(t("room.waiting", "en"), timeout=20)
@@ -295,7 +296,7 @@ def test_a_crash_of_the_room_process_loses_no_acknowledged_save(
             text = f"Card {n} of person {number}"
             if text not in client.row_texts():  # stored as the room died: the list shows it
                 await add_card(client, text)
-                await client.wait_for(lambda t=text: t in client.row_texts(), timeout=10)
+                await client.wait_for_row(text, timeout=10)
             acknowledged.append(text)  # the page shows it: acknowledged
             progress[number] = n + 1
             if number == 0 and n == kill_at:

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import ipywidgets as w
 import pytest
-from klantreis.widgets.panels import MappingPanel
+from klantreis.widgets.panels import (
+    ChallengePanel,
+    GoalsPanel,
+    JourneyPanel,
+    MappingPanel,
+    PersonaPanel,
+    ScopePanel,
+)
 from klantreis.widgets.room.console import FacilitatorConsole
 from klantreis.widgets.room.dashboard import LiveDashboard
 from klantreis.widgets.room.participant import ParticipantApp
@@ -110,7 +117,7 @@ def test_the_console_shows_who_joined_and_takes_a_card_off_the_wall(orchestra: S
     assert orchestra.snapshot().card(card.id).state is EntryState.REMOVED  # type: ignore[union-attr]
     assert console.entries.labels(index) == ["form.restore"]  # still listed, to bring back
     assert "Removed" in console.entries.rows[index].meta
-    assert anna.panel is not None
+    assert isinstance(anna.panel, MappingPanel)
     assert all("Rude" not in text for text in anna.panel.cards.texts())
 
 
@@ -170,7 +177,7 @@ def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra
     is stored exactly once, and text typed behind the saved card keeps only what is new."""
     orchestra.open_step(MethodStep.MAPPING)
     app = _joined(orchestra, "Hurried")
-    assert app.panel is not None
+    assert isinstance(app.panel, MappingPanel)
     form = app.panel.new_card.form
     text = form.fields["text"].input
     barrier = "barrier"
@@ -192,7 +199,7 @@ def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra
     # and the browser empties the field itself (the server sends nothing that could wipe what
     # is typed next).
     sent: list[object] = []
-    form.save_button.send = sent.append  # type: ignore[method-assign]
+    form.save_button.send = sent.append
     form.save_button.click({"text": "Card 8"})
     assert text.value == "" and "Saved." in form.status.value and sent == []
     orchestra.set_room(input_locked=True)
@@ -208,7 +215,7 @@ def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra
 def test_a_save_refused_by_the_room_keeps_the_text_with_the_reason(orchestra: Service) -> None:
     orchestra.open_step(MethodStep.MAPPING)
     app = _joined(orchestra, "Late")
-    assert app.panel is not None
+    assert isinstance(app.panel, MappingPanel)
     panel = app.panel
     form = panel.new_card.form
     form.fields["text"].input.value = "Typed as the step closed"
@@ -231,7 +238,12 @@ def test_someone_joining_redraws_no_participant_page_but_the_console(orchestra: 
     assert app.panel is not None
     redraws: list[str] = []
     panel_refresh = app.panel.refresh
-    app.panel.refresh = lambda: (redraws.append("page"), panel_refresh())  # type: ignore[method-assign]
+
+    def counted_refresh() -> None:
+        redraws.append("page")
+        panel_refresh()
+
+    app.panel.refresh = counted_refresh  # type: ignore[method-assign]
     orchestra.join("Late arrival")
     assert redraws == []  # nothing of the group's results changed
     assert "Late arrival" in console.people.value  # the console lists who is in
@@ -245,8 +257,6 @@ def test_someone_joining_redraws_no_participant_page_but_the_console(orchestra: 
 def test_the_console_fills_in_the_open_step_with_the_notebooks_forms(orchestra: Service) -> None:
     """The facilitator never needs JupyterLab in front of the group: each open step's panel (the
     one the guided notebook shows) is in the console, and follows the room."""
-    from klantreis.widgets.panels import ChallengePanel, MappingPanel, ScopePanel
-
     console = _console(orchestra)
     orchestra.open_step(None)
     console.refresh()
@@ -287,7 +297,7 @@ def test_facilitator_warnings_stay_on_the_console(orchestra: Service) -> None:
     warning = t("pitfall.end_goal_not_measurable", "en")
     orchestra.open_step(MethodStep.CHALLENGE)
     console = _console(orchestra)
-    assert console.panel is not None and warning in console.panel.card.value
+    assert isinstance(console.panel, ChallengePanel) and warning in console.panel.card.value
     phone = _joined(orchestra, "Phone")
     shown = "".join(str(getattr(x, "value", "")) for x in _descendants(phone.widget))
     assert "More" in shown and warning not in shown
@@ -324,7 +334,7 @@ def test_in_the_challenge_step_participants_propose_and_vote_and_the_console_tak
     orchestra.open_step(MethodStep.CHALLENGE)
     console = _console(orchestra)
     anna, bert = _joined(orchestra, "Anna"), _joined(orchestra, "Bert")
-    assert anna.panel is not None and bert.panel is not None
+    assert isinstance(anna.panel, ChallengePanel) and isinstance(bert.panel, ChallengePanel)
     assert not hasattr(anna.panel, "form") or anna.panel.form is None  # no facilitator form
     challenge = anna.panel.boards[0]
     form = challenge.adder.form
@@ -338,7 +348,7 @@ def test_in_the_challenge_step_participants_propose_and_vote_and_the_console_tak
     bert_list.press(0, "form.vote_idea")
     assert bert_list.labels(0) == ["form.unvote_idea"]
     assert "1 vote" in bert_list.rows[0].meta
-    assert console.panel is not None
+    assert isinstance(console.panel, ChallengePanel)
     console_list = console.panel.boards[0].list
     assert "by Anna" in console_list.rows[0].meta  # the facilitator sees who wrote it
     console_list.press(0, "form.adopt")
@@ -357,7 +367,7 @@ def test_in_the_scope_step_participants_score_segments_and_propose_new_ones(
     orchestra.open_step(MethodStep.SCOPE)
     console = _console(orchestra)
     anna = _joined(orchestra, "Anna")
-    assert anna.panel is not None
+    assert isinstance(anna.panel, ScopePanel)
     segments = anna.panel.segments
     first = orchestra.snapshot().segments[0]
     assert segments.labels(0) == [f"rating.segment_score.{n}" for n in range(1, 6)]
@@ -367,7 +377,7 @@ def test_in_the_scope_step_participants_score_segments_and_propose_new_ones(
     segments.press(0, "rating.segment_score.4")  # pressed again: taken back
     assert orchestra.snapshot().ratings == []
     segments.press(0, "rating.segment_score.2")
-    assert console.panel is not None
+    assert isinstance(console.panel, ScopePanel)
     assert "group: 2 (1 score)" in console.panel.segments.rows[0].meta
     board = anna.panel.board
     board.adder.form.fields["text"].input.value = "Studenten"
@@ -381,7 +391,7 @@ def test_in_the_scope_step_participants_score_segments_and_propose_new_ones(
 def test_in_the_persona_step_participants_add_quotes_facts_and_needs(orchestra: Service) -> None:
     orchestra.open_step(MethodStep.PERSONA)
     anna = _joined(orchestra, "Anna")
-    assert anna.panel is not None
+    assert isinstance(anna.panel, PersonaPanel)
     focus = orchestra.snapshot().focus_segment
     assert focus is not None
     boards = {board.topic.value: board for board in anna.panel.boards}
@@ -406,7 +416,7 @@ def test_in_the_journey_step_participants_rate_feelings_and_remove_only_their_ow
 ) -> None:
     orchestra.open_step(MethodStep.JOURNEY)
     anna, bert = _joined(orchestra, "Anna"), _joined(orchestra, "Bert")
-    assert anna.panel is not None and bert.panel is not None
+    assert isinstance(anna.panel, JourneyPanel) and isinstance(bert.panel, JourneyPanel)
     feelings = anna.panel.feelings
     assert feelings.labels(0) == [f"rating.feeling.{v}" for v in range(-2, 3)]
     feelings.press(0, "rating.feeling.-1")
@@ -520,13 +530,13 @@ def test_a_participant_chooses_the_language_of_their_own_page(orchestra: Service
     assert guest.join_button.description == "Join"
     assert guest.join(CODE, "Guest")
     orchestra.subscribe(guest.on_changes)
-    assert guest.panel is not None and guest.panel.language == "en"
+    assert isinstance(guest.panel, ScopePanel) and guest.panel.language == "en"
     assert "How well does each segment fit" in "".join(
         str(getattr(x, "value", "")) for x in _descendants(guest.widget)
     )
     assert "Scope and segment" in guest.status.value
     local = _joined(orchestra, "Lokaal")
-    assert local.panel is not None and local.panel.language == "nl"
+    assert isinstance(local.panel, ScopePanel) and local.panel.language == "nl"
     assert orchestra.workshop().language == "nl"
     guest.panel.segments.press(0, "rating.segment_score.3")
     assert "group: 3 (1 score)" in guest.panel.segments.rows[0].meta
@@ -544,7 +554,7 @@ def test_a_participant_adds_the_touchpoint_their_measure_needs_and_edits_a_propo
 ) -> None:
     orchestra.open_step(MethodStep.GOALS)
     anna = _joined(orchestra, "Anna")
-    assert anna.panel is not None
+    assert isinstance(anna.panel, GoalsPanel)
     adder = anna.panel.new_touchpoint.form
     adder.fields["name"].input.value = "Concertpodcast"
     adder.save_button.click()
@@ -558,7 +568,7 @@ def test_a_participant_adds_the_touchpoint_their_measure_needs_and_edits_a_propo
 
     orchestra.open_step(MethodStep.CHALLENGE)
     bert = _joined(orchestra, "Bert")
-    assert anna.panel is not None and bert.panel is not None
+    assert isinstance(anna.panel, ChallengePanel) and isinstance(bert.panel, ChallengePanel)
     board = anna.panel.boards[0]
     board.adder.form.fields["text"].input.value = "Meer jongren"
     board.adder.form.save_button.click()

@@ -219,10 +219,13 @@ def test_removing_a_segment_takes_its_cards_goals_measures_and_persona(orchestra
     assert focus is not None
     orchestra.remove_segment(focus.id)
     snap = orchestra.snapshot()
-    assert all(
-        item.segment_id != focus.id
-        for item in [*snap.cards, *snap.goals, *snap.measures, *snap.personas]
-    )
+    kept = [
+        *(c.segment_id for c in snap.cards),
+        *(g.segment_id for g in snap.goals),
+        *(m.segment_id for m in snap.measures),
+        *(p.segment_id for p in snap.personas),
+    ]
+    assert focus.id not in kept
     assert all(j.segment_id is None for j in snap.journeys)
 
 
@@ -232,7 +235,8 @@ def test_removing_a_touchpoint_keeps_steps_and_measures(orchestra: Service) -> N
     orchestra.remove_touchpoint(podcast.id)
     after = orchestra.snapshot()
     assert len(after.steps) == len(snap.steps) and len(after.measures) == len(snap.measures)
-    assert all(item.touchpoint_id != podcast.id for item in [*after.steps, *after.measures])
+    placed = [*(s.touchpoint_id for s in after.steps), *(m.touchpoint_id for m in after.measures)]
+    assert podcast.id not in placed
 
 
 def test_a_phase_in_use_cannot_be_dropped(orchestra: Service) -> None:

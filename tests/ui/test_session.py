@@ -15,7 +15,7 @@ from klantreis.charts.static import StaticCharts
 from klantreis.domain import IdeaTopic, RatingKind
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
-from klantreis.i18n import t
+from klantreis.i18n import Language, t
 from klantreis.report.workshop_report import report_html
 from tests.served import ServedRoom, start_served_room
 from tests.ui.conftest import sticking_out
@@ -25,7 +25,12 @@ pytestmark = pytest.mark.ui
 SHOTS = os.environ.get("KLANTREIS_SHOTS")
 """A folder to keep a screenshot of every page in every step in (to look at), if set."""
 
-PEOPLE = (("Sanne", "nl"), ("Joost", "nl"), ("Fatima", "nl"), ("Grace", "en"))
+PEOPLE: tuple[tuple[str, Language], ...] = (
+    ("Sanne", "nl"),
+    ("Joost", "nl"),
+    ("Fatima", "nl"),
+    ("Grace", "en"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +56,7 @@ def body_has(page: Any, text: str, timeout: float = 60_000) -> None:
     )
 
 
-def add(page: Any, placeholder: str, text: str, language: str) -> None:
+def add(page: Any, placeholder: str, text: str, language: Language) -> None:
     """Type into the form with this placeholder and press its Add button."""
     form = page.locator(".kr-form", has=page.get_by_placeholder(placeholder))
     form.get_by_placeholder(placeholder).fill(text)

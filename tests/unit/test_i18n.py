@@ -13,7 +13,15 @@ from pydantic import BaseModel
 import klantreis.domain as domain
 from klantreis.domain.phases import BUILTIN_PHASE_MODELS, CUSTOM_PHASE_MODEL
 from klantreis.exchange.document import WorkshopDocument
-from klantreis.i18n import LANGUAGES, catalogue, language_or_default, number, percent, t
+from klantreis.i18n import (
+    LANGUAGES,
+    Language,
+    catalogue,
+    language_or_default,
+    number,
+    percent,
+    t,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_FOLDERS = [ROOT / "klantreis", ROOT / "widgets"]
@@ -48,8 +56,8 @@ def test_both_languages_have_the_same_keys() -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_text_is_empty(language: str) -> None:
-    empty = [key for key, text in catalogue(language).items() if not text.strip()]  # type: ignore[arg-type]
+def test_no_text_is_empty(language: Language) -> None:
+    empty = [key for key, text in catalogue(language).items() if not text.strip()]
     assert empty == []
 
 
@@ -157,10 +165,11 @@ def test_the_overview_counts_each_thing_in_its_own_number() -> None:
     from klantreis.outcomes import overview_html
     from klantreis.store.store import Store
 
-    for language, expected in (
+    expectations: tuple[tuple[Language, str], ...] = (
         ("nl", "1 kaartje, 1 stip, 0 maatregelen, 0 stappen en 1 deelnemer."),
         ("en", "1 card, 1 dot, 0 measures, 0 steps and 1 participant."),
-    ):
+    )
+    for language, expected in expectations:
         service = import_document(Store("sqlite:///:memory:"), load_template("empty", language))
         segment = service.save_segment(Segment(workshop_id=service.workshop_id, name="Starters"))
         service.open_step(MethodStep.MAPPING)

@@ -8,6 +8,7 @@ import pytest
 from klantreis.analytics.sample import traffic_export
 from klantreis.analytics.traffic import read_traffic
 from klantreis.domain import ImportFailed, KlantreisError
+from klantreis.i18n import LANGUAGES, Language
 
 GA4_EN = b"""# ----------------------------------------
 # Traffic acquisition: Session source / medium
@@ -108,10 +109,10 @@ def test_every_dutch_name_of_the_source_medium_column_is_known(header: str) -> N
     assert frame["sessions"].tolist() == [1234]  # a Dutch header: a dot groups thousands
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", ["ga4", "ua"])
-def test_generated_exports_read_back_with_every_session(language: str, kind: str) -> None:
-    data = traffic_export(5000, language, seed=3, kind=kind)  # type: ignore[arg-type]
+def test_generated_exports_read_back_with_every_session(language: Language, kind: str) -> None:
+    data = traffic_export(5000, language, seed=3, kind=kind)
     frame = read_traffic(data)
     assert frame["sessions"].sum() == 5000
     assert "google / organic" in set(frame["source_medium"])
@@ -135,8 +136,8 @@ def test_a_wrong_file_gets_a_clear_message(data: bytes, key: str) -> None:
     with pytest.raises(ImportFailed) as caught:
         read_traffic(data)
     assert caught.value.key == key
-    for language in ("nl", "en"):
-        message = caught.value.message(language)  # type: ignore[arg-type]
+    for language in LANGUAGES:
+        message = caught.value.message(language)
         assert message and "{" not in message
 
 
