@@ -45,6 +45,9 @@ def test_the_exported_report_draws_every_chart_from_file(
     view = offline_page(390)
     view.page.goto(out.as_uri())
     assert wait_for_charts(view.page, len(GALLERY)) == len(GALLERY)
+    cell = "getComputedStyle(document.querySelector('.kr-table td'))"
+    assert view.page.evaluate(f"{cell}.textAlign") == "left"  # not JupyterLab's right-aligned
+    assert view.page.evaluate("document.documentElement.scrollWidth") <= 400  # a 390 px phone
     view.page.hover(".vega-embed svg.marks path >> nth=0")
     assert view.errors == []
 
