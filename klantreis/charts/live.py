@@ -30,12 +30,23 @@ def _chart_class() -> type[JupyterChart]:
     return KlantreisChart
 
 
+_SERVED_HERE = False
+"""True when this process itself serves the chart module (the room's server does)."""
+
+
+def serve_chart_code_here() -> None:
+    """Say that this process serves the chart module (see :func:`klantreis.charts.bundles`),
+    so chart widgets made from now on carry the small loader instead of the code."""
+    global _SERVED_HERE
+    _SERVED_HERE = True
+    _chart_class.cache_clear()
+
+
 def _front_end() -> str:
-    """The served front-end when this kernel's server serves the chart module, else inline."""
-    served = served_chart_module()
-    if served and served == bundle_path("module").name and bundle_path("module").is_file():
-        return "served"
-    return "jupyterchart"
+    """The served front-end when this process or its server serves the chart module, else
+    the code inline."""
+    served = _SERVED_HERE or served_chart_module() == bundle_path("module").name
+    return "served" if served and bundle_path("module").is_file() else "jupyterchart"
 
 
 EMBED = {"actions": False, "renderer": "svg"}

@@ -173,6 +173,55 @@ def test_nothing_but_the_apps_answer_and_the_console_needs_its_token(
     run(console_without_token)
 
 
+def test_an_arrival_gets_chart_loaders_and_the_chart_code_as_one_file(room: ServedRoom) -> None:
+    """A phone's chart widgets carry a loader of a few KB, not Vega's ~1 MB each (two charts
+    in the mapping step sent 2 MB per arrival, and encoding it was a sixth of the server's
+    work); the browser fetches the code once from the room, under Solara's Jupyter base."""
+    from klantreis.charts.bundles import SERVED_DIR, bundle_path
+
+    async def arrive() -> None:
+        client = await RoomClient(room.join_url).open()
+        await join(client, room.keys.join_code, "Light")
+
+        def charts() -> list[dict[str, Any]]:
+            return [s for s in client.models.values() if "Chart" in str(s.get("_anywidget_id"))]
+
+        await client.wait_for(lambda: len(charts()) >= 2)
+        assert all(len(str(chart["_esm"])) < 20_000 for chart in charts())
+        sent = sum(len(json.dumps(state, default=str)) for state in client.models.values())
+        assert sent < 400_000
+        await client.close()
+
+    run(arrive)
+    module = bundle_path("module")
+    for base in ("/jupyter", ""):
+        url = f"{room.join_url.rstrip('/')}{base}/lab/extensions/{SERVED_DIR[-1]}/{module.name}"
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            assert answer.read() == module.read_bytes()
+
+
+PAGE_SHELL = """
+import IPython
+from klantreis.widgets.room.server import configure_solara
+configure_solara(60, "secret", "en", "Title")
+from solara.server import kernel, kernel_context
+page = kernel_context.VirtualKernelContext(id="p", kernel=kernel.Kernel(), session_id="s")
+with page:
+    first, second = IPython.get_ipython(), IPython.get_ipython()
+    first.events.trigger("pre_execute")
+    print(first is second, type(first.events).__name__)
+"""
+
+
+def test_a_page_keeps_one_stand_in_shell_that_records_nothing() -> None:
+    """comm asks for the shell on every widget message: one per page, with events that keep
+    no record (Solara made a new one with a MagicMock each time)."""
+    answer = subprocess.run(
+        [sys.executable, "-c", PAGE_SHELL], capture_output=True, text=True, timeout=120
+    )
+    assert answer.stdout.split() == ["True", "Events"], answer.stderr
+
+
 def test_a_restart_keeps_code_token_and_who_joined(
     orchestra_folder: tuple[Service, Path],
 ) -> None:

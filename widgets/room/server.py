@@ -43,6 +43,7 @@ from klantreis.charts.bundles import (
     ensure_bundles,
     served_root,
 )
+from klantreis.charts.live import serve_chart_code_here
 from klantreis.domain import KlantreisError
 from klantreis.folder import connect
 from klantreis.i18n import Language, t
@@ -98,6 +99,7 @@ def configure_solara(drop_after: int, secret: str, language: Language, title: st
     template_globals["klantreis_css"] = CSS  # every page of the room is styled from its head
     template_globals["klantreis_texts"] = {"reconnecting": t("room.reconnecting", language)}
     _skip_script_magics()
+    _one_shell_per_page()
 
 
 def _skip_script_magics() -> None:
@@ -119,6 +121,53 @@ def _skip_script_magics() -> None:
             atexit.unregister(script_magics.kill_bg_processes)
 
     SolaraInteractiveShell.__init__ = __init__
+
+
+def _one_shell_per_page() -> None:
+    """Inside a page, Solara answers ``get_ipython()`` with a new stand-in shell each time, and
+    each one builds a ``MagicMock`` for its ``events``. The comm package asks for it on every
+    widget message a browser sends (twice: before and after the handler), so mocks took about
+    4% of what an arrival cost the server (py-spy, thirty arrivals). Each page now keeps one
+    stand-in, made once, whose ``events`` accept what is triggered and record nothing (a mock
+    kept for the whole session would remember every call)."""
+    import IPython
+    import ipywidgets.widgets.widget as widget_module
+    from solara.server import kernel_context
+    from solara.server import patch as solara_patch
+
+    class Events:
+        """IPython's event hooks, none registered: the room runs no cells."""
+
+        def trigger(self, event: str, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def register(self, event: str, function: Any) -> None:
+            pass
+
+        def unregister(self, event: str, function: Any) -> None:
+            pass
+
+    class PageShell(solara_patch.FakeIPython):  # type: ignore[misc]
+        def __init__(self, context: Any) -> None:
+            self.context = context
+            self.kernel = context.kernel
+            self.display_pub = self.kernel.shell.display_pub
+            self.events = Events()
+            self.user_ns: dict[Any, Any] = {}
+            self.custom_exceptions = ()
+
+    def get_ipython() -> Any:
+        if not kernel_context.has_current_context():
+            return solara_patch.get_ipython_original()
+        context = kernel_context.get_current_context()
+        shell = context.__dict__.get("klantreis_shell")
+        if shell is None:
+            shell = context.__dict__["klantreis_shell"] = PageShell(context)
+        return shell
+
+    solara_patch.get_ipython = get_ipython
+    widget_module.get_ipython = get_ipython
+    IPython.get_ipython = get_ipython
 
 
 COMPRESS_MESSAGES = False
@@ -298,10 +347,14 @@ def solara_app() -> Any:
     app = solara_starlette.app
     charts = served_root() / Path(*SERVED_DIR[1:])
     charts.mkdir(parents=True, exist_ok=True)
-    route = f"/lab/extensions/{SERVED_DIR[-1]}"
-    if not any(getattr(r, "path", "") == route for r in app.router.routes):
-        app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
+    # The pages' chart loader asks under the Jupyter base URL Solara gives its pages
+    # ("/jupyter/"); the root route serves a loader that has no Jupyter settings.
+    for base in ("/jupyter", ""):
+        route = f"{base}/lab/extensions/{SERVED_DIR[-1]}"
+        if not any(getattr(r, "path", "") == route for r in app.router.routes):
+            app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
     assert bundle_path("module").parent == charts
+    serve_chart_code_here()  # the pages' chart widgets load the code from the route above
     return app
 
 
