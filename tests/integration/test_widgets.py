@@ -95,7 +95,7 @@ def test_the_card_form_shows_only_the_fields_of_its_kind() -> None:
 
     def shown():
         return {
-            n: "kr-hidden" not in form.fields[n].box._dom_classes
+            n: all("kr-hidden" not in part._dom_classes for part in form.fields[n].parts)
             for n in ("polarity", "alternatives", "need_type")
         }
 
@@ -114,8 +114,8 @@ def test_a_form_shares_layouts_and_styles_and_closes_them_with_itself() -> None:
     fields = list(form.fields.values())
     assert len({id(f.caption.layout) for f in fields}) == 1  # one layout for every caption
     assert len({id(f.caption.style) for f in fields}) == 1
-    assert len({id(f.box.layout) for f in fields}) == 1  # boxes hide by a class, not a layout
-    parts = [form.widget, *(f.caption.layout for f in fields), *(f.box.layout for f in fields)]
+    assert all(f.caption in form.widget.children for f in fields)  # no box of its own
+    parts = [form.widget, *(f.caption.layout for f in fields), *(f.caption for f in fields)]
     close_tree(form.widget)
     assert all(part.comm is None for part in parts)  # closed: nothing left open in the page
     assert all(isinstance(part, w.Widget) for part in parts)

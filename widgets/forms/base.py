@@ -73,7 +73,7 @@ class Form(Generic[M]):
             w.VBox(
                 [
                     *header,
-                    *(f.box for f in self.fields.values()),
+                    *(part for f in self.fields.values() for part in f.parts),
                     self.status,
                     styled(w.HBox(buttons), "kr-buttons"),
                 ],

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
-from klantreis.widgets.looks import Looks
+from klantreis.widgets.looks import Looks, show
 from klantreis.widgets.style import full
 
 from klantreis.i18n import Language, t
@@ -41,8 +41,9 @@ class Field:
 
 class FieldWidget:
     """The widgets of one field: its caption (label, hint and, when there is one, the problem)
-    and its input. Both take shared layouts and styles from ``looks`` (the form's); a form
-    hides a field's box with :func:`~klantreis.widgets.looks.show`."""
+    and its input. Both take shared layouts and styles from ``looks`` (the form's) and stand
+    directly in the form, without a box of their own (a widget less per field on every page);
+    :meth:`show` hides or shows the two together."""
 
     def __init__(self, spec: Field, language: Language, looks: Looks | None = None) -> None:
         self.spec = spec
@@ -63,7 +64,13 @@ class FieldWidget:
         self._watchers: list[Callable[[], None]] = []
         self.input = self._make_input()
         shown = self.input.widget if isinstance(self.input, RowsEditor) else self.input
-        self.box = self.looks.make(w.VBox, children=[self.caption, shown])
+        self.parts: tuple[w.Widget, ...] = (self.caption, shown)
+        """What the form shows for this field, top to bottom."""
+
+    def show(self, visible: bool) -> None:
+        """Show or hide the field (its caption and its input)."""
+        for part in self.parts:
+            show(part, visible)
 
     def _make_input(self) -> w.Widget:
         spec, lang, make = self.spec, self.language, self.looks.make

@@ -7,7 +7,6 @@ from typing import Any
 
 from klantreis.widgets.forms.base import Form
 from klantreis.widgets.forms.fields import Field
-from klantreis.widgets.looks import show
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
@@ -170,7 +169,7 @@ class CardForm(Form[Card]):
             "alternatives": kind == CardKind.NEED.value,
         }
         for name, visible in shown.items():
-            show(self.fields[name].box, visible)
+            self.fields[name].show(visible)
         if kind == CardKind.ASSOCIATION.value and self.fields["polarity"].get() is None:
             self.fields["polarity"].set(Polarity.POSITIVE.value)
 
