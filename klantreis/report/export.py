@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
-from nbformat.v4 import new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from klantreis.analytics.storage import DataFolder
 from klantreis.charts.bundles import ensure_bundles
@@ -27,10 +27,9 @@ def report_notebook(snapshot: WorkshopSnapshot, data: DataFolder | None) -> nbfo
     """A notebook whose one cell shows the report of ``snapshot`` (with ``data``, if any)."""
     ensure_bundles()
     body = workshop_report_html(snapshot, StaticCharts(), data)
-    cell = nbformat.v4.new_code_cell(
-        "", outputs=[new_output("display_data", data={"text/html": body})]
-    )
+    cell = new_code_cell("", outputs=[new_output("display_data", data={"text/html": body})])
     notebook = new_notebook(cells=[cell])
+    # The page's <title> (nbconvert's lab template reads the notebook's title).
     notebook.metadata = {"title": snapshot.workshop.title, "language_info": {"name": "python"}}
     return notebook
 
@@ -44,10 +43,7 @@ def export_report_html(snapshot: WorkshopSnapshot, data: DataFolder | None, out:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    resources = {"metadata": {"name": snapshot.workshop.title}}
-    body, _resources = exporter.from_notebook_node(
-        report_notebook(snapshot, data), resources=resources
-    )
+    body, _resources = exporter.from_notebook_node(report_notebook(snapshot, data))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(body, encoding="utf-8")
     return out

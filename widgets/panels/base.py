@@ -125,10 +125,6 @@ class Panel:
     def update(self) -> None:
         """Bring lists and forms up to date with :attr:`snapshot` (charts update themselves)."""
 
-    def summary_html(self) -> str:
-        """What this step decided, as escaped HTML."""
-        return ""
-
     # -- shared ----------------------------------------------------------------------------
 
     @property

@@ -36,6 +36,3 @@ class ChallengePanel(Panel):
             self.form.load(self.snapshot.workshop)
         for board in self.boards:
             board.update()
-
-    def summary_html(self) -> str:
-        return challenge_html(self.snapshot)

@@ -111,6 +111,3 @@ class PersonaPanel(Panel):
             self._load()
         elif (persona := self._persona()) is not None:
             self._warn(persona)
-
-    def summary_html(self) -> str:
-        return persona_html(self.snapshot)

@@ -105,9 +105,6 @@ class ScopePanel(Panel):
         actions.append(Action("form.remove", remove, "danger"))
         return tuple(actions)
 
-    def summary_html(self) -> str:
-        return scope_html(self.snapshot)
-
 
 def group_score(summary: RatingSummary, language: Language) -> str:
     """'Group: 4 (3 scores, 2–5)': the median with the range of the scores given."""

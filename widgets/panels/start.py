@@ -83,10 +83,3 @@ class StartPanel(Panel):
     def update(self) -> None:
         names = " → ".join(html.escape(p.name) for p in self.snapshot.workshop.phases)
         self.current.value = f'<div class="kr-card">{names}</div>'
-
-    def summary_html(self) -> str:
-        w_ = self.snapshot.workshop
-        return (
-            f"<h2>{html.escape(w_.title)}</h2>"
-            f"<p>{html.escape(' → '.join(p.name for p in w_.phases))}</p>"
-        )

@@ -347,12 +347,10 @@ def solara_app() -> Any:
     app = solara_starlette.app
     charts = served_root() / Path(*SERVED_DIR[1:])
     charts.mkdir(parents=True, exist_ok=True)
-    # The pages' chart loader asks under the Jupyter base URL Solara gives its pages
-    # ("/jupyter/"); the root route serves a loader that has no Jupyter settings.
-    for base in ("/jupyter", ""):
-        route = f"{base}/lab/extensions/{SERVED_DIR[-1]}"
-        if not any(getattr(r, "path", "") == route for r in app.router.routes):
-            app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
+    # The pages' chart loader asks under the Jupyter base URL Solara gives its pages.
+    route = f"/jupyter/lab/extensions/{SERVED_DIR[-1]}"
+    if not any(getattr(r, "path", "") == route for r in app.router.routes):
+        app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
     assert bundle_path("module").parent == charts
     serve_chart_code_here()  # the pages' chart widgets load the code from the route above
     return app
