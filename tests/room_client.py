@@ -91,6 +91,9 @@ class RoomClient:
         self.started = False
         self.wire: list[str] = []
         """Text of the messages received since :meth:`listen_to_wire` (for measuring)."""
+        self.states_on: dict[str, dict[str, Any]] = {}
+        """The widget states each control channel of this page received (see
+        :meth:`open_control`), by channel."""
         self._keep_wire = False
 
     async def open(self, timeout: float = 60) -> RoomClient:
@@ -219,6 +222,21 @@ class RoomClient:
         """Wait until ``text`` arrived in any message since :meth:`listen_to_wire`."""
         await self.wait_for(lambda: any(text in message for message in self.wire), timeout)
 
+    async def open_control(self) -> str:
+        """Open ipywidgets' control channel, as a browser's widget manager does when its page
+        reconnects; the channel's id."""
+        channel = uuid.uuid4().hex
+        opened = {"comm_id": channel, "target_name": "jupyter.widget.control", "data": {}}
+        message = json.loads(_message("comm_open", opened, self.session))
+        message["metadata"] = {"version": "1.0.0"}  # ipywidgets' control protocol
+        await self.socket.send(json.dumps(message))
+        return channel
+
+    async def request_states(self, channel: str) -> None:
+        """Ask on ``channel`` for the state of every widget of the page (the answer lands in
+        :attr:`states_on`)."""
+        await self._send("comm_msg", {"comm_id": channel, "data": {"method": "request_states"}})
+
     # -- the wire --------------------------------------------------------------------------
 
     async def _send(self, msg_type: str, content: dict[str, Any]) -> None:
@@ -245,6 +263,8 @@ class RoomClient:
             model = self.models.get(content.get("comm_id", ""))
             if model is not None and data.get("method") in ("update", "echo_update"):
                 model.update(data.get("state", {}))
+            elif data.get("method") == "update_states":
+                self.states_on[content.get("comm_id", "")] = data.get("states", {})
             elif data.get("method") == "finished":
                 self.started = True
         elif kind == "comm_close":

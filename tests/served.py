@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ class ServedRoom:
     port: int
     keys: RoomKeys
     output: list[str] = field(default_factory=list)
+    _reader: threading.Thread | None = None
 
     @property
     def join_url(self) -> str:
@@ -43,16 +45,40 @@ class ServedRoom:
         tail = dashboard.read_text()[-3000:] if dashboard.is_file() else ""
         return "".join(self.output)[-3000:] + tail
 
+    def keep_reading(self) -> None:
+        """Read the room's output as it comes, in a thread: nobody reading it would fill the
+        pipe, and the room's next log line would then block the thread that writes it (once
+        a page's updates stopped that way halfway through the browser tests)."""
+        stream = self.process.stdout
+        if stream is None:
+            return
+
+        def read() -> None:
+            for line in stream:
+                self.output.append(line)
+                del self.output[:-2000]
+
+        self._reader = threading.Thread(target=read, name="room-output", daemon=True)
+        self._reader.start()
+
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Stop the room as a service manager would; its exit code."""
         if self.process.poll() is None:
             self.process.send_signal(sig)
-        try:
-            rest, _ = self.process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            rest, _ = self.process.communicate()
-        self.output.append(rest or "")
+        if self._reader is None:
+            try:
+                rest, _ = self.process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                rest, _ = self.process.communicate()
+            self.output.append(rest or "")
+        else:
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self._reader.join(timeout=10)
         return int(self.process.returncode)
 
 
@@ -84,6 +110,7 @@ def start_served_room(
         room.output.append(line)
         if until in line:
             room.keys = room_keys(folder)
+            room.keep_reading()
             return room
     room.stop()
     raise RuntimeError(f"the room did not open: {room.logs()}")

@@ -36,7 +36,7 @@ CSS = """
 .klantreis .kr-lead-chart { zoom: 1.25; width: auto !important; }
 .klantreis .kr-lead ol { margin: 0.2em 0; padding-left: 1.4em; }
 .klantreis .kr-lead .kr-table td, .klantreis .kr-lead .kr-table th { padding: 4px 12px; }
-.klantreis .kr-status { font-size: 13px; color: #616e7c; }
+.klantreis .kr-status { font-size: 13px; color: #616e7c; min-height: 28px; }
 .klantreis .kr-status-dirty { color: #9a5b00; font-weight: 600; }
 .klantreis .kr-status-saved { color: #1e7d4f; }
 .klantreis .kr-status-error { color: #b3261e; font-weight: 600; }

@@ -199,6 +199,36 @@ def test_an_arrival_gets_chart_loaders_and_the_chart_code_as_one_file(room: Serv
         assert answer.read() == module.read_bytes()
 
 
+def test_a_reconnecting_page_gets_its_own_widgets_and_nobody_else_does(room: ServedRoom) -> None:
+    """A page back from an outage asks for the state of all its widgets on ipywidgets' control
+    channel. With two pages' channels open, each is answered on its own channel with its own
+    widgets (ipywidgets kept one channel per process: the newest page got the older one's
+    widgets, with what its person had typed, and the asking page got nothing)."""
+
+    def shows(states: dict[str, Any], text: str) -> bool:
+        return text in json.dumps(states)
+
+    async def scenario() -> None:
+        first = await RoomClient(room.join_url).open()
+        second = await RoomClient(room.join_url).open()
+        await join(first, room.keys.join_code, "First back")
+        await join(second, room.keys.join_code, "Second back")
+        mine = await first.open_control()
+        theirs = await second.open_control()
+        await first.request_states(mine)
+        await first.wait_for(lambda: mine in first.states_on, timeout=60)
+        assert shows(first.states_on[mine], "First back")
+        assert not shows(first.states_on[mine], "Second back")
+        await second.request_states(theirs)
+        await second.wait_for(lambda: theirs in second.states_on, timeout=60)
+        assert not shows(second.states_on[theirs], "First back")
+        assert mine not in second.states_on and theirs not in first.states_on
+        await first.close()
+        await second.close()
+
+    run(scenario)
+
+
 PAGE_SHELL = """
 import IPython
 from klantreis.widgets.room.server import configure_solara

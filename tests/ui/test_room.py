@@ -172,6 +172,14 @@ def test_a_hurried_participant_in_a_browser_stores_every_card_once(
     ready(view.page, "New card")
     field = view.page.get_by_placeholder("For example: you have to know the music to enjoy it")
     add = view.page.get_by_role("button", name="Add")
+    # Leaving a field (as pressing Add does) shows "Unsaved changes" above the buttons. The
+    # button must not move when it appears: the release of a press that moved off the button
+    # is no click, and the card was not added (a browser test missed its Add that way).
+    where = add.bounding_box()
+    field.fill("Typed, then left")
+    field.press("Tab")
+    ready(view.page, "Unsaved changes")
+    assert add.bounding_box() == where
     for number in range(6):
         field.fill(f"Hurried card {number}")
         add.click()  # no waiting: the next card is typed at once

@@ -23,6 +23,7 @@ import json
 import subprocess
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,7 @@ def configure_solara(drop_after: int, secret: str, language: Language, title: st
     template_globals["klantreis_texts"] = {"reconnecting": t("room.reconnecting", language)}
     _skip_script_magics()
     _one_shell_per_page()
+    _control_comm_per_page()
 
 
 def _skip_script_magics() -> None:
@@ -168,6 +170,46 @@ def _one_shell_per_page() -> None:
     solara_patch.get_ipython = get_ipython
     widget_module.get_ipython = get_ipython
     IPython.get_ipython = get_ipython
+
+
+def _control_comm_per_page() -> None:
+    """A page that reconnects (a phone back in Wi-Fi) asks for the state of all its widgets on
+    ipywidgets' control channel. ipywidgets keeps that channel in one class attribute, made for
+    a kernel per process: in the room, the channel most recently opened by any page answered
+    every request. The answer, a page's widget states with what its person typed, could go to
+    another person's browser, and the asking page, never answered, kept showing what it had
+    before the outage. Each page's channel now answers on itself, with that page's widgets."""
+    from ipywidgets.widgets import widget as widget_module
+
+    Widget = widget_module.Widget
+    opened_original = Widget.handle_control_comm_opened
+
+    def answer(channel: Any, message: dict[str, Any]) -> None:
+        if message.get("content", {}).get("data", {}).get("method") != "request_states":
+            return
+        states = {
+            widget.model_id: {
+                "model_name": widget._model_name,
+                "model_module": widget._model_module,
+                "model_module_version": widget._model_module_version,
+                "state": widget.get_state(drop_defaults=False),
+            }
+            for widget in list(widget_module._instances.values())  # this page's (Solara)
+        }
+        states, paths, buffers = widget_module._remove_buffers(states)
+        channel.send(
+            {"method": "update_states", "states": states, "buffer_paths": paths},
+            buffers=buffers,
+        )
+
+    def opened(cls: Any, channel: Any, message: dict[str, Any]) -> None:
+        version = message.get("metadata", {}).get("version", "")
+        if version.split(".")[0] != widget_module.CONTROL_PROTOCOL_VERSION_MAJOR:
+            opened_original(channel, message)  # ipywidgets' own refusal
+            return
+        channel.on_msg(partial(answer, channel))
+
+    Widget.handle_control_comm_opened = classmethod(opened)
 
 
 COMPRESS_MESSAGES = False
