@@ -22,6 +22,7 @@ import contextlib
 import json
 import subprocess
 import threading
+import warnings
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -88,6 +89,11 @@ def configure_solara(drop_after: int, secret: str, language: Language, title: st
     # step, without touching the page.
     server_settings.state.auto_remount = True
     server_settings.session.secret_key = secret
+    # Solara warns on every page served over plain http from an address other than
+    # "localhost" that its session cookie falls back to SameSite=Lax. That is the cookie the
+    # room wants (its pages are never embedded in another site's frame), and a room on a
+    # local network is served over http: the warning only filled the facilitator's terminal.
+    warnings.filterwarnings("ignore", "Cookies with samesite=none require https", UserWarning)
     # Every front-end file is in the solara-assets package; a file missing there must fail on
     # this machine instead of being fetched from a CDN (the room may have no internet).
     solara.settings.assets.proxy = True
