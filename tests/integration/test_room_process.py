@@ -227,6 +227,14 @@ def test_a_reconnecting_page_gets_its_own_widgets_and_nobody_else_does(room: Ser
         await second.close()
 
     run(scenario)
+    # A page back from an outage gives the room 10 s, not Solara's 500 ms, to confirm its
+    # session before it gives up (a busy phone missed that and its page went dead).
+    with urllib.request.urlopen(room.join_url, timeout=30) as page:
+        assert "/static/main-vuetify.js" in page.read().decode()
+    with urllib.request.urlopen(f"{room.join_url}static/main-vuetify.js", timeout=30) as script:
+        served = script.read().decode()
+    assert "new Error('app-status timeout')), 10000);" in served
+    assert "new Error('app-status timeout')), 500);" not in served
 
 
 PAGE_SHELL = """

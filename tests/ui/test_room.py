@@ -89,6 +89,24 @@ def test_a_wrong_join_code_is_refused(room: ServedRoom, offline_page: Any) -> No
     assert view.errors == []
 
 
+def test_a_page_that_solara_gave_up_says_so_and_reloads(
+    room: ServedRoom, offline_page: Any
+) -> None:
+    """When Solara gives a page up after a reconnect (it could not confirm the session), the
+    page no longer changes: it says so in the room's language, with a button that reloads."""
+    view = offline_page(390, 844)
+    view.page.goto(room.join_url)
+    ready(view.page, "Join code")
+    view.page.evaluate("app.$data.needsRefresh = true")
+    line = view.page.locator("#kr-connection.kr-show")
+    line.wait_for(timeout=30_000)
+    assert "lost its place in the room" in line.inner_text()
+    line.get_by_role("button", name="Reload the page").click()
+    view.page.locator("#kr-connection.kr-show").wait_for(state="detached", timeout=60_000)
+    ready(view.page, "Join code")
+    assert view.page.locator("#kr-connection.kr-show").count() == 0
+
+
 def test_the_console_needs_the_facilitator_token(room: ServedRoom, offline_page: Any) -> None:
     view = offline_page(1280)
     view.page.goto(room.console_url)

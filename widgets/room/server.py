@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import subprocess
 import threading
 import warnings
@@ -53,6 +54,8 @@ from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
 from klantreis.serve.network import port_taken, room_address, wait_until_serving
 from klantreis.serve.processes import run_until_stopped, start_server, stop_process_group
 from klantreis.settings import database_env
+
+logger = logging.getLogger(__name__)
 
 GRACE = 3
 """Seconds the listeners give open connections to close when the room stops."""
@@ -104,7 +107,9 @@ def configure_solara(drop_after: int, secret: str, language: Language, title: st
     template_globals = solara_server.get_jinja_env(app_name="__default__").globals
     template_globals["klantreis_language"] = language
     template_globals["klantreis_css"] = CSS  # every page of the room is styled from its head
-    template_globals["klantreis_texts"] = {"reconnecting": t("room.reconnecting", language)}
+    template_globals["klantreis_texts"] = {
+        key: t(f"room.{key}", language) for key in ("reconnecting", "page_lost", "reload")
+    }
     _skip_script_magics()
     _one_shell_per_page()
     _control_comm_per_page()
@@ -389,7 +394,7 @@ def end_sessions() -> None:
 def solara_app() -> Any:
     """Solara's web app, with the kit's chart code served as a file beside it."""
     import solara.server.starlette as solara_starlette
-    from starlette.routing import Mount
+    from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
     app = solara_starlette.app
@@ -401,7 +406,45 @@ def solara_app() -> Any:
         app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
     assert bundle_path("module").parent == charts
     serve_chart_code_here()  # the pages' chart widgets load the code from the route above
+    if not any(getattr(r, "path", "") == PAGE_SCRIPT for r in app.router.routes):
+        script = patient_page_script()
+        app.router.routes.insert(0, Route(PAGE_SCRIPT, partial(_serve_script, script)))
     return app
+
+
+PAGE_SCRIPT = "/static/main-vuetify.js"
+"""Solara's script that runs each page and reconnects it (served by the room with a patient
+reconnect check, see :func:`patient_page_script`)."""
+
+RECONNECT_CHECK_MS = 10_000
+"""How long a page that got its connection back waits for the room to confirm its session.
+Solara waited 500 ms: a phone back in Wi-Fi that was busy drawing its charts (or a busy room)
+answered later, and Solara then gave the page up and ended its session. The page looked alive
+and never changed again, and what its person typed next was lost. A room that really lost
+the session (a restart) answers at once that it did."""
+
+_RECONNECT_CHECK = "setTimeout(() => reject(new Error('app-status timeout')), 500);"
+
+
+def patient_page_script() -> str:
+    """Solara's page script with the reconnect check of :data:`RECONNECT_CHECK_MS`; unchanged
+    (with a warning in the room's log) if a Solara version words it differently."""
+    import solara.server
+
+    script = (Path(solara.server.__file__).parent / "static" / "main-vuetify.js").read_text(
+        encoding="utf-8"
+    )
+    if _RECONNECT_CHECK not in script:
+        logger.warning("Solara's page script changed: its reconnect check stays at its default")
+        return script
+    patient = _RECONNECT_CHECK.replace(", 500);", f", {RECONNECT_CHECK_MS});")
+    return script.replace(_RECONNECT_CHECK, patient)
+
+
+async def _serve_script(script: str, _request: Any) -> Any:
+    from starlette.responses import Response
+
+    return Response(script, media_type="application/javascript")
 
 
 STATUS_PATH = "/_klantreis/status"
