@@ -643,6 +643,33 @@ def test_a_reload_keeps_the_language_the_participant_chose(
     assert restarted.language_of("browser-1") == "en"
 
 
+def test_a_console_opened_once_opens_again_after_a_reload_or_restart(
+    orchestra: Service, tmp_path: Path
+) -> None:
+    """The facilitator typed the token once: a reload of the console, or a restart of the
+    room, opens the console in that browser without asking again; another browser is asked."""
+    from klantreis.widgets.room.keys import RoomKeys
+    from klantreis.widgets.room.pages import Room, open_page
+
+    room = Room(orchestra, RoomKeys(join_code=CODE, facilitator_token=TOKEN), folder=tmp_path)
+    first = open_page(room, console=True, session_id="laptop")
+    assert isinstance(first.app, FacilitatorConsole) and not first.app.unlocked
+    assert not first.app.unlock("wrong") and not room.console_open_for("laptop")
+    assert first.app.unlock(TOKEN)
+    reloaded = open_page(room, console=True, session_id="laptop")
+    assert isinstance(reloaded.app, FacilitatorConsole) and reloaded.app.unlocked
+    restarted = Room(orchestra, room.keys, folder=tmp_path)  # the room process started again
+    again = open_page(restarted, console=True, session_id="laptop")
+    assert isinstance(again.app, FacilitatorConsole) and again.app.unlocked
+    other = open_page(restarted, console=True, session_id="another-browser")
+    assert isinstance(other.app, FacilitatorConsole) and not other.app.unlocked
+    # A participant's page in the same browser is not the console, and joins as before.
+    page = open_page(restarted, console=False, session_id="laptop")
+    assert not isinstance(page.app, FacilitatorConsole)
+    for made in (first, reloaded, again, other, page):
+        made.close()
+
+
 @pytest.mark.parametrize(
     ("code", "name", "outcome"),
     [

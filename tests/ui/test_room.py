@@ -579,6 +579,8 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
         projector = offline_page(1280, 900)
         projector.page.goto(served.dashboard_url)
         ready(projector.page, "Saved before the crash")
+        host = offline_page(1280, 900)
+        open_console(host, served)
 
         dashboard = children_of(served.process.pid)
         served.process.kill()  # kill -9: no goodbye to any page
@@ -601,6 +603,10 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
         ready(phone.page, "Saved.")
         ready(projector.page, "Saved after the restart")  # the projector reloaded itself
         assert phone.page.get_by_text("Please refresh the page").count() == 0
+        # The console came back open: the facilitator is not asked for the token again.
+        host.page.wait_for_function("solara.debug.remountCount >= 1", timeout=90_000)
+        ready(host.page, "Step for participants")
+        assert host.page.get_by_placeholder("Facilitator token").count() == 0
     finally:
         served.stop()
         if again is not None:
@@ -610,4 +616,4 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
     assert texts.count("Saved after the restart") == 1
     people = [p.name for p in open_folder(folder).snapshot().participants]
     assert people.count("Through the crash") == 1
-    assert phone.errors == [] and projector.errors == []
+    assert phone.errors == [] and projector.errors == [] and host.errors == []

@@ -9,6 +9,7 @@ serves it listens on this machine only.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,11 @@ class FacilitatorConsole:
         join_code: str = "",
         dashboard_url: str = "",
         folder: Path | None = None,
+        on_unlocked: Callable[[], object] | None = None,
     ) -> None:
         self.service = service
+        self.on_unlocked = on_unlocked
+        """Called when the right token opened the console (the room remembers the session)."""
         self.folder = folder
         """The workshop folder, for the data step's imports (None: no data step here)."""
         self.panel: Panel | None = None
@@ -84,6 +88,8 @@ class FacilitatorConsole:
             self.token_message.value = html.escape(t("console.wrong_token", self.language))
             return False
         self.unlocked = True
+        if self.on_unlocked is not None:
+            self.on_unlocked()  # remembered before the console shows: a crash just after keeps it
         self.build()
         return True
 

@@ -93,6 +93,9 @@ class Room:
     languages: dict[str, str] = field(default_factory=dict)
     """The page language each browser session chose on the join page (kept in the folder with
     the sessions: a reload, or a restart of the room, shows the page in that language again)."""
+    consoles: set[str] = field(default_factory=set)
+    """The browser sessions that opened the console with the token (kept with the sessions: a
+    reload, or a restart of the room, opens the console again without asking)."""
     _watcher: ChangeWatcher | None = None
     _subscription: Subscription | None = None
     _queue: queue.Queue[list[Change] | None] = field(default_factory=queue.Queue)
@@ -190,6 +193,23 @@ class Room:
                 self.sessions.update(self._read_sessions())
             return self.sessions.get(session_id)
 
+    def console_opened(self, session_id: str) -> None:
+        """Remember that this browser session opened the console with the token."""
+        if not session_id:
+            return
+        with self._lock:
+            self.consoles.add(session_id)
+            self._write_sessions()
+
+    def console_open_for(self, session_id: str) -> bool:
+        """Whether this browser session opened the console before (also before a restart)."""
+        if not session_id:
+            return False
+        with self._lock:
+            if session_id not in self.consoles:
+                self.sessions.update(self._read_sessions())
+            return session_id in self.consoles
+
     def language_of(self, session_id: str) -> str | None:
         """The page language this browser session chose, if it chose one."""
         with self._lock:
@@ -212,7 +232,12 @@ class Room:
         for session_id, value in data.items():
             if isinstance(value, str):  # written before page languages were kept
                 sessions[str(session_id)] = value
-            elif isinstance(value, dict) and isinstance(value.get("participant"), str):
+                continue
+            if not isinstance(value, dict):
+                continue
+            if value.get("console") is True:
+                self.consoles.add(str(session_id))
+            if isinstance(value.get("participant"), str):
                 sessions[str(session_id)] = value["participant"]
                 if isinstance(value.get("language"), str):
                     self.languages.setdefault(str(session_id), value["language"])
@@ -231,9 +256,14 @@ class Room:
             (self.folder / (SESSIONS_FILE + ".lock")).open("a") as lock,
         ):
             fcntl.flock(lock, fcntl.LOCK_EX)
-            merged = {**self._read_sessions(), **self.sessions}
+            merged: dict[str, str | None] = {**self._read_sessions(), **self.sessions}
+            merged.update({session_id: merged.get(session_id) for session_id in self.consoles})
             saved = {
-                session_id: {"participant": person, "language": self.languages.get(session_id)}
+                session_id: {
+                    "participant": person,
+                    "language": self.languages.get(session_id),
+                    "console": session_id in self.consoles,
+                }
                 for session_id, person in merged.items()
             }
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
@@ -359,7 +389,10 @@ def open_page(room: Room, console: bool, session_id: str = "", context: Any = No
             join_code=room.keys.join_code,
             dashboard_url=room.dashboard_url,
             folder=room.folder,
+            on_unlocked=lambda: room.console_opened(session_id),
         )
+        if room.console_open_for(session_id):
+            app.unlock(room.keys.facilitator_token)
     else:
         participant = ParticipantApp(
             room.service,
