@@ -61,8 +61,9 @@ RELEASE_AFTER = 12.0
 (longer than AnyIO keeps an idle connection thread, 10 s, so those threads end first)."""
 
 SESSIONS_FILE = "room-sessions.json"
-"""Which browser session joined as which participant: a reload, or a restart of the room,
-continues as the same person without typing the code again. Readable by its owner only."""
+"""Which browser session joined as which participant, and which opened the console: a reload,
+or a restart of the room, continues as the same person without typing the code again, and the
+console opens without the token. Readable by its owner only."""
 
 
 class RoomApp(Protocol):
