@@ -392,7 +392,8 @@ def end_sessions() -> None:
 
 
 def solara_app() -> Any:
-    """Solara's web app, with the kit's chart code served as a file beside it."""
+    """Solara's web app, with the kit's chart code served as a file beside it and Solara's
+    page script served with a patient reconnect check (:func:`patient_page_script`)."""
     import solara.server.starlette as solara_starlette
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
