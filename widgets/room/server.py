@@ -403,14 +403,20 @@ def solara_app() -> Any:
     charts.mkdir(parents=True, exist_ok=True)
     # The pages' chart loader asks under the Jupyter base URL Solara gives its pages.
     route = f"/jupyter/lab/extensions/{SERVED_DIR[-1]}"
-    if not any(getattr(r, "path", "") == route for r in app.router.routes):
+    if not _has_route(app, route):
         app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
     assert bundle_path("module").parent == charts
     serve_chart_code_here()  # the pages' chart widgets load the code from the route above
-    if not any(getattr(r, "path", "") == PAGE_SCRIPT for r in app.router.routes):
+    if not _has_route(app, PAGE_SCRIPT):
         script = patient_page_script()
         app.router.routes.insert(0, Route(PAGE_SCRIPT, partial(_serve_script, script)))
     return app
+
+
+def _has_route(app: Any, path: str) -> bool:
+    """Whether ``app`` answers ``path`` with a route of its own already (a second room in one
+    process, as in the tests, must not add it twice)."""
+    return any(getattr(route, "path", "") == path for route in app.router.routes)
 
 
 PAGE_SCRIPT = "/static/main-vuetify.js"
