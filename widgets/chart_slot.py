@@ -8,6 +8,8 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
+import ipywidgets as w
+
 from klantreis.charts.live import live_chart
 from klantreis.domain import WorkshopSnapshot
 
@@ -36,9 +38,11 @@ class ChartSlot:
         """The language the chart's labels speak (None: the workshop's)."""
         made = self._spec(snapshot)
         self._shown = made
-        self.chart = live_chart(made.spec)
-        self.chart.layout.width = "100%"
-        self.chart.add_class("kr-chart")  # scrolls sideways rather than overflow the page
+        self.chart = live_chart(
+            made.spec,
+            layout=w.Layout(width="100%"),
+            _dom_classes=["kr-chart"],  # scrolls sideways rather than overflow the page
+        )
         self.widget = self.chart
         self.redraws = 0
 

@@ -13,6 +13,7 @@ class on the widget itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import ipywidgets as w
@@ -49,13 +50,24 @@ class Looks:
         """The shared style of this kind (``w.ButtonStyle``, ``w.TextStyle``...)."""
         return self._shared(kind, traits)
 
-    def make(self, kind: type[W], layout: dict[str, str] | None = None, **traits: Any) -> W:
+    def make(
+        self,
+        kind: type[W],
+        layout: dict[str, str] | None = None,
+        classes: Sequence[str] = (),
+        **traits: Any,
+    ) -> W:
         """A new ``kind`` widget with the shared layout (full width unless ``layout`` says
-        otherwise) and the shared default style of its kind."""
+        otherwise), the shared default style of its kind, and CSS ``classes``.
+
+        Classes given here travel with the widget's first message; each one added after it
+        would be a message of its own to the browser."""
         style = kind.class_traits().get("style")
         shared: dict[str, Any] = {}
         if style is not None and "style" not in traits:
             shared["style"] = self.style(style.klass)
+        if classes:
+            shared["_dom_classes"] = list(classes)
         made: W = kind(
             layout=self.layout(**(FULL if layout is None else layout)), **shared, **traits
         )
@@ -63,10 +75,7 @@ class Looks:
 
     def html(self, value: str = "", *classes: str) -> w.HTML:
         """A piece of text or markup (already escaped), with CSS classes."""
-        widget = self.make(w.HTML, value=value)
-        for name in classes:
-            widget.add_class(name)
-        return widget
+        return self.make(w.HTML, classes=classes, value=value)
 
     def _shared(self, kind: type[S], traits: dict[str, Any]) -> S:
         key = (kind, *sorted(traits.items()))

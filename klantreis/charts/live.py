@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import traitlets
 from altair import JupyterChart
 
 from klantreis.charts.bundles import bundle_path, bundle_source
@@ -23,6 +24,14 @@ def _chart_class() -> type[JupyterChart]:
 
     class KlantreisChart(JupyterChart):
         """Altair's JupyterChart, loading Vega from the offline bundle."""
+
+        @traitlets.observe("chart")
+        def _on_change_chart(self, change: Any) -> None:
+            # A widget made from a spec has no chart: JupyterChart would clear the spec it
+            # was made with, and the spec would follow its first message as a second one.
+            if change.old is None and change.new is None:
+                return
+            super()._on_change_chart(change)
 
     # Set after the class exists: anywidget reads ``_esm`` when a widget is created.
     KlantreisChart._esm = bundle_source(_front_end())
@@ -54,13 +63,12 @@ EMBED = {"actions": False, "renderer": "svg"}
 search, read by screen readers, and checked by the browser tests)."""
 
 
-def live_chart(chart: Any) -> Any:
+def live_chart(chart: Any, **traits: Any) -> Any:
     """A widget that draws ``chart`` (an Altair chart or a Vega-Lite spec) with no internet.
 
-    Set ``.chart`` (a chart) or ``.spec`` (a spec) to update it in place.
+    Set ``.chart`` (a chart) or ``.spec`` (a spec) to update it in place. ``traits`` (a
+    ``layout``, ``_dom_classes``) go into the widget's first message with the spec.
     """
     if isinstance(chart, dict):
-        widget = _chart_class()(None, embed_options=EMBED)  # type: ignore[arg-type]
-        widget.spec = chart
-        return widget
-    return _chart_class()(chart, embed_options=EMBED)
+        return _chart_class()(None, embed_options=EMBED, spec=chart, **traits)  # type: ignore[arg-type]
+    return _chart_class()(chart, embed_options=EMBED, **traits)

@@ -121,6 +121,40 @@ def test_a_form_shares_layouts_and_styles_and_closes_them_with_itself() -> None:
     assert all(isinstance(part, w.Widget) for part in parts)
 
 
+def test_a_form_and_a_chart_go_to_the_page_whole_in_their_first_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a widget is made with travels in the message that opens it; every class or spec
+    set after that is one more message per widget to every arriving page."""
+    import ipywidgets as w
+    from klantreis.widgets.forms.submit import FIELD_PREFIX
+
+    from klantreis.charts.live import live_chart
+
+    sent: list[tuple[str, Any]] = []
+    original = w.Widget.send_state
+
+    def send_state(widget: w.Widget, key: Any = None) -> None:
+        sent.append((type(widget).__name__, key))
+        original(widget, key)
+
+    monkeypatch.setattr(w.Widget, "send_state", send_state)
+    card = Card(workshop_id="w", segment_id="s", kind="need", text="x")
+    form = CardForm(card, lambda v: v, "en")
+    assert not [s for s in sent if s[1] == "_dom_classes"]  # no class added after opening
+    assert {"kr-form", form.save_button.form_class} <= set(form.widget.get_state()["_dom_classes"])
+    text = form.fields["text"].input
+    assert FIELD_PREFIX + "text" in text.get_state()["_dom_classes"]  # read by the button
+    sent.clear()
+    spec = {"mark": "bar", "data": {"values": [{"a": 1}]}}
+    chart = live_chart(spec, layout=w.Layout(width="100%"), _dom_classes=["kr-chart"])
+    assert chart.get_state()["spec"] == spec  # in the opening message
+    assert chart.get_state()["_dom_classes"] == ("kr-chart",)
+    assert not [s for s in sent if s[1] in ("spec", "_dom_classes")]
+    chart.spec = {**spec, "mark": "point"}  # a redraw still goes out
+    assert chart.get_state()["spec"]["mark"] == "point"
+
+
 def test_a_participant_adds_votes_and_withdraws_in_the_mapping_panel(orchestra: Service) -> None:
     orchestra.open_step(MethodStep.MAPPING)
     anna, ben = orchestra.join("Anna"), orchestra.join("Ben")

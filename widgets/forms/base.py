@@ -9,14 +9,13 @@ the buttons. What the user typed stays in the form until it is saved or reset.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
 from klantreis.widgets.forms.fields import Field, FieldWidget
 from klantreis.widgets.forms.submit import FIELD_PREFIX, SubmitButton
 from klantreis.widgets.looks import Looks
-from klantreis.widgets.style import full, styled
 from pydantic import BaseModel, ValidationError
 
 from klantreis.domain import KlantreisError, ValidationFailed, left_out, validation_failed
@@ -30,6 +29,7 @@ class Form(Generic[M]):
 
     ``fields`` lists the inputs; ``on_save`` stores an edited copy; ``on_withdraw`` (optional)
     adds a button that takes the value back; ``on_cancel`` (optional) adds a cancel button.
+    The fields named in ``hidden`` start hidden (a form that fits its inputs to a choice).
     """
 
     def __init__(
@@ -44,6 +44,7 @@ class Form(Generic[M]):
         on_withdraw: Callable[[M], Any] | None = None,
         on_cancel: Callable[[], Any] | None = None,
         prefix: str = "",
+        hidden: Collection[str] = (),
     ) -> None:
         self.value = value
         self.on_save = on_save
@@ -51,7 +52,17 @@ class Form(Generic[M]):
         self.language = language
         self.prefix = prefix
         self.looks = Looks()
-        self.fields = {spec.name: FieldWidget(spec, language, self.looks) for spec in fields}
+        self.fields = {
+            spec.name: FieldWidget(
+                spec,
+                language,
+                self.looks,
+                # the submit button reads the form's texts by these classes
+                input_classes=[FIELD_PREFIX + spec.name] if spec.kind in TEXT_KINDS else [],
+                shown=spec.name not in hidden,
+            )
+            for spec in fields
+        }
         self.status = self.looks.html("", "kr-status")
         self.save_button = SubmitButton(t(save_label, language), "primary")
         self.save_button.on_click(self.save)
@@ -69,19 +80,17 @@ class Form(Generic[M]):
         header = []
         if title:
             header.append(self.looks.html(html.escape(title), "kr-section"))
-        self.widget = styled(
-            w.VBox(
-                [
-                    *header,
-                    *(part for f in self.fields.values() for part in f.parts),
-                    self.status,
-                    styled(w.HBox(buttons), "kr-buttons"),
-                ],
-                layout=full(),
-            ),
-            "kr-form",
+        self.widget = self.looks.make(
+            w.VBox,
+            # the button reads the texts of the form with its class
+            classes=["kr-form", self.save_button.form_class],
+            children=[
+                *header,
+                *(part for f in self.fields.values() for part in f.parts),
+                self.status,
+                self.looks.make(w.HBox, classes=["kr-buttons"], children=buttons),
+            ],
         )
-        self.widget.add_class(self.save_button.form_class)  # the button reads this form's texts
         self._loading = False
         self._saved_texts: dict[str, str] = {}
         self.keep_adding: Callable[[], M] | None = None
@@ -94,7 +103,6 @@ class Form(Generic[M]):
         for name, field in self.fields.items():
             field.watch(self._changed)
             if field.spec.kind in TEXT_KINDS:
-                field.input.add_class(FIELD_PREFIX + name)
                 field.input.observe(
                     lambda change, name=name: self._typed_behind(name, change["new"]),
                     names="value",

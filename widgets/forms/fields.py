@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
-from klantreis.widgets.looks import Looks, show
+from klantreis.widgets.looks import HIDDEN, Looks, W, show
 from klantreis.widgets.style import full
 
 from klantreis.i18n import Language, t
@@ -45,10 +45,19 @@ class FieldWidget:
     directly in the form, without a box of their own (a widget less per field on every page);
     :meth:`show` hides or shows the two together."""
 
-    def __init__(self, spec: Field, language: Language, looks: Looks | None = None) -> None:
+    def __init__(
+        self,
+        spec: Field,
+        language: Language,
+        looks: Looks | None = None,
+        input_classes: Sequence[str] = (),
+        shown: bool = True,
+    ) -> None:
         self.spec = spec
         self.language = language
         self.looks = looks if looks is not None else Looks()
+        hidden = [] if shown else [HIDDEN]  # made hidden: no message to hide it after
+        self._input_classes = [*input_classes, *hidden]
         label = spec.text_label
         if label is None:
             label = t(spec.label or f"field.{spec.name}", language)
@@ -60,7 +69,7 @@ class FieldWidget:
         self._caption = caption
         self.problem = ""
         """The problem shown with the field (plain text; empty when there is none)."""
-        self.caption = self.looks.html(caption, "kr-caption")
+        self.caption = self.looks.html(caption, "kr-caption", *hidden)
         self._watchers: list[Callable[[], None]] = []
         self.input = self._make_input()
         shown = self.input.widget if isinstance(self.input, RowsEditor) else self.input
@@ -73,7 +82,11 @@ class FieldWidget:
             show(part, visible)
 
     def _make_input(self) -> w.Widget:
-        spec, lang, make = self.spec, self.language, self.looks.make
+        spec, lang = self.spec, self.language
+
+        def make(kind: type[W], layout: dict[str, str] | None = None, **traits: Any) -> W:
+            return self.looks.make(kind, layout, self._input_classes, **traits)
+
         placeholder = t(spec.placeholder, lang) if spec.placeholder else ""
         if spec.kind == "text":
             return make(w.Text, placeholder=placeholder, continuous_update=False)

@@ -140,6 +140,15 @@ def persona_form(persona: Persona, on_save: Save, language: Language) -> Form[Pe
     return Form(persona, on_save, fields, language, title=t("method_step.persona", language))
 
 
+def _fields_of_kind(kind: str) -> dict[str, bool]:
+    """Which of a card's kind-bound inputs a card of ``kind`` shows."""
+    return {
+        "polarity": kind == CardKind.ASSOCIATION.value,
+        "need_type": kind == CardKind.NEED.value,
+        "alternatives": kind == CardKind.NEED.value,
+    }
+
+
 class CardForm(Form[Card]):
     """Step 4: a need, barrier or association; shows only the inputs that fit its kind."""
 
@@ -157,18 +166,15 @@ class CardForm(Form[Card]):
             Field("detail", "textarea"),
             Field("basis", "choice", options=_enum("basis", list(Basis), language)),
         ]
-        super().__init__(card, on_save, fields, language, **extra)
+        kind = CardKind(card.kind).value
+        hidden = [name for name, shown in _fields_of_kind(kind).items() if not shown]
+        super().__init__(card, on_save, fields, language, hidden=hidden, **extra)
         self.fields["kind"].input.observe(lambda _c: self._fit_kind(), names="value")
         self._fit_kind()
 
     def _fit_kind(self) -> None:
         kind = self.fields["kind"].get()
-        shown = {
-            "polarity": kind == CardKind.ASSOCIATION.value,
-            "need_type": kind == CardKind.NEED.value,
-            "alternatives": kind == CardKind.NEED.value,
-        }
-        for name, visible in shown.items():
+        for name, visible in _fields_of_kind(kind).items():
             self.fields[name].show(visible)
         if kind == CardKind.ASSOCIATION.value and self.fields["polarity"].get() is None:
             self.fields["polarity"].set(Polarity.POSITIVE.value)

@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
 from klantreis.widgets.lifecycle import close_tree
-from klantreis.widgets.looks import Looks, show
+from klantreis.widgets.looks import HIDDEN, Looks, show
 from klantreis.widgets.style import stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
@@ -105,16 +105,19 @@ class Panel:
         else:
             charts = [self._slot(Composer([build], phone=phone)) for build in self.chart_builders]
         self.hidden_note = self.looks.html(
-            html.escape(t("room.results_hidden_charts", self.language)), "kr-meta"
+            html.escape(t("room.results_hidden_charts", self.language)),
+            "kr-meta",
+            *([] if self._charts_hidden else [HIDDEN]),  # shown as it is first sent
         )
         self.charts = self.looks.make(w.VBox, children=[self.hidden_note, *charts])
         self._show_or_hide_charts()
         # A page that has the kit's stylesheet already (the room's) does not need another.
         style = [] if styled else [stylesheet()]
         self.widget = self.looks.make(
-            w.VBox, children=[*style, self.requirement, *parts, self.message, self.charts]
+            w.VBox,
+            classes=["klantreis"],
+            children=[*style, self.requirement, *parts, self.message, self.charts],
         )
-        self.widget.add_class("klantreis")
 
     # -- for subclasses --------------------------------------------------------------------
 
@@ -149,8 +152,12 @@ class Panel:
         their own (:func:`~klantreis.domain.written_by`, the rule the service enforces)."""
         return self.is_facilitator or written_by(entry, self.actor_id)
 
+    @property
+    def _charts_hidden(self) -> bool:
+        return self.snapshot.workshop.results_hidden and not self.is_facilitator
+
     def _show_or_hide_charts(self) -> None:
-        hidden = self.snapshot.workshop.results_hidden and not self.is_facilitator
+        hidden = self._charts_hidden
         for child in self.charts.children:
             show(child, hidden if child is self.hidden_note else not hidden)
 
@@ -169,7 +176,7 @@ class Panel:
         (a room of participants' kernels then leaves the processor to the dashboard)."""
         if not self._charts_pending:
             return
-        if self.snapshot.workshop.results_hidden and not self.is_facilitator:
+        if self._charts_hidden:
             return  # hidden charts are redrawn when they are shown again
         if not force and time.monotonic() - self._charts_drawn < self.chart_interval:
             return

@@ -58,10 +58,9 @@ class ParticipantApp:
         self.body = self.looks.make(w.VBox)
         self.widget = self.looks.make(
             w.VBox,
-            children=[self.title, self.status, self.body],  # styled by the room's page
+            classes=["klantreis", "kr-app"],  # styled by the room's page
+            children=[self.title, self.status, self.body],
         )
-        self.widget.add_class("klantreis")
-        self.widget.add_class("kr-app")
         self.revision = 0
         self._last_status = ""
         self.show_join()
@@ -99,8 +98,7 @@ class ParticipantApp:
         if self.workshop.allow_anonymous:
             parts.append(self.anonymous)
         parts += [self.join_message, self.join_button]
-        form = looks.make(w.VBox, children=parts)
-        form.add_class("kr-form")
+        form = looks.make(w.VBox, classes=["kr-form"], children=parts)
         welcome = looks.html(f"<p>{html.escape(t('room.welcome', lang))}</p>")
         old, self.body.children = self.body.children, (self.language_choice, welcome, form)
         for child in old:
