@@ -86,8 +86,12 @@ class SubmitButton(anywidget.AnyWidget):
     """Empty the form's text inputs in the browser as the press is sent (an adding form)."""
 
     def __init__(self, description: str, button_style: str = "", **kwargs: Any) -> None:
-        super().__init__(description=description, button_style=button_style, **kwargs)
-        self.form_class = "kr-form-" + secrets.token_hex(6)
+        super().__init__(
+            description=description,
+            button_style=button_style,
+            form_class="kr-form-" + secrets.token_hex(6),
+            **kwargs,
+        )
         self._callbacks: list[Callable[[dict[str, str]], object]] = []
         self.on_msg(self._received)
 

@@ -251,13 +251,11 @@ class Panel:
         widgets stay on the page (see :meth:`Form.start_over`), so a hurried participant who
         types the next entry straight after pressing the button loses nothing.
         """
-        box = self.looks.make(w.VBox)
-
         form = make_form(blank(), self.saved(store))
         form.keep_adding = blank
         form.place = place
         form.save_button.clears = True  # the browser empties the texts as it sends them
-        box.children = (form.widget,)
+        box = self.looks.make(w.VBox, children=[form.widget])
         box.form = form
         self.adders.append(box)
         return box
@@ -282,9 +280,19 @@ class Panel:
         else:
             self.message.remove_class("kr-status-error")
 
+    def segment_chooser(self) -> w.Dropdown:
+        """A choice of the workshop's segments with the focus segment chosen, made so (not
+        filled after: every change is a message to the page)."""
+        default = self.focus_or_first_segment()
+        chosen: dict[str, Any] = {} if default is None else {"value": default.id}
+        return self.looks.make(w.Dropdown, options=self._segment_options(), **chosen)
+
+    def _segment_options(self) -> list[tuple[str, str]]:
+        return [(segment.name, segment.id) for segment in self.snapshot.segments]
+
     def fill_segment_chooser(self, chooser: w.Dropdown) -> None:
         """Offer the workshop's segments; keep the chosen one, else choose the focus segment."""
-        options = [(segment.name, segment.id) for segment in self.snapshot.segments]
+        options = self._segment_options()
         current = chooser.value
         chooser.options = options
         default = self.focus_or_first_segment()

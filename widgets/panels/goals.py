@@ -26,8 +26,7 @@ class GoalsPanel(Panel):
 
     def build(self) -> list[w.Widget]:
         lang = self.language
-        self.chooser = self.looks.make(w.Dropdown)
-        self.fill_segment_chooser(self.chooser)
+        self.chooser = self.segment_chooser()
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.goals_box = self.looks.make(w.VBox)
         self.measures = EntryList(lang, "list.no_measures")

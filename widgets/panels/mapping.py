@@ -26,11 +26,10 @@ class MappingPanel(Panel):
     def build(self) -> list[w.Widget]:
         lang = self.language
         self.chart_builders = (self._board, alternatives)
-        self.chooser = self.looks.make(w.Dropdown)
+        self.chooser = self.segment_chooser()
         self.dots = self.looks.html()
         self.cards = EntryList(lang, "list.no_cards")
         self.editor = Editor(self.looks)
-        self.fill_segment_chooser(self.chooser)
         self.chooser.observe(lambda _c: self._chosen(), names="value")  # after the first fill
         self.new_card = self.adder(
             self._blank,
