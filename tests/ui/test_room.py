@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
@@ -80,6 +81,9 @@ def test_a_wrong_join_code_is_refused(room: ServedRoom, offline_page: Any) -> No
     view = offline_page(390, 844)
     view.page.goto(room.join_url)
     ready(view.page, "Join code")
+    # The tab says which workshop, also once Solara's title widget has set it (it said "App").
+    view.page.wait_for_function("(window._solaraTitles || []).length > 0")
+    expect(view.page).to_have_title(open_folder(room.folder).workshop().title)
     view.page.get_by_placeholder("for example K7M2QX").fill("WRONG1")
     view.page.get_by_placeholder("Your name").fill("Mallory")
     view.page.get_by_role("button", name="Join").click()

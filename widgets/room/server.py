@@ -101,6 +101,7 @@ def configure_solara(drop_after: int, secret: str, language: Language, title: st
     # this machine instead of being fetched from a CDN (the room may have no internet).
     solara.settings.assets.proxy = True
     solara.settings.assets.cdn = "http://127.0.0.1:9/"
+    room_app.title = title  # read when Solara makes the app's routes, at the first page
     solara_apps.apps["__default__"] = solara_apps.AppScript(f"{room_app.__name__}:Page")
     # The page template (templates/index.html.j2 beside the app) writes the page's language and
     # says in it when the page is reconnecting.

@@ -15,4 +15,8 @@ def Layout(children: list[Any] = []) -> Any:  # noqa: B006 (Solara passes the li
     return children[0]
 
 
-__all__ = ["Layout", "Page"]
+title = "klantreis"
+"""The title of every page in the browser's tab. Solara names the page after this (else after
+the package: "App"); the room sets it to the workshop's title before its first page."""
+
+__all__ = ["Layout", "Page", "title"]
