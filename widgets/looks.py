@@ -55,10 +55,12 @@ class Looks:
         kind: type[W],
         layout: dict[str, str] | None = None,
         classes: Sequence[str] = (),
+        shown: bool = True,
         **traits: Any,
     ) -> W:
         """A new ``kind`` widget with the shared layout (full width unless ``layout`` says
-        otherwise), the shared default style of its kind, and CSS ``classes``.
+        otherwise), the shared default style of its kind, and CSS ``classes``; hidden unless
+        ``shown`` (show it later with :func:`show`).
 
         Classes given here travel with the widget's first message; each one added after it
         would be a message of its own to the browser."""
@@ -66,16 +68,17 @@ class Looks:
         shared: dict[str, Any] = {}
         if style is not None and "style" not in traits:
             shared["style"] = self.style(style.klass)
+        classes = [*classes, *([] if shown else [HIDDEN])]
         if classes:
-            shared["_dom_classes"] = list(classes)
+            shared["_dom_classes"] = classes
         made: W = kind(
             layout=self.layout(**(FULL if layout is None else layout)), **shared, **traits
         )
         return made
 
-    def html(self, value: str = "", *classes: str) -> w.HTML:
+    def html(self, value: str = "", *classes: str, shown: bool = True) -> w.HTML:
         """A piece of text or markup (already escaped), with CSS classes."""
-        return self.make(w.HTML, classes=classes, value=value)
+        return self.make(w.HTML, classes=classes, shown=shown, value=value)
 
     def _shared(self, kind: type[S], traits: dict[str, Any]) -> S:
         key = (kind, *sorted(traits.items()))

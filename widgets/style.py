@@ -108,10 +108,3 @@ def full() -> w.Layout:
 def stylesheet() -> w.HTML:
     """The stylesheet as a widget; panels include it once so every page is styled."""
     return w.HTML(f"<style>{CSS}</style>", layout=w.Layout(display="none"))
-
-
-def styled(box: w.Box, *classes: str) -> w.Box:
-    """Add CSS classes to a box and return it."""
-    for name in classes:
-        box.add_class(name)
-    return box

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
-from klantreis.widgets.looks import HIDDEN, Looks, W, show
+from klantreis.widgets.looks import Looks, W, show
 from klantreis.widgets.style import full
 
 from klantreis.i18n import Language, t
@@ -56,8 +56,8 @@ class FieldWidget:
         self.spec = spec
         self.language = language
         self.looks = looks if looks is not None else Looks()
-        hidden = [] if shown else [HIDDEN]  # made hidden: no message to hide it after
-        self._input_classes = [*input_classes, *hidden]
+        self._input_classes = input_classes
+        self._shown = shown  # made hidden, not hidden after: no message to hide it
         label = spec.text_label
         if label is None:
             label = t(spec.label or f"field.{spec.name}", language)
@@ -69,11 +69,11 @@ class FieldWidget:
         self._caption = caption
         self.problem = ""
         """The problem shown with the field (plain text; empty when there is none)."""
-        self.caption = self.looks.html(caption, "kr-caption", *hidden)
+        self.caption = self.looks.html(caption, "kr-caption", shown=shown)
         self._watchers: list[Callable[[], None]] = []
         self.input = self._make_input()
-        shown = self.input.widget if isinstance(self.input, RowsEditor) else self.input
-        self.parts: tuple[w.Widget, ...] = (self.caption, shown)
+        placed = self.input.widget if isinstance(self.input, RowsEditor) else self.input
+        self.parts: tuple[w.Widget, ...] = (self.caption, placed)
         """What the form shows for this field, top to bottom."""
 
     def show(self, visible: bool) -> None:
@@ -85,7 +85,7 @@ class FieldWidget:
         spec, lang = self.spec, self.language
 
         def make(kind: type[W], layout: dict[str, str] | None = None, **traits: Any) -> W:
-            return self.looks.make(kind, layout, self._input_classes, **traits)
+            return self.looks.make(kind, layout, self._input_classes, self._shown, **traits)
 
         placeholder = t(spec.placeholder, lang) if spec.placeholder else ""
         if spec.kind == "text":

@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
 from klantreis.widgets.lifecycle import close_tree
-from klantreis.widgets.looks import HIDDEN, Looks, show
+from klantreis.widgets.looks import Looks, show
 from klantreis.widgets.style import stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
@@ -94,7 +94,7 @@ class Panel:
         self._charts_drawn = time.monotonic()
         self._charts_pending = False
         self.adders: list[w.VBox] = []
-        self.requirement = self.looks.html("", "kr-card", "kr-meta", "kr-hidden")
+        self.requirement = self.looks.html("", "kr-card", "kr-meta", shown=False)
         """What this step needs first (a segment, a journey) and how to get it; hidden when
         there is nothing missing (see :meth:`require`)."""
         self._chart_layout = (combine_charts, phone)
@@ -107,7 +107,7 @@ class Panel:
         self.hidden_note = self.looks.html(
             html.escape(t("room.results_hidden_charts", self.language)),
             "kr-meta",
-            *([] if self._charts_hidden else [HIDDEN]),  # shown as it is first sent
+            shown=self._charts_hidden,  # made as it is first shown
         )
         self.charts = self.looks.make(w.VBox, children=[self.hidden_note, *charts])
         self._show_or_hide_charts()
