@@ -105,6 +105,21 @@ def test_the_card_form_shows_only_the_fields_of_its_kind() -> None:
     assert form.edited().polarity is not None and form.edited().alternatives == []
 
 
+def test_a_choice_with_no_value_shows_its_none_option_selected() -> None:
+    """ipywidgets clears a selection's index when its value is None, so the browser drew
+    "Kind of need" empty; the "(none)" option must be the one selected, and read back as None."""
+    card = Card(workshop_id="w", segment_id="s", kind="need", text="x")
+    form = CardForm(card, lambda v: v, "en")
+    need_type = form.fields["need_type"]
+    assert need_type.input.index == 0 and need_type.input.label == "(none)"
+    assert need_type.get() is None and form.edited().need_type is None
+    need_type.input.index = 1
+    assert form.edited().need_type == need_type.input.value
+    need_type.set(None)
+    assert need_type.input.index == 0 and form.edited().need_type is None
+    assert not form.dirty
+
+
 def test_a_form_shares_layouts_and_styles_and_closes_them_with_itself() -> None:
     import ipywidgets as w
     from klantreis.widgets.lifecycle import close_tree

@@ -16,6 +16,11 @@ from klantreis.i18n import Language, t
 
 Options = Callable[[], Sequence[tuple[str, Any]]]
 
+NO_CHOICE = "\x00none"
+"""What a choice input holds for an option whose value is ``None`` (such as "(none)").
+ipywidgets takes a selection's value ``None`` to mean "nothing selected" and clears the
+index, so the browser drew the choice empty instead of showing "(none)"."""
+
 
 @dataclass
 class Field:
@@ -125,7 +130,9 @@ class FieldWidget:
             callback()
 
     def _options(self) -> list[tuple[str, Any]]:
-        return list(self.spec.options()) if self.spec.options else []
+        """The input's (label, value) pairs; an option with no value holds :data:`NO_CHOICE`."""
+        options = self.spec.options() if self.spec.options else []
+        return [(label, NO_CHOICE if value is None else value) for label, value in options]
 
     def refresh_options(self) -> None:
         """Re-read the choices (for example after a touchpoint was added)."""
@@ -152,7 +159,9 @@ class FieldWidget:
             self.input.value = tuple(v for v in (value or []) if v in values)
         elif kind in ("choice", "radio"):
             values = [v for _, v in self._options()]
-            if value in values:
+            if value is None and NO_CHOICE in values:
+                self.input.value = NO_CHOICE
+            elif value in values:
                 self.input.value = value
             elif value is None:
                 self.input.index = None  # nothing chosen yet
@@ -180,8 +189,8 @@ class FieldWidget:
             except ValueError:
                 return str(value)  # the model reports it as "must be a number"
         if kind in ("checkboxes", "multichoice"):
-            return list(value)
-        return value
+            return [v for v in value if v != NO_CHOICE]
+        return None if value == NO_CHOICE else value
 
     def show_problem(self, message: str) -> None:
         """Show a problem between the caption and the input, where a person reads it before

@@ -182,7 +182,7 @@ class CardForm(Form[Card]):
     def edited(self) -> Card:
         kind = self.fields["kind"].get()
         if kind != CardKind.ASSOCIATION.value:
-            self.fields["polarity"].input.value = None
+            self.fields["polarity"].set(None)
         if kind != CardKind.NEED.value:
             self.fields["alternatives"].set([])
             self.fields["need_type"].set(None)
