@@ -31,6 +31,7 @@ class ChartSlot:
         snapshot: WorkshopSnapshot,
         share: Callable[[], Hashable] | None = None,
         language: str | None = None,
+        layout: w.Layout | None = None,
     ) -> None:
         self.build = build
         self.share = share
@@ -40,7 +41,7 @@ class ChartSlot:
         self._shown = made
         self.chart = live_chart(
             made.spec,
-            layout=w.Layout(width="100%"),
+            layout=layout if layout is not None else w.Layout(width="100%"),
             _dom_classes=["kr-chart"],  # scrolls sideways rather than overflow the page
         )
         self.widget = self.chart

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import anywidget
+import ipywidgets as w
 import traitlets
 
 from klantreis.i18n import Language, t
@@ -142,9 +143,11 @@ class EntryList:
     """Rows of entries; ``show(rows)`` brings the list to ``rows``. A press in the browser
     names its row and action; the list runs that action of the row it shows now."""
 
-    def __init__(self, language: Language, empty: str) -> None:
+    def __init__(self, language: Language, empty: str, layout: w.Layout | None = None) -> None:
         self.language = language
-        self.widget = RowsView(empty=t(empty, language), layout={"width": "100%"})
+        self.widget = RowsView(
+            empty=t(empty, language), layout=layout if layout is not None else {"width": "100%"}
+        )
         self.widget.on_msg(self._received)
         self.rows: list[Row] = []
 

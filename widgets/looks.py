@@ -7,12 +7,19 @@ the room. Widgets whose layout and style never change take shared ones from thei
 :class:`Looks`; they are closed with the owner's widget tree
 (:func:`~klantreis.widgets.lifecycle.close_tree`).
 
+Looks made with ``keep=True`` are shared by everything their owner shows, the forms and
+lists that come and go included: :func:`~klantreis.widgets.lifecycle.close_tree` leaves them
+open, and the owner (a participant's page, a panel) closes them with :meth:`Looks.close` when
+it closes itself. A participant's arrival then opens one full-width layout and one text style
+for the whole page instead of one per form, list and panel.
+
 A shared layout is never changed: hide and show a widget with :func:`show`, which sets a CSS
 class on the widget itself.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -27,6 +34,15 @@ HIDDEN = "kr-hidden"
 """The CSS class that hides a widget (see :data:`~klantreis.widgets.style.CSS`)."""
 
 
+_KEPT: weakref.WeakSet[w.Widget] = weakref.WeakSet()
+
+
+def kept_open(widget: w.Widget) -> bool:
+    """True for a layout or style of looks made with ``keep=True``: closing a widget tree
+    leaves it open, its owner closes it."""
+    return widget in _KEPT
+
+
 def show(widget: w.DOMWidget, shown: bool) -> None:
     """Show or hide a widget without touching its layout, which may be shared. Nothing is
     sent to the browser when the widget already is as asked."""
@@ -37,10 +53,20 @@ def show(widget: w.DOMWidget, shown: bool) -> None:
 
 
 class Looks:
-    """One owner's shared layouts and styles, made on first use and kept by their traits."""
+    """One owner's shared layouts and styles, made on first use and kept by their traits.
 
-    def __init__(self) -> None:
+    ``keep=True``: looks that outlive the widget trees using them (a page's, a panel's);
+    their owner closes them with :meth:`close`."""
+
+    def __init__(self, keep: bool = False) -> None:
         self._made: dict[tuple[Any, ...], w.Widget] = {}
+        self.keep = keep
+
+    def close(self) -> None:
+        """Close every layout and style made here (kept looks, when their owner closes)."""
+        made, self._made = list(self._made.values()), {}
+        for widget in made:
+            widget.close()
 
     def layout(self, **traits: str) -> w.Layout:
         """The shared layout with these traits (``width="100%"``, ``flex=...``)."""
@@ -85,5 +111,7 @@ class Looks:
         found = self._made.get(key)
         if found is None:
             found = self._made[key] = kind(**traits)
+            if self.keep:
+                _KEPT.add(found)
         shared: S = found  # the key holds the kind
         return shared

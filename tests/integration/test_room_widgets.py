@@ -45,6 +45,13 @@ def _joined(service: Service, name: str) -> ParticipantApp:
     return app
 
 
+def open_widgets() -> dict[str, w.Widget]:
+    """Every widget open in this process, by model id."""
+    from ipywidgets.widgets import widget
+
+    return dict(widget._instances)
+
+
 def _descendants(widget: w.Widget) -> list[w.Widget]:
     found = [widget]
     for child in getattr(widget, "children", ()):
@@ -210,6 +217,32 @@ def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra
     stored = [c.text for c in orchestra.snapshot().cards if c.text.startswith("Card ")]
     assert sorted(stored) == [f"Card {n}" for n in range(9)]  # Card 9 was refused
     assert all(c.kind.value == barrier for c in orchestra.snapshot().cards if c.text in stored)
+
+
+def test_a_page_shares_one_set_of_layouts_and_styles_and_closes_them_with_itself(
+    orchestra: Service,
+) -> None:
+    """The join form, the step's panel and every form it opens take their layouts and styles
+    from the page: one full-width layout for the whole page; a form that closes leaves them
+    open for the rest, and the page closes them when it closes."""
+    orchestra.open_step(MethodStep.MAPPING)
+    before = set(open_widgets())
+    app = _joined(orchestra, "Sharing")
+    assert isinstance(app.panel, MappingPanel)
+    layouts = [x for x in open_widgets().values() if isinstance(x, w.Layout)]
+    full_width = [x for x in layouts if x.width == "100%" and x.model_id not in before]
+    assert len(full_width) == 1, len(full_width)
+    form = app.panel.new_card.form
+    assert form.looks is app.looks and app.panel.looks is app.looks
+    shared = form.fields["text"].caption.layout
+    app.panel.edit(orchestra.snapshot().cards[0])  # an editing form opens and closes
+    editing = app.panel.editor.form
+    assert editing.fields["text"].caption.layout is shared
+    app.panel.editor.close()
+    assert editing.widget.comm is None and shared.comm is not None  # the page still uses it
+    app.close()
+    assert shared.comm is None
+    assert set(open_widgets()) <= before  # nothing of the page is left open
 
 
 def test_a_save_refused_by_the_room_keeps_the_text_with_the_reason(orchestra: Service) -> None:

@@ -30,6 +30,8 @@ class Form(Generic[M]):
     ``fields`` lists the inputs; ``on_save`` stores an edited copy; ``on_withdraw`` (optional)
     adds a button that takes the value back; ``on_cancel`` (optional) adds a cancel button.
     The fields named in ``hidden`` start hidden (a form that fits its inputs to a choice).
+    ``looks``: the page's shared layouts and styles (see :class:`Looks`); a form without them
+    has its own, closed with it.
     """
 
     def __init__(
@@ -45,13 +47,14 @@ class Form(Generic[M]):
         on_cancel: Callable[[], Any] | None = None,
         prefix: str = "",
         hidden: Collection[str] = (),
+        looks: Looks | None = None,
     ) -> None:
         self.value = value
         self.on_save = on_save
         self.on_withdraw = on_withdraw
         self.language = language
         self.prefix = prefix
-        self.looks = Looks()
+        self.looks = looks if looks is not None else Looks()
         self.fields = {
             spec.name: FieldWidget(
                 spec,
@@ -64,7 +67,9 @@ class Form(Generic[M]):
             for spec in fields
         }
         self.status = self.looks.html("", "kr-status")
-        self.save_button = SubmitButton(t(save_label, language), "primary")
+        self.save_button = SubmitButton(
+            t(save_label, language), "primary", layout=self.looks.layout()
+        )
         self.save_button.on_click(self.save)
         self.reset_button = self._button("form.reset")
         self.reset_button.on_click(lambda _b: self.reset())

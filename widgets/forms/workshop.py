@@ -61,7 +61,9 @@ def touchpoint_options(
     return lambda: [(tp.name, tp.id) for tp in snapshot().touchpoints]
 
 
-def challenge_form(workshop: Workshop, on_save: Save, language: Language) -> Form[Workshop]:
+def challenge_form(
+    workshop: Workshop, on_save: Save, language: Language, **extra: Any
+) -> Form[Workshop]:
     """Step 1: the main marketing challenge and the measurable end goal."""
     fields = [
         Field(
@@ -75,10 +77,13 @@ def challenge_form(workshop: Workshop, on_save: Save, language: Language) -> For
         Field("end_goal.threshold", "optional_float", label="field.threshold"),
         Field("end_goal.unit", label="field.unit"),
     ]
-    return Form(workshop, on_save, fields, language, title=t("method_step.challenge", language))
+    title = t("method_step.challenge", language)
+    return Form(workshop, on_save, fields, language, title=title, **extra)
 
 
-def scope_form(workshop: Workshop, on_save: Save, language: Language) -> Form[Workshop]:
+def scope_form(
+    workshop: Workshop, on_save: Save, language: Language, **extra: Any
+) -> Form[Workshop]:
     """Step 2: which situations are in scope, who is in and who is explicitly out."""
     fields = [
         Field(
@@ -91,7 +96,7 @@ def scope_form(workshop: Workshop, on_save: Save, language: Language) -> Form[Wo
         Field("scope.included", "lines", label="field.included", hint="hint.one_per_line"),
         Field("scope.excluded", "lines", label="field.excluded", hint="hint.excluded"),
     ]
-    return Form(workshop, on_save, fields, language, title=t("form.scope.title", language))
+    return Form(workshop, on_save, fields, language, title=t("form.scope.title", language), **extra)
 
 
 def segment_form(
@@ -107,7 +112,9 @@ def segment_form(
     return Form(segment, on_save, fields, language, **extra)
 
 
-def persona_form(persona: Persona, on_save: Save, language: Language) -> Form[Persona]:
+def persona_form(
+    persona: Persona, on_save: Save, language: Language, **extra: Any
+) -> Form[Persona]:
     """Step 3: the persona of the focus segment, with research behind it."""
     fields = [
         Field("name", placeholder="placeholder.persona_name"),
@@ -137,7 +144,8 @@ def persona_form(persona: Persona, on_save: Save, language: Language) -> Form[Pe
         Field("emotional_needs", "lines", hint="hint.one_per_line"),
         Field("assumptions", "lines", hint="hint.assumptions"),
     ]
-    return Form(persona, on_save, fields, language, title=t("method_step.persona", language))
+    title = t("method_step.persona", language)
+    return Form(persona, on_save, fields, language, title=title, **extra)
 
 
 def _fields_of_kind(kind: str) -> dict[str, bool]:
@@ -307,7 +315,9 @@ def step_form(
     return Form(step, on_save, fields, language, **extra)
 
 
-def settings_form(workshop: Workshop, on_save: Save, language: Language) -> Form[Workshop]:
+def settings_form(
+    workshop: Workshop, on_save: Save, language: Language, **extra: Any
+) -> Form[Workshop]:
     """The start: title, organisation, language and the room's rules."""
     languages = lambda: [(t(f"language.{code}", language), code) for code in ("nl", "en")]  # noqa: E731
     fields = [
@@ -317,10 +327,13 @@ def settings_form(workshop: Workshop, on_save: Save, language: Language) -> Form
         Field("dots_per_participant", "int", minimum=1, maximum=20, hint="hint.dots"),
         Field("allow_anonymous", "checkbox"),
     ]
-    return Form(workshop, on_save, fields, language, title=t("form.settings.title", language))
+    title = t("form.settings.title", language)
+    return Form(workshop, on_save, fields, language, title=title, **extra)
 
 
-def rules_form(rules: MappingRules, on_save: Save, language: Language) -> Form[MappingRules]:
+def rules_form(
+    rules: MappingRules, on_save: Save, language: Language, **extra: Any
+) -> Form[MappingRules]:
     """Mapping rules: sources/mediums to channels and touchpoints, events or pages to steps."""
     fields = [
         Field(
@@ -338,7 +351,7 @@ def rules_form(rules: MappingRules, on_save: Save, language: Language) -> Form[M
             extra={"columns": [("pattern", "text"), ("step", "number")]},
         ),
     ]
-    return Form(rules, on_save, fields, language, title=t("data.rules.title", language))
+    return Form(rules, on_save, fields, language, title=t("data.rules.title", language), **extra)
 
 
 def counts_form(
@@ -346,6 +359,7 @@ def counts_form(
     counts: dict[int, int],
     on_save: Callable[[dict[int, int]], Any],
     language: Language,
+    **extra: Any,
 ) -> Form[Any]:
     """Counts per ideal-journey step typed in by hand (for teams without analytics).
 
@@ -363,7 +377,7 @@ def counts_form(
         on_save({n: int(v) for n, v in chosen.items() if v is not None})
         return edited
 
-    return Form(value, save, fields, language, title=t("data.counts.title", language))
+    return Form(value, save, fields, language, title=t("data.counts.title", language), **extra)
 
 
 def step_counts_model(count: int) -> type[BaseModel]:

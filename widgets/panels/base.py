@@ -10,6 +10,7 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
 from klantreis.widgets.lifecycle import close_tree
+from klantreis.widgets.lists import EntryList
 from klantreis.widgets.looks import Looks, show
 from klantreis.widgets.style import stylesheet
 
@@ -77,6 +78,7 @@ class Panel:
         styled: bool = False,
         phone: bool = False,
         language: Language | None = None,
+        looks: Looks | None = None,
     ) -> None:
         self.service = service
         self.actor_id = actor_id
@@ -86,8 +88,10 @@ class Panel:
         when joining (the group's charts stay in the workshop's language)."""
         self._role_read_from: WorkshopSnapshot | None = None
         self._facilitator = False
-        self.looks = Looks()
-        """Shared layouts and styles of the panel's own widgets (closed with its tree)."""
+        self._own_looks = looks is None
+        self.looks = Looks(keep=True) if looks is None else looks
+        """Layouts and styles shared by the panel's widgets and the forms it opens: the page's
+        when it gives them (``looks``), else the panel's own, closed with the panel."""
         self.message = self.looks.html("", "kr-status")
         self.slots: list[ChartSlot] = []
         self.chart_interval = chart_interval
@@ -268,7 +272,9 @@ class Panel:
 
     def close(self) -> None:
         """Close every widget of the panel (it left the page)."""
-        close_tree(self.widget)  # with the shared layouts and styles
+        close_tree(self.widget)
+        if self._own_looks:
+            self.looks.close()
         self.slots = []
         self.adders = []
 
@@ -307,6 +313,11 @@ class Panel:
             self.snapshot.segments[0] if self.snapshot.segments else None
         )
 
+    def entry_list(self, empty: str) -> EntryList:
+        """A list of entries in the panel's looks; ``empty`` is the catalogue key it shows
+        when it has no rows."""
+        return EntryList(self.language, empty, layout=self.looks.layout(width="100%"))
+
     def heading(self, key: str) -> w.HTML:
         """A section heading."""
         return self.looks.html(html.escape(t(key, self.language)), "kr-section")
@@ -325,7 +336,11 @@ class Panel:
 
         shared = self.chart_share_key() is not None
         slot = ChartSlot(
-            build, self.snapshot, share=share if shared else None, language=self.language
+            build,
+            self.snapshot,
+            share=share if shared else None,
+            language=self.language,
+            layout=self.looks.layout(width="100%"),
         )
         self.slots.append(slot)
         return slot.widget

@@ -25,6 +25,7 @@ class ChallengePanel(Panel):
                 self.snapshot.workshop,
                 self.saved(lambda v: self.service.update_workshop(v, self.actor_id)),
                 self.language,
+                looks=self.looks,
             )
             parts.append(self.form.widget)
         self.update()

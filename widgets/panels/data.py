@@ -134,9 +134,9 @@ class DataPanel(Panel):
         except KlantreisError as exc:
             self.say(exc.message(lang), error=True)
             counts, rules = {}, MappingRules()
-        self.counts_form = counts_form(steps, counts, self._save_counts, lang)
+        self.counts_form = counts_form(steps, counts, self._save_counts, lang, looks=self.looks)
         self.counts_box.children = (self.counts_form.widget,)
-        self.rules_form = rules_form(rules, self._save_rules, lang)
+        self.rules_form = rules_form(rules, self._save_rules, lang, looks=self.looks)
         self.rules_box.children = (self.rules_form.widget,)
 
     def _save_counts(self, counts: dict[int, int]) -> None:

@@ -9,7 +9,7 @@ import ipywidgets as w
 from klantreis.widgets.forms import goal_form, measure_form
 from klantreis.widgets.forms.base import Form
 from klantreis.widgets.forms.fields import Field
-from klantreis.widgets.lists import Action, EntryList, Row, within_limit
+from klantreis.widgets.lists import Action, Row, within_limit
 from klantreis.widgets.looks import show
 from klantreis.widgets.panels.base import Editor, Panel
 
@@ -29,7 +29,7 @@ class GoalsPanel(Panel):
         self.chooser = self.segment_chooser()
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.goals_box = self.looks.make(w.VBox)
-        self.measures = EntryList(lang, "list.no_measures")
+        self.measures = self.entry_list("list.no_measures")
         self.editor = Editor(self.looks)
         self.new_measure = self.adder(
             self._blank,
@@ -45,6 +45,7 @@ class GoalsPanel(Panel):
                 [Field("name", label="form.new_touchpoint", placeholder="placeholder.touchpoint")],
                 lang,
                 save_label="form.add",
+                looks=self.looks,
             ),
             self._add_touchpoint,
         )
@@ -91,7 +92,10 @@ class GoalsPanel(Panel):
                 workshop_id=self.service.workshop_id, segment_id=self.segment_id, kind=kind
             )
             form = goal_form(
-                goal, self.saved(lambda g: self.service.save_goal(g, self.actor_id)), self.language
+                goal,
+                self.saved(lambda g: self.service.save_goal(g, self.actor_id)),
+                self.language,
+                looks=self.looks,
             )
             self.goal_forms[kind] = form
             forms.append(form.widget)
@@ -112,6 +116,7 @@ class GoalsPanel(Panel):
             self.language,
             lambda: self.snapshot,
             save_label=extra.pop("save_label", "form.add"),
+            looks=self.looks,
             **extra,
         )
 
@@ -125,6 +130,7 @@ class GoalsPanel(Panel):
                 lambda: self.snapshot,
                 on_cancel=cancel,
                 title=t("form.edit_measure", self.language),
+                looks=self.looks,
             ),
             self.saved(lambda edited: self.service.edit_measure(edited, self.actor_id)),
         )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 from klantreis.widgets.forms.base import Form
 from klantreis.widgets.forms.fields import Field
-from klantreis.widgets.lists import Action, EntryList, Row, within_limit
+from klantreis.widgets.lists import Action, Row, within_limit
 from klantreis.widgets.panels.base import Editor
 
 from klantreis.domain import (
@@ -61,10 +61,10 @@ class IdeaBoard:
         self.topic = topic
         self.segment = segment or (lambda: None)
         lang = panel.language
-        self.list = EntryList(lang, "list.no_ideas")
+        self.list = panel.entry_list("list.no_ideas")
         self.adder = panel.adder(
             self._blank,
-            lambda idea, on_save: idea_form(idea, on_save, lang),
+            lambda idea, on_save: idea_form(idea, on_save, lang, looks=panel.looks),
             lambda idea: panel.service.add_idea(idea, panel.actor_id),
             place=self._place,
         )
@@ -168,6 +168,7 @@ class IdeaBoard:
                 save_label="form.save",
                 on_cancel=cancel,
                 title=t("form.edit", panel.language),
+                looks=panel.looks,
             ),
             panel.saved(lambda edited: panel.service.edit_idea(edited, panel.actor_id)),
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.forms import journey_form, step_form, touchpoint_form
-from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.lists import Action, Row
 from klantreis.widgets.panels.base import Editor, Panel
 from klantreis.widgets.panels.ideas import rating_actions
 
@@ -43,9 +43,9 @@ class JourneyPanel(Panel):
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.add_journey = w.Button(description=t("form.add_journey", lang), button_style="info")
         self.add_journey.on_click(lambda _b: self.edit_journey(None))
-        self.steps = EntryList(lang, "list.no_steps")
-        self.feelings = EntryList(lang, "list.no_steps")
-        self.touchpoints = EntryList(lang, "list.no_touchpoints")
+        self.steps = self.entry_list("list.no_steps")
+        self.feelings = self.entry_list("list.no_steps")
+        self.touchpoints = self.entry_list("list.no_touchpoints")
         self.editor = Editor(self.looks)
         self.tp_editor = Editor(self.looks)
         self.add_touchpoint = w.Button(
@@ -118,6 +118,7 @@ class JourneyPanel(Panel):
             self.language,
             lambda: self.snapshot,
             save_label=extra.pop("save_label", "form.add"),
+            looks=self.looks,
             **extra,
         )
 
@@ -137,6 +138,7 @@ class JourneyPanel(Panel):
                 lambda: self.snapshot,
                 on_cancel=cancel,
                 title=t("form.add_journey", self.language),
+                looks=self.looks,
             ),
             self.saved(self._save_journey),
         )
@@ -161,6 +163,7 @@ class JourneyPanel(Panel):
                 lambda: self.snapshot,
                 on_cancel=cancel,
                 title=t("form.edit_step", self.language),
+                looks=self.looks,
             ),
             self.saved(lambda edited: self.service.save_step(edited, self.actor_id)),
         )
@@ -175,7 +178,13 @@ class JourneyPanel(Panel):
         )
         self.tp_editor.open(
             lambda save, cancel: touchpoint_form(
-                value, save, self.language, lambda: self.snapshot, on_cancel=cancel, title=title
+                value,
+                save,
+                self.language,
+                lambda: self.snapshot,
+                on_cancel=cancel,
+                title=title,
+                looks=self.looks,
             ),
             self.saved(lambda edited: self.service.save_touchpoint(edited, self.actor_id)),
         )

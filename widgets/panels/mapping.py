@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.forms import CardForm
-from klantreis.widgets.lists import Action, EntryList, Row, within_limit
+from klantreis.widgets.lists import Action, Row, within_limit
 from klantreis.widgets.panels.base import Editor, Panel
 
 from klantreis.charts import alternatives, card_board
@@ -24,11 +24,10 @@ class MappingPanel(Panel):
     chart_builders: tuple[ChartBuilder, ...] = (card_board, alternatives)
 
     def build(self) -> list[w.Widget]:
-        lang = self.language
         self.chart_builders = (self._board, alternatives)
         self.chooser = self.segment_chooser()
         self.dots = self.looks.html()
-        self.cards = EntryList(lang, "list.no_cards")
+        self.cards = self.entry_list("list.no_cards")
         self.editor = Editor(self.looks)
         self.chooser.observe(lambda _c: self._chosen(), names="value")  # after the first fill
         self.new_card = self.adder(
@@ -63,7 +62,9 @@ class MappingPanel(Panel):
         )
 
     def _form(self, card: Card, on_save: Any, **extra: Any) -> CardForm:
-        form = CardForm(card, on_save, self.language, save_label="form.add", **extra)
+        form = CardForm(
+            card, on_save, self.language, save_label="form.add", looks=self.looks, **extra
+        )
         return form
 
     def _board(self, snap: WorkshopSnapshot) -> Any:
@@ -84,6 +85,7 @@ class MappingPanel(Panel):
                 self.language,
                 on_cancel=cancel,
                 title=t("form.edit_card", self.language),
+                looks=self.looks,
             ),
             self.saved(lambda edited: self.service.edit_card(edited, self.actor_id)),
         )

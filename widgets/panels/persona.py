@@ -83,6 +83,7 @@ class PersonaPanel(Panel):
             persona,
             self.saved(lambda v: self.service.save_persona(v, self.actor_id)),
             self.language,
+            looks=self.looks,
         )
         self.form_box.children = (self.form.widget,)
         self._warn(persona)

@@ -7,7 +7,7 @@ from functools import partial
 
 import ipywidgets as w
 from klantreis.widgets.forms import scope_form, segment_form
-from klantreis.widgets.lists import Action, EntryList, Row
+from klantreis.widgets.lists import Action, Row
 from klantreis.widgets.panels.base import Editor, Panel
 from klantreis.widgets.panels.ideas import IdeaBoard, rating_actions
 
@@ -28,7 +28,7 @@ class ScopePanel(Panel):
 
     def build(self) -> list[w.Widget]:
         lang = self.language
-        self.segments = EntryList(lang, "list.no_segments")
+        self.segments = self.entry_list("list.no_segments")
         self.board = IdeaBoard(self, IdeaTopic.SEGMENT)
         self.card = self.looks.html()
         self.form = None
@@ -40,6 +40,7 @@ class ScopePanel(Panel):
                 self.snapshot.workshop,
                 self.saved(lambda v: self.service.update_workshop(v, self.actor_id)),
                 lang,
+                looks=self.looks,
             )
             self.add = self.looks.make(w.Button, description=t("form.add_segment", lang))
             self.add.button_style = "info"
@@ -60,7 +61,7 @@ class ScopePanel(Panel):
         title = t("form.edit_segment" if segment else "form.add_segment", self.language)
         self.editor.open(
             lambda save, cancel: segment_form(
-                value, save, self.language, on_cancel=cancel, title=title
+                value, save, self.language, on_cancel=cancel, title=title, looks=self.looks
             ),
             self.saved(lambda edited: self.service.save_segment(edited, self.actor_id)),
         )

@@ -28,7 +28,10 @@ class StartPanel(Panel):
         lang = self.language
         workshop = self.snapshot.workshop
         self.settings = settings_form(
-            workshop, self.saved(lambda v: self.service.update_workshop(v, self.actor_id)), lang
+            workshop,
+            self.saved(lambda v: self.service.update_workshop(v, self.actor_id)),
+            lang,
+            looks=self.looks,
         )
         models = [
             (t(f"phase_model.{m}", lang), m) for m in [*BUILTIN_PHASE_MODELS, CUSTOM_PHASE_MODEL]

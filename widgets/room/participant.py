@@ -50,7 +50,9 @@ class ParticipantApp:
         self.participant: Participant | None = None
         self.panel: Panel | None = None
         self.method_step: MethodStep | None = None
-        self.looks = Looks()
+        self.looks = Looks(keep=True)
+        """Layouts and styles shared by everything the page shows, from the join form to the
+        step's forms; closed with the page."""
         self.title = self.looks.html(
             f'<h1 class="kr-title">{html.escape(self.workshop.title)}</h1>'
         )
@@ -71,7 +73,7 @@ class ParticipantApp:
         """The join form: the page's language, code, name, and (when allowed) joining
         anonymously."""
         lang = self.language
-        looks = Looks()  # closed with the join page when the room replaces it
+        looks = self.looks  # the page's: what the join form uses stays for the step's forms
         self.language_choice = looks.make(
             w.ToggleButtons,
             options=[(t(f"language.{code}", code), code) for code in LANGUAGES],
@@ -157,7 +159,7 @@ class ParticipantApp:
         self.panel = None
         lang = self.language
         joined = html.escape(t("room.joined_as", lang, name=self.participant.name))
-        looks = Looks()  # closed with this body when the room replaces it
+        looks = self.looks
         greeting = looks.html(f'<p class="kr-meta">{joined}</p>')
         panel_class = PANELS.get(self.method_step) if self.method_step else None
         if panel_class is not None:
@@ -171,6 +173,7 @@ class ParticipantApp:
                 chart_interval=CHART_INTERVAL,
                 styled=True,
                 language=self.language,
+                looks=self.looks,
             )
             content: list[w.Widget] = [self.panel.widget]
         elif self.method_step is None:
@@ -233,6 +236,7 @@ class ParticipantApp:
             self.panel.close()
             self.panel = None
         close_tree(self.widget)
+        self.looks.close()
 
     def tick(self) -> None:
         """Once a round: keep the countdown current and draw charts that are due."""
