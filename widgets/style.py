@@ -93,7 +93,8 @@ CSS = """
 .klantreis .kr-table th, .klantreis .kr-table td { text-align: left; padding: 4px 8px;
   border-bottom: 1px solid #e4e7eb; }
 @media (max-width: 480px) {
-  .klantreis .kr-buttons button { flex: 1 1 auto; }
+  .klantreis .kr-buttons > * { flex: 1 1 0; width: auto; min-width: max-content; }
+  .klantreis .kr-buttons > * > button { width: 100%; }
   .klantreis .kr-section { font-size: 16px; }
 }
 """
