@@ -156,7 +156,21 @@ def test_a_form_and_a_chart_go_to_the_page_whole_in_their_first_message(
     monkeypatch.setattr(w.Widget, "send_state", send_state)
     card = Card(workshop_id="w", segment_id="s", kind="need", text="x")
     form = CardForm(card, lambda v: v, "en")
-    assert not [s for s in sent if s[1] == "_dom_classes"]  # no class added after opening
+    # every input opens showing the card: nothing is set after (anywidget sends its own code)
+    assert [s for s in sent if s[0] != "SubmitButton"] == []
+    association = Card(
+        workshop_id="w",
+        segment_id="s",
+        kind="association",
+        polarity="negative",
+        text="Stuffy",
+        detail="Heard twice",
+        basis="research",
+    )
+    editing = CardForm(association, lambda v: v, "en")
+    assert [s for s in sent if s[0] != "SubmitButton"] == []
+    assert editing.fields["polarity"].input.label == "Negative"
+    assert editing.edited() == association and not editing.dirty
     assert {"kr-form", form.save_button.form_class} <= set(form.widget.get_state()["_dom_classes"])
     text = form.fields["text"].input
     assert FIELD_PREFIX + "text" in text.get_state()["_dom_classes"]  # read by the button
@@ -269,6 +283,26 @@ def test_the_persona_form_keeps_quotes_and_survey_facts(empty_workshop: Service)
         212,
     )
     assert not persona.rests_on_assumptions_only
+
+
+def test_rows_that_leave_the_persona_form_are_closed(empty_workshop: Service) -> None:
+    """A row removed, or replaced when the form shows the saved persona again, is closed with
+    its inputs and button (the console's form lives for the whole workshop)."""
+    empty_workshop.save_segment(
+        Segment(workshop_id=empty_workshop.workshop_id, name="S", is_focus=True)
+    )
+    form = kw.persona(empty_workshop).form
+    quotes = form.fields["quotes"].input
+    quotes.add_button.click()
+    quotes.add_button.click()
+    first, second = quotes.list.children
+    quotes.rows[1]["text"].value = "Mag ik hoesten?"
+    first.children[-1].click()  # remove the first row
+    assert first.comm is None and all(part.comm is None for part in first.children)
+    form.fields["name"].input.value = "Sanne"
+    assert form.save(), form.status.value
+    assert second.comm is None  # the saved persona is shown with rows of its own
+    assert [row["text"].value for row in quotes.rows] == ["Mag ik hoesten?"]
 
 
 def test_goals_and_measures_are_saved_from_the_goals_panel(orchestra: Service) -> None:

@@ -55,6 +55,7 @@ class Form(Generic[M]):
         self.language = language
         self.prefix = prefix
         self.looks = looks if looks is not None else Looks()
+        data = value.model_dump()
         self.fields = {
             spec.name: FieldWidget(
                 spec,
@@ -63,6 +64,7 @@ class Form(Generic[M]):
                 # the submit button reads the form's texts by these classes
                 input_classes=[FIELD_PREFIX + spec.name] if spec.kind in TEXT_KINDS else [],
                 shown=spec.name not in hidden,
+                value=_dig(data, spec.name),  # made showing it: nothing to send after
             )
             for spec in fields
         }

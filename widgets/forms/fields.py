@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
+from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.looks import Looks, W, show
 from klantreis.widgets.style import full
 
 from klantreis.i18n import Language, t
 
 Options = Callable[[], Sequence[tuple[str, Any]]]
+
+CHOICE_KINDS = ("choice", "radio", "checkboxes", "multichoice")
+"""The kinds of field whose input offers options."""
 
 NO_CHOICE = "\x00none"
 """What a choice input holds for an option whose value is ``None`` (such as "(none)").
@@ -57,7 +61,10 @@ class FieldWidget:
         looks: Looks | None = None,
         input_classes: Sequence[str] = (),
         shown: bool = True,
+        value: Any = None,
     ) -> None:
+        """``value``: what the input shows from the start (made so: setting it after would be
+        one more message to the page per field)."""
         self.spec = spec
         self.language = language
         self.looks = looks if looks is not None else Looks()
@@ -76,7 +83,7 @@ class FieldWidget:
         """The problem shown with the field (plain text; empty when there is none)."""
         self.caption = self.looks.html(caption, "kr-caption", shown=shown)
         self._watchers: list[Callable[[], None]] = []
-        self.input = self._make_input()
+        self.input = self._make_input(value)
         placed = self.input.widget if isinstance(self.input, RowsEditor) else self.input
         self.parts: tuple[w.Widget, ...] = (self.caption, placed)
         """What the form shows for this field, top to bottom."""
@@ -86,11 +93,15 @@ class FieldWidget:
         for part in self.parts:
             show(part, visible)
 
-    def _make_input(self) -> w.Widget:
+    def _make_input(self, value: Any) -> w.Widget:
         spec, lang = self.spec, self.language
+        options = self._options() if spec.kind in CHOICE_KINDS else []
+        showing = self._showing(value, options)
 
         def make(kind: type[W], layout: dict[str, str] | None = None, **traits: Any) -> W:
-            return self.looks.make(kind, layout, self._input_classes, self._shown, **traits)
+            return self.looks.make(
+                kind, layout, self._input_classes, self._shown, **traits, **showing
+            )
 
         placeholder = t(spec.placeholder, lang) if spec.placeholder else ""
         if spec.kind == "text":
@@ -110,17 +121,13 @@ class FieldWidget:
                 max=spec.maximum,
             )
         if spec.kind == "choice":
-            return make(w.Dropdown, options=self._options())
+            return make(w.Dropdown, options=options)
         if spec.kind == "radio":
-            return make(w.RadioButtons, options=self._options())
+            return make(w.RadioButtons, options=options)
         if spec.kind == "checkbox":
             return make(w.Checkbox, indent=False, description=t(f"field.{spec.name}.check", lang))
         if spec.kind in ("checkboxes", "multichoice"):
-            return make(
-                w.SelectMultiple,
-                options=self._options(),
-                rows=min(6, max(3, len(self._options()))),
-            )
+            return make(w.SelectMultiple, options=options, rows=min(6, max(3, len(options))))
         if spec.kind == "rows":
             return RowsEditor(spec.extra["columns"], lang, on_change=self._rows_changed)
         raise ValueError(spec.kind)
@@ -147,30 +154,37 @@ class FieldWidget:
 
     def set(self, value: Any) -> None:
         """Show ``value`` (a field value of the model) in the input."""
-        kind = self.spec.kind
         if isinstance(self.input, RowsEditor):
             self.input.set(value or [])
-        elif kind == "lines":
-            self.input.value = "\n".join(value or [])
-        elif kind in ("float", "optional_float"):
-            self.input.value = "" if value is None else _format_number(value)
-        elif kind in ("checkboxes", "multichoice"):
-            values = [v for _, v in self._options()]
-            self.input.value = tuple(v for v in (value or []) if v in values)
-        elif kind in ("choice", "radio"):
-            values = [v for _, v in self._options()]
+            return
+        options = self._options() if self.spec.kind in CHOICE_KINDS else []
+        for name, shown in self._showing(value, options).items():
+            setattr(self.input, name, shown)
+
+    def _showing(self, value: Any, options: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+        """The traits of the input that show ``value`` (a field value of the model) among
+        ``options`` (the input's, for the choice kinds)."""
+        kind = self.spec.kind
+        values = [v for _, v in options]
+        if kind == "rows":
+            return {}
+        if kind == "lines":
+            return {"value": "\n".join(value or [])}
+        if kind in ("float", "optional_float"):
+            return {"value": "" if value is None else _format_number(value)}
+        if kind in ("checkboxes", "multichoice"):
+            return {"value": tuple(v for v in (value or []) if v in values)}
+        if kind in ("choice", "radio"):
             if value is None and NO_CHOICE in values:
-                self.input.value = NO_CHOICE
-            elif value in values:
-                self.input.value = value
-            elif value is None:
-                self.input.index = None  # nothing chosen yet
-            elif values:
-                self.input.value = values[0]
-        elif kind in ("text", "textarea"):
-            self.input.value = value or ""
-        else:
-            self.input.value = value
+                return {"value": NO_CHOICE}
+            if value in values:
+                return {"value": value}
+            if value is None:
+                return {"index": None}  # nothing chosen yet
+            return {"value": values[0]} if values else {}
+        if kind in ("text", "textarea"):
+            return {"value": value or ""}
+        return {} if value is None else {"value": value}
 
     def get(self) -> Any:
         """The value typed or chosen, in the shape the model expects (validation comes later)."""
@@ -257,12 +271,15 @@ class RowsEditor:
     def _remove(self, row: w.HBox, inputs: dict[str, w.Text]) -> None:
         self.rows = [r for r in self.rows if r is not inputs]
         self.list.children = tuple(c for c in self.list.children if c is not row)
+        close_tree(row)
         self.on_change()
 
     def set(self, items: list[dict[str, Any]]) -> None:
-        """Show exactly these rows."""
-        self.rows = []
+        """Show exactly these rows (the rows shown before are closed)."""
+        old, self.rows = self.list.children, []
         self.list.children = ()
+        for row in old:
+            close_tree(row)
         for item in items:
             self.add_row(item, notify=False)
 
