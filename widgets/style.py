@@ -94,7 +94,8 @@ CSS = """
   border-bottom: 1px solid #e4e7eb; }
 @media (max-width: 480px) {
   .klantreis .kr-buttons > * { flex: 1 1 0; width: auto; min-width: max-content; }
-  .klantreis .kr-buttons > * > button { width: 100%; }
+  .klantreis .kr-buttons > div { display: flex; }  /* the submit button's box */
+  .klantreis .kr-buttons > div > button { flex: 1 1 auto; width: auto; }
   .klantreis .kr-section { font-size: 16px; }
 }
 """
