@@ -9,6 +9,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
 import ipywidgets as w
+from klantreis.widgets.style import full
 
 from klantreis.charts.live import live_chart
 from klantreis.domain import WorkshopSnapshot
@@ -41,7 +42,7 @@ class ChartSlot:
         self._shown = made
         self.chart = live_chart(
             made.spec,
-            layout=layout if layout is not None else w.Layout(width="100%"),
+            layout=layout if layout is not None else full(),
             _dom_classes=["kr-chart"],  # scrolls sideways rather than overflow the page
         )
         self.widget = self.chart

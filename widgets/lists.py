@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import anywidget
 import ipywidgets as w
 import traitlets
+from klantreis.widgets.style import full
 
 from klantreis.i18n import Language, t
 
@@ -146,7 +147,7 @@ class EntryList:
     def __init__(self, language: Language, empty: str, layout: w.Layout | None = None) -> None:
         self.language = language
         self.widget = RowsView(
-            empty=t(empty, language), layout=layout if layout is not None else {"width": "100%"}
+            empty=t(empty, language), layout=layout if layout is not None else full()
         )
         self.widget.on_msg(self._received)
         self.rows: list[Row] = []

@@ -143,14 +143,10 @@ class FieldWidget:
 
     def refresh_options(self) -> None:
         """Re-read the choices (for example after a touchpoint was added)."""
-        if isinstance(self.input, w.Dropdown | w.RadioButtons | w.SelectMultiple):
-            current = self.input.value
+        if self.spec.kind in CHOICE_KINDS:
+            current = self.get()
             self.input.options = self._options()
-            values = [v for _, v in self._options()]
-            if isinstance(self.input, w.SelectMultiple):
-                self.input.value = tuple(v for v in current if v in values)
-            elif current in values:
-                self.input.value = current
+            self.set(current)  # kept where it is still offered
 
     def set(self, value: Any) -> None:
         """Show ``value`` (a field value of the model) in the input."""
