@@ -31,12 +31,16 @@ POSTGRES_FALLBACK = 2.0
 
 
 class ChangeWatcher:
-    """A thread that follows one workshop's changes made by other processes."""
+    """A thread that follows one workshop's changes made by other processes.
 
-    def __init__(self, store: Store, workshop_id: str) -> None:
+    ``since``: the revision its caller already shows (a snapshot's); what was committed after
+    it is announced on the first look. Without it, following starts from the revision now.
+    """
+
+    def __init__(self, store: Store, workshop_id: str, since: int | None = None) -> None:
         self.store = store
         self.workshop_id = workshop_id
-        self.revision = self._read_revision()
+        self.revision = self._read_revision() if since is None else since
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._connection: Any = None

@@ -7,6 +7,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 import pytest
@@ -21,6 +22,7 @@ from klantreis.widgets.panels import (
 from klantreis.widgets.room.console import FacilitatorConsole
 from klantreis.widgets.room.dashboard import LiveDashboard
 from klantreis.widgets.room.participant import ParticipantApp
+from klantreis.widgets.room.poll import Poller
 
 from klantreis.domain import Card, EntryState, MethodStep
 from klantreis.i18n import t
@@ -177,6 +179,35 @@ def test_the_live_dashboard_follows_a_save_and_has_no_way_to_write(orchestra: Se
     assert dashboard.poller.check()
     assert dashboard.slot.redraws == redraws + 1
     assert "Nieuw" in str(dashboard.slot.chart.spec)
+
+
+def test_the_live_dashboard_shows_a_save_that_landed_while_it_was_being_built(
+    orchestra: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A card saved after the dashboard read the workshop but before it started following
+    (a projector reloading while the room is busy) is drawn on the next look, not missed."""
+    orchestra.open_step(MethodStep.MAPPING)
+    segment = orchestra.snapshot().focus_segment
+    assert segment is not None
+    person = orchestra.join("Meanwhile")
+
+    def save_meanwhile(*args: Any, **kwargs: Any) -> Poller:
+        card = Card(
+            workshop_id=orchestra.workshop_id,
+            segment_id=segment.id,
+            kind="need",
+            text="Saved meanwhile",
+        )
+        orchestra.add_card(card, person.id)
+        return Poller(*args, **kwargs)
+
+    monkeypatch.setattr("klantreis.widgets.room.dashboard.Poller", save_meanwhile)
+    dashboard = LiveDashboard(orchestra, poll_interval=60)
+    dashboard.poller.stop()
+    charts = [slot.chart for slot in [*dashboard.lead_slots, dashboard.slot]]
+    assert "Saved meanwhile" not in str([chart.spec for chart in charts])
+    assert dashboard.poller.check()
+    assert "Saved meanwhile" in str([chart.spec for chart in charts])
 
 
 def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra: Service) -> None:
@@ -701,6 +732,43 @@ def test_a_console_opened_once_opens_again_after_a_reload_or_restart(
     assert not isinstance(page.app, FacilitatorConsole)
     for made in (first, reloaded, again, other, page):
         made.close()
+
+
+def test_a_page_shows_a_save_announced_while_it_was_being_built(
+    orchestra: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone saves while a returning participant's page reads the workshop, before the page
+    is among the open ones the room hands changes to: the page is handed the save at once."""
+    from klantreis.widgets.room.keys import RoomKeys
+    from klantreis.widgets.room.pages import Room, open_page
+
+    orchestra.open_step(MethodStep.MAPPING)
+    segment = orchestra.snapshot().focus_segment
+    assert segment is not None
+    room = Room(orchestra, RoomKeys(join_code=CODE, facilitator_token=TOKEN), folder=tmp_path)
+    orchestra.subscribe(room.heard)  # as the room follows; no thread hands changes to pages
+    first = ParticipantApp(orchestra, CODE)
+    assert first.join(CODE, "Returning")
+    assert first.participant is not None
+    room.joined("browser", first.participant.id)
+    other = orchestra.join("Other")
+    real_resume = ParticipantApp.resume
+
+    def resume_while_someone_saves(app: ParticipantApp, *args: Any) -> bool:
+        resumed = real_resume(app, *args)
+        card = Card(
+            workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="Meanwhile"
+        )
+        orchestra.add_card(card, other.id)
+        return resumed
+
+    monkeypatch.setattr(ParticipantApp, "resume", resume_while_someone_saves)
+    page = open_page(room, console=False, session_id="browser")
+    assert isinstance(page.app, ParticipantApp) and page.app.panel is not None
+    assert "Meanwhile" in [card.text for card in page.app.panel.snapshot.cards]
+    assert page.app.panel.snapshot.revision == orchestra.revision()
+    page.close()
+    first.close()
 
 
 @pytest.mark.parametrize(

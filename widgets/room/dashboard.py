@@ -61,7 +61,9 @@ class LiveDashboard:
         self.widget.add_class("klantreis")
         self.widget.add_class("kr-app")
         self.widget.add_class("kr-wide")
-        self.poller = Poller(service, self.refresh, poll_interval, tick=self.check_data)
+        self.poller = Poller(
+            service, self.refresh, poll_interval, tick=self.check_data, since=snapshot.revision
+        )
         self.poller.start()
 
     def refresh(self) -> None:

@@ -20,7 +20,11 @@ from klantreis.store.watch import ChangeWatcher
 
 
 class Poller:
-    """Calls ``on_change()`` soon after anything in the workshop changes; ``tick()`` every round."""
+    """Calls ``on_change()`` soon after anything in the workshop changes; ``tick()`` every round.
+
+    ``since``: the revision of the snapshot its caller drew. A change committed after that
+    snapshot but before the poller was made is then called back too, not missed.
+    """
 
     def __init__(
         self,
@@ -28,12 +32,13 @@ class Poller:
         on_change: Callable[[], None],
         interval: float = 0.1,
         tick: Callable[[], None] | None = None,
+        since: int | None = None,
     ) -> None:
         self.service = service
         self.on_change = on_change
         self.interval = interval
         self.tick = tick
-        self.watcher = ChangeWatcher(service.store, service.workshop_id)
+        self.watcher = ChangeWatcher(service.store, service.workshop_id, since)
         self.revision = self.watcher.revision
         self.task: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
