@@ -605,7 +605,11 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
         field.fill("Saved after the restart")
         phone.page.get_by_role("button", name="Add").click()
         ready(phone.page, "Saved.")
-        ready(projector.page, "Saved after the restart")  # the projector reloaded itself
+        try:
+            ready(projector.page, "Saved after the restart")  # the projector reloaded itself
+        except Exception as timeout:
+            shown = projector.page.evaluate("document.body.innerText.slice(0, 2000)")
+            raise AssertionError(f"projector shows: {shown}\n{again.logs()}") from timeout
         assert phone.page.get_by_text("Please refresh the page").count() == 0
         # The console came back open: the facilitator is not asked for the token again.
         host.page.wait_for_function("solara.debug.remountCount >= 1", timeout=90_000)
