@@ -33,6 +33,12 @@ FULL = {"width": "100%"}
 HIDDEN = "kr-hidden"
 """The CSS class that hides a widget (see :data:`~klantreis.widgets.style.CSS`)."""
 
+NAMED = "kr-named"
+"""The CSS class of an input whose own label (its ``description``) carries its name for screen
+readers, which then say "Kind of need, list box" rather than "list box". The page shows the
+name in a caption or heading above the input; the label itself takes no room (see
+:data:`~klantreis.widgets.style.CSS`)."""
+
 
 _KEPT: weakref.WeakSet[w.Widget] = weakref.WeakSet()
 
@@ -82,11 +88,13 @@ class Looks:
         layout: dict[str, str] | None = None,
         classes: Sequence[str] = (),
         shown: bool = True,
+        name: str | None = None,
         **traits: Any,
     ) -> W:
         """A new ``kind`` widget with the shared layout (full width unless ``layout`` says
         otherwise), the shared default style of its kind, and CSS ``classes``; hidden unless
-        ``shown`` (show it later with :func:`show`).
+        ``shown`` (show it later with :func:`show`). ``name``: what an input is called, for
+        screen readers (its own label, out of sight: see :data:`NAMED`).
 
         Classes given here travel with the widget's first message; each one added after it
         would be a message of its own to the browser."""
@@ -94,7 +102,9 @@ class Looks:
         shared: dict[str, Any] = {}
         if style is not None and "style" not in traits:
             shared["style"] = self.style(style.klass)
-        classes = [*classes, *([] if shown else [HIDDEN])]
+        classes = [*classes, *([] if shown else [HIDDEN]), *([] if name is None else [NAMED])]
+        if name is not None:
+            traits["description"] = name
         if classes:
             shared["_dom_classes"] = classes
         made: W = kind(

@@ -11,7 +11,12 @@ import ipywidgets as w
 
 CSS = """
 .klantreis { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif;
-  color: #1f2933; max-width: 980px; }
+  color: #1f2933; max-width: 980px;
+  /* Jupyter's green, light blue and orange buttons carry white text below the 4.5:1 contrast
+     that small text needs (4.1, 3.9, 2.7); these shades reach 5.1, 4.8 and 5.0. */
+  --jp-success-color1: #2e7d32; --jp-success-color0: #1b5e20;
+  --jp-info-color1: #0277bd; --jp-info-color0: #01579b;
+  --jp-warning-color1: #b45309; --jp-warning-color0: #92400e; }
 .klantreis * { box-sizing: border-box; }
 .klantreis .kr-form { max-width: 640px; width: 100%; gap: 2px; }
 .klantreis .kr-label { font-weight: 600; font-size: 14px; line-height: 1.35; margin: 8px 0 2px 0; }
@@ -19,6 +24,11 @@ CSS = """
 .klantreis .kr-problem { color: #b3261e; font-size: 13px; min-height: 0; }
 .klantreis .kr-problem:empty, .klantreis .kr-caption:empty { display: none; }
 .klantreis .kr-hidden { display: none !important; }
+/* An input's own label (its description) names it for screen readers; the caption above it
+   shows the same words, so the label itself takes no room. */
+.klantreis .kr-named > .widget-label { position: absolute !important; width: 1px; height: 1px;
+  margin: -1px; padding: 0; border: 0; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
 .klantreis .kr-decisions { display: grid; gap: 12px;
   grid-template-columns: repeat(auto-fit, minmax(min(100%, 280px), 1fr)); }
 .klantreis .kr-decisions .kr-card { margin: 0; }

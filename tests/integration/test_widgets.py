@@ -120,6 +120,24 @@ def test_a_choice_with_no_value_shows_its_none_option_selected() -> None:
     assert not form.dirty
 
 
+def test_every_input_of_a_form_is_named_for_screen_readers() -> None:
+    """Each input carries its field's name as its own label (a screen reader says "Kind of
+    need, list box", not "list box"); the caption shows the same words to the eye only, and a
+    checkbox keeps its visible words."""
+    card = Card(workshop_id="w", segment_id="s", kind="need", text="x")
+    form = CardForm(card, lambda v: v, "en")
+    for name, field in form.fields.items():
+        assert field.input.description == field.label, name
+        assert "kr-named" in field.input._dom_classes, name
+        assert f'aria-hidden="true">{field.label}</div>' in field.caption.value, name
+    assert form.fields["need_type"].label == "Kind of need"
+    from klantreis.widgets.forms.fields import Field, FieldWidget
+
+    checkbox = FieldWidget(Field("is_focus", "checkbox"), "en")
+    assert "kr-named" not in checkbox.input._dom_classes
+    assert checkbox.input.description and checkbox.input.description != checkbox.label
+
+
 def test_a_form_shares_layouts_and_styles_and_closes_them_with_itself() -> None:
     import ipywidgets as w
     from klantreis.widgets.lifecycle import close_tree

@@ -26,6 +26,18 @@ ipywidgets takes a selection's value ``None`` to mean "nothing selected" and cle
 index, so the browser drew the choice empty instead of showing "(none)"."""
 
 
+def caption_html(label: str, hint: str = "") -> str:
+    """The caption above an input: its name and a hint, as plain text made safe. The name is
+    for the eye only; a screen reader hears the input's own label
+    (:data:`~klantreis.widgets.looks.NAMED`)."""
+    caption = ""
+    if label:
+        caption = f'<div class="kr-label" aria-hidden="true">{html.escape(label)}</div>'
+    if hint:
+        caption += f'<div class="kr-hint">{html.escape(hint)}</div>'
+    return caption
+
+
 @dataclass
 class Field:
     """One input of a form.
@@ -73,11 +85,12 @@ class FieldWidget:
         label = spec.text_label
         if label is None:
             label = t(spec.label or f"field.{spec.name}", language)
-        caption = (
-            "" if spec.kind == "checkbox" else f'<div class="kr-label">{html.escape(label)}</div>'
+        self.label = label
+        """The field's name as people read it (also the input's own label, for screen
+        readers: see :data:`~klantreis.widgets.looks.NAMED`)."""
+        caption = caption_html(
+            "" if spec.kind == "checkbox" else label, t(spec.hint, language) if spec.hint else ""
         )
-        if spec.hint:
-            caption += f'<div class="kr-hint">{html.escape(t(spec.hint, language))}</div>'
         self._caption = caption
         self.problem = ""
         """The problem shown with the field (plain text; empty when there is none)."""
@@ -99,8 +112,9 @@ class FieldWidget:
         showing = self._showing(value, options)
 
         def make(kind: type[W], layout: dict[str, str] | None = None, **traits: Any) -> W:
+            name = None if spec.kind == "checkbox" else self.label  # a checkbox shows its words
             return self.looks.make(
-                kind, layout, self._input_classes, self._shown, **traits, **showing
+                kind, layout, self._input_classes, self._shown, name, **traits, **showing
             )
 
         placeholder = t(spec.placeholder, lang) if spec.placeholder else ""

@@ -291,7 +291,12 @@ class Panel:
         filled after: every change is a message to the page)."""
         default = self.focus_or_first_segment()
         chosen: dict[str, Any] = {} if default is None else {"value": default.id}
-        return self.looks.make(w.Dropdown, options=self._segment_options(), **chosen)
+        return self.looks.make(
+            w.Dropdown,
+            name=t("field.segment_id", self.language),
+            options=self._segment_options(),
+            **chosen,
+        )
 
     def _segment_options(self) -> list[tuple[str, str]]:
         return [(segment.name, segment.id) for segment in self.snapshot.segments]

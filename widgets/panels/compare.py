@@ -28,7 +28,10 @@ class ComparePanel:
         lang = self.language
         self.looks = Looks()
         self.folder = self.looks.make(
-            w.Text, value=str(earlier or ""), placeholder=t("compare.folder_placeholder", lang)
+            w.Text,
+            name=t("compare.folder", lang),
+            value=str(earlier or ""),
+            placeholder=t("compare.folder_placeholder", lang),
         )
         self.button = self.looks.make(
             w.Button, description=t("compare.run", lang), button_style="primary"

@@ -39,7 +39,7 @@ class JourneyPanel(Panel):
     def build(self) -> list[w.Widget]:
         lang = self.language
         self.chart_builders = (self._map, touchpoint_coverage)
-        self.chooser = self.looks.make(w.Dropdown)
+        self.chooser = self.looks.make(w.Dropdown, name=t("field.journey_id", lang))
         self.chooser.observe(lambda _c: self._chosen(), names="value")
         self.add_journey = w.Button(description=t("form.add_journey", lang), button_style="info")
         self.add_journey.on_click(lambda _b: self.edit_journey(None))

@@ -27,7 +27,7 @@ class PersonaPanel(Panel):
 
     def build(self) -> list[w.Widget]:
         self.chart_builders = (self._card,)
-        self.chooser = self.looks.make(w.Dropdown, description="")
+        self.chooser = self.looks.make(w.Dropdown, name=t("field.segment_id", self.language))
         self.form_box = self.looks.make(w.VBox)
         self.warning = self.looks.html()
         self.card = self.looks.html()

@@ -36,12 +36,13 @@ class StartPanel(Panel):
         models = [
             (t(f"phase_model.{m}", lang), m) for m in [*BUILTIN_PHASE_MODELS, CUSTOM_PHASE_MODEL]
         ]
-        self.model = w.Dropdown(
+        self.model = self.looks.make(
+            w.Dropdown,
+            name=t("form.phases.title", lang),
             options=models,
             value=workshop.phase_model
             if workshop.phase_model in {v for _, v in models}
             else CUSTOM_PHASE_MODEL,
-            layout=full(),
         )
         self.custom = w.Textarea(layout=full(), rows=6, placeholder=t("hint.one_per_line", lang))
         self.apply = w.Button(description=t("form.apply_phases", lang), button_style="primary")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+from klantreis.widgets.forms.fields import caption_html
 from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.looks import Looks
 from klantreis.widgets.panels import STEP_PANELS, Panel
@@ -81,8 +82,18 @@ class ParticipantApp:
             tooltips=[t("room.language", code) for code in LANGUAGES],
         )
         self.language_choice.observe(lambda c: self.choose_language(c["new"]), names="value")
-        self.code = looks.make(w.Text, value=code, placeholder=t("room.code_placeholder", lang))
-        self.name = looks.make(w.Text, value=name, placeholder=t("room.name_placeholder", lang))
+        self.code = looks.make(
+            w.Text,
+            name=t("room.code", lang),
+            value=code,
+            placeholder=t("room.code_placeholder", lang),
+        )
+        self.name = looks.make(
+            w.Text,
+            name=t("field.name", lang),
+            value=name,
+            placeholder=t("room.name_placeholder", lang),
+        )
         self.anonymous = looks.make(w.Checkbox, description=t("room.anonymous", lang), indent=False)
         self.join_button = looks.make(
             w.Button, layout={}, description=t("room.join", lang), button_style="primary"
@@ -92,9 +103,9 @@ class ParticipantApp:
             lambda _b: self.join(self.code.value, self.name.value, self.anonymous.value)
         )
         parts: list[w.Widget] = [
-            looks.html(html.escape(t("room.code", lang)), "kr-label"),
+            looks.html(caption_html(t("room.code", lang)), "kr-caption"),
             self.code,
-            looks.html(html.escape(t("field.name", lang)), "kr-label"),
+            looks.html(caption_html(t("field.name", lang)), "kr-caption"),
             self.name,
         ]
         if self.workshop.allow_anonymous:
