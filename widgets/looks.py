@@ -102,8 +102,9 @@ class Looks:
         shared: dict[str, Any] = {}
         if style is not None and "style" not in traits:
             shared["style"] = self.style(style.klass)
-        classes = [*classes, *([] if shown else [HIDDEN]), *([] if name is None else [NAMED])]
+        classes = [*classes, *([] if shown else [HIDDEN])]
         if name is not None:
+            classes.append(NAMED)
             traits["description"] = name
         if classes:
             shared["_dom_classes"] = classes

@@ -746,7 +746,7 @@ def test_a_page_shows_a_save_announced_while_it_was_being_built(
     segment = orchestra.snapshot().focus_segment
     assert segment is not None
     room = Room(orchestra, RoomKeys(join_code=CODE, facilitator_token=TOKEN), folder=tmp_path)
-    orchestra.subscribe(room.heard)  # as the room follows; no thread hands changes to pages
+    # The room does not follow here: no thread hands changes to open pages.
     first = ParticipantApp(orchestra, CODE)
     assert first.join(CODE, "Returning")
     assert first.participant is not None

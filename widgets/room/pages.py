@@ -24,7 +24,6 @@ import queue
 import secrets
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -60,10 +59,6 @@ by the participants' listener), so a page knows which app to show."""
 RELEASE_AFTER = 12.0
 """Seconds of no page leaving after which the room hands freed memory back to the system
 (longer than AnyIO keeps an idle connection thread, 10 s, so those threads end first)."""
-
-RECENT_CHANGES = 2000
-"""How many of the last announced changes the room keeps in memory, for a page that was being
-built while they were announced (:meth:`Room.announced_after`)."""
 
 SESSIONS_FILE = "room-sessions.json"
 """Which browser session joined as which participant, and which opened the console: a reload,
@@ -107,10 +102,6 @@ class Room:
     _queue: queue.Queue[list[Change] | None] = field(default_factory=queue.Queue)
     _threads: list[threading.Thread] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _recent: deque[Change] = field(default_factory=lambda: deque(maxlen=RECENT_CHANGES))
-    _recent_floor: int = 0
-    """The revision of the last change that no longer fits in ``_recent``."""
-    _recent_lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: threading.Event = field(default_factory=threading.Event)
     _left: bool = False
     releases: int = 0
@@ -129,7 +120,7 @@ class Room:
             self.language, self.title = workshop.language, workshop.title
         self.sessions = self._read_sessions()
         self.service.share_snapshots()
-        self._subscription = self.service.subscribe(self.heard)
+        self._subscription = self.service.subscribe(self._queue.put)
         self._watcher = ChangeWatcher(self.service.store, self.service.workshop_id).start()
         for target, name in ((self._dispatch, "dispatch"), (self._tick, "tick")):
             thread = threading.Thread(target=target, name=f"klantreis-room-{name}", daemon=True)
@@ -149,27 +140,9 @@ class Room:
         for page in list(self.pages):
             page.close()
 
-    def heard(self, changes: list[Change]) -> None:
-        """The feed announced ``changes``: keep them for pages being built, and queue them
-        for the pages that are open."""
-        with self._recent_lock:
-            for change in changes:
-                if len(self._recent) == self._recent.maxlen:
-                    self._recent_floor = self._recent[0].revision
-                self._recent.append(change)
-        self._queue.put(changes)
-
     def announced(self) -> int:
         """The highest revision announced in this process so far (no query)."""
         return self.service.store.feed.revision(self.service.workshop_id)
-
-    def announced_after(self, revision: int) -> list[Change]:
-        """The changes announced after ``revision`` (from memory; from the audit trail when
-        they are too many to be kept)."""
-        with self._recent_lock:
-            if revision >= self._recent_floor:
-                return [change for change in self._recent if change.revision > revision]
-        return self.service.changes_since(revision)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -439,9 +412,8 @@ def open_page(room: Room, console: bool, session_id: str = "", context: Any = No
     page = RoomPage(room, app, context)
     # What was announced while the app read the workshop and before the page was among the
     # open ones reached no page of it: hand it over now (an app skips what it shows already).
-    missed = room.announced_after(since)
-    if missed:
-        page.deliver(missed)
+    if room.announced() > since:
+        page.deliver(room.service.changes_since(since))
     return page
 
 
