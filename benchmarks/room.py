@@ -139,16 +139,26 @@ def _port_of(pid: int) -> int | None:
     return None
 
 
+OPEN_MAPPING = (
+    "import sys; from pathlib import Path; from klantreis.domain import MethodStep; "
+    "from klantreis.folder import open_folder; "
+    f"open_folder(Path(sys.argv[1])).open_step(MethodStep.{MethodStep.MAPPING.name})"
+)
+"""Opens the mapping step of a workshop folder (run by the Python of the room under test)."""
+
+
 def serve(python: Path, name: str, workdir: Path, extra: list[str]) -> Served:
     """``klantreis serve`` of one installation on a fresh orchestra workshop (English)."""
     folder = workdir / f"{name}-{time.time_ns()}"
     init = ["init", str(folder), "--template", "orchestra", "--lang", "en"]
     # From the work folder: ``python -m klantreis`` in the repository would find its source
     # tree first, not the installation under test.
+    # Both steps by the installation under test: a folder this checkout opened is migrated to
+    # its newer schema, which an earlier commit's room refuses to serve.
     subprocess.run(
         [str(python), "-m", "klantreis", *init], check=True, capture_output=True, cwd=workdir
     )
-    open_folder(folder).open_step(MethodStep.MAPPING)
+    subprocess.run([str(python), "-c", OPEN_MAPPING, str(folder)], check=True, cwd=workdir)
     port = free_port(span=3)
     process = subprocess.Popen(
         [str(python), "-m", "klantreis", "serve", str(folder), "--port", str(port), *extra],
@@ -301,7 +311,7 @@ async def soak(room: Served, people: int, saves: int) -> tuple[int, int, float, 
 
 
 def ratio(value: float, base: float) -> str:
-    return f"{value / base:.2f}x" if base and value == value and base == base else "-"
+    return f"{value / base:.2g}x" if base and value == value and base == base else "-"
 
 
 def main() -> None:
