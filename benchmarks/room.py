@@ -396,29 +396,51 @@ def report(result: dict[str, Any]) -> None:
         )
 
 
+GOALS = {"memory": 10.0, "cpu": 0.100, "crowd30": 2.0, "crowd100": 5.0}
+"""The issue's goals: MB per participant, CPU seconds per arrival, last one ready (s)."""
+
+LATENCY_GOALS = {30: 0.3, 100: 1.0}
+"""The issue's goals for a save seen by every other page, p95 (s), by people connected."""
+
+
 def compare(ours: dict[str, Any], base: dict[str, Any]) -> None:
+    """Every figure of klantreis with the baseline's, their ratio and the goal."""
     print("\n== klantreis against the baseline (ratio: klantreis / baseline) ==")
-    print(
-        f"memory per participant: {ours['memory']:.1f} MB vs {base['memory']:.1f} MB "
-        f"({ratio(ours['memory'], base['memory'])})"
-    )
-    print(
-        f"CPU per arrival: {ours['cpu'] * 1000:.0f} ms vs {base['cpu'] * 1000:.0f} ms "
-        f"({ratio(ours['cpu'], base['cpu'])})"
-    )
-    for key in base:
-        if key.startswith("crowd") and key in ours:
-            print(
-                f"{key.removeprefix('crowd')} at once, last ready: {ours[key][1]:.2f} s vs "
-                f"{base[key][1]:.2f} s ({ratio(ours[key][1], base[key][1])})"
-            )
-        if key.startswith("latency") and key in ours:
+
+    def line(label: str, mine: float, theirs: float | None, unit: str, goal: float | None) -> None:
+        scale, shown = (1000, "ms") if unit == "ms" else (1, unit)
+        digits = {"ms": 0, "MB": 1}.get(unit, 2)
+        against = (
+            f"{theirs * scale:.{digits}f} {shown} ({ratio(mine, theirs)})"
+            if theirs is not None
+            else f"not measured (a kernel each: {base['memory']:.0f} MB per person)"
+        )
+        verdict = ""
+        if goal is not None:
+            met = "met" if mine <= goal else "NOT met"
+            verdict = f"; goal <= {goal * scale:g} {shown}: {met}"
+        print(f"{label}: {mine * scale:.{digits}f} {shown} vs {against}{verdict}")
+
+    line("memory per participant", ours["memory"], base["memory"], "MB", GOALS["memory"])
+    line("CPU per arrival", ours["cpu"], base["cpu"], "ms", GOALS["cpu"])
+    for key in ours:
+        if key.startswith("crowd"):
+            theirs = base[key][1] if key in base else None
+            label = f"{key.removeprefix('crowd')} at once, last ready"
+            line(label, ours[key][1], theirs, "s", GOALS.get(key))
+        if key.startswith("latency"):
+            connected = int(key.removeprefix("latency"))
             mine = percentile(ours[key][0], 0.95)
-            theirs = percentile(base[key][0], 0.95)
-            print(
-                f"{key.removeprefix('latency')} connected, save seen by all pages p95: "
-                f"{mine:.2f} s vs {theirs:.2f} s ({ratio(mine, theirs)})"
-            )
+            theirs = percentile(base[key][0], 0.95) if key in base else None
+            label = f"{connected} connected, save seen by all pages p95"
+            line(label, mine, theirs, "s", LATENCY_GOALS.get(connected))
+    if "soak" in ours:
+        people, saves, lost, duplicated, before, after = ours["soak"]
+        met = "met" if lost == duplicated == 0 else "NOT met"
+        print(
+            f"soak {people} x {saves}: {lost} lost, {duplicated} duplicated (goal 0, 0: {met}); "
+            f"{before:.0f} MB before, {after:.0f} MB after all left; the baseline has no soak"
+        )
 
 
 if __name__ == "__main__":
