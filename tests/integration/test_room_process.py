@@ -259,6 +259,26 @@ def test_a_page_keeps_one_stand_in_shell_that_records_nothing() -> None:
     assert answer.stdout.split() == ["True", "Events"], answer.stderr
 
 
+PAGE_FORMATTER = """
+from klantreis.widgets.room.server import configure_solara
+configure_solara(60, "secret", "en", "Title")
+from solara.server import kernel
+first, second = kernel.Kernel(), kernel.Kernel()
+formatter = second.shell.display_formatter
+data, _metadata = formatter.format(1.5)
+print(formatter is first.shell.display_formatter, formatter.parent is None, data["text/plain"])
+"""
+
+
+def test_pages_share_one_display_formatter_that_still_formats() -> None:
+    """Every page's shell gets the formatter the first one made (building one per page was
+    half of what the page's shell cost); it belongs to no page and formats as before."""
+    answer = subprocess.run(
+        [sys.executable, "-c", PAGE_FORMATTER], capture_output=True, text=True, timeout=120
+    )
+    assert answer.stdout.split() == ["True", "True", "1.5"], answer.stderr
+
+
 def test_a_restart_keeps_code_token_and_who_joined(
     orchestra_folder: tuple[Service, Path],
 ) -> None:
