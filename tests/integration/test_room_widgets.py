@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import re
@@ -212,20 +211,15 @@ def test_the_live_dashboard_shows_a_save_that_landed_while_it_was_being_built(
 
 
 def test_a_poller_stopped_where_no_event_loop_runs_leaves_nothing_pending(
-    orchestra: Service, monkeypatch: pytest.MonkeyPatch
+    orchestra: Service,
 ) -> None:
     """A dashboard made in a script or a test (no running event loop) and stopped: its
     poller's task is ended, not left pending until the loop is thrown away."""
-    idle = asyncio.new_event_loop()  # this thread's loop is whatever earlier tests left
-    monkeypatch.setattr(asyncio, "get_event_loop", lambda: idle)
-    try:
-        dashboard = LiveDashboard(orchestra, poll_interval=60)
-        task = dashboard.poller.task
-        assert task is not None and task.get_loop() is idle and not task.done()
-        dashboard.poller.stop()
-        assert task.done() and task.cancelled()
-    finally:
-        idle.close()
+    dashboard = LiveDashboard(orchestra, poll_interval=60)
+    task = dashboard.poller.task
+    assert task is not None and not task.done()
+    dashboard.poller.stop()
+    assert task.done() and task.cancelled()
 
 
 def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra: Service) -> None:
