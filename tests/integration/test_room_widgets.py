@@ -210,18 +210,6 @@ def test_the_live_dashboard_shows_a_save_that_landed_while_it_was_being_built(
     assert "Saved meanwhile" in str([chart.spec for chart in charts])
 
 
-def test_a_poller_stopped_where_no_event_loop_runs_leaves_nothing_pending(
-    orchestra: Service,
-) -> None:
-    """A dashboard made in a script or a test (no running event loop) and stopped: its
-    poller's task is ended, not left pending until the loop is thrown away."""
-    dashboard = LiveDashboard(orchestra, poll_interval=60)
-    task = dashboard.poller.task
-    assert task is not None and not task.done()
-    dashboard.poller.stop()
-    assert task.done() and task.cancelled()
-
-
 def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra: Service) -> None:
     """Typing the next card straight after pressing Add: the form is never replaced, each card
     is stored exactly once, and text typed behind the saved card keeps only what is new."""

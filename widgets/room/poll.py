@@ -63,11 +63,6 @@ class Poller:
         """Stop watching."""
         if self.task is not None:
             self.task.cancel()
-            loop = self.task.get_loop()
-            if not loop.is_running() and not loop.is_closed():
-                # Started where no event loop runs (a script, a test driving it by hand): end
-                # the cancelled task here, or it is left pending when the loop goes away.
-                loop.run_until_complete(asyncio.wait([self.task]))
         if self._subscription is not None:
             self._subscription.close()
         self.watcher.stop()
