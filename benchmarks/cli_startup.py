@@ -1,6 +1,6 @@
 """How fast the command line answers: each quick command against a baseline, in the same run.
 
-    .venv/bin/python benchmarks/cli_startup.py [--baseline 238b37a] [--runs 7]
+    .venv/bin/python -m benchmarks.cli_startup [--baseline 238b37a] [--runs 7]
 
 The baseline is the package as it was at ``--baseline`` (by default the commit before the
 command line loaded its libraries lazily), laid out as installed in a scratch folder (without

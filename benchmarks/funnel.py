@@ -1,6 +1,6 @@
 """The funnel and paths over large event logs: DuckDB against plain pandas, in the same run.
 
-    .venv/bin/python benchmarks/funnel.py [--sizes 1000000 10000000] [--workdir DIR]
+    .venv/bin/python -m benchmarks.funnel [--sizes 1000000 10000000] [--workdir DIR]
 
 For each size, a seeded log for the orchestra template's ideal journey is generated (Parquet),
 imported (DuckDB checks it and writes the clean log), and then the funnel, timings, paths and

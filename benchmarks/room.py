@@ -1,6 +1,6 @@
 """The room's server share, against the Voila room of an earlier commit measured in the same run.
 
-    .venv/bin/python benchmarks/room.py [--people 30 100] [--saves 10] [--soak 100x20]
+    .venv/bin/python -m benchmarks.room [--people 30 100] [--saves 10] [--soak 100x20]
                                         [--baseline cf2367e] [--baseline-people 10 30]
 
 Participants are simulated without browsers (tests/room_client.py: the page, its websocket and
@@ -10,7 +10,8 @@ the server spends, not what ten Chromiums on the same two cores spend. For each 
 - resident memory per connected participant (joined, in the mapping step);
 - server CPU per arrival (the join page, joining, the first form of the open step);
 - N participants arriving at the same moment, no warm pool: median and last one ready;
-- a save seen by every other participant's page and by the live dashboard: p50 and p95;
+- a save seen by every other participant's page and by the live dashboard (the projector's
+  page): p50 and p95;
 - soak: P participants x S saves each: saves lost and duplicated, memory before and after.
 
 The baseline is the room as it was at ``--baseline`` (a Voila kernel per participant),
@@ -246,9 +247,9 @@ async def crowd(room: Served, people: int) -> tuple[float, float, int]:
 
 async def save_latency(room: Served, people: int, saves: int) -> tuple[list[float], list[float]]:
     """Seconds from a save until every other participant's page shows it, and until the live
-    dashboard (Voila) has it."""
+    dashboard (a page of the room; in the baseline a Voila app of its own) has it."""
     clients = list(await asyncio.gather(*(arrive(room, f"Lat {n}") for n in range(people))))
-    dashboard = await VoilaClient(room.dashboard_url).open(timeout=900)
+    dashboard = await room.client(room.dashboard_url).open(timeout=900)
     pages, board = [], []
     for number in range(saves):
         text = f"Probe {number}-{time.time_ns() % 100000}"

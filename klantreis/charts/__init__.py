@@ -7,10 +7,8 @@ Build a chart with a builder (``card_board(snapshot)``); show it live with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
-
-import altair as alt
 
 from klantreis.charts.board import alternatives, card_board, coverage_check
 from klantreis.charts.journey import journey_map, touchpoint_coverage
@@ -33,37 +31,15 @@ GALLERY: dict[str, Callable[[WorkshopSnapshot], Any]] = {
 """Every chart of the kit by name, in the order of the method."""
 
 
-def stack(charts: Sequence[Any], lang: str) -> Any:
-    """Charts one below the other as a single chart, with the one theme applied once.
-
-    Pages with live charts use this, so the browser gets the drawing code once, not per chart.
-    """
-    from klantreis.charts.compose import INDEPENDENT, SPACING
-    from klantreis.charts.theme import themed
-
-    for chart in charts:  # builders make new charts each time, so they can be changed here
-        chart.config = alt.Undefined  # the theme is applied once, to the whole
-    stacked = alt.vconcat(*charts, spacing=SPACING, resolve=alt.Resolve.from_dict(INDEPENDENT))
-    return themed(stacked, lang)
-
-
-def combined(snapshot: WorkshopSnapshot, names: Sequence[str] | None = None) -> Any:
-    """Every gallery chart (or those named) stacked into one."""
-    charts = [GALLERY[name](snapshot) for name in names or tuple(GALLERY)]
-    return stack(charts, snapshot.workshop.language)
-
-
 __all__ = [
     "GALLERY",
     "alternatives",
     "card_board",
-    "combined",
     "coverage_check",
     "goals_phases",
     "impact_effort",
     "journey_map",
     "persona_card",
     "segment_relevance",
-    "stack",
     "touchpoint_coverage",
 ]

@@ -22,7 +22,7 @@ ChartBuilder = Callable[[WorkshopSnapshot], Any]
 
 INPUTS: dict[str, tuple[str, ...]] = {
     "segment_relevance": ("segments", "cards", "votes", "measures", "ratings"),
-    "persona_card": ("segments", "personas", "ideas"),
+    "persona_card": ("segments", "personas", "ideas", "ratings"),
     "card_board": ("segments", "cards", "votes", "measures"),
     "alternatives": ("segments", "cards", "votes"),
     "goals_phases": ("measures",),

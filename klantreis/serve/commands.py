@@ -50,14 +50,11 @@ def voila_argv(
     port: int,
     host: str = "127.0.0.1",
     *,
-    preheat: int = 0,
     cull_after: int = 600,
+    cull_every: int = 15,
 ) -> list[str]:
     """Serve one notebook as an app: no code, no tracebacks, offline template, idle kernels
-    culled after ``cull_after`` seconds, ``preheat`` kernels warmed in advance.
-
-    Voila spares warmed kernels from culling only once they are ready, so ``cull_after`` must
-    outlast warming the whole pool (measured: 30 kernels take minutes on two cores)."""
+    culled after ``cull_after`` seconds (looked for every ``cull_every`` seconds)."""
     command = [
         sys.executable,
         "-m",
@@ -69,14 +66,12 @@ def voila_argv(
         "--template=klantreis",
         "--show_tracebacks=False",
         f"--MappingKernelManager.cull_idle_timeout={cull_after}",
-        "--MappingKernelManager.cull_interval=15",
+        f"--MappingKernelManager.cull_interval={cull_every}",
         "--MappingKernelManager.cull_connected=False",
         # Jupyter's /logout page draws its favicon from a static path Voila does not set: the
         # page was an error 500. Jupyter's own static files (icons, style) are public anyway.
         f"--Voila.tornado_settings=static_path={_jupyter_static()}",
     ]
-    if preheat:
-        command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
     return command
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ from klantreis.exchange.templates import load_template
 from klantreis.service import Service
 from klantreis.store.changes import Change, ChangeFeed
 from klantreis.store.store import Store
-from klantreis.store.watch import ChangeWatcher
+from klantreis.store.watch import ChangeWatcher, FileLook
 from tests.served import wait_until
 
 
@@ -158,6 +160,61 @@ def test_another_process_hears_a_commit_through_its_watcher(database_url: str) -
         writer.open_step(MethodStep.MAPPING)
         wait_until(lambda: len(heard) == 2)
         assert heard[1].action == "open_step" and heard[1].revision > heard[0].revision
+    finally:
+        watcher.stop()
+        writer_store.close()
+        reader_store.close()
+
+
+def _age(*paths: Path) -> None:
+    """Date files an hour back, as if their last write were long ago."""
+    old = time.time() - 3600
+    for path in paths:
+        os.utime(path, (old, old))
+
+
+def test_a_look_at_the_files_says_whether_a_sqlite_database_may_have_changed(
+    tmp_path: Path,
+) -> None:
+    database, log = tmp_path / "w.sqlite", tmp_path / "w.sqlite-wal"
+    database.write_bytes(b"db")
+    log.write_bytes(b"")
+    _age(database, log)
+    look = FileLook(str(database))
+    assert not look.may_have_changed()  # nothing written since it was made, and long ago
+    log.write_bytes(b"a commit")
+    _age(log)  # even with the old time, the size tells
+    assert look.may_have_changed() and not look.may_have_changed()
+    log.write_bytes(b"a second")  # the same size, just now: the time tells
+    assert look.may_have_changed()
+    assert look.may_have_changed()  # written too recently to trust the clock: look again
+    _age(database, log)
+    assert look.may_have_changed() and not look.may_have_changed()
+    log.unlink()  # a checkpoint removed the log
+    assert look.may_have_changed()
+    memory = FileLook(":memory:")
+    assert memory.may_have_changed() and memory.may_have_changed()  # no file: always ask
+
+
+def test_a_watcher_asks_a_quiet_sqlite_database_nothing_and_still_hears_a_commit(
+    tmp_path: Path,
+) -> None:
+    """The room's watcher on a SQLite file: no query while no process writes, one as soon as
+    another process commits (what keeps an idle room, projector open, off the database)."""
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    writer_store, reader_store = Store(url), Store(url)
+    writer = import_document(writer_store, load_template("orchestra", "en"))
+    reader = Service(reader_store, writer.workshop_id)
+    heard: list[Change] = []
+    reader.subscribe(heard.extend)
+    _age(*(p for p in tmp_path.iterdir() if p.name.startswith("w.sqlite")))
+    watcher = ChangeWatcher(reader_store, writer.workshop_id).start()
+    try:
+        wait_until(lambda: watcher.looks >= 5)
+        assert watcher.queries == 0
+        card = writer.add_card(_card(writer, "After the quiet"))
+        wait_until(lambda: [c.entity_id for c in heard] == [card.id])
+        assert watcher.queries >= 1
     finally:
         watcher.stop()
         writer_store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,41 +63,55 @@ def test_notebook_cells_are_narrative_and_one_line_calls(language: str) -> None:
         assert notebook.metadata["klantreis"]["language"] == language
 
 
+@dataclass
+class Executed:
+    """A guided notebook after it ran, or what stopped it."""
+
+    notebook: Any
+    problem: Exception | None = None
+
+
 @pytest.fixture(scope="module", params=LANGUAGES)
-def workshop_folder(
+def executed_notebooks(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, Any]:
-    """A workshop folder made from the orchestra template, and its language; once per language."""
+) -> dict[str, Executed]:
+    """Every guided notebook of one language, by step key, executed in the method's order in
+    one real kernel against a fresh orchestra workshop folder, as a facilitator runs them one
+    after another in JupyterLab. One kernel per language: starting one (and importing the kit
+    in it) cost more than running a notebook's two cells."""
+    language = request.param
     folder = tmp_path_factory.mktemp("workshop") / "orchestra"
-    create_folder(folder, load_template("orchestra", request.param))
-    return folder, request.param
-
-
-def execute(path: Path, folder: Path, **env: str) -> Any:
-    notebook = nbformat.read(path, as_version=4)
+    create_folder(folder, load_template("orchestra", language))
+    paths = {p.name: p for p in shipped_notebooks(language)}
+    done = {step.key: Executed(nbformat.read(paths[step.filename], as_version=4)) for step in STEPS}
     saved = dict(os.environ)
-    os.environ.update({"KLANTREIS_WORKSHOP": str(folder), **env})
+    os.environ["KLANTREIS_WORKSHOP"] = str(folder)
+    first = next(iter(done.values())).notebook
+    client = NotebookClient(
+        first, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
     try:
-        NotebookClient(
-            notebook,
-            timeout=180,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(folder)}},
-        ).execute()
+        with client.setup_kernel():
+            for result in done.values():
+                client.nb = result.notebook
+                try:
+                    for index, cell in enumerate(result.notebook.cells):
+                        client.execute_cell(cell, index)
+                except Exception as problem:
+                    result.problem = problem
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return notebook
+    return done
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("step", STEPS, ids=lambda s: s.key)
 def test_every_notebook_runs_and_shows_its_panel(
-    workshop_folder: tuple[Path, Any], step: Any
+    executed_notebooks: dict[str, Executed], step: Any
 ) -> None:
-    folder, language = workshop_folder
-    path = next(p for p in shipped_notebooks(language) if p.name == step.filename)
-    notebook = execute(path, folder)
+    result = executed_notebooks[step.key]
+    assert result.problem is None, result.problem
+    notebook = result.notebook
     last = notebook.cells[-1]
     assert any(WIDGET_VIEW in output.get("data", {}) for output in last.outputs), last.outputs
     errors = [

@@ -153,14 +153,11 @@ def test_nothing_but_the_apps_answer_and_the_console_needs_its_token(
     others = ("/notebooks/dashboard.ipynb", "/voila/render/dashboard.ipynb", "/files/x")
     kept = ("/workshop.sqlite", "/room-sessions.json", "/klantreis.json", "/logs/room.log")
     server = ("/resourcez", "/_klantreis/status", "/jupyter/api/kernels")
-    for path in (*jupyter, *others, *kept, *server, "/logout"):
-        assert http_status(room.join_url.rstrip("/") + path) == 404, path
-    assert http_status(room.join_url) == 200
+    for url in (room.join_url, room.dashboard_url):  # participants' and projector's listeners
+        for path in (*jupyter, *others, *kept, *server, "/logout"):
+            assert http_status(url.rstrip("/") + path) == 404, (url, path)
+        assert http_status(url) == 200
     assert http_status(f"{room.console_url}_klantreis/status") == 200  # this computer only
-    # The projector's dashboard (Voila): Jupyter's pages lead nowhere, /logout is no error.
-    for path in (*jupyter, *kept, "/voila/files/workshop.sqlite", "/voila/tree"):
-        assert http_status(room.dashboard_url.rstrip("/") + path) in (403, 404), path
-    assert http_status(room.dashboard_url.rstrip("/") + "/logout") == 200
 
     async def console_without_token() -> None:
         console = await RoomClient(room.console_url).open()
@@ -237,48 +234,6 @@ def test_a_reconnecting_page_gets_its_own_widgets_and_nobody_else_does(room: Ser
     assert "new Error('app-status timeout')), 500);" not in served
 
 
-PAGE_SHELL = """
-import IPython
-from klantreis.widgets.room.server import configure_solara
-configure_solara(60, "secret", "en", "Title")
-from solara.server import kernel, kernel_context
-page = kernel_context.VirtualKernelContext(id="p", kernel=kernel.Kernel(), session_id="s")
-with page:
-    first, second = IPython.get_ipython(), IPython.get_ipython()
-    first.events.trigger("pre_execute")
-    print(first is second, type(first.events).__name__)
-"""
-
-
-def test_a_page_keeps_one_stand_in_shell_that_records_nothing() -> None:
-    """comm asks for the shell on every widget message: one per page, with events that keep
-    no record (Solara made a new one with a MagicMock each time)."""
-    answer = subprocess.run(
-        [sys.executable, "-c", PAGE_SHELL], capture_output=True, text=True, timeout=120
-    )
-    assert answer.stdout.split() == ["True", "Events"], answer.stderr
-
-
-PAGE_FORMATTER = """
-from klantreis.widgets.room.server import configure_solara
-configure_solara(60, "secret", "en", "Title")
-from solara.server import kernel
-first, second = kernel.Kernel(), kernel.Kernel()
-formatter = second.shell.display_formatter
-data, _metadata = formatter.format(1.5)
-print(formatter is first.shell.display_formatter, formatter.parent is None, data["text/plain"])
-"""
-
-
-def test_pages_share_one_display_formatter_that_still_formats() -> None:
-    """Every page's shell gets the formatter the first one made (building one per page was
-    half of what the page's shell cost); it belongs to no page and formats as before."""
-    answer = subprocess.run(
-        [sys.executable, "-c", PAGE_FORMATTER], capture_output=True, text=True, timeout=120
-    )
-    assert answer.stdout.split() == ["True", "True", "1.5"], answer.stderr
-
-
 def test_a_restart_keeps_code_token_and_who_joined(
     orchestra_folder: tuple[Service, Path],
 ) -> None:
@@ -322,17 +277,16 @@ def test_a_restart_keeps_code_token_and_who_joined(
 def test_serve_stops_everything_it_started_on_a_stop_signal(
     orchestra_folder: tuple[Service, Path], signals: list[int]
 ) -> None:
-    """A second signal while stopping (a service manager, ``timeout``) must not orphan the
-    dashboard: the room stops once, completely."""
+    """A second signal while stopping (a service manager, ``timeout``) must not leave a
+    listener open: the room stops once, completely, and started no other process."""
     _service, folder = orchestra_folder
     served = start_served_room(folder)
-    dashboard_pids = children_of(served.process.pid)
+    assert children_of(served.process.pid) == []  # the projector is a page of this process
     for sig in signals[:-1]:
         served.process.send_signal(sig)
     assert served.stop(signals[-1]) == 0
     assert "The room is closed." in "".join(served.output)
     assert not any(port_taken("127.0.0.1", served.port + offset) for offset in range(3))
-    assert all(not alive(pid) for pid in dashboard_pids)
 
 
 def test_a_stop_signal_while_the_room_starts_stops_it_cleanly(
@@ -397,7 +351,6 @@ def test_a_crash_of_the_room_process_loses_no_acknowledged_save(
     acknowledged: list[str] = []
     cookies: dict[int, str] = {}
     progress: dict[int, int] = {}
-    dashboard: list[int] = []
 
     async def save(client: RoomClient, number: int, start: int) -> None:
         for n in range(start, cards):
@@ -408,7 +361,6 @@ def test_a_crash_of_the_room_process_loses_no_acknowledged_save(
             acknowledged.append(text)  # the page shows it: acknowledged
             progress[number] = n + 1
             if number == 0 and n == kill_at:
-                dashboard.extend(children_of(served.process.pid))
                 served.process.kill()  # kill -9, mid-session
 
     async def until_killed(number: int) -> None:
@@ -435,8 +387,6 @@ def test_a_crash_of_the_room_process_loses_no_acknowledged_save(
     finally:
         served.process.kill()
         served.process.wait(timeout=30)
-    assert dashboard  # and it goes with the room (it dies with its parent)
-    wait_until(lambda: not any(alive(pid) for pid in dashboard), timeout=30)
     wait_until(lambda: not any(port_taken("127.0.0.1", served.port + i) for i in range(3)), 30)
     before_crash = len(acknowledged)
     assert before_crash >= kill_at + 1

@@ -47,6 +47,20 @@ def _joined(service: Service, name: str) -> ParticipantApp:
     return app
 
 
+def _projector(service: Service) -> LiveDashboard:
+    """The projector's page as the room makes it: handed every commit, following nothing itself."""
+    dashboard = LiveDashboard(service, follow=False)
+    assert dashboard.poller is None
+    service.subscribe(dashboard.on_changes)  # as the room does: every commit is pushed
+    return dashboard
+
+
+def _poller(dashboard: LiveDashboard) -> Poller:
+    """The poller of a dashboard that follows the workshop itself (in a Voila kernel)."""
+    assert dashboard.poller is not None
+    return dashboard.poller
+
+
 def open_widgets() -> dict[str, w.Widget]:
     """Every widget open in this process, by model id."""
     from ipywidgets.widgets import widget
@@ -162,12 +176,10 @@ def test_the_join_form_offers_anonymity_only_when_allowed(orchestra: Service) ->
 
 
 def test_the_live_dashboard_follows_a_save_and_has_no_way_to_write(orchestra: Service) -> None:
-    dashboard = LiveDashboard(orchestra, poll_interval=60)
-    dashboard.poller.stop()  # driven by hand: see test_the_projector_leads_with_the_open_step
+    dashboard = _projector(orchestra)
     inputs = (w.Text, w.Textarea, w.Button, w.Checkbox, w.Dropdown, w.Password, w.ToggleButtons)
     assert not [x for x in _descendants(dashboard.widget) if isinstance(x, inputs)]
     orchestra.open_step(MethodStep.MAPPING)
-    assert dashboard.poller.check()
     redraws = dashboard.slot.redraws
     segment = orchestra.snapshot().focus_segment
     assert segment is not None
@@ -176,7 +188,6 @@ def test_the_live_dashboard_follows_a_save_and_has_no_way_to_write(orchestra: Se
         Card(workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="Nieuw"),
         person.id,
     )
-    assert dashboard.poller.check()
     assert dashboard.slot.redraws == redraws + 1
     assert "Nieuw" in str(dashboard.slot.chart.spec)
 
@@ -203,10 +214,10 @@ def test_the_live_dashboard_shows_a_save_that_landed_while_it_was_being_built(
 
     monkeypatch.setattr("klantreis.widgets.room.dashboard.Poller", save_meanwhile)
     dashboard = LiveDashboard(orchestra, poll_interval=60)
-    dashboard.poller.stop()
+    _poller(dashboard).stop()
     charts = [slot.chart for slot in [*dashboard.lead_slots, dashboard.slot]]
     assert "Saved meanwhile" not in str([chart.spec for chart in charts])
-    assert dashboard.poller.check()
+    assert _poller(dashboard).check()
     assert "Saved meanwhile" in str([chart.spec for chart in charts])
 
 
@@ -365,14 +376,14 @@ def test_facilitator_warnings_stay_on_the_console(orchestra: Service) -> None:
     phone = _joined(orchestra, "Phone")
     shown = "".join(str(getattr(x, "value", "")) for x in _descendants(phone.widget))
     assert "More" in shown and warning not in shown
-    dashboard = LiveDashboard(orchestra, poll_interval=60)
+    dashboard = _projector(orchestra)
     assert "More" in dashboard.decisions.value and warning not in dashboard.decisions.value
 
 
 def test_the_projector_shows_challenge_scope_and_the_four_goals(orchestra: Service) -> None:
     from klantreis.domain import Goal, GoalKind
 
-    dashboard = LiveDashboard(orchestra, poll_interval=60)
+    dashboard = _projector(orchestra)
     snapshot = orchestra.snapshot()
     focus = snapshot.focus_segment
     assert focus is not None
@@ -386,7 +397,6 @@ def test_the_projector_shows_challenge_scope_and_the_four_goals(orchestra: Servi
     )
     statement = "No one stays away <b>because</b> of parking"
     orchestra.save_goal(goal.model_copy(update={"statement": statement}))
-    assert dashboard.poller.check()
     assert "No one stays away &lt;b&gt;because&lt;/b&gt; of parking" in dashboard.decisions.value
 
 
@@ -545,10 +555,7 @@ def test_the_console_lists_every_kind_of_contribution_with_its_author(orchestra:
 def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
     from klantreis.domain import Idea, IdeaTopic, RatingKind
 
-    dashboard = LiveDashboard(orchestra, poll_interval=60)
-    # Driven by hand below: its watcher thread would read the in-memory database's one
-    # shared connection at the same moment as this test (a race that failed 2 runs in 5).
-    dashboard.poller.stop()
+    dashboard = _projector(orchestra)
     assert dashboard.lead.value == "" and dashboard.lead_slots == []  # no step open
     orchestra.open_step(MethodStep.CHALLENGE)
     anna = orchestra.join("Anna")
@@ -557,7 +564,6 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
         anna.id,
     )
     orchestra.rate(RatingKind.SUPPORT, wording.id, anna.id, 1)
-    assert dashboard.poller.check()
     lead = dashboard.lead.value
     assert "Now: Challenge" in lead and "Meer &lt;jongeren&gt;" in lead and "1 vote" in lead
     assert dashboard.lead_slots == []  # words, not charts
@@ -568,14 +574,12 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
     focus = orchestra.snapshot().focus_segment
     assert focus is not None
     orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 5)
-    assert dashboard.poller.check()
     assert "Now: Scope" in dashboard.lead.value
     assert "<td>5 (5–5)</td><td>1</td>" in dashboard.lead.value
     assert len(dashboard.lead_slots) == 1
     assert t("chart.segment_relevance.title", "en") in str(dashboard.lead_slots[0].chart.spec)
     scope_slot = dashboard.lead_slots[0]
     orchestra.open_step(MethodStep.MAPPING)
-    assert dashboard.poller.check()
     assert len(dashboard.lead_slots) == 2  # the card board and the alternatives, side by side
     assert scope_slot.widget.comm is None
 
@@ -713,22 +717,22 @@ def test_a_console_opened_once_opens_again_after_a_reload_or_restart(
     """The facilitator typed the token once: a reload of the console, or a restart of the
     room, opens the console in that browser without asking again; another browser is asked."""
     from klantreis.widgets.room.keys import RoomKeys
-    from klantreis.widgets.room.pages import Room, open_page
+    from klantreis.widgets.room.pages import CONSOLE, PARTICIPANT, Room, open_page
 
     room = Room(orchestra, RoomKeys(join_code=CODE, facilitator_token=TOKEN), folder=tmp_path)
-    first = open_page(room, console=True, session_id="laptop")
+    first = open_page(room, CONSOLE, session_id="laptop")
     assert isinstance(first.app, FacilitatorConsole) and not first.app.unlocked
     assert not first.app.unlock("wrong") and not room.console_open_for("laptop")
     assert first.app.unlock(TOKEN)
-    reloaded = open_page(room, console=True, session_id="laptop")
+    reloaded = open_page(room, CONSOLE, session_id="laptop")
     assert isinstance(reloaded.app, FacilitatorConsole) and reloaded.app.unlocked
     restarted = Room(orchestra, room.keys, folder=tmp_path)  # the room process started again
-    again = open_page(restarted, console=True, session_id="laptop")
+    again = open_page(restarted, CONSOLE, session_id="laptop")
     assert isinstance(again.app, FacilitatorConsole) and again.app.unlocked
-    other = open_page(restarted, console=True, session_id="another-browser")
+    other = open_page(restarted, CONSOLE, session_id="another-browser")
     assert isinstance(other.app, FacilitatorConsole) and not other.app.unlocked
     # A participant's page in the same browser is not the console, and joins as before.
-    page = open_page(restarted, console=False, session_id="laptop")
+    page = open_page(restarted, PARTICIPANT, session_id="laptop")
     assert not isinstance(page.app, FacilitatorConsole)
     for made in (first, reloaded, again, other, page):
         made.close()
@@ -740,7 +744,7 @@ def test_a_page_shows_a_save_announced_while_it_was_being_built(
     """Someone saves while a returning participant's page reads the workshop, before the page
     is among the open ones the room hands changes to: the page is handed the save at once."""
     from klantreis.widgets.room.keys import RoomKeys
-    from klantreis.widgets.room.pages import Room, open_page
+    from klantreis.widgets.room.pages import PARTICIPANT, Room, open_page
 
     orchestra.open_step(MethodStep.MAPPING)
     segment = orchestra.snapshot().focus_segment
@@ -763,7 +767,7 @@ def test_a_page_shows_a_save_announced_while_it_was_being_built(
         return resumed
 
     monkeypatch.setattr(ParticipantApp, "resume", resume_while_someone_saves)
-    page = open_page(room, console=False, session_id="browser")
+    page = open_page(room, PARTICIPANT, session_id="browser")
     assert isinstance(page.app, ParticipantApp) and page.app.panel is not None
     assert "Meanwhile" in [card.text for card in page.app.panel.snapshot.cards]
     assert page.app.panel.snapshot.revision == orchestra.revision()

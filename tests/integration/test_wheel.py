@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import venv
@@ -10,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,3 +122,21 @@ def test_init_and_export_work_from_a_fresh_virtual_environment(wheel: Path, tmp_
         check=True,
     ).stdout
     assert str(env_dir) in location and str(ROOT) not in location
+    # Started from the source checkout, the installed room runs (the checkout's klantreis/
+    # folder, which lacks the widgets, is never put first on the import path).
+    port = free_port(span=3)
+    serving = subprocess.Popen(
+        [str(klantreis), "serve", str(away / "demo"), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={"KLANTREIS_LANG": "en", "PATH": "/usr/bin:/bin"},
+    )
+    assert serving.stdout is not None
+    said = [serving.stdout.readline() for _ in range(3)]
+    while said[-1] and "Ctrl-C" not in said[-1]:
+        said.append(serving.stdout.readline())
+    serving.send_signal(signal.SIGTERM)
+    rest, _ = serving.communicate(timeout=60)
+    assert serving.returncode == 0 and "The room is open." in "".join(said), "".join(said) + rest

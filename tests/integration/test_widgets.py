@@ -536,9 +536,9 @@ def test_no_catalogue_key_is_shown_raw_in_any_step(language: Language, memory_st
             first = service.snapshot().ideal_steps[0]
             service.rate(RatingKind.FEELING, first.id, person.id, 1)
         texts(panel_class(service, person.id, phone=True).widget)
-        dashboard = LiveDashboard(service, poll_interval=60)
+        dashboard = LiveDashboard(service, follow=False)
         texts(dashboard.widget)
-        dashboard.poller.stop()
+        dashboard.close()
     found = sorted({m.group(0) for text in shown for m in raw_key.finditer(text)})
     assert found == [], f"catalogue keys shown as text: {found}"
 

@@ -218,7 +218,12 @@ def test_a_hurried_participant_in_a_browser_stores_every_card_once(
     assert view.errors == []
 
 
-def test_a_phone_that_loses_wifi_for_a_minute_continues_where_it_was(
+OUTAGE = 20
+"""Seconds a phone is cut off in the Wi-Fi test: longer than the browser's own retries and
+Solara's first reconnect attempts, so the page really goes through losing its connection."""
+
+
+def test_a_phone_that_loses_wifi_for_a_while_continues_where_it_was(
     room: ServedRoom, offline_page: Any
 ) -> None:
     from klantreis.domain import Card, MethodStep
@@ -251,9 +256,7 @@ def test_a_phone_that_loses_wifi_for_a_minute_continues_where_it_was(
         most = max(service.snapshot().vote_counts().values(), default=0)
         for number in range(most + 1):
             service.vote(outage_card.id, service.join(f"Still connected {number}").id)
-        cut_at = time.monotonic()
-        while time.monotonic() - cut_at < 60:  # a minute without a connection
-            view.page.wait_for_timeout(1000)
+        view.page.wait_for_timeout(OUTAGE * 1000)  # the time without a connection is the test
         wifi.restore()
         view.page.locator("#kr-connection").wait_for(state="hidden", timeout=90_000)
         ready(view.page, "Added during the outage")
@@ -274,8 +277,8 @@ def test_charts_are_drawn_when_their_code_failed_to_load_at_first(
 ) -> None:
     """The projector or a phone lost its connection while the chart code was on its way: the
     load is tried again (a browser keeps a failed module import, so the retry asks anew) and
-    the charts are drawn. Both fetch the code as one file from their server (the dashboard
-    from Voila, a phone from the room), not inline in every chart widget."""
+    the charts are drawn. Both fetch the code as one file from the room, not inline in every
+    chart widget."""
     from klantreis.domain import MethodStep
 
     open_folder(room.folder).open_step(MethodStep.MAPPING)
@@ -583,7 +586,7 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
     projector's dashboard come back without anyone touching them; the phone is the same person
     on the same step and saves again; nothing saved before is lost or doubled."""
     from klantreis.domain import MethodStep
-    from tests.served import alive, children_of, wait_until
+    from tests.served import wait_until
 
     folder = tmp_path / "orchestra"
     service = create_folder(folder, load_template("orchestra", "en"))
@@ -604,10 +607,8 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
         host = offline_page(1280, 900)
         open_console(host, served)
 
-        dashboard = children_of(served.process.pid)
         served.process.kill()  # kill -9: no goodbye to any page
         served.process.wait(timeout=30)
-        wait_until(lambda: not any(alive(pid) for pid in dashboard), timeout=30)
         wait_until(lambda: not any(port_taken("127.0.0.1", served.port + i) for i in range(3)))
         phone.page.locator("#kr-connection.kr-show").wait_for(timeout=30_000)
 
@@ -624,7 +625,8 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
         phone.page.get_by_role("button", name="Add").click()
         ready(phone.page, "Saved.")
         try:
-            ready(projector.page, "Saved after the restart")  # the projector reloaded itself
+            ready(projector.page, "Saved after the restart")
+            projector.page.wait_for_function("solara.debug.remountCount >= 1")  # in place
         except Exception as timeout:
             shown = projector.page.evaluate("document.body.innerText.slice(0, 2000)")
             raise AssertionError(f"projector shows: {shown}\n{again.logs()}") from timeout

@@ -230,9 +230,9 @@ class Form(Generic[M]):
                 field.show_problem("")
                 if cleared_in_browser:
                     # The browser emptied the input as it sent the press: sending "" now could
-                    # wipe what the person is already typing for the next entry.
-                    with field.input._lock_property(value=""):
-                        field.input.value = ""
+                    # wipe what the person is already typing for the next entry. set_state
+                    # takes a value as the browser's own, so nothing is sent back.
+                    field.input.set_state({"value": ""})
                     continue
                 field.input.value = _after(str(field.input.value), done)
                 self._saved_texts[name] = done
@@ -265,9 +265,9 @@ class Form(Generic[M]):
             for name, typed in texts.items():
                 field = self.fields.get(name)
                 if field is not None and field.spec.kind in TEXT_KINDS:
-                    # What the browser showed; it has it already, so nothing is sent back.
-                    with field.input._lock_property(value=typed):
-                        field.input.value = typed
+                    # What the browser showed; it has it already, so nothing is sent back
+                    # (set_state takes a value as the browser's own).
+                    field.input.set_state({"value": typed})
                     self._saved_texts[name] = ""
         finally:
             self._loading = False

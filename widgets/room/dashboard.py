@@ -1,7 +1,14 @@
-"""The live dashboard: the workshop's charts, redrawn within about a second of any change.
+"""The live dashboard: the workshop's charts, redrawn as soon as anything changes.
 
 Read-only: there is no form and no write path. All charts share one chart widget, so the
 browser receives the drawing code once.
+
+It is shown two ways. In the room (``klantreis serve``) it is the projector's page, one more
+app of the room process: the room hands it every announced change
+(:meth:`LiveDashboard.on_changes`), as it does to the phones, and it asks the database nothing
+while nothing changes. Served alone
+by Voila (``klantreis dashboard``, for readers after the workshop) it follows the workshop
+itself, with a :class:`~klantreis.widgets.room.poll.Poller` on the kernel's event loop.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from typing import Any
 
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
+from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.panels import STEP_PANELS
 from klantreis.widgets.room.data_section import DataSection
 from klantreis.widgets.room.poll import Poller
@@ -18,9 +26,10 @@ from klantreis.widgets.style import full, stylesheet
 
 from klantreis.analytics.storage import DataFolder
 from klantreis.charts.compose import Composer
-from klantreis.domain import MethodStep, WorkshopSnapshot
+from klantreis.domain import MethodStep, Workshop, WorkshopSnapshot
 from klantreis.outcomes import decisions_html, lead_html, overview_html
 from klantreis.service import Service
+from klantreis.store.changes import Change
 
 
 class LiveDashboard:
@@ -28,7 +37,11 @@ class LiveDashboard:
     and every chart of the workshop, following it live."""
 
     def __init__(
-        self, service: Service, data: DataFolder | None = None, poll_interval: float = 0.25
+        self,
+        service: Service,
+        data: DataFolder | None = None,
+        poll_interval: float = 0.25,
+        follow: bool = True,
     ) -> None:
         self.service = service
         snapshot = service.snapshot()
@@ -61,17 +74,22 @@ class LiveDashboard:
         self.widget.add_class("klantreis")
         self.widget.add_class("kr-app")
         self.widget.add_class("kr-wide")
-        self.poller = Poller(
-            service, self.refresh, poll_interval, tick=self.check_data, since=snapshot.revision
-        )
-        self.poller.start()
+        self._last_status = self.status.value
+        self.poller: Poller | None = None
+        """Following the workshop on its own (in a Voila kernel); None where the room hands it
+        the changes (``follow=False``)."""
+        if follow:
+            self.poller = Poller(
+                service, self.refresh, poll_interval, tick=self.check_data, since=snapshot.revision
+            )
+            self.poller.start()
 
     def refresh(self) -> None:
         """Re-read the workshop and redraw."""
         snapshot = self.service.snapshot()
         self.overview.value = overview_html(snapshot)
         self.decisions.value = decisions_html(snapshot)
-        self.status.value = status_html(snapshot.workshop)
+        self._show_status(snapshot.workshop)
         self.lead.value = lead_html(snapshot)
         if snapshot.workshop.open_step != self.lead_step:
             old = self.lead_slots
@@ -101,6 +119,29 @@ class LiveDashboard:
         """Redraw the data section when its files changed (an import, new rules)."""
         if self.data is not None and self.data.changed(self._snapshot):
             self.data.update(self._snapshot)
+
+    # -- as a page of the room ---------------------------------------------------------------
+
+    def on_changes(self, _changes: list[Change]) -> None:
+        """The room announced changes (also of the data step: imports, rules and counts are
+        announced like any other save): redraw."""
+        self.refresh()
+
+    def tick(self) -> None:
+        """Once a second, from the room: keep the countdown current (no query: the room's
+        shared snapshot)."""
+        self._show_status(self.service.snapshot().workshop)
+
+    def close(self) -> None:
+        """Stop following and close every widget (the projector's page ended)."""
+        if self.poller is not None:
+            self.poller.stop()
+        close_tree(self.widget)
+
+    def _show_status(self, workshop: Workshop) -> None:
+        value = status_html(workshop)
+        if value != self._last_status:
+            self._last_status = self.status.value = value
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

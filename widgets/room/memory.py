@@ -35,12 +35,18 @@ def restart_on_system_allocator(arguments: list[str]) -> None:
     a 1 MB arena as long as one object in it lives, so after a hundred pages came and left the
     room held 395 MB where it started at 206 MB; through the C library, whose free pages
     :func:`release_memory` hands back, it held 258 MB (``benchmarks/room.py``, same run, at
-    6 ms more processor time per arrival). Call first thing: nothing has started yet."""
+    6 ms more processor time per arrival). Call first thing: nothing has started yet.
+
+    The command runs again as ``python -P -m klantreis``: ``-P`` keeps the current folder off
+    the import path, so a room started from a source checkout runs the installed kit (with
+    ``-m`` alone, the checkout's ``klantreis/`` folder shadowed it, and a normal install
+    failed with ModuleNotFoundError)."""
     if on_system_allocator():
         return
     environment = dict(os.environ, PYTHONMALLOC=SYSTEM_ALLOCATOR)
     sys.stdout.flush()
-    os.execve(sys.executable, [sys.executable, "-m", "klantreis", *arguments], environment)
+    command = [sys.executable, "-P", "-m", "klantreis", *arguments]
+    os.execve(sys.executable, command, environment)
 
 
 def share_memory_arenas(arenas: int = 2) -> None:

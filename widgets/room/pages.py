@@ -1,10 +1,12 @@
 """The room's pages in one process: who is served what, and how changes reach every page.
 
 Solara's server calls :func:`Page` once per browser connection, in that connection's own
-virtual kernel. A connection through the console's listener (this machine only) gets the
-facilitator console; every other connection gets the participant app. All pages share one
-:class:`Room`: one service, one snapshot of the workshop per revision, one watcher for changes
-made by other processes.
+virtual kernel. Which app a connection gets depends on the listener it came through (see
+:data:`VIEW_HEADER`): the console's (this machine only) gets the facilitator console, the
+projector's the live dashboard, the room's address the participant app. All pages share one
+:class:`Room`: one service (whose snapshot of the workshop is read once per revision, see
+:meth:`~klantreis.service.Service.share_snapshots`), one watcher for changes made by other
+processes.
 
 How a change travels: a page saves through the service; the store commits and announces the
 change on its feed; the room's dispatcher thread hands it to every other open page, each
@@ -44,6 +46,7 @@ from klantreis.widgets.room.memory import (
 from klantreis.widgets.style import full
 from solara.server import kernel_context
 
+from klantreis.analytics.storage import DataFolder
 from klantreis.domain import KlantreisError, StorageError
 from klantreis.i18n import Language, t
 from klantreis.service import Service
@@ -52,9 +55,16 @@ from klantreis.store.watch import ChangeWatcher
 
 logger = logging.getLogger(__name__)
 
-CONSOLE_HEADER = b"x-klantreis-console"
-"""Set on every request that came through the console's listener (and removed from all others
-by the participants' listener), so a page knows which app to show."""
+VIEW_HEADER = b"x-klantreis-view"
+"""Set on every request that came through the console's or the projector's listener to the
+view it serves (:data:`CONSOLE` or :data:`PROJECTOR`), and removed from every request a browser
+sent with it: a page knows which app to show, and no participant can ask for the console."""
+
+CONSOLE = "console"
+PROJECTOR = "projector"
+PARTICIPANT = "participant"
+VIEWS = (PARTICIPANT, CONSOLE, PROJECTOR)
+"""The room's three views: the participant app, the facilitator console, the projector."""
 
 RELEASE_AFTER = 12.0
 """Seconds of no page leaving after which the room hands freed memory back to the system
@@ -140,6 +150,10 @@ class Room:
         for page in list(self.pages):
             page.close()
 
+    def data_folder(self) -> DataFolder | None:
+        """The workshop's analytics data (None for a room without a folder, as in tests)."""
+        return DataFolder(self.folder) if self.folder is not None else None
+
     def announced(self) -> int:
         """The highest revision announced in this process so far (no query)."""
         return self.service.store.feed.revision(self.service.workshop_id)
@@ -162,10 +176,12 @@ class Room:
 
     def status(self) -> dict[str, float]:
         """What the room holds now: open pages, Solara sessions, their widgets, this process's
-        threads, resident memory (MB), how many times it handed memory back, and whether its
-        objects go through the C library's allocator (1) or Python's (0)."""
+        threads, resident memory (MB), how many times it handed memory back, whether its
+        objects go through the C library's allocator (1) or Python's (0), and how many times
+        its watcher asked the database for the workshop's revision."""
         contexts = list(kernel_context.contexts.values())
         return {
+            "watcher_queries": self._watcher.queries if self._watcher is not None else 0,
             "pages": len(self.open_pages()),
             "sessions": len(contexts),
             "widgets": sum(len(getattr(c, "widgets", None) or {}) for c in contexts),
@@ -380,14 +396,19 @@ def current_room() -> Room:
     return _ROOM
 
 
-def open_page(room: Room, console: bool, session_id: str = "", context: Any = None) -> RoomPage:
-    """Build the app for one connection: the console or the participant app."""
+def open_page(
+    room: Room, view: str = PARTICIPANT, session_id: str = "", context: Any = None
+) -> RoomPage:
+    """Build the app for one connection: ``view`` is one of :data:`VIEWS`."""
     from klantreis.widgets.room.console import FacilitatorConsole
+    from klantreis.widgets.room.dashboard import LiveDashboard
     from klantreis.widgets.room.participant import ParticipantApp
 
     since = room.announced()
     app: RoomApp
-    if console:
+    if view == PROJECTOR:
+        app = LiveDashboard(room.service, room.data_folder(), follow=False)
+    elif view == CONSOLE:
         app = FacilitatorConsole(
             room.service,
             token=room.keys.facilitator_token,
@@ -431,9 +452,11 @@ def unavailable(language: Language, problem: KlantreisError) -> w.Widget:
     return box
 
 
-def _is_console_connection() -> bool:
+def _view_of_connection() -> str:
+    """The view this connection's listener serves (the participants' listener sets none)."""
     headers = solara.lab.headers.value or {}
-    return CONSOLE_HEADER.decode() in headers
+    view = (headers.get(VIEW_HEADER.decode()) or [PARTICIPANT])[0]
+    return view if view in VIEWS else PARTICIPANT
 
 
 def _session_id() -> str:
@@ -453,7 +476,7 @@ def Page() -> Any:
         try:
             return open_page(
                 room,
-                console=_is_console_connection(),
+                view=_view_of_connection(),
                 session_id=_session_id(),
                 context=kernel_context.get_current_context(),
             )

@@ -1,14 +1,16 @@
-"""``klantreis serve``: the live room as one process, plus the Voila dashboard beside it.
+"""``klantreis serve``: the live room as one process.
 
-One Python process (this one) serves every participant and the facilitator console through
-Solara's server: each browser gets a virtual kernel (a thread and its own widgets), not a
-Jupyter kernel of its own. It listens twice:
+One Python process (this one) serves every participant, the facilitator console and the
+projector through Solara's server: each browser gets a virtual kernel (a thread and its own
+widgets), not a Jupyter kernel of its own. It listens three times:
 
 - on the room's address (``--host``/``--port``): the participant app, the address people join;
-- on this machine only (port + 1): the facilitator console, which still asks for the token.
+- on this machine only (port + 1): the facilitator console, which still asks for the token;
+- on the room's address (port + 2): the live dashboard for the projector, read-only.
 
-The live dashboard for the projector stays a Voila app (port + 2), in a process of its own that
-follows the workshop through the database (see :mod:`klantreis.store.watch`).
+Every page follows the same change feed: a save in this process reaches all of them at once,
+a change made by another process (a notebook, a second room process) through the room's one
+:class:`~klantreis.store.watch.ChangeWatcher`.
 
 Every file a page needs comes from the installed kit: Solara's front-end from the
 ``solara-assets`` package (its CDN is pointed at a closed local port, so a missing file fails
@@ -21,7 +23,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import subprocess
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -30,10 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from klantreis.widgets.room import app as room_app
+from klantreis.widgets.room import upstream
 from klantreis.widgets.room.keys import RoomKeys, room_keys
 from klantreis.widgets.room.memory import settle_heap, share_memory_arenas
 from klantreis.widgets.room.pages import (
-    CONSOLE_HEADER,
+    CONSOLE,
+    PARTICIPANT,
+    PROJECTOR,
+    VIEW_HEADER,
     Room,
     current_room,
     set_room,
@@ -50,10 +55,8 @@ from klantreis.charts.live import serve_chart_code_here
 from klantreis.domain import KlantreisError
 from klantreis.folder import connect
 from klantreis.i18n import Language, t
-from klantreis.serve.commands import app_notebook, jupyter_env, voila_argv
 from klantreis.serve.network import port_taken, room_address, wait_until_serving
-from klantreis.serve.processes import run_until_stopped, start_server, stop_process_group
-from klantreis.settings import database_env
+from klantreis.serve.processes import run_until_stopped
 
 logger = logging.getLogger(__name__)
 
@@ -111,141 +114,7 @@ def configure_solara(drop_after: int, secret: str, language: Language, title: st
     template_globals["klantreis_texts"] = {
         key: t(f"room.{key}", language) for key in ("reconnecting", "page_lost", "reload")
     }
-    _skip_script_magics()
-    _one_display_formatter()
-    _one_shell_per_page()
-    _control_comm_per_page()
-
-
-def _skip_script_magics() -> None:
-    """Each page's virtual kernel builds an IPython shell. Solara's shell looks up IPython's
-    script magics (``%%bash`` and friends) only to cancel their exit hook, which makes IPython
-    build an argument parser and its help text for every interpreter it knows: a fifth of
-    what an arrival cost the server (py-spy, thirty arrivals). The room runs no magics, so
-    the lookup is skipped; if anything ever loads them, their exit hook is still cancelled."""
-    import atexit
-
-    from IPython.core.interactiveshell import InteractiveShell
-    from solara.server.shell import SolaraInteractiveShell
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        InteractiveShell.__init__(self, *args, **kwargs)  # type: ignore[no-untyped-call]
-        atexit.unregister(self.atexit_operations)
-        script_magics = self.magics_manager.registry.get("ScriptMagics")
-        if script_magics is not None:
-            atexit.unregister(script_magics.kill_bg_processes)
-
-    SolaraInteractiveShell.__init__ = __init__
-
-
-def _one_display_formatter() -> None:
-    """Each page's shell made its own display formatter: a dozen configurable objects (one per
-    kind of output), half of what building the page's shell cost (1.7 of 3.3 ms per arrival,
-    measured). What they hold is the same for every page (which function formats which type,
-    and Solara's hook that puts displayed elements in their container, which looks at the
-    calling thread's render), so the first page's formatter is kept and handed to every page
-    after it. It refers to no page (its parent is cleared, as that page's shell is emptied
-    when the page ends)."""
-    from solara.server.shell import SolaraInteractiveShell
-
-    build = SolaraInteractiveShell.init_display_formatter
-    kept: list[Any] = []
-
-    def init_display_formatter(self: Any) -> None:
-        if not kept:
-            build(self)
-            self.display_formatter.parent = None
-            kept.append(self.display_formatter)
-        self.display_formatter = kept[0]
-
-    SolaraInteractiveShell.init_display_formatter = init_display_formatter
-
-
-def _one_shell_per_page() -> None:
-    """Inside a page, Solara answers ``get_ipython()`` with a new stand-in shell each time, and
-    each one builds a ``MagicMock`` for its ``events``. The comm package asks for it on every
-    widget message a browser sends (twice: before and after the handler), so mocks took about
-    4% of what an arrival cost the server (py-spy, thirty arrivals). Each page now keeps one
-    stand-in, made once, whose ``events`` accept what is triggered and record nothing (a mock
-    kept for the whole session would remember every call)."""
-    import IPython
-    import ipywidgets.widgets.widget as widget_module
-    from solara.server import kernel_context
-    from solara.server import patch as solara_patch
-
-    class Events:
-        """IPython's event hooks, none registered: the room runs no cells."""
-
-        def trigger(self, event: str, *args: Any, **kwargs: Any) -> None:
-            pass
-
-        def register(self, event: str, function: Any) -> None:
-            pass
-
-        def unregister(self, event: str, function: Any) -> None:
-            pass
-
-    class PageShell(solara_patch.FakeIPython):  # type: ignore[misc]
-        def __init__(self, context: Any) -> None:
-            self.context = context
-            self.kernel = context.kernel
-            self.display_pub = self.kernel.shell.display_pub
-            self.events = Events()
-            self.user_ns: dict[Any, Any] = {}
-            self.custom_exceptions = ()
-
-    def get_ipython() -> Any:
-        if not kernel_context.has_current_context():
-            return solara_patch.get_ipython_original()
-        context = kernel_context.get_current_context()
-        shell = context.__dict__.get("klantreis_shell")
-        if shell is None:
-            shell = context.__dict__["klantreis_shell"] = PageShell(context)
-        return shell
-
-    solara_patch.get_ipython = get_ipython
-    widget_module.get_ipython = get_ipython
-    IPython.get_ipython = get_ipython
-
-
-def _control_comm_per_page() -> None:
-    """A page that reconnects (a phone back in Wi-Fi) asks for the state of all its widgets on
-    ipywidgets' control channel. ipywidgets keeps that channel in one class attribute, made for
-    a kernel per process: in the room, the channel most recently opened by any page answered
-    every request. The answer, a page's widget states with what its person typed, could go to
-    another person's browser, and the asking page, never answered, kept showing what it had
-    before the outage. Each page's channel now answers on itself, with that page's widgets."""
-    from ipywidgets.widgets import widget as widget_module
-
-    Widget = widget_module.Widget
-    opened_original = Widget.handle_control_comm_opened
-
-    def answer(channel: Any, message: dict[str, Any]) -> None:
-        if message.get("content", {}).get("data", {}).get("method") != "request_states":
-            return
-        states = {
-            widget.model_id: {
-                "model_name": widget._model_name,
-                "model_module": widget._model_module,
-                "model_module_version": widget._model_module_version,
-                "state": widget.get_state(drop_defaults=False),
-            }
-            for widget in list(widget_module._instances.values())  # this page's (Solara)
-        }
-        states, paths, buffers = widget_module._remove_buffers(states)
-        channel.send(
-            {"method": "update_states", "states": states, "buffer_paths": paths},
-            buffers=buffers,
-        )
-
-    def opened(cls: Any, channel: Any, message: dict[str, Any]) -> None:
-        version = message.get("metadata", {}).get("version", "")
-        if version.split(".")[0] != widget_module.CONTROL_PROTOCOL_VERSION_MAJOR:
-            opened_original(channel, message)  # ipywidgets' own refusal
-            return
-        channel.on_msg(partial(answer, channel))
-
-    Widget.handle_control_comm_opened = classmethod(opened)
+    upstream.apply()
 
 
 COMPRESS_MESSAGES = False
@@ -268,7 +137,6 @@ class RoomServer:
     join_url: str = field(init=False)
     console_url: str = field(init=False)
     dashboard_url: str = field(init=False)
-    dashboard: subprocess.Popen[bytes] | None = field(default=None, init=False)
     room: Room | None = field(default=None, init=False)
     _servers: list[Any] = field(default_factory=list, init=False)
     _thread: threading.Thread | None = field(default=None, init=False)
@@ -283,13 +151,16 @@ class RoomServer:
 
     @property
     def endpoints(self) -> tuple[tuple[str, int], ...]:
-        """Where the room listens: participants, console, dashboard."""
+        """Where the room listens: participants, console, projector."""
         return ((self.host, self.port), ("127.0.0.1", self.port + 1), (self.host, self.port + 2))
 
     # -- starting --------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the room: the Voila dashboard process and the one room process's listeners."""
+        """Open the room: the one room process's three listeners. Refuses (a
+        :class:`~klantreis.domain.KlantreisError`) when a port is taken or when an installed
+        library is not as the room's patches expect (:func:`.upstream.check`)."""
+        upstream.check()
         taken = [port for bind, port in self.endpoints if port_taken(bind, port)]
         if taken:
             raise KlantreisError(
@@ -307,21 +178,9 @@ class RoomServer:
         )
         self.room.follow()
         set_room(self.room)
-        self._start_dashboard()
         warm_up(service)
         self._start_listeners()
         settle_heap()
-
-    def _start_dashboard(self) -> None:
-        logs = self.folder / "logs"
-        logs.mkdir(exist_ok=True)
-        extra = database_env(self.db_url)
-        self.dashboard = start_server(
-            voila_argv(app_notebook("dashboard"), self.port + 2, self.host),
-            jupyter_env(self.folder, **extra),
-            self.folder,
-            log=logs / "dashboard.log",
-        )
 
     def _start_listeners(self) -> None:
         import uvicorn
@@ -331,25 +190,24 @@ class RoomServer:
             self.drop_after, self.keys.facilitator_token, self.room.language, self.room.title
         )
         app = solara_app()
-        participant = uvicorn.Config(
-            _Listener(app, console=False),
-            host=self.host,
-            port=self.port,
-            log_level="warning",
-            lifespan="on",
-            timeout_graceful_shutdown=GRACE,
-            ws_per_message_deflate=COMPRESS_MESSAGES,
+        listeners = (
+            (PARTICIPANT, self.host, self.port),
+            (CONSOLE, "127.0.0.1", self.port + 1),
+            (PROJECTOR, self.host, self.port + 2),
         )
-        console = uvicorn.Config(
-            _Listener(app, console=True),
-            host="127.0.0.1",
-            port=self.port + 1,
-            log_level="warning",
-            lifespan="off",
-            timeout_graceful_shutdown=GRACE,
-            ws_per_message_deflate=COMPRESS_MESSAGES,
-        )
-        self._servers = [uvicorn.Server(participant), uvicorn.Server(console)]
+        configs = [
+            uvicorn.Config(
+                _Listener(app, view),
+                host=host,
+                port=port,
+                log_level="warning",
+                lifespan="on" if view == PARTICIPANT else "off",
+                timeout_graceful_shutdown=GRACE,
+                ws_per_message_deflate=COMPRESS_MESSAGES,
+            )
+            for view, host, port in listeners
+        ]
+        self._servers = [uvicorn.Server(config) for config in configs]
 
         def serve() -> None:
             async def both() -> None:
@@ -363,14 +221,12 @@ class RoomServer:
         self._thread.start()
 
     def wait_ready(self, timeout: float = 120) -> None:
-        """Block until the room and the dashboard answer; RuntimeError when they do not."""
+        """Block until the room's three listeners answer; RuntimeError when they do not."""
         wait_until_serving(self.endpoints, timeout, self.failed)
 
     def failed(self) -> bool:
-        """True when a part of the room ended by itself."""
-        thread_gone = self._thread is not None and not self._thread.is_alive()
-        dashboard_gone = self.dashboard is not None and self.dashboard.poll() is not None
-        return thread_gone or dashboard_gone
+        """True when the room's listeners ended by themselves."""
+        return self._thread is not None and not self._thread.is_alive()
 
     # -- running and stopping --------------------------------------------------------------
 
@@ -380,14 +236,13 @@ class RoomServer:
         run_until_stopped([], self.stop, alive=lambda: not self.failed(), requested=requested)
 
     def stop(self) -> None:
-        """Close every page and listener, stop the dashboard, and free the ports."""
+        """Close every page and listener, and free the ports."""
         self._stopping.set()
         end_sessions()
         for server in self._servers:
             server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=15)
-        stop_process_group(self.dashboard)
         if self.room is not None:
             self.room.close()
             set_room(None)
@@ -418,7 +273,7 @@ def end_sessions() -> None:
 
 def solara_app() -> Any:
     """Solara's web app, with the kit's chart code served as a file beside it and Solara's
-    page script served with a patient reconnect check (:func:`patient_page_script`)."""
+    page script served with a patient reconnect check (see :mod:`.upstream`)."""
     import solara.server.starlette as solara_starlette
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
@@ -433,7 +288,7 @@ def solara_app() -> Any:
     assert bundle_path("module").parent == charts
     serve_chart_code_here()  # the pages' chart widgets load the code from the route above
     if not _has_route(app, PAGE_SCRIPT):
-        script = patient_page_script()
+        script = upstream.patient_page_script()
         app.router.routes.insert(0, Route(PAGE_SCRIPT, partial(_serve_script, script)))
     return app
 
@@ -446,31 +301,7 @@ def _has_route(app: Any, path: str) -> bool:
 
 PAGE_SCRIPT = "/static/main-vuetify.js"
 """Solara's script that runs each page and reconnects it (served by the room with a patient
-reconnect check, see :func:`patient_page_script`)."""
-
-RECONNECT_CHECK_MS = 10_000
-"""How long a page that got its connection back waits for the room to confirm its session.
-Solara waited 500 ms: a phone back in Wi-Fi that was busy drawing its charts (or a busy room)
-answered later, and Solara then gave the page up and ended its session. The page looked alive
-and never changed again, and what its person typed next was lost. A room that really lost
-the session (a restart) answers at once that it did."""
-
-_RECONNECT_CHECK = "setTimeout(() => reject(new Error('app-status timeout')), 500);"
-
-
-def patient_page_script() -> str:
-    """Solara's page script with the reconnect check of :data:`RECONNECT_CHECK_MS`; unchanged
-    (with a warning in the room's log) if a Solara version words it differently."""
-    import solara.server
-
-    script = (Path(solara.server.__file__).parent / "static" / "main-vuetify.js").read_text(
-        encoding="utf-8"
-    )
-    if _RECONNECT_CHECK not in script:
-        logger.warning("Solara's page script changed: its reconnect check stays at its default")
-        return script
-    patient = _RECONNECT_CHECK.replace(", 500);", f", {RECONNECT_CHECK_MS});")
-    return script.replace(_RECONNECT_CHECK, patient)
+reconnect check, see :func:`~klantreis.widgets.room.upstream.patient_page_script`)."""
 
 
 async def _serve_script(script: str, _request: Any) -> Any:
@@ -503,12 +334,14 @@ async def _send_json(send: Any, data: Any) -> None:
 
 
 class _Listener:
-    """The room's web app as one listener sees it: the console's listener marks every request
-    as coming through it, the participants' listener removes any such mark a browser sent."""
+    """The room's web app as one listener sees it: every request is marked with the view this
+    listener serves (:data:`~klantreis.widgets.room.pages.VIEW_HEADER`), and any such mark a
+    browser sent is removed first."""
 
-    def __init__(self, app: Any, console: bool) -> None:
+    def __init__(self, app: Any, view: str) -> None:
         self.app = app
-        self.console = console
+        self.view = view
+        self.console = view == CONSOLE
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self.console and scope["type"] == "http" and scope.get("path") == STATUS_PATH:
@@ -518,8 +351,8 @@ class _Listener:
             await _send_status(send, 404)  # the server's own figures are not for the room
             return
         if scope["type"] in ("http", "websocket"):
-            headers = [(k, v) for k, v in scope.get("headers", []) if k != CONSOLE_HEADER]
-            if self.console:
-                headers.append((CONSOLE_HEADER, b"1"))
+            headers = [(k, v) for k, v in scope.get("headers", []) if k != VIEW_HEADER]
+            if self.view != PARTICIPANT:
+                headers.append((VIEW_HEADER, self.view.encode()))
             scope = dict(scope, headers=headers)
         await self.app(scope, receive, send)
