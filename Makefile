@@ -9,7 +9,11 @@ KIT_LANG ?= nl
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run lab test install lint format typecheck unit integration docs demo clean
+# Tests run in two pytest-xdist workers (this kind of machine has two cores); tests marked
+# serial run alone after them.
+WORKERS ?= 2
+
+.PHONY: run lab test check install lint format typecheck unit integration docs demo clean
 
 ## run: set up, create the demo workshop (once) and serve the live room for it
 run: demo
@@ -19,9 +23,14 @@ run: demo
 lab: demo
 	$(BIN)/klantreis lab $(WORKSHOP)
 
-## test: set up, then lint, type-check and run the whole test suite
+## test: set up, then lint, type-check and run the whole test suite (parallel lane, then serial)
 test: install lint typecheck
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS)
+
+## check: the fast lane: lint, type-check, and the tests that start no server, kernel or browser
+check: install lint typecheck
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow and not ui and not serial" tests/unit tests/integration $(PYTEST_ARGS)
 
 ## install: create .venv and install klantreis (editable) with its development tools
 install: $(STAMP)
@@ -52,10 +61,10 @@ docs: install
 	$(BIN)/cog -I . -r docs/cli.md
 
 unit: install
-	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile tests/unit $(PYTEST_ARGS)
 
 integration: install
-	$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile tests/integration $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

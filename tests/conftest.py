@@ -17,6 +17,15 @@ from klantreis.store.connection import normalise_url
 from klantreis.store.store import Store
 from tests.postgres import server_binaries, throwaway_cluster
 
+UI = Path(__file__).parent / "ui"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/ui drives a browser: marked ``ui`` wherever it forgot to say so."""
+    for item in items:
+        if UI in item.path.parents:
+            item.add_marker(pytest.mark.ui)
+
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:

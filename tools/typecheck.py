@@ -2,7 +2,9 @@
 and templates/ as klantreis.templates), then over tools/, benchmarks/ and tests/.
 
 mypy cannot follow setuptools' package-dir mapping, so this builds a tree of symbolic links
-that mirrors the installed layout and checks that tree with the project's settings.
+that mirrors the installed layout and checks that tree with the project's settings. The two
+runs go side by side (two cores), each with a cache of its own in .mypy_cache/ that outlives
+the tree: a second run checks only what changed (about 60 s cold, a few seconds warm).
 """
 
 from __future__ import annotations
@@ -46,18 +48,19 @@ def build_tree() -> Path:
     return TREE
 
 
+CACHE = ROOT / ".mypy_cache"
+
+
 def main() -> int:
     tree = build_tree()
-    command = [
-        sys.executable,
-        "-m",
-        "mypy",
-        "--config-file",
-        str(ROOT / "pyproject.toml"),
-    ]
-    package = subprocess.run([*command, "-p", "klantreis"], cwd=tree).returncode
-    scripts = subprocess.run([*command, *LOOSER, *SCRIPTS], cwd=tree).returncode
-    return package or scripts
+
+    def mypy(cache: str, *arguments: str) -> subprocess.Popen[bytes]:
+        config = ["--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", str(CACHE / cache)]
+        return subprocess.Popen([sys.executable, "-m", "mypy", *config, *arguments], cwd=tree)
+
+    runs = [mypy("package", "-p", "klantreis"), mypy("scripts", *LOOSER, *SCRIPTS)]
+    codes = [run.wait() for run in runs]
+    return max(codes)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import pytest
 from klantreis import settings
 from klantreis.charts import bundles
 
+pytestmark = pytest.mark.slow  # builds the bundles (vl-convert) and starts kernels
+
 
 @pytest.fixture
 def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

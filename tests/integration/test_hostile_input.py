@@ -230,7 +230,6 @@ def _shown(field: FieldWidget, column: str) -> str:
     return str(field.input.value)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("case", "name", "column", "kind", "value"), _table())
 def test_hostile_input_is_stored_as_text_or_refused_with_a_message(
     dutch_workshop: tuple[Service, Path],

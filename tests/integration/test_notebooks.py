@@ -105,6 +105,7 @@ def executed_notebooks(
     return done
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", STEPS, ids=lambda s: s.key)
 def test_every_notebook_runs_and_shows_its_panel(
     executed_notebooks: dict[str, Executed], step: Any

@@ -53,10 +53,31 @@ def orchestra_folder(tmp_path: Path) -> tuple[Service, Path]:
 
 
 @pytest.fixture
-def room(orchestra_folder: tuple[Service, Path]) -> Iterator[ServedRoom]:
-    """``klantreis serve`` on the orchestra folder, stopped afterwards."""
+def own_room(orchestra_folder: tuple[Service, Path]) -> Iterator[ServedRoom]:
+    """``klantreis serve`` on the test's own orchestra folder, stopped afterwards."""
     with served_room(orchestra_folder[1], "--drop-after", "1") as served:
         yield served
+
+
+@pytest.fixture(scope="module")
+def module_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Service, Path]:
+    """The English orchestra workshop in a folder, shared by this module's room tests."""
+    folder = tmp_path_factory.mktemp("room") / "orchestra"
+    return create_folder(folder, load_template("orchestra", "en")), folder
+
+
+@pytest.fixture(scope="module")
+def shared_room(module_folder: tuple[Service, Path]) -> Iterator[ServedRoom]:
+    """One ``klantreis serve`` for the tests that need a room but not a room of their own."""
+    with served_room(module_folder[1], "--drop-after", "1") as served:
+        yield served
+
+
+@pytest.fixture
+def room(shared_room: ServedRoom, module_folder: tuple[Service, Path]) -> ServedRoom:
+    """The module's room with its mapping step open (a test before may have closed it)."""
+    module_folder[0].open_step(MethodStep.MAPPING)
+    return shared_room
 
 
 def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
@@ -69,10 +90,12 @@ def room_status(room: ServedRoom) -> dict[str, float]:
         return dict(json.load(answer))
 
 
+@pytest.mark.serial  # its figure is the room's memory: measured with the machine to itself
 def test_a_hundred_sessions_come_work_and_leave_without_a_leak(
-    room: ServedRoom, orchestra_folder: tuple[Service, Path]
+    own_room: ServedRoom, orchestra_folder: tuple[Service, Path]
 ) -> None:
     service, _folder = orchestra_folder
+    room = own_room
 
     async def session(number: int) -> None:
         client = await RoomClient(room.join_url).open()
@@ -109,9 +132,9 @@ def test_a_hundred_sessions_come_work_and_leave_without_a_leak(
 
 
 def test_changes_reach_every_open_page_from_this_and_other_processes(
-    room: ServedRoom, orchestra_folder: tuple[Service, Path]
+    room: ServedRoom, module_folder: tuple[Service, Path]
 ) -> None:
-    service, _folder = orchestra_folder
+    service, _folder = module_folder
 
     async def scenario() -> None:
         people = [await RoomClient(room.join_url).open() for _ in range(3)]
@@ -146,9 +169,9 @@ def http_status(url: str) -> int:
 
 
 def test_nothing_but_the_apps_answer_and_the_console_needs_its_token(
-    room: ServedRoom, orchestra_folder: tuple[Service, Path]
+    room: ServedRoom, module_folder: tuple[Service, Path]
 ) -> None:
-    service, _folder = orchestra_folder
+    service, _folder = module_folder
     jupyter = ("/tree", "/lab", "/api/kernels", "/api/contents", "/api/sessions", "/login")
     others = ("/notebooks/dashboard.ipynb", "/voila/render/dashboard.ipynb", "/files/x")
     kept = ("/workshop.sqlite", "/room-sessions.json", "/klantreis.json", "/logs/room.log")

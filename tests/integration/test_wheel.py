@@ -14,6 +14,8 @@ import pytest
 
 from tests.ports import free_port
 
+pytestmark = pytest.mark.slow  # builds a wheel; one test installs it into a new environment
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -82,7 +84,6 @@ def test_every_package_folder_is_in_the_wheel(wheel: Path) -> None:
     assert missing == []
 
 
-@pytest.mark.slow
 def test_init_and_export_work_from_a_fresh_virtual_environment(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

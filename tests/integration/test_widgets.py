@@ -478,6 +478,7 @@ def test_the_data_panel_imports_maps_and_counts_without_a_browser(
     assert panel.data.source == "events"  # a log, when there is one, comes first
 
 
+@pytest.mark.slow  # every step's panels and the dashboard, each in both languages: 4 s
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_catalogue_key_is_shown_raw_in_any_step(language: Language, memory_store: Any) -> None:
     """Keys built at run time (``f"hint.goal.{kind}"``) are not found by the catalogue test's

@@ -51,6 +51,7 @@ def texts(spec: dict[str, Any]) -> str:
     return json.dumps(spec, ensure_ascii=False)
 
 
+@pytest.mark.slow  # vl-convert draws each chart of ten workshops: 1-4 s per chart
 @pytest.mark.parametrize("chart", list(GALLERY))
 def test_every_chart_builds_and_renders_on_every_template(
     snapshots: dict[str, WorkshopSnapshot], chart: str
@@ -343,6 +344,7 @@ def test_numbers_in_charts_are_written_as_the_language_writes_them(lang: str, wr
     assert f">{written}<" in vlc.vegalite_to_svg(themed(chart, lang).to_dict())
 
 
+@pytest.mark.slow  # vl-convert draws each chart of ten workshops: 1-4 s per chart
 @pytest.mark.parametrize("chart", sorted(GALLERY))
 def test_every_chart_fits_a_phone_in_its_phone_layout(
     snapshots: dict[str, WorkshopSnapshot], chart: str
