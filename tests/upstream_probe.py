@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from klantreis.widgets.room import upstream
+from klantreis.widgets import upstream
 
 from klantreis.domain import KlantreisError
 

@@ -16,6 +16,7 @@ import ipywidgets as w
 from klantreis.widgets.forms.fields import Field, FieldWidget
 from klantreis.widgets.forms.submit import FIELD_PREFIX, SubmitButton
 from klantreis.widgets.looks import Looks
+from klantreis.widgets.upstream import take_from_browser
 from pydantic import BaseModel, ValidationError
 
 from klantreis.domain import KlantreisError, ValidationFailed, left_out, validation_failed
@@ -230,9 +231,8 @@ class Form(Generic[M]):
                 field.show_problem("")
                 if cleared_in_browser:
                     # The browser emptied the input as it sent the press: sending "" now could
-                    # wipe what the person is already typing for the next entry. set_state
-                    # takes a value as the browser's own, so nothing is sent back.
-                    field.input.set_state({"value": ""})
+                    # wipe what the person is already typing for the next entry.
+                    take_from_browser(field.input, "")
                     continue
                 field.input.value = _after(str(field.input.value), done)
                 self._saved_texts[name] = done
@@ -265,9 +265,8 @@ class Form(Generic[M]):
             for name, typed in texts.items():
                 field = self.fields.get(name)
                 if field is not None and field.spec.kind in TEXT_KINDS:
-                    # What the browser showed; it has it already, so nothing is sent back
-                    # (set_state takes a value as the browser's own).
-                    field.input.set_state({"value": typed})
+                    # What the browser showed; it has it already, so nothing is sent back.
+                    take_from_browser(field.input, typed)
                     self._saved_texts[name] = ""
         finally:
             self._loading = False

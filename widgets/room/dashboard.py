@@ -13,6 +13,7 @@ itself, with a :class:`~klantreis.widgets.room.poll.Poller` on the kernel's even
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as w
@@ -46,7 +47,7 @@ class LiveDashboard:
         self.service = service
         snapshot = service.snapshot()
         self._snapshot = snapshot
-        self.overview = w.HTML(overview_html(snapshot))
+        self.overview = w.HTML(_focusable_overview(snapshot))
         self.status = w.HTML(status_html(snapshot.workshop))
         self.decisions = w.HTML(decisions_html(snapshot))
         self.lead = w.HTML(lead_html(snapshot))
@@ -87,7 +88,7 @@ class LiveDashboard:
     def refresh(self) -> None:
         """Re-read the workshop and redraw."""
         snapshot = self.service.snapshot()
-        self.overview.value = overview_html(snapshot)
+        self.overview.value = _focusable_overview(snapshot)
         self.decisions.value = decisions_html(snapshot)
         self._show_status(snapshot.workshop)
         self.lead.value = lead_html(snapshot)
@@ -145,6 +146,14 @@ class LiveDashboard:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _focusable_overview(snapshot: WorkshopSnapshot) -> str:
+    """The workshop's title and counts as a region a keyboard can reach: the projector's page
+    has no input, and a page that scrolls needs something to focus to be scrolled by keyboard
+    (axe's scrollable-region-focusable)."""
+    title = html.escape(snapshot.workshop.title, quote=True)
+    return f'<section tabindex="0" aria-label="{title}">{overview_html(snapshot)}</section>'
 
 
 def _lead_slots(step: MethodStep | None, snapshot: WorkshopSnapshot) -> list[ChartSlot]:

@@ -30,8 +30,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from klantreis.widgets import upstream
 from klantreis.widgets.room import app as room_app
-from klantreis.widgets.room import upstream
 from klantreis.widgets.room.keys import RoomKeys, room_keys
 from klantreis.widgets.room.memory import settle_heap, share_memory_arenas
 from klantreis.widgets.room.pages import (
@@ -159,7 +159,7 @@ class RoomServer:
     def start(self) -> None:
         """Open the room: the one room process's three listeners. Refuses (a
         :class:`~klantreis.domain.KlantreisError`) when a port is taken or when an installed
-        library is not as the room's patches expect (:func:`.upstream.check`)."""
+        library is not as the room's patches expect (:func:`klantreis.widgets.upstream.check`)."""
         upstream.check()
         taken = [port for bind, port in self.endpoints if port_taken(bind, port)]
         if taken:
@@ -273,7 +273,7 @@ def end_sessions() -> None:
 
 def solara_app() -> Any:
     """Solara's web app, with the kit's chart code served as a file beside it and Solara's
-    page script served with a patient reconnect check (see :mod:`.upstream`)."""
+    page script served with a patient reconnect check (see :mod:`klantreis.widgets.upstream`)."""
     import solara.server.starlette as solara_starlette
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
@@ -301,7 +301,7 @@ def _has_route(app: Any, path: str) -> bool:
 
 PAGE_SCRIPT = "/static/main-vuetify.js"
 """Solara's script that runs each page and reconnects it (served by the room with a patient
-reconnect check, see :func:`~klantreis.widgets.room.upstream.patient_page_script`)."""
+reconnect check, see :func:`~klantreis.widgets.upstream.patient_page_script`)."""
 
 
 async def _serve_script(script: str, _request: Any) -> Any:
