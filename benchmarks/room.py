@@ -142,10 +142,12 @@ def _port_of(pid: int) -> int | None:
 
 OPEN_MAPPING = (
     "import sys; from pathlib import Path; from klantreis.domain import MethodStep; "
-    "from klantreis.folder import open_folder; "
-    f"open_folder(Path(sys.argv[1])).open_step(MethodStep.{MethodStep.MAPPING.name})"
+    "from klantreis.folder import open_folder; s = open_folder(Path(sys.argv[1])); "
+    "(getattr(s, 'open_method_step', None) or s.open_step)"
+    f"(MethodStep.{MethodStep.MAPPING.name})"
 )
-"""Opens the mapping step of a workshop folder (run by the Python of the room under test)."""
+"""Opens the mapping step of a workshop folder (run by the Python of the room under test; an
+earlier commit's service called it ``open_step``)."""
 
 
 def serve(python: Path, name: str, workdir: Path, extra: list[str]) -> Served:

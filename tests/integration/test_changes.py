@@ -37,7 +37,7 @@ def test_a_commit_is_announced_once_with_its_revision_kind_and_entity(
     assert (change.action, change.entity, change.entity_id) == ("create", "card", card.id)
     assert orchestra.changes_since(before) == heard[0]  # the audit trail is the source of truth
     subscription.close()
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     assert len(heard) == 1  # a closed subscription hears nothing more
 
 
@@ -157,7 +157,7 @@ def test_another_process_hears_a_commit_through_its_watcher(database_url: str) -
         latency = time.monotonic() - started
         assert [c.entity_id for c in heard] == [card.id]
         assert latency < 5  # measured in benchmarks/room.py; this only rules out a lost message
-        writer.open_step(MethodStep.MAPPING)
+        writer.open_method_step(MethodStep.MAPPING)
         wait_until(lambda: len(heard) == 2)
         assert heard[1].action == "open_step" and heard[1].revision > heard[0].revision
     finally:

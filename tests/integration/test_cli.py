@@ -444,12 +444,12 @@ def test_compare_shows_what_changed_between_two_workshops(
     service.choose_focus(other.id)
     card = snap.active_cards()[0]
     person = service.join("Anna")
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     service.vote(card.id, person.id)
     measure = snap.active_measures()[0]
     service.edit_measure(measure.model_copy(update={"status": MeasureStatus.DONE}))
     step = snap.ideal_steps[-1]
-    service.move_step(step.id, 0)
+    service.move_journey_step(step.id, 0)
     for folder, counts in ((orchestra_folder, "1=1000"), (later, "1=1600")):
         assert runner.invoke(main, ["data", "counts", str(folder), counts]).exit_code == 0
     result = runner.invoke(main, ["compare", str(orchestra_folder), str(later)])

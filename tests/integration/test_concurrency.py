@@ -103,7 +103,7 @@ def _add_until_closed(url: str, workshop_id: str, worker: int, barrier: Any, out
     saved, refused = [], []
     for n in range(20):
         if worker == 0 and n == 10:
-            service.open_step(None)
+            service.open_method_step(None)
         card = Card(
             workshop_id=workshop_id, segment_id=segment_id, kind=CardKind.NEED, text=f"{worker}-{n}"
         )
@@ -187,7 +187,7 @@ def _run(target: Any, args_for: Any) -> list[Any]:
 def mapping_workshop(database_url: str) -> Service:
     """A workshop (orchestra template) with the mapping step open, in the parametrised database."""
     service = import_document(Store(database_url), load_template("orchestra", "en"))
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     return service
 
 

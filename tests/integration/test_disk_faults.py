@@ -75,7 +75,7 @@ def test_a_full_disk_refuses_the_change_by_name_and_damages_nothing(small_disk: 
     folder = small_disk / "orchestra"
     assert run_cli("init", str(folder), "--template", "orchestra", "--lang", "en").returncode == 0
     service = open_folder(folder)
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     segment = service.snapshot().segments[0].id
     person = service.join("Filling the disk")
     filler = small_disk / "filler"

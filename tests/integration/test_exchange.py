@@ -113,7 +113,7 @@ def test_the_webshop_story_crosses_four_departments() -> None:
 @pytest.mark.parametrize("name", CASES)
 def test_export_then_import_loses_nothing(memory_store: Store, name: str) -> None:
     original = import_document(memory_store, load_template(name, "nl"))
-    original.open_step(MethodStep.MAPPING)
+    original.open_method_step(MethodStep.MAPPING)
     anna = original.join("Anna")
     card = original.snapshot().active_cards()[0]
     original.vote(card.id, anna.id)
@@ -259,7 +259,7 @@ def test_a_failing_import_writes_nothing(memory_store: Store, orchestra: Service
 
 
 def test_csv_export_writes_one_readable_file_per_part(tmp_path: Path, orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     mallory = orchestra.join('=HYPERLINK("http://evil")')
     segment = orchestra.snapshot().segments[0]
     from klantreis.domain import Card

@@ -37,7 +37,7 @@ def test_a_wording_is_proposed_voted_on_and_withdrawn_in_the_challenge_step(
     anna, bert = orchestra.join("Anna"), orchestra.join("Bert")
     with pytest.raises(NotAllowed):  # no step open yet
         orchestra.add_idea(idea(orchestra, IdeaTopic.CHALLENGE, "Meer jongeren"), anna.id)
-    orchestra.open_step(MethodStep.CHALLENGE)
+    orchestra.open_method_step(MethodStep.CHALLENGE)
     mine = orchestra.add_idea(idea(orchestra, IdeaTopic.CHALLENGE, "Meer jongeren"), anna.id)
     theirs = orchestra.add_idea(idea(orchestra, IdeaTopic.CHALLENGE, "Vaker terug"), bert.id)
     assert mine.author_id == anna.id
@@ -63,7 +63,7 @@ def test_a_wording_is_proposed_voted_on_and_withdrawn_in_the_challenge_step(
 
 def test_votes_per_topic_are_limited_to_the_dots_of_the_workshop(orchestra: Service) -> None:
     orchestra.update_workshop(orchestra.workshop().model_copy(update={"dots_per_participant": 2}))
-    orchestra.open_step(MethodStep.CHALLENGE)
+    orchestra.open_method_step(MethodStep.CHALLENGE)
     anna = orchestra.join("Anna")
     ideas = [orchestra.add_idea(idea(orchestra, IdeaTopic.END_GOAL, f"Doel {n}")) for n in range(3)]
     wording = orchestra.add_idea(idea(orchestra, IdeaTopic.CHALLENGE, "Uitdaging"))
@@ -86,7 +86,7 @@ def test_segments_are_scored_one_to_five_and_the_group_median_reaches_the_chart(
     people = [orchestra.join(name) for name in ("Anna", "Bert", "Cas")]
     with pytest.raises(NotAllowed):
         orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, people[0].id, 4)
-    orchestra.open_step(MethodStep.SCOPE)
+    orchestra.open_method_step(MethodStep.SCOPE)
     for person, score in zip(people, (2, 5, 4), strict=True):
         orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, person.id, score)
     orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, people[0].id, 3)  # changed, not added
@@ -106,7 +106,7 @@ def test_persona_additions_belong_to_a_segment_and_go_with_it(orchestra: Service
     assert focus is not None
     with pytest.raises(PydanticError, match="persona_idea_needs_segment"):
         Idea(workshop_id=orchestra.workshop_id, topic=IdeaTopic.QUOTE, text="Te duur")
-    orchestra.open_step(MethodStep.PERSONA)
+    orchestra.open_method_step(MethodStep.PERSONA)
     anna = orchestra.join("Anna")
     quote = orchestra.add_idea(idea(orchestra, IdeaTopic.QUOTE, "Te duur", focus.id), anna.id)
     assert orchestra.snapshot().active_ideas(IdeaTopic.QUOTE, focus.id) == [quote]
@@ -116,7 +116,7 @@ def test_persona_additions_belong_to_a_segment_and_go_with_it(orchestra: Service
     assert "“Te duur”" in lines  # on the persona card, after the facilitator's quotes
     own = snap.persona_for(focus.id).evidence_count  # type: ignore[union-attr]
     assert orchestra.snapshot().persona_evidence(focus.id) == own + 1  # the room's quote counts
-    orchestra.open_step(MethodStep.SCOPE)
+    orchestra.open_method_step(MethodStep.SCOPE)
     orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 5)
     orchestra.remove_segment(focus.id)
     snap = orchestra.snapshot()
@@ -128,7 +128,7 @@ def test_feelings_per_step_make_the_curve_the_group_median_with_its_range(
 ) -> None:
     step = orchestra.snapshot().ideal_steps[0]
     people = [orchestra.join(name) for name in ("Anna", "Bert", "Cas", "Dirk")]
-    orchestra.open_step(MethodStep.JOURNEY)
+    orchestra.open_method_step(MethodStep.JOURNEY)
     for person, feeling in zip(people, (-2, 1, 2, 1), strict=True):
         orchestra.rate(RatingKind.FEELING, step.id, person.id, feeling)
     snap = orchestra.snapshot()
@@ -138,17 +138,17 @@ def test_feelings_per_step_make_the_curve_the_group_median_with_its_range(
     assert "median of 4" in row["feeling_label"] or "mediaan van 4" in row["feeling_label"]
     with pytest.raises(ValidationFailed):
         orchestra.rate(RatingKind.FEELING, step.id, people[0].id, 3)
-    orchestra.remove_step(step.id)
+    orchestra.remove_journey_step(step.id)
     assert orchestra.snapshot().ratings == []
 
 
 def test_participants_remove_only_their_own_journey_steps_and_touchpoints(
     orchestra: Service,
 ) -> None:
-    orchestra.open_step(MethodStep.JOURNEY)
+    orchestra.open_method_step(MethodStep.JOURNEY)
     anna, bert = orchestra.join("Anna"), orchestra.join("Bert")
     journey = orchestra.snapshot().journeys[0]
-    step = orchestra.add_step(
+    step = orchestra.add_journey_step(
         JourneyStep(workshop_id=orchestra.workshop_id, journey_id=journey.id, action="Belt"),
         anna.id,
     )
@@ -156,37 +156,37 @@ def test_participants_remove_only_their_own_journey_steps_and_touchpoints(
         Touchpoint(workshop_id=orchestra.workshop_id, name="Balie"), anna.id
     )
     assert (step.author_id, touchpoint.author_id) == (anna.id, anna.id)
-    edited = orchestra.save_step(step.model_copy(update={"action": "Belt op"}), bert.id)
+    edited = orchestra.save_journey_step(step.model_copy(update={"action": "Belt op"}), bert.id)
     assert edited.author_id == anna.id  # editing together keeps the author
     with pytest.raises(NotAllowed):
-        orchestra.remove_step(step.id, bert.id)
+        orchestra.remove_journey_step(step.id, bert.id)
     with pytest.raises(NotAllowed):
         orchestra.remove_touchpoint(touchpoint.id, bert.id)
     orchestra.remove_touchpoint(touchpoint.id, anna.id)
-    orchestra.remove_step(step.id, anna.id)
+    orchestra.remove_journey_step(step.id, anna.id)
     written_by_facilitator = orchestra.snapshot().ideal_steps[0]
     with pytest.raises(NotAllowed):
-        orchestra.remove_step(written_by_facilitator.id, anna.id)
-    orchestra.remove_step(written_by_facilitator.id)  # the facilitator removes any
+        orchestra.remove_journey_step(written_by_facilitator.id, anna.id)
+    orchestra.remove_journey_step(written_by_facilitator.id)  # the facilitator removes any
 
 
 def test_removed_steps_touchpoints_and_ratings_come_back_from_the_trail(
     orchestra: Service,
 ) -> None:
-    orchestra.open_step(MethodStep.JOURNEY)
+    orchestra.open_method_step(MethodStep.JOURNEY)
     anna, bert = orchestra.join("Anna"), orchestra.join("Bert")
     snap = orchestra.snapshot()
     second = snap.ideal_steps[1]
     touchpoint = orchestra.save_touchpoint(
         Touchpoint(workshop_id=orchestra.workshop_id, name="Balie"), anna.id
     )
-    second = orchestra.save_step(second.model_copy(update={"touchpoint_id": touchpoint.id}))
+    second = orchestra.save_journey_step(second.model_copy(update={"touchpoint_id": touchpoint.id}))
     orchestra.rate(RatingKind.FEELING, second.id, anna.id, 2)
     orchestra.rate(RatingKind.FEELING, second.id, bert.id, -1)
     order = [s.id for s in orchestra.snapshot().ideal_steps]
 
     orchestra.remove_touchpoint(touchpoint.id, anna.id)
-    orchestra.remove_step(second.id)
+    orchestra.remove_journey_step(second.id)
     snap = orchestra.snapshot()
     assert [e.entity_id for e in snap.removed()] == [second.id, touchpoint.id]  # newest first
     with pytest.raises(NotAllowed):
@@ -223,11 +223,11 @@ def test_removed_steps_touchpoints_and_ratings_come_back_from_the_trail(
 def test_ideas_and_ratings_travel_with_an_export_and_import(
     orchestra: Service, memory_store: Store
 ) -> None:
-    orchestra.open_step(MethodStep.CHALLENGE)
+    orchestra.open_method_step(MethodStep.CHALLENGE)
     anna = orchestra.join("Anna")
     wording = orchestra.add_idea(idea(orchestra, IdeaTopic.CHALLENGE, "Meer jongeren"), anna.id)
     orchestra.rate(RatingKind.SUPPORT, wording.id, anna.id, 1)
-    orchestra.open_step(MethodStep.JOURNEY)
+    orchestra.open_method_step(MethodStep.JOURNEY)
     step = orchestra.snapshot().ideal_steps[0]
     orchestra.rate(RatingKind.FEELING, step.id, anna.id, -1)
     text = document_from_snapshot(orchestra.snapshot()).to_json()
@@ -249,13 +249,13 @@ def test_the_report_shows_what_the_room_proposed_and_scored(orchestra: Service) 
     focus = orchestra.snapshot().focus_segment
     assert focus is not None
     anna = orchestra.join("Anna")
-    orchestra.open_step(MethodStep.CHALLENGE)
+    orchestra.open_method_step(MethodStep.CHALLENGE)
     wording = orchestra.add_idea(idea(orchestra, IdeaTopic.END_GOAL, "Twee keer per jaar"), anna.id)
     orchestra.rate(RatingKind.SUPPORT, wording.id, anna.id, 1)
-    orchestra.open_step(MethodStep.SCOPE)
+    orchestra.open_method_step(MethodStep.SCOPE)
     orchestra.add_idea(idea(orchestra, IdeaTopic.SEGMENT, "Studenten <b>"), anna.id)
     orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 2)
-    orchestra.open_step(MethodStep.PERSONA)
+    orchestra.open_method_step(MethodStep.PERSONA)
     orchestra.add_idea(idea(orchestra, IdeaTopic.FACT, "62% boekt mobiel", focus.id), anna.id)
     html = report_html(orchestra.snapshot(), StaticCharts())
     assert "Twee keer per jaar" in html and "1 vote" in html
@@ -301,12 +301,12 @@ def test_participants_add_a_touchpoint_for_their_measure_in_the_goals_step(
     orchestra: Service,
 ) -> None:
     anna = orchestra.join("Anna")
-    orchestra.open_step(MethodStep.GOALS)
+    orchestra.open_method_step(MethodStep.GOALS)
     touchpoint = orchestra.save_touchpoint(
         Touchpoint(workshop_id=orchestra.workshop_id, name="Podcast"), anna.id
     )
     assert touchpoint.author_id == anna.id
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     with pytest.raises(NotAllowed):
         orchestra.save_touchpoint(
             Touchpoint(workshop_id=orchestra.workshop_id, name="Flyer"), anna.id

@@ -97,7 +97,7 @@ def test_two_workshops_in_two_room_processes_share_one_database(
     spring = create_folder(tmp_path / "spring", load_template("orchestra", "en"), postgres_url)
     autumn = create_folder(tmp_path / "autumn", load_template("telecom", "en"), postgres_url)
     for service in (spring, autumn):
-        service.open_step(MethodStep.MAPPING)
+        service.open_method_step(MethodStep.MAPPING)
     with (
         served_room(tmp_path / "spring", "--db", postgres_url) as first,
         served_room(tmp_path / "autumn", "--db", postgres_url) as second,
@@ -128,7 +128,7 @@ def test_one_workshop_served_by_two_processes_behind_a_sticky_proxy(
 ) -> None:
     folder = tmp_path / "shared"
     service = create_folder(folder, load_template("orchestra", "en"), postgres_url)
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     with (
         served_room(folder, "--db", postgres_url) as first,
         served_room(folder, "--db", postgres_url) as second,
@@ -219,7 +219,7 @@ def test_a_postgresql_restart_while_participants_save_loses_nothing_acknowledged
     with controllable_cluster() as cluster:
         folder = tmp_path / "restart"
         create_folder(folder, load_template("orchestra", "en"), cluster.url)
-        open_folder(folder, cluster.url).open_step(MethodStep.MAPPING)
+        open_folder(folder, cluster.url).open_method_step(MethodStep.MAPPING)
         with served_room(folder, "--db", cluster.url) as room:
             restarted = threading.Event()
 

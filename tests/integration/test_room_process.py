@@ -48,7 +48,7 @@ def orchestra_folder(tmp_path: Path) -> tuple[Service, Path]:
     """The English orchestra workshop in a folder, its mapping step open."""
     folder = tmp_path / "orchestra"
     service = create_folder(folder, load_template("orchestra", "en"))
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     return service, folder
 
 
@@ -76,7 +76,7 @@ def shared_room(module_folder: tuple[Service, Path]) -> Iterator[ServedRoom]:
 @pytest.fixture
 def room(shared_room: ServedRoom, module_folder: tuple[Service, Path]) -> ServedRoom:
     """The module's room with its mapping step open (a test before may have closed it)."""
-    module_folder[0].open_step(MethodStep.MAPPING)
+    module_folder[0].open_method_step(MethodStep.MAPPING)
     return shared_room
 
 
@@ -150,7 +150,7 @@ def test_changes_reach_every_open_page_from_this_and_other_processes(
         )
         for client in people:
             await client.wait_for_row("Other", timeout=20)
-        service.open_step(None)
+        service.open_method_step(None)
         for client in people:
             await client.wait_for_text(t("room.waiting", "en"), timeout=20)
         for client in people:

@@ -123,7 +123,7 @@ def test_the_console_steers_steps_timer_private_mode_and_lock(orchestra: Service
 
 
 def test_the_console_shows_who_joined_and_takes_a_card_off_the_wall(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     console = _console(orchestra)
     anna = _joined(orchestra, "Anna <b>")
     segment = orchestra.snapshot().focus_segment
@@ -179,7 +179,7 @@ def test_the_live_dashboard_follows_a_save_and_has_no_way_to_write(orchestra: Se
     dashboard = _projector(orchestra)
     inputs = (w.Text, w.Textarea, w.Button, w.Checkbox, w.Dropdown, w.Password, w.ToggleButtons)
     assert not [x for x in _descendants(dashboard.widget) if isinstance(x, inputs)]
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     redraws = dashboard.slot.redraws
     segment = orchestra.snapshot().focus_segment
     assert segment is not None
@@ -197,7 +197,7 @@ def test_the_live_dashboard_shows_a_save_that_landed_while_it_was_being_built(
 ) -> None:
     """A card saved after the dashboard read the workshop but before it started following
     (a projector reloading while the room is busy) is drawn on the next look, not missed."""
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     segment = orchestra.snapshot().focus_segment
     assert segment is not None
     person = orchestra.join("Meanwhile")
@@ -224,7 +224,7 @@ def test_the_live_dashboard_shows_a_save_that_landed_while_it_was_being_built(
 def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra: Service) -> None:
     """Typing the next card straight after pressing Add: the form is never replaced, each card
     is stored exactly once, and text typed behind the saved card keeps only what is new."""
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     app = _joined(orchestra, "Hurried")
     assert isinstance(app.panel, MappingPanel)
     form = app.panel.new_card.form
@@ -251,11 +251,11 @@ def test_a_hurried_participant_stores_every_card_once_in_the_same_form(orchestra
     form.save_button.send = sent.append
     form.save_button.click({"text": "Card 8"})
     assert text.value == "" and "Saved." in form.status.value and sent == []
-    orchestra.set_room(input_locked=True)
+    orchestra.set_controls(input_locked=True)
     form.save_button.click({"text": "Card 9"})  # refused: the text goes back into the field
     assert sent == [{"event": "restore", "texts": {"text": "Card 9"}}]
     assert "locked" in form.status.value
-    orchestra.set_room(input_locked=False)
+    orchestra.set_controls(input_locked=False)
     stored = [c.text for c in orchestra.snapshot().cards if c.text.startswith("Card ")]
     assert sorted(stored) == [f"Card {n}" for n in range(9)]  # Card 9 was refused
     assert all(c.kind.value == barrier for c in orchestra.snapshot().cards if c.text in stored)
@@ -267,7 +267,7 @@ def test_a_page_shares_one_set_of_layouts_and_styles_and_closes_them_with_itself
     """The join form, the step's panel and every form it opens take their layouts and styles
     from the page: one full-width layout for the whole page; a form that closes leaves them
     open for the rest, and the page closes them when it closes."""
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     before = set(open_widgets())
     app = _joined(orchestra, "Sharing")
     assert isinstance(app.panel, MappingPanel)
@@ -288,13 +288,13 @@ def test_a_page_shares_one_set_of_layouts_and_styles_and_closes_them_with_itself
 
 
 def test_a_save_refused_by_the_room_keeps_the_text_with_the_reason(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     app = _joined(orchestra, "Late")
     assert isinstance(app.panel, MappingPanel)
     panel = app.panel
     form = panel.new_card.form
     form.fields["text"].input.value = "Typed as the step closed"
-    orchestra.open_step(None)  # the facilitator moves on while the card is being typed
+    orchestra.open_method_step(None)  # the facilitator moves on while the card is being typed
     assert app.panel is panel  # the page keeps the typed text on screen
     assert form.fields["text"].input.value == "Typed as the step closed"
     assert t("room.step_moved_on", "en") in app.body.children[0].value
@@ -307,7 +307,7 @@ def test_a_save_refused_by_the_room_keeps_the_text_with_the_reason(orchestra: Se
 
 
 def test_someone_joining_redraws_no_participant_page_but_the_console(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     console = _console(orchestra)
     app = _joined(orchestra, "Anna")
     assert app.panel is not None
@@ -333,7 +333,7 @@ def test_the_console_fills_in_the_open_step_with_the_notebooks_forms(orchestra: 
     """The facilitator never needs JupyterLab in front of the group: each open step's panel (the
     one the guided notebook shows) is in the console, and follows the room."""
     console = _console(orchestra)
-    orchestra.open_step(None)
+    orchestra.open_method_step(None)
     console.refresh()
     assert console.panel is None
     assert "Open a step above" in console.step_box.children[0].value
@@ -355,7 +355,7 @@ def test_the_console_fills_in_the_open_step_with_the_notebooks_forms(orchestra: 
     console.steps.value = MethodStep.SCOPE.value  # the next step: its panel replaces the last
     assert isinstance(console.panel, ScopePanel)
     assert challenge_panel.widget.comm is None  # closed, nothing left open in the page
-    orchestra.open_step(MethodStep.MAPPING)  # opened elsewhere (a second console): followed
+    orchestra.open_method_step(MethodStep.MAPPING)  # opened elsewhere (a second console): followed
     assert isinstance(console.panel, MappingPanel) and console.panel.is_facilitator
     mapping = console.panel
     console.close()
@@ -370,7 +370,7 @@ def test_facilitator_warnings_stay_on_the_console(orchestra: Service) -> None:
     workshop = orchestra.workshop()
     orchestra.update_workshop(workshop.model_copy(update={"end_goal": EndGoal(description="More")}))
     warning = t("pitfall.end_goal_not_measurable", "en")
-    orchestra.open_step(MethodStep.CHALLENGE)
+    orchestra.open_method_step(MethodStep.CHALLENGE)
     console = _console(orchestra)
     assert isinstance(console.panel, ChallengePanel) and warning in console.panel.card.value
     phone = _joined(orchestra, "Phone")
@@ -405,7 +405,7 @@ def test_in_the_challenge_step_participants_propose_and_vote_and_the_console_tak
 ) -> None:
     from klantreis.domain import IdeaTopic
 
-    orchestra.open_step(MethodStep.CHALLENGE)
+    orchestra.open_method_step(MethodStep.CHALLENGE)
     console = _console(orchestra)
     anna, bert = _joined(orchestra, "Anna"), _joined(orchestra, "Bert")
     assert isinstance(anna.panel, ChallengePanel) and isinstance(bert.panel, ChallengePanel)
@@ -438,7 +438,7 @@ def test_in_the_challenge_step_participants_propose_and_vote_and_the_console_tak
 def test_in_the_scope_step_participants_score_segments_and_propose_new_ones(
     orchestra: Service,
 ) -> None:
-    orchestra.open_step(MethodStep.SCOPE)
+    orchestra.open_method_step(MethodStep.SCOPE)
     console = _console(orchestra)
     anna = _joined(orchestra, "Anna")
     assert isinstance(anna.panel, ScopePanel)
@@ -463,7 +463,7 @@ def test_in_the_scope_step_participants_score_segments_and_propose_new_ones(
 
 
 def test_in_the_persona_step_participants_add_quotes_facts_and_needs(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.PERSONA)
+    orchestra.open_method_step(MethodStep.PERSONA)
     anna = _joined(orchestra, "Anna")
     assert isinstance(anna.panel, PersonaPanel)
     focus = orchestra.snapshot().focus_segment
@@ -488,7 +488,7 @@ def test_in_the_persona_step_participants_add_quotes_facts_and_needs(orchestra: 
 def test_in_the_journey_step_participants_rate_feelings_and_remove_only_their_own(
     orchestra: Service,
 ) -> None:
-    orchestra.open_step(MethodStep.JOURNEY)
+    orchestra.open_method_step(MethodStep.JOURNEY)
     anna, bert = _joined(orchestra, "Anna"), _joined(orchestra, "Bert")
     assert isinstance(anna.panel, JourneyPanel) and isinstance(bert.panel, JourneyPanel)
     feelings = anna.panel.feelings
@@ -512,14 +512,14 @@ def test_the_console_lists_every_kind_of_contribution_with_its_author(orchestra:
 
     console = _console(orchestra)
     anna = orchestra.join("Anna")
-    orchestra.open_step(MethodStep.CHALLENGE)
+    orchestra.open_method_step(MethodStep.CHALLENGE)
     wording = orchestra.add_idea(
         Idea(workshop_id=orchestra.workshop_id, topic=IdeaTopic.CHALLENGE, text="Meer jongeren"),
         anna.id,
     )
-    orchestra.open_step(MethodStep.JOURNEY)
+    orchestra.open_method_step(MethodStep.JOURNEY)
     journey = orchestra.snapshot().journeys[0]
-    orchestra.add_step(
+    orchestra.add_journey_step(
         JourneyStep(workshop_id=orchestra.workshop_id, journey_id=journey.id, action="Deelt"),
         anna.id,
     )
@@ -557,7 +557,7 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
 
     dashboard = _projector(orchestra)
     assert dashboard.lead.value == "" and dashboard.lead_slots == []  # no step open
-    orchestra.open_step(MethodStep.CHALLENGE)
+    orchestra.open_method_step(MethodStep.CHALLENGE)
     anna = orchestra.join("Anna")
     wording = orchestra.add_idea(
         Idea(workshop_id=orchestra.workshop_id, topic=IdeaTopic.CHALLENGE, text="Meer <jongeren>"),
@@ -570,7 +570,7 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
     assert dashboard.widget.children.index(dashboard.lead_box) < dashboard.widget.children.index(
         dashboard.decisions
     )
-    orchestra.open_step(MethodStep.SCOPE)
+    orchestra.open_method_step(MethodStep.SCOPE)
     focus = orchestra.snapshot().focus_segment
     assert focus is not None
     orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 5)
@@ -579,7 +579,7 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
     assert len(dashboard.lead_slots) == 1
     assert t("chart.segment_relevance.title", "en") in str(dashboard.lead_slots[0].chart.spec)
     scope_slot = dashboard.lead_slots[0]
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     assert len(dashboard.lead_slots) == 2  # the card board and the alternatives, side by side
     assert scope_slot.widget.comm is None
 
@@ -589,7 +589,7 @@ def test_a_participant_chooses_the_language_of_their_own_page(orchestra: Service
     follow their choice; the workshop and everyone else's pages stay Dutch."""
     dutch = orchestra.workshop().model_copy(update={"language": "nl"})
     orchestra.update_workshop(dutch)
-    orchestra.open_step(MethodStep.SCOPE)
+    orchestra.open_method_step(MethodStep.SCOPE)
     guest = ParticipantApp(orchestra, CODE)
     assert guest.language_choice.value == "nl"
     guest.code.value = CODE
@@ -620,7 +620,7 @@ def test_a_participant_chooses_the_language_of_their_own_page(orchestra: Service
 def test_a_participant_adds_the_touchpoint_their_measure_needs_and_edits_a_proposal(
     orchestra: Service,
 ) -> None:
-    orchestra.open_step(MethodStep.GOALS)
+    orchestra.open_method_step(MethodStep.GOALS)
     anna = _joined(orchestra, "Anna")
     assert isinstance(anna.panel, GoalsPanel)
     adder = anna.panel.new_touchpoint.form
@@ -634,7 +634,7 @@ def test_a_participant_adds_the_touchpoint_their_measure_needs_and_edits_a_propo
     saved = next(m for m in orchestra.snapshot().measures if m.title == "Podcast bij elk concert")
     assert saved.touchpoint_id == stored.id
 
-    orchestra.open_step(MethodStep.CHALLENGE)
+    orchestra.open_method_step(MethodStep.CHALLENGE)
     bert = _joined(orchestra, "Bert")
     assert isinstance(anna.panel, ChallengePanel) and isinstance(bert.panel, ChallengePanel)
     board = anna.panel.boards[0]
@@ -661,7 +661,7 @@ def test_the_console_lists_goal_statements_and_scores_with_their_authors(
     focus = snapshot.focus_segment
     other = next(s for s in snapshot.segments if not s.is_focus)
     assert focus is not None
-    orchestra.open_step(MethodStep.GOALS)
+    orchestra.open_method_step(MethodStep.GOALS)
     orchestra.save_goal(
         Goal(
             workshop_id=orchestra.workshop_id,
@@ -671,7 +671,7 @@ def test_the_console_lists_goal_statements_and_scores_with_their_authors(
         ),
         anna.id,
     )
-    orchestra.open_step(MethodStep.SCOPE)
+    orchestra.open_method_step(MethodStep.SCOPE)
     orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 4)
     entries = console.entries
     goal_row = entries.rows[entries.texts().index("Een vaste plek, elk seizoen")]
@@ -746,7 +746,7 @@ def test_a_page_shows_a_save_announced_while_it_was_being_built(
     from klantreis.widgets.room.keys import RoomKeys
     from klantreis.widgets.room.pages import PARTICIPANT, Room, open_page
 
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     segment = orchestra.snapshot().focus_segment
     assert segment is not None
     room = Room(orchestra, RoomKeys(join_code=CODE, facilitator_token=TOKEN), folder=tmp_path)
@@ -797,7 +797,7 @@ def test_a_page_shows_a_save_announced_while_it_was_being_built(
 def test_the_join_form_answers_any_code_and_name_with_a_message(
     orchestra: Service, code: str, name: str, outcome: str
 ) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     app = ParticipantApp(orchestra, CODE)
     app.language_choice.value = "en"
     joined = app.join(code, name)

@@ -62,10 +62,10 @@ def test_participants_write_only_in_the_open_step(orchestra: Service) -> None:
     with pytest.raises(NotAllowed) as info:
         orchestra.add_card(barrier(orchestra), anna.id)
     assert info.value.message("nl") == "Deze stap is (nog) niet geopend door de facilitator."
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     card = orchestra.add_card(barrier(orchestra), anna.id)
     assert card.author_id == anna.id
-    orchestra.set_room(input_locked=True)
+    orchestra.set_controls(input_locked=True)
     with pytest.raises(NotAllowed) as info:
         orchestra.add_card(barrier(orchestra, "Another"), anna.id)
     assert info.value.key == "error.input_locked"
@@ -74,7 +74,7 @@ def test_participants_write_only_in_the_open_step(orchestra: Service) -> None:
 
 
 def test_participants_change_and_withdraw_only_their_own_cards(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     anna, ben = orchestra.join("Anna"), orchestra.join("Ben")
     card = orchestra.add_card(barrier(orchestra), anna.id)
     with pytest.raises(NotAllowed):
@@ -97,7 +97,7 @@ def test_an_edit_based_on_an_old_version_is_refused_and_changes_nothing(orchestr
 
 
 def test_only_the_facilitator_removes_and_restores(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     anna = orchestra.join("Anna")
     host = orchestra.join("Host", role=Role.FACILITATOR)
     card = orchestra.add_card(barrier(orchestra, "<script>alert('x')</script>"), anna.id)
@@ -108,7 +108,7 @@ def test_only_the_facilitator_removes_and_restores(orchestra: Service) -> None:
 
 
 def test_dots_are_limited_per_participant_and_return_when_a_card_goes(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     anna = orchestra.join("Anna")
     dots = orchestra.workshop().dots_per_participant
     card = orchestra.add_card(barrier(orchestra))
@@ -126,7 +126,7 @@ def test_dots_are_limited_per_participant_and_return_when_a_card_goes(orchestra:
 
 
 def test_votes_on_a_withdrawn_card_are_refused(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     anna = orchestra.join("Anna")
     card = orchestra.add_card(barrier(orchestra), anna.id)
     orchestra.withdraw_card(card.id, anna.id)
@@ -199,18 +199,18 @@ def test_measures_must_point_at_things_that_exist(orchestra: Service) -> None:
 def test_steps_are_appended_moved_and_renumbered(orchestra: Service) -> None:
     journey = orchestra.save_journey(Journey(workshop_id=orchestra.workshop_id, name="Second side"))
     made = [
-        orchestra.add_step(
+        orchestra.add_journey_step(
             JourneyStep(workshop_id=orchestra.workshop_id, journey_id=journey.id, action=a)
         )
         for a in ("Sees", "Reads", "Buys")
     ]
     assert [s.position for s in made] == [0, 1, 2]
-    moved = orchestra.move_step(made[2].id, 0)
+    moved = orchestra.move_journey_step(made[2].id, 0)
     assert [s.action for s in moved] == ["Buys", "Sees", "Reads"]
-    orchestra.remove_step(made[0].id)
+    orchestra.remove_journey_step(made[0].id)
     steps = orchestra.snapshot().steps_of(journey.id)
     assert [(s.action, s.position) for s in steps] == [("Buys", 0), ("Reads", 1)]
-    edited = orchestra.save_step(steps[0].model_copy(update={"feeling": 2, "position": 9}))
+    edited = orchestra.save_journey_step(steps[0].model_copy(update={"feeling": 2, "position": 9}))
     assert (edited.feeling, edited.position) == (2, 0)
 
 
@@ -276,7 +276,7 @@ def test_things_of_another_workshop_are_out_of_reach(
 
 def test_every_change_is_in_the_audit_trail_and_bumps_the_revision(orchestra: Service) -> None:
     start = orchestra.revision()
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     anna = orchestra.join("Anna")
     card = orchestra.add_card(barrier(orchestra), anna.id)
     orchestra.vote(card.id, anna.id)
@@ -295,6 +295,6 @@ def test_timer_and_hidden_results_are_stored(orchestra: Service) -> None:
     from datetime import UTC, datetime, timedelta
 
     ends = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
-    workshop = orchestra.set_room(timer_ends_at=ends, results_hidden=True)
+    workshop = orchestra.set_controls(timer_ends_at=ends, results_hidden=True)
     assert (workshop.timer_ends_at, workshop.results_hidden) == (ends, True)
-    assert orchestra.set_room(timer_ends_at=None).timer_ends_at is None
+    assert orchestra.set_controls(timer_ends_at=None).timer_ends_at is None

@@ -203,7 +203,7 @@ def test_a_form_and_a_chart_go_to_the_page_whole_in_their_first_message(
 
 
 def test_a_participant_adds_votes_and_withdraws_in_the_mapping_panel(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     anna, ben = orchestra.join("Anna"), orchestra.join("Ben")
     panel = kw.mapping(orchestra, anna.id)
     form = panel.new_card.form
@@ -230,7 +230,7 @@ def test_a_participant_adds_votes_and_withdraws_in_the_mapping_panel(orchestra: 
 
 
 def test_hidden_results_show_a_participant_only_their_own_cards(orchestra: Service) -> None:
-    orchestra.open_step(MethodStep.MAPPING)
+    orchestra.open_method_step(MethodStep.MAPPING)
     anna = orchestra.join("Anna")
     segment = orchestra.snapshot().focus_segment
     assert segment is not None
@@ -238,7 +238,7 @@ def test_hidden_results_show_a_participant_only_their_own_cards(orchestra: Servi
         Card(workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="Mine"),
         anna.id,
     )
-    orchestra.set_room(results_hidden=True)
+    orchestra.set_controls(results_hidden=True)
     rows = kw.mapping(orchestra, anna.id).cards.widget.rows
     assert [(row["text"], row["meta"]) for row in rows] == [("Mine", "Need · 0 dots")]
     host = orchestra.join("Host", role=Role.FACILITATOR)
@@ -524,7 +524,7 @@ def test_no_catalogue_key_is_shown_raw_in_any_step(language: Language, memory_st
     focus = service.snapshot().focus_segment
     assert focus is not None
     for step, panel_class in STEP_PANELS.items():
-        service.open_step(step)
+        service.open_method_step(step)
         if step is MethodStep.CHALLENGE:
             wording = service.add_idea(
                 Idea(workshop_id=service.workshop_id, topic=IdeaTopic.CHALLENGE, text="x"),
@@ -550,7 +550,7 @@ def test_a_step_without_its_segment_says_so_and_its_form_saves_once_it_exists(
     """No form that cannot be saved: until the facilitator adds a segment, the mapping and goals
     steps say what is missing; then the same page's form saves into the new segment."""
     service = empty_workshop
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     anna = service.join("Anna")
     mapping, goals = kw.mapping(service, anna.id), kw.goals(service, anna.id)
     for panel in (mapping, goals):
@@ -572,7 +572,7 @@ def test_a_step_without_its_segment_says_so_and_its_form_saves_once_it_exists(
 def test_a_journey_step_form_waits_for_a_journey(empty_workshop: Service) -> None:
     service = empty_workshop
     segment = service.save_segment(Segment(workshop_id=service.workshop_id, name="Starters"))
-    service.open_step(MethodStep.JOURNEY)
+    service.open_method_step(MethodStep.JOURNEY)
     panel = kw.journey(service, service.join("Bram").id)
     assert "klantreis" in panel.requirement.value.lower()
     assert "kr-hidden" in panel.new_step._dom_classes

@@ -188,7 +188,7 @@ def test_a_hurried_participant_in_a_browser_stores_every_card_once(
     from klantreis.domain import MethodStep
 
     service = open_folder(room.folder)
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     view = offline_page(390, 844)
     join(view, room.join_url, room.keys.join_code, "Hurried")
     ready(view.page, "New card")
@@ -230,7 +230,7 @@ def test_a_phone_that_loses_wifi_for_a_while_continues_where_it_was(
     from tests.netcut import Relay
 
     service = open_folder(room.folder)
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     snapshot = service.snapshot()
     segment = snapshot.focus_segment or snapshot.segments[0]
     with Relay(room.port) as wifi:
@@ -281,7 +281,7 @@ def test_charts_are_drawn_when_their_code_failed_to_load_at_first(
     chart widget."""
     from klantreis.domain import MethodStep
 
-    open_folder(room.folder).open_step(MethodStep.MAPPING)
+    open_folder(room.folder).open_method_step(MethodStep.MAPPING)
     view = offline_page(1280 if page_kind == "dashboard" else 390, 900)
     asked: list[str] = []
 
@@ -323,7 +323,7 @@ def test_pages_have_no_serious_accessibility_violations(
     # A participant's form: every input is named by its own label, not by its placeholder.
     from klantreis.domain import MethodStep
 
-    open_folder(room.folder).open_step(MethodStep.MAPPING)
+    open_folder(room.folder).open_method_step(MethodStep.MAPPING)
     phone = offline_page(390, 844)
     join(phone, room.join_url, room.keys.join_code, "Screen reader")
     ready(phone.page, "New card")
@@ -386,7 +386,7 @@ def fill_every_field_with_payloads(room: ServedRoom) -> None:
             functional_needs=[img],
         )
     )
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     author = service.join(f"Name {img}")
     card = service.add_card(
         Card(
@@ -425,7 +425,7 @@ def fill_every_field_with_payloads(room: ServedRoom) -> None:
     journey = service.save_journey(
         Journey(workshop_id=service.workshop_id, name=f"Journey {img}", segment_id=segment.id)
     )
-    service.add_step(
+    service.add_journey_step(
         JourneyStep(
             workshop_id=service.workshop_id,
             journey_id=journey.id,
@@ -590,7 +590,7 @@ def test_open_pages_come_back_by_themselves_after_the_room_is_killed_and_restart
 
     folder = tmp_path / "orchestra"
     service = create_folder(folder, load_template("orchestra", "en"))
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     served = start_served_room(folder)
     again: ServedRoom | None = None
     try:

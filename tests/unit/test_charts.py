@@ -86,7 +86,7 @@ def test_titles_follow_the_workshop_language(snapshots: dict[str, WorkshopSnapsh
 
 def test_the_board_ranks_cards_by_votes_per_column(snapshots: dict[str, WorkshopSnapshot]) -> None:
     service = import_document(Store("sqlite:///:memory:"), load_template("orchestra", "en"))
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     anna = service.join("Anna")
     fear = next(c for c in service.snapshot().cards if c.text == "Afraid of standing out")
     for _ in range(3):
@@ -208,20 +208,20 @@ def voted_snapshots(snapshots: dict[str, WorkshopSnapshot]) -> list[WorkshopSnap
     """The English template snapshots (language changes no input) plus one with what the room
     adds: votes, proposals, persona additions, segment scores and feelings."""
     service = import_document(Store("sqlite:///:memory:"), load_template("orchestra", "en"))
-    service.open_step(MethodStep.MAPPING)
+    service.open_method_step(MethodStep.MAPPING)
     anna = service.join("Anna")
     for card in service.snapshot().active_cards()[:3]:
         service.vote(card.id, anna.id)
     snap = service.snapshot()
     focus = snap.focus_segment or snap.segments[0]
-    service.open_step(MethodStep.PERSONA)
+    service.open_method_step(MethodStep.PERSONA)
     for topic in (IdeaTopic.QUOTE, IdeaTopic.FUNCTIONAL_NEED, IdeaTopic.EMOTIONAL_NEED):
         text = f"Room {topic.value}"
         idea = Idea(workshop_id=service.workshop_id, topic=topic, text=text, segment_id=focus.id)
         service.add_idea(idea, anna.id)
-    service.open_step(MethodStep.SCOPE)
+    service.open_method_step(MethodStep.SCOPE)
     service.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 2)
-    service.open_step(MethodStep.JOURNEY)
+    service.open_method_step(MethodStep.JOURNEY)
     service.rate(RatingKind.FEELING, service.snapshot().ideal_steps[0].id, anna.id, -2)
     return [*(s for k, s in snapshots.items() if k.endswith(".en")), service.snapshot()]
 
@@ -315,7 +315,7 @@ def test_the_composer_remakes_only_charts_whose_inputs_changed() -> None:
     assert composer.built == len(GALLERY)
     assert composer(service.snapshot()) == first
     assert composer.built == len(GALLERY)  # nothing changed, nothing made
-    service.open_step(MethodStep.MAPPING)  # room state only
+    service.open_method_step(MethodStep.MAPPING)  # room state only
     composer(service.snapshot())
     assert composer.built == len(GALLERY)
     focus = service.snapshot().focus_segment

@@ -172,7 +172,7 @@ def test_the_overview_counts_each_thing_in_its_own_number() -> None:
     for language, expected in expectations:
         service = import_document(Store("sqlite:///:memory:"), load_template("empty", language))
         segment = service.save_segment(Segment(workshop_id=service.workshop_id, name="Starters"))
-        service.open_step(MethodStep.MAPPING)
+        service.open_method_step(MethodStep.MAPPING)
         person = service.join("Ann")
         card = service.add_card(
             Card(workshop_id=service.workshop_id, segment_id=segment.id, kind="need", text="x"),

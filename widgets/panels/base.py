@@ -15,9 +15,9 @@ from klantreis.widgets.looks import Looks, show
 from klantreis.widgets.style import stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
-from klantreis.domain import KlantreisError, Role, Segment, WorkshopSnapshot, written_by
+from klantreis.domain import KlantreisError, Segment, WorkshopSnapshot
 from klantreis.i18n import Language, t
-from klantreis.service import Service
+from klantreis.service import Service, rights
 
 MakeForm = Callable[[Callable[[Any], Any], Callable[[], None]], Any]
 """``make(on_save, on_cancel)``: a form wired to the editor that shows it."""
@@ -146,15 +146,14 @@ class Panel:
             return True
         snapshot = self.snapshot
         if self._role_read_from is not snapshot:  # asked once per row: read once per snapshot
-            person = next((p for p in snapshot.participants if p.id == self.actor_id), None)
-            self._facilitator = person is not None and person.role is Role.FACILITATOR
+            self._facilitator = rights.is_facilitator(snapshot, self.actor_id)
             self._role_read_from = snapshot
         return self._facilitator
 
     def may_change(self, entry: object) -> bool:
-        """Whether this person may edit or remove an entry: the facilitator any, a participant
-        their own (:func:`~klantreis.domain.written_by`, the rule the service enforces)."""
-        return self.is_facilitator or written_by(entry, self.actor_id)
+        """Whether this person may edit or withdraw an entry (:func:`rights.may_change`: the
+        facilitator any, a participant their own; the rule the service enforces)."""
+        return rights.may_change(self.is_facilitator, self.actor_id, entry)
 
     @property
     def _charts_hidden(self) -> bool:

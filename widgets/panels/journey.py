@@ -56,7 +56,7 @@ class JourneyPanel(Panel):
         self.new_step = self.adder(
             self._blank_step,
             self._step_form,
-            lambda s: self.service.add_step(s, self.actor_id),
+            lambda s: self.service.add_journey_step(s, self.actor_id),
             place=lambda s: s.model_copy(update={"journey_id": self.journey_id or s.journey_id}),
         )
         self.update()
@@ -165,7 +165,7 @@ class JourneyPanel(Panel):
                 title=t("form.edit_step", self.language),
                 looks=self.looks,
             ),
-            self.saved(lambda edited: self.service.save_step(edited, self.actor_id)),
+            self.saved(lambda edited: self.service.save_journey_step(edited, self.actor_id)),
         )
 
     def edit_touchpoint(self, touchpoint: Touchpoint | None) -> None:
@@ -191,7 +191,9 @@ class JourneyPanel(Panel):
 
     def move(self, step: JourneyStep, by: int) -> None:
         """Move a step up (-1) or down (+1)."""
-        self.attempt(lambda: self.service.move_step(step.id, step.position + by, self.actor_id))
+        self.attempt(
+            lambda: self.service.move_journey_step(step.id, step.position + by, self.actor_id)
+        )
 
     def chart_share_key(self) -> Hashable:
         return self.journey_id
@@ -241,7 +243,7 @@ class JourneyPanel(Panel):
                 )
             actions.append(Action("form.edit", partial(self.edit_step, step)))
             if self.may_change(step):
-                remove = self.action(self.service.remove_step, step.id, self.actor_id)
+                remove = self.action(self.service.remove_journey_step, step.id, self.actor_id)
                 actions.append(Action("form.remove", remove, "danger"))
             own = written_by(step, self.actor_id)
             rows.append(

@@ -138,7 +138,7 @@ class MappingPanel(Panel):
                             self.action(self.service.unvote, card.id, self.actor_id),
                         )
                     )
-            if own or self.is_facilitator:
+            if self.may_change(card):
                 actions.append(Action("form.edit", partial(self.edit, card)))
             if own:
                 actions.append(

@@ -111,7 +111,7 @@ class FacilitatorConsole:
         )
         self.steps.add_class("kr-tabs")
         self.steps.style.button_width = "auto"
-        self.steps.observe(lambda change: self.open_step(change["new"]), names="value")
+        self.steps.observe(lambda change: self.open_method_step(change["new"]), names="value")
         self.minutes = w.BoundedIntText(
             value=8,
             min=1,
@@ -131,8 +131,8 @@ class FacilitatorConsole:
         self.locked = w.Checkbox(
             value=workshop.input_locked, description=t("console.lock_input", lang), indent=False
         )
-        self.hidden.observe(lambda c: self._room(results_hidden=c["new"]), names="value")
-        self.locked.observe(lambda c: self._room(input_locked=c["new"]), names="value")
+        self.hidden.observe(lambda c: self._set_controls(results_hidden=c["new"]), names="value")
+        self.locked.observe(lambda c: self._set_controls(input_locked=c["new"]), names="value")
         self.message = w.HTML()
         self.message.add_class("kr-status")
         self.people = w.HTML()
@@ -182,18 +182,18 @@ class FacilitatorConsole:
 
     # -- actions ---------------------------------------------------------------------------
 
-    def open_step(self, value: str) -> None:
+    def open_method_step(self, value: str) -> None:
         """Open a step (or close all)."""
         step = None if value == CLOSED else MethodStep(value)
-        self._attempt(lambda: self.service.open_step(step))
+        self._attempt(lambda: self.service.open_method_step(step))
 
     def run_timer(self, minutes: int | None) -> None:
         """Start a countdown of ``minutes`` (None stops it)."""
         ends = None if minutes is None else datetime.now(UTC) + timedelta(minutes=minutes)
-        self._attempt(lambda: self.service.set_room(timer_ends_at=ends))
+        self._attempt(lambda: self.service.set_controls(timer_ends_at=ends))
 
-    def _room(self, **changes: Any) -> None:
-        self._attempt(lambda: self.service.set_room(**changes))
+    def _set_controls(self, **changes: Any) -> None:
+        self._attempt(lambda: self.service.set_controls(**changes))
 
     def _attempt(self, action: Any) -> None:
         try:

@@ -168,7 +168,7 @@ class _Rows:
                 f"{step.position + 1}. {step.action}",
                 step_kind,
                 step.author_id,
-                self.service.remove_step,
+                self.service.remove_journey_step,
                 step.id,
             )
             for step in sorted(self.snap.steps, key=lambda s: (s.journey_id, s.position))

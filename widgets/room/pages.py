@@ -383,7 +383,7 @@ class RoomPage:
 _ROOM: Room | None = None
 
 
-def set_room(room: Room | None) -> None:
+def set_current_room(room: Room | None) -> None:
     """Make ``room`` the one this process serves (None when it closes)."""
     global _ROOM
     _ROOM = room

@@ -41,7 +41,7 @@ from klantreis.widgets.room.pages import (
     VIEW_HEADER,
     Room,
     current_room,
-    set_room,
+    set_current_room,
 )
 from klantreis.widgets.style import CSS
 
@@ -177,7 +177,7 @@ class RoomServer:
             folder=self.folder,
         )
         self.room.follow()
-        set_room(self.room)
+        set_current_room(self.room)
         warm_up(service)
         self._start_listeners()
         settle_heap()
@@ -245,7 +245,7 @@ class RoomServer:
             self._thread.join(timeout=15)
         if self.room is not None:
             self.room.close()
-            set_room(None)
+            set_current_room(None)
 
 
 def warm_up(service: Any) -> None:
