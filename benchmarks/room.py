@@ -287,7 +287,7 @@ async def soak(room: Served, people: int, saves: int) -> tuple[int, int, float, 
             text = f"Soak card {number}.{index}"
             await add_card(client, text)
             try:
-                await client.wait_for_text(text, timeout=120)
+                await client.wait_for_row(text, timeout=120)
             except TimeoutError:
                 unseen[0] += 1  # counted; whether it was stored is read from the store below
 

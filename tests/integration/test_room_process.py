@@ -102,7 +102,8 @@ def test_a_hundred_sessions_come_work_and_leave_without_a_leak(
         await join(client, room.keys.join_code, f"Person {number}")
         await client.wait_for(lambda: client.find(description=t("form.add", "en")) is not None)
         await add_card(client, f"Card of person {number}")
-        await client.wait_for_text(f"Card of person {number}")
+        # Its own row (a text match would also take "Card of person 20" for person 2's).
+        await client.wait_for_row(f"Card of person {number}")
         await client.close()
 
     async def wave(numbers: range) -> None:
