@@ -322,8 +322,8 @@ def serve_command(
 ) -> None:
     from klantreis.exchange.templates import load_template
     from klantreis.folder import create_folder
+    from klantreis.serve.allocator import restart_on_system_allocator
     from klantreis.serve.processes import stop_requests
-    from klantreis.widgets.room.memory import restart_on_system_allocator
 
     if sys.argv[1:2] == ["serve"]:  # the command itself, not a test calling it in-process
         restart_on_system_allocator(sys.argv[1:])

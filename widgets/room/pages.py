@@ -37,18 +37,14 @@ import solara
 import solara.lab
 from klantreis.widgets.chart_slot import SHARED_SPECS
 from klantreis.widgets.room.keys import RoomKeys
-from klantreis.widgets.room.memory import (
-    end_idle_threads,
-    on_system_allocator,
-    release_memory,
-    resident_mb,
-)
+from klantreis.widgets.room.memory import end_idle_threads, release_memory, resident_mb
 from klantreis.widgets.style import full
 from solara.server import kernel_context
 
 from klantreis.analytics.storage import DataFolder
 from klantreis.domain import KlantreisError, StorageError
 from klantreis.i18n import Language, t
+from klantreis.serve.allocator import on_system_allocator
 from klantreis.service import Service
 from klantreis.store.changes import Change, Subscription
 from klantreis.store.watch import ChangeWatcher
