@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -23,7 +23,7 @@ class Store:
     """A database holding one or more workshops, at the schema version this package ships.
 
     ``Store("sqlite:///path/workshop.sqlite")`` or ``Store("postgresql://...")``; the schema is
-    created or upgraded on open unless ``migrate=False``.
+    created or upgraded on open unless ``migrate_schema=False``.
     """
 
     def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
@@ -31,6 +31,10 @@ class Store:
         self.engine: Engine = make_engine(url)
         self.feed = ChangeFeed()
         """Committed changes are announced here (see :mod:`klantreis.store.changes`)."""
+        self.statements = 0
+        """How many SQL statements this store sent to its database (the room shows it in its
+        status: a room where nothing happens sends none)."""
+        event.listen(self.engine, "before_cursor_execute", self._count_statement)
         self.on_close: list[Callable[[], None]] = []
         """Stopped before the connections go: threads that read this store (change
         watchers), so none reads from a connection being closed under it."""
@@ -50,6 +54,9 @@ class Store:
                 raise StorageError(
                     "error.database_damaged", url=masked(url), reason=reason
                 ) from exc
+
+    def _count_statement(self, *_args: object) -> None:
+        self.statements += 1
 
     def __repr__(self) -> str:
         return f"Store({masked(self.url)!r})"

@@ -194,6 +194,31 @@ def test_nothing_but_the_apps_answer_and_the_console_needs_its_token(
     run(console_without_token)
 
 
+def test_a_room_where_nothing_happens_asks_its_database_nothing(room: ServedRoom) -> None:
+    """With a participant's page and the projector open and nobody doing anything, the room
+    sends its database no statement: pages follow the change feed, and the watcher only looks
+    at the database's files (the Voila projector asked ten times a second)."""
+
+    async def quietly() -> None:
+        phone = await RoomClient(room.join_url).open()
+        await join(phone, room.keys.join_code, "Quiet")
+        projector = await RoomClient(room.dashboard_url).open()
+        await projector.wait_for(lambda: len(projector.models) > 10)
+        deadline = time.monotonic() + 60
+        while True:  # a write just now keeps the watcher asking for 2 s (see FileLook)
+            before = room_status(room)
+            looks = before["watcher_looks"] + 30
+            wait_until(lambda looks=looks: room_status(room)["watcher_looks"] >= looks)
+            after = room_status(room)
+            if after["statements"] == before["statements"]:
+                break
+            assert time.monotonic() < deadline, (before, after)
+        await phone.close()
+        await projector.close()
+
+    run(quietly)
+
+
 def test_an_arrival_gets_chart_loaders_and_the_chart_code_as_one_file(room: ServedRoom) -> None:
     """A phone's chart widgets carry a loader of a few KB, not Vega's ~1 MB each (two charts
     in the mapping step sent 2 MB per arrival, and encoding it was a sixth of the server's

@@ -173,11 +173,14 @@ class Room:
     def status(self) -> dict[str, float]:
         """What the room holds now: open pages, Solara sessions, their widgets, this process's
         threads, resident memory (MB), how many times it handed memory back, whether its
-        objects go through the C library's allocator (1) or Python's (0), and how many times
-        its watcher asked the database for the workshop's revision."""
+        objects go through the C library's allocator (1) or Python's (0), how many times its
+        watcher asked the database for the workshop's revision, and how many SQL statements the
+        room sent its database in all."""
         contexts = list(kernel_context.contexts.values())
         return {
+            "watcher_looks": self._watcher.looks if self._watcher is not None else 0,
             "watcher_queries": self._watcher.queries if self._watcher is not None else 0,
+            "statements": self.service.store.statements,
             "pages": len(self.open_pages()),
             "sessions": len(contexts),
             "widgets": sum(len(getattr(c, "widgets", None) or {}) for c in contexts),
