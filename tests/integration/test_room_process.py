@@ -194,6 +194,11 @@ def test_nothing_but_the_apps_answer_and_the_console_needs_its_token(
     run(console_without_token)
 
 
+def looked_more(room: ServedRoom, looks: float) -> bool:
+    """Whether the room's watcher has looked at the database's files ``looks`` times."""
+    return room_status(room)["watcher_looks"] >= looks
+
+
 def test_a_room_where_nothing_happens_asks_its_database_nothing(room: ServedRoom) -> None:
     """With a participant's page and the projector open and nobody doing anything, the room
     sends its database no statement: pages follow the change feed, and the watcher only looks
@@ -207,8 +212,7 @@ def test_a_room_where_nothing_happens_asks_its_database_nothing(room: ServedRoom
         deadline = time.monotonic() + 60
         while True:  # a write just now keeps the watcher asking for 2 s (see FileLook)
             before = room_status(room)
-            looks = before["watcher_looks"] + 30
-            wait_until(lambda looks=looks: room_status(room)["watcher_looks"] >= looks)
+            wait_until(partial(looked_more, room, before["watcher_looks"] + 30))
             after = room_status(room)
             if after["statements"] == before["statements"]:
                 break
