@@ -71,6 +71,18 @@ def snapshot_key(snapshot: WorkshopSnapshot, fields: Sequence[str]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+_MADE: dict[str, tuple[str, dict[str, Any]]] = {}
+"""The newest spec of each gallery chart made in this process, with its :func:`chart_key`:
+every composer of the process uses it, so a change of the group's results makes each chart
+once, however many pages (a projector's stack and its lead charts, the console) show it.
+Specs are never changed after they are made."""
+
+
+def forget_made() -> None:
+    """Drop the specs kept for every composer (a room that emptied keeps nothing of them)."""
+    _MADE.clear()
+
+
 class Composer:
     """Makes one stacked spec of several charts, reusing charts whose data is unchanged.
 
@@ -96,9 +108,13 @@ class Composer:
         cached = self._specs.get(name) if name else None
         if cached is not None and cached[0] == key:
             return cached[1]
+        made = _MADE.get(name) if name else None  # by another composer of this process
+        if name and made is not None and made[0] == key:
+            self._specs[name] = made
+            return made[1]
         spec: dict[str, Any] = self.charts[index](snapshot).to_dict(validate=False)
         if name and key:
-            self._specs[name] = (key, spec)
+            self._specs[name] = _MADE[name] = (key, spec)
         self.built += 1
         return spec
 

@@ -188,6 +188,8 @@ def test_the_live_dashboard_follows_a_save_and_has_no_way_to_write(orchestra: Se
         Card(workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="Nieuw"),
         person.id,
     )
+    assert dashboard.slot.redraws == redraws  # the words at once, the charts at the next tick
+    dashboard.tick()
     assert dashboard.slot.redraws == redraws + 1
     assert "Nieuw" in str(dashboard.slot.chart.spec)
 
@@ -564,6 +566,7 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
         anna.id,
     )
     orchestra.rate(RatingKind.SUPPORT, wording.id, anna.id, 1)
+    dashboard.tick()  # charts are drawn at the room's next tick
     lead = dashboard.lead.value
     assert "Now: Challenge" in lead and "Meer &lt;jongeren&gt;" in lead and "1 vote" in lead
     assert dashboard.lead_slots == []  # words, not charts
@@ -574,12 +577,14 @@ def test_the_projector_leads_with_the_open_step(orchestra: Service) -> None:
     focus = orchestra.snapshot().focus_segment
     assert focus is not None
     orchestra.rate(RatingKind.SEGMENT_SCORE, focus.id, anna.id, 5)
+    dashboard.tick()
     assert "Now: Scope" in dashboard.lead.value
     assert "<td>5 (5–5)</td><td>1</td>" in dashboard.lead.value
     assert len(dashboard.lead_slots) == 1
     assert t("chart.segment_relevance.title", "en") in str(dashboard.lead_slots[0].chart.spec)
     scope_slot = dashboard.lead_slots[0]
     orchestra.open_method_step(MethodStep.MAPPING)
+    dashboard.tick()
     assert len(dashboard.lead_slots) == 2  # the card board and the alternatives, side by side
     assert scope_slot.widget.comm is None
 

@@ -76,6 +76,7 @@ class LiveDashboard:
         self.widget.add_class("kr-app")
         self.widget.add_class("kr-wide")
         self._last_status = self.status.value
+        self._charts_due = False
         self.poller: Poller | None = None
         """Following the workshop on its own (in a Voila kernel); None where the room hands it
         the changes (``follow=False``)."""
@@ -86,12 +87,20 @@ class LiveDashboard:
             self.poller.start()
 
     def refresh(self) -> None:
-        """Re-read the workshop and redraw."""
+        """Re-read the workshop and redraw: its words and its charts."""
+        self._draw_charts(self._refresh_words())
+
+    def _refresh_words(self) -> WorkshopSnapshot:
         snapshot = self.service.snapshot()
         self.overview.value = _focusable_overview(snapshot)
         self.decisions.value = decisions_html(snapshot)
         self._show_status(snapshot.workshop)
         self.lead.value = lead_html(snapshot)
+        self._snapshot = snapshot
+        return snapshot
+
+    def _draw_charts(self, snapshot: WorkshopSnapshot) -> None:
+        self._charts_due = False
         if snapshot.workshop.open_step != self.lead_step:
             old = self.lead_slots
             self.lead_step = snapshot.workshop.open_step
@@ -106,7 +115,6 @@ class LiveDashboard:
         self.slot.update(snapshot)
         if self.data is not None:
             self.data.update(snapshot)
-        self._snapshot = snapshot
 
     def _lay_out_lead(self) -> None:
         """The persona's words beside its card, so both fit the projector's screen; the other
@@ -125,13 +133,19 @@ class LiveDashboard:
 
     def on_changes(self, _changes: list[Change]) -> None:
         """The room announced changes (also of the data step: imports, rules and counts are
-        announced like any other save): redraw."""
-        self.refresh()
+        announced like any other save): the words at once, the charts at the room's next
+        tick, within a second. Redrawing every chart of the workshop takes the room a tenth
+        of a second or more; done here, it kept the phones waiting for the next change."""
+        self._refresh_words()
+        self._charts_due = True
 
     def tick(self) -> None:
-        """Once a second, from the room: keep the countdown current (no query: the room's
-        shared snapshot)."""
-        self._show_status(self.service.snapshot().workshop)
+        """Once a second, from the room: keep the countdown current and draw the charts that
+        are due (no query: the room's shared snapshot)."""
+        snapshot = self.service.snapshot()
+        self._show_status(snapshot.workshop)
+        if self._charts_due:
+            self._draw_charts(snapshot)
 
     def close(self) -> None:
         """Stop following and close every widget (the projector's page ended)."""

@@ -42,6 +42,7 @@ from klantreis.widgets.style import full
 from solara.server import kernel_context
 
 from klantreis.analytics.storage import DataFolder
+from klantreis.charts.compose import forget_made
 from klantreis.domain import KlantreisError, StorageError
 from klantreis.i18n import Language, t
 from klantreis.serve.allocator import on_system_allocator
@@ -314,10 +315,11 @@ class Room:
         return changes
 
     def _each_page(self, action: Callable[[RoomPage], None]) -> None:
-        """Do ``action`` for every open page. A loop in a function of its own: a loop variable
-        of a long-running thread would keep the last page (and everything it showed) alive
-        after its session ended."""
-        for page in self.open_pages():
+        """Do ``action`` for every open page: participants' pages first, the projector's last
+        (its redraw of every chart would keep the phones waiting). A loop in a function of its
+        own: a loop variable of a long-running thread would keep the last page (and everything
+        it showed) alive after its session ended."""
+        for page in sorted(self.open_pages(), key=lambda page: VIEWS.index(page.view)):
             action(page)
 
     def _tick(self) -> None:
@@ -333,6 +335,7 @@ class Room:
                 if not self.open_pages():
                     self.service.forget_snapshot()
                     SHARED_SPECS.forget()
+                    forget_made()
                 if self.serving_loop is not None:
                     end_idle_threads(self.serving_loop)
                 release_memory()
@@ -342,9 +345,10 @@ class Room:
 class RoomPage:
     """One browser's page in the room: its app, inside its own virtual kernel."""
 
-    def __init__(self, room: Room, app: RoomApp, context: Any) -> None:
+    def __init__(self, room: Room, app: RoomApp, context: Any, view: str = PARTICIPANT) -> None:
         self.room = room
         self.app = app
+        self.view = view
         self.context = context
         self.widget = app.widget
         room.add(self)
@@ -429,7 +433,7 @@ def open_page(
         if known is not None:
             participant.resume(known, room.language_of(session_id))
         app = participant
-    page = RoomPage(room, app, context)
+    page = RoomPage(room, app, context, view)
     # What was announced while the app read the workshop and before the page was among the
     # open ones reached no page of it: hand it over now (an app skips what it shows already).
     if room.announced() > since:
