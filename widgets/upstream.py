@@ -31,7 +31,7 @@ import hashlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -218,24 +218,21 @@ def page_get_ipython() -> Any:
     return shell
 
 
-_PAGE_SHELL: list[type] = []
-
-
+@cache
 def _page_shell_class() -> type:
-    if not _PAGE_SHELL:
-        from solara.server import patch as solara_patch
+    """The stand-in shell of a page (made once: Solara's class is imported with its server)."""
+    from solara.server import patch as solara_patch
 
-        class PageShell(solara_patch.FakeIPython):  # type: ignore[misc]
-            def __init__(self, context: Any) -> None:
-                self.context = context
-                self.kernel = context.kernel
-                self.display_pub = self.kernel.shell.display_pub
-                self.events = _Events()
-                self.user_ns: dict[Any, Any] = {}
-                self.custom_exceptions = ()
+    class PageShell(solara_patch.FakeIPython):  # type: ignore[misc]
+        def __init__(self, context: Any) -> None:
+            self.context = context
+            self.kernel = context.kernel
+            self.display_pub = self.kernel.shell.display_pub
+            self.events = _Events()
+            self.user_ns: dict[Any, Any] = {}
+            self.custom_exceptions = ()
 
-        _PAGE_SHELL.append(PageShell)
-    return _PAGE_SHELL[0]
+    return PageShell
 
 
 def one_shell_per_page() -> None:
