@@ -72,15 +72,15 @@ def create_folder(
     changed_workshop(document, **workshop_changes)  # refused before anything is made
     path.mkdir(parents=True, exist_ok=True)
     url = db_url or database_url() or sqlite_url(path / DATABASE_NAME)
-    service = import_document(Store(url), document, **workshop_changes)
-    WorkshopFolder(path=path, workshop_id=service.workshop_id, db_url=db_url).save()
-    return service
+    made = import_document(Store(url), document, **workshop_changes)
+    WorkshopFolder(path=path, workshop_id=made.workshop_id, db_url=db_url).save()
+    return Service(made.store, made.workshop_id, path)
 
 
 def open_folder(path: Path, db_url: str | None = None) -> Service:
     """The service of the workshop in ``path``."""
     folder = WorkshopFolder.load(path)
-    return Service.open(Store(folder.database_url(db_url)), folder.workshop_id)
+    return Service.open(Store(folder.database_url(db_url)), folder.workshop_id, path)
 
 
 def find_folder(start: Path | None = None) -> Path:

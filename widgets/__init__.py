@@ -76,13 +76,12 @@ def summary(service: Service, actor_id: str | None = None) -> SummaryPanel:
     return SummaryPanel(service, actor_id)
 
 
-def data(service: Service, folder: str | Path | None = None) -> DataPanel:
-    """Complete the journey with data: imports, counts, mapping rules, funnel and paths."""
+def data(service: Service) -> DataPanel:
+    """Complete the journey with data: imports, counts, mapping rules, funnel and paths (of the
+    workshop folder the service was opened from)."""
     from klantreis.widgets.panels.data import DataPanel
 
-    from klantreis.folder import find_folder
-
-    return DataPanel(service, Path(folder) if folder else find_folder())
+    return DataPanel(service)
 
 
 class GalleryPanel(Panel):

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -129,9 +127,10 @@ def connect() -> duckdb.DuckDBPyConnection:
 def import_event_log(
     source: Path, target: Path, columns: dict[str, str] | None = None
 ) -> EventLogInfo:
-    """Check the log in ``source`` and write it to ``target`` (Parquet), replacing what was there
-    only when the whole file is good. ``columns`` chooses the column for a role (customer,
-    time, event, channel) where the names alone do not (several fit, or none is known)."""
+    """Check the log in ``source`` and write it, clean, to the new file ``target`` (Parquet);
+    the caller puts it in place only when this returns (:class:`DataFolder` does).
+    ``columns`` chooses the column for a role (customer, time, event, channel) where the names
+    alone do not (several fit, or none is known)."""
     if not source.is_file():
         raise ImportFailed("error.import_unreadable", path=str(source))
     if source.stat().st_size == 0:
@@ -166,23 +165,14 @@ def import_event_log(
         ).fetchone()
         if bad and bad[0]:
             raise ImportFailed("error.events_bad_rows", count=int(bad[0]), total=int(bad[1]))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".parquet.part")
-        os.close(handle)
-        try:
-            con.execute(
-                f"COPY (SELECT * FROM clean ORDER BY customer, ts) TO '{_path(temporary)}' "
-                "(FORMAT parquet, COMPRESSION zstd)"
-            )
-            info = summary(con, temporary, channel != "NULL")
-            if info.events == 0:
-                raise ImportFailed("error.events_empty")
-            os.replace(temporary, target)
-            info = replace(info, used=used, others=_others(found, used))
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-        return info
+        con.execute(
+            f"COPY (SELECT * FROM clean ORDER BY customer, ts) TO '{_path(target)}' "
+            "(FORMAT parquet, COMPRESSION zstd)"
+        )
+        info = summary(con, target, channel != "NULL")
+        if info.events == 0:
+            raise ImportFailed("error.events_empty")
+        return replace(info, used=used, others=_others(found, used))
     except duckdb.Error as exc:
         raise ImportFailed("error.events_unreadable", reason=_reason(exc)) from None
     finally:

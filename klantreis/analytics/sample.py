@@ -26,7 +26,6 @@ from klantreis.domain.mapping import ChannelRule, MappingRules, StepRule
 from klantreis.i18n import Language, number, t
 
 if TYPE_CHECKING:
-    from klantreis.analytics.storage import DataFolder
     from klantreis.service import Service
 
 CHANNELS: tuple[tuple[str, float], ...] = (
@@ -162,9 +161,7 @@ def write_event_log(snapshot: WorkshopSnapshot, path: Path, events: int, seed: i
     return written
 
 
-def import_sample(
-    service: Service, data: DataFolder, target: Path, events: int, seed: int = 7
-) -> int:
+def import_sample(service: Service, target: Path, events: int, seed: int = 7) -> int:
     """Make sample data for the workshop's ideal journey in ``target`` (an event log of about
     ``events`` events and a GA4 export in the workshop's language, with rules that map them)
     and import all three through the service, as a team would import its own. Returns the
@@ -178,9 +175,9 @@ def import_sample(
     written = write_event_log(snapshot, log, events, seed)
     export = target / f"ga4-{lang}.csv"
     export.write_bytes(traffic_export(max(100, written // 3), lang, seed))
-    service.save_rules(data, sample_rules(snapshot, lang))
-    service.import_events(data, log)
-    service.import_traffic(data, export.read_bytes())
+    service.save_rules(sample_rules(snapshot, lang))
+    service.import_events(log)
+    service.import_traffic(export.read_bytes())
     return written
 
 

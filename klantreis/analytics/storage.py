@@ -3,17 +3,23 @@
 ``traffic.parquet`` (traffic by source/medium), ``events.parquet`` (the event log),
 ``rules.json`` (mapping rules) and ``counts.json`` (step counts typed in by hand). Every write
 goes to a temporary file first and replaces the old one in one step, so a refused or interrupted
-import leaves what was there.
+import leaves what was there. Inside :meth:`DataFolder.change` the new files wait until the
+caller keeps them (the service keeps them in the transaction that records the import), and are
+taken back when that transaction fails.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from pydantic import ValidationError
@@ -29,6 +35,62 @@ from klantreis.i18n import Language, t
 FOLDER_NAME = "analytics"
 MAX_COUNT = 10**12
 MAX_RULES_BYTES = 2 * 1024 * 1024
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Staged:
+    """The files written inside one :meth:`DataFolder.change`, and what they replaced."""
+
+    root: Path
+    waiting: list[tuple[str, Path]] = field(default_factory=list)  # (new file, its place)
+    replaced: list[tuple[Path, str | None]] = field(default_factory=list)  # (place, old copy)
+    kept: bool = False
+
+    def keep(self) -> None:
+        """Put every new file in its place; a copy of each old one is held until the end."""
+        if self.kept:
+            return
+        self.kept = True
+        for temporary, target in self.waiting:
+            previous = None
+            if target.is_file():
+                previous = _temporary(self.root, ".previous")
+                try:
+                    os.link(target, previous)  # the place is never empty for a reader
+                except OSError:
+                    shutil.copy2(target, previous)
+            self.replaced.append((target, previous))
+            os.replace(temporary, target)
+        self.waiting.clear()
+
+    def take_back(self) -> None:
+        """Put back what :meth:`keep` replaced (the new files go)."""
+        for target, previous in reversed(self.replaced):
+            if previous is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(previous, target)
+        self.replaced.clear()
+
+    def clean(self) -> None:
+        """Remove every file still waiting and every copy still held."""
+        left = [temporary for temporary, _ in self.waiting]
+        left += [previous for _, previous in self.replaced if previous]
+        for path in left:
+            if os.path.exists(path):
+                os.remove(path)
+
+
+_STAGED: ContextVar[_Staged | None] = ContextVar("klantreis_staged_data", default=None)
+"""The change that writes of this thread (context) wait for, if any."""
+
+
+def _temporary(root: Path, suffix: str) -> str:
+    handle, temporary = tempfile.mkstemp(dir=root, suffix=suffix)
+    os.close(handle)
+    return temporary
 
 
 def default_rules(language: Language) -> MappingRules:
@@ -99,7 +161,9 @@ class DataFolder:
     def import_events(self, source: Path, columns: dict[str, str] | None = None) -> EventLogInfo:
         """Check an event log (CSV or Parquet) and keep it (replacing the previous one);
         ``columns`` chooses a column per role (see :func:`import_event_log`)."""
-        return import_event_log(Path(source), self.events_path, columns)
+        return self._write(
+            self.events_path, lambda path: import_event_log(Path(source), Path(path), columns)
+        )
 
     def import_event_bytes(
         self, data: bytes, columns: dict[str, str] | None = None
@@ -170,16 +234,43 @@ class DataFolder:
         paths = (self.traffic_path, self.events_path, self.rules_path, self.counts_path)
         return tuple(p.stat().st_mtime_ns if p.is_file() else 0.0 for p in paths)
 
-    def _write(self, target: Path, write: Any) -> None:
+    @contextmanager
+    def change(self) -> Iterator[Callable[[], None]]:
+        """A change of several writes that is kept all at once, or not at all.
+
+        Writes inside the block go to temporary files; the block calls the ``keep`` it is
+        given to put them in place. An exception after ``keep`` (the transaction that records
+        the change failed) puts the previous files back; without ``keep`` nothing changes."""
         self.root.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.root, suffix=".part")
-        os.close(handle)
+        staged = _Staged(self.root)
+        token = _STAGED.set(staged)
         try:
-            write(temporary)
-            os.replace(temporary, target)
+            yield staged.keep
+        except BaseException:
+            staged.take_back()
+            raise
         finally:
+            _STAGED.reset(token)
+            staged.clean()
+
+    def _write(self, target: Path, write: Callable[[str], T]) -> T:
+        """``write`` makes the new file at the path it is given; it then replaces ``target``
+        (at once, or when the :meth:`change` it is part of is kept)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        temporary = _temporary(self.root, ".part")
+        staged = _STAGED.get()
+        waiting = staged is not None and staged.root == self.root
+        try:
+            made = write(temporary)
+            if waiting and staged is not None:
+                staged.waiting.append((temporary, target))
+            else:
+                os.replace(temporary, target)
+            return made
+        except BaseException:
             if os.path.exists(temporary):
                 os.remove(temporary)
+            raise
 
 
 __all__ = [

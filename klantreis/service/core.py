@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Self, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -41,6 +42,9 @@ from klantreis.store.rows import ENTITY_NAME
 from klantreis.store.store import Store
 from klantreis.store.transaction import Transaction
 
+if TYPE_CHECKING:
+    from klantreis.analytics.storage import DataFolder
+
 T = TypeVar("T")
 E = TypeVar("E", bound=Entity)
 S = TypeVar("S", Card, Measure, Idea)
@@ -53,9 +57,13 @@ _ARRIVALS = 200
 class ServiceCore:
     """One workshop in one store: what every part of the service builds on."""
 
-    def __init__(self, store: Store, workshop_id: str) -> None:
+    def __init__(self, store: Store, workshop_id: str, folder: Path | None = None) -> None:
         self.store = store
         self.workshop_id = workshop_id
+        self.folder = folder
+        """The workshop's folder on disk, where its analytics data lives (None: a workshop
+        opened from a database alone, which has no analytics data)."""
+        self._data: DataFolder | None = None
         self._shared: WorkshopSnapshot | None = None
         self._sharing = False
         self._reading = threading.Lock()
@@ -63,19 +71,29 @@ class ServiceCore:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, store: Store, workshop: Workshop) -> Self:
+    def create(cls, store: Store, workshop: Workshop, folder: Path | None = None) -> Self:
         """Store a new workshop and return its service."""
         with store.write() as tx:
             tx.insert(workshop)
             tx.record(entry(workshop.id, None, Action.CREATE, workshop, title=workshop.title))
-        return cls(store, workshop.id)
+        return cls(store, workshop.id, folder)
 
     @classmethod
-    def open(cls, store: Store, workshop_id: str) -> Self:
+    def open(cls, store: Store, workshop_id: str, folder: Path | None = None) -> Self:
         """The service of an existing workshop; :class:`NotFound` if there is none."""
         with store.read() as tx:
             tx.require(Workshop, workshop_id)
-        return cls(store, workshop_id)
+        return cls(store, workshop_id, folder)
+
+    @property
+    def data_folder(self) -> DataFolder | None:
+        """The analytics data of the workshop's folder (None without a folder). Loaded when
+        first asked for: opening a workshop does not load pandas and DuckDB."""
+        if self._data is None and self.folder is not None:
+            from klantreis.analytics.storage import DataFolder
+
+            self._data = DataFolder(self.folder)
+        return self._data
 
     def workshop(self) -> Workshop:
         """The workshop as stored now."""

@@ -554,22 +554,22 @@ def test_rules_are_checked_against_the_workshop_and_a_missing_kind_is_kept(
     service, folder = orchestra_on_disk
     data = DataFolder(folder)
     rules = sample_rules(service.snapshot(), "en")
-    service.save_rules(data, rules)
+    service.save_rules(rules)
     steps = len(service.snapshot().ideal_steps)
     past_end = {"steps": [{"pattern": "/x", "step": steps + 1}]}
     with pytest.raises(ValidationFailed) as refused:
-        service.import_rules(data, json.dumps(past_end).encode())
+        service.import_rules(json.dumps(past_end).encode())
     assert f"there is no step {steps + 1}: the ideal journey has {steps} steps" in (
         refused.value.message("en")
     )
     no_such = {"channels": [{"pattern": "x / y", "channel": "X", "touchpoint": "Carrier pigeon"}]}
     with pytest.raises(ValidationFailed, match="no touchpoint called"):
-        service.import_rules(data, json.dumps(no_such).encode())
+        service.import_rules(json.dumps(no_such).encode())
     assert data.rules("en") == rules  # refused: nothing changed
     only_steps = {"steps": [{"pattern": "/agenda*", "step": 1}]}
-    kept = service.import_rules(data, json.dumps(only_steps).encode())
+    kept = service.import_rules(json.dumps(only_steps).encode())
     assert kept.channels == rules.channels and [r.pattern for r in kept.steps] == ["/agenda*"]
-    emptied = service.import_rules(data, json.dumps({"channels": []}).encode())
+    emptied = service.import_rules(json.dumps({"channels": []}).encode())
     assert emptied.channels == [] and emptied.steps == kept.steps  # an empty list is meant
 
 
@@ -822,3 +822,76 @@ def test_the_funnel_per_channel_is_charted_and_tabled_in_the_report(
     assert plain.arrivals.empty and plain.channel_funnel.empty
     assert "no channel column" in json.dumps(channel_funnel_chart(plain).to_dict())
     assert channels_table(plain, "en") is None
+
+
+def test_an_import_whose_audit_entry_fails_leaves_the_data_as_it_was(
+    orchestra_on_disk: Workshop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new file and its audit entry are kept together: when the transaction that records
+    the import fails, the previous file is back in its place and no temporary file is left."""
+    from klantreis.store.transaction import Transaction
+
+    service, _folder = orchestra_on_disk
+    assert service.data_folder is not None
+    data = service.data_folder
+    service.import_traffic(traffic_export(600, "en"))
+    before = data.traffic_path.read_bytes()
+    trail = len(service.audit_trail())
+
+    def refuse(_tx: Transaction) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Transaction, "write_audit", refuse)
+    with pytest.raises(RuntimeError):
+        service.import_traffic(traffic_export(900, "en", seed=3))
+    with pytest.raises(RuntimeError):
+        service.save_counts({1: 10})
+    monkeypatch.undo()
+    assert data.traffic_path.read_bytes() == before  # the old export, not half of the new
+    assert not data.counts_path.exists()  # a first save that failed leaves no file
+    assert sorted(p.name for p in data.root.iterdir()) == ["traffic.parquet"]
+    assert len(service.audit_trail()) == trail
+
+
+def test_a_refused_import_changes_nothing_and_leaves_no_file(orchestra_on_disk: Workshop) -> None:
+    service, _folder = orchestra_on_disk
+    assert service.data_folder is not None
+    service.save_counts({1: 100})
+    trail = len(service.audit_trail())
+    with pytest.raises(ImportFailed):
+        service.import_events(b"customer,timestamp,event\n")
+    with pytest.raises(ImportFailed):
+        service.set_counts({99: 1})
+    assert service.data_folder.counts() == {1: 100}
+    assert sorted(p.name for p in service.data_folder.root.iterdir()) == ["counts.json"]
+    assert len(service.audit_trail()) == trail
+
+
+def test_a_workshop_opened_without_its_folder_says_it_has_no_data(
+    orchestra_on_disk: Workshop,
+) -> None:
+    service, _folder = orchestra_on_disk
+    bare = Service.open(service.store, service.workshop_id)
+    assert bare.data_folder is None
+    with pytest.raises(KlantreisError) as refused:
+        bare.save_counts({1: 5})
+    assert "opened without its folder" in refused.value.message("en")
+    assert "zonder zijn map" in refused.value.message("nl")
+
+
+def test_a_change_kept_then_failed_puts_every_previous_file_back(tmp_path: Path) -> None:
+    data = DataFolder(tmp_path)
+    data.save_counts({1: 5})
+    with pytest.raises(RuntimeError), data.change() as keep:
+        data.save_counts({1: 6})
+        data.save_rules(MappingRules())
+        assert data.counts() == {1: 5}  # waiting until kept
+        keep()
+        assert data.counts() == {1: 6} and data.rules_path.exists()
+        raise RuntimeError("the transaction failed")
+    assert data.counts() == {1: 5} and not data.rules_path.exists()
+    with data.change() as keep:
+        data.save_counts({1: 7})
+        keep()
+    assert data.counts() == {1: 7}
+    assert sorted(p.name for p in data.root.iterdir()) == ["counts.json"]

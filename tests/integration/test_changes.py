@@ -288,18 +288,14 @@ def test_a_watcher_catches_up_after_postgres_restarts(
 def test_analytics_imports_rules_and_counts_are_audited_and_announced(
     orchestra_on_disk: tuple[Service, object],
 ) -> None:
-    from pathlib import Path
-
     from klantreis.analytics.sample import sample_rules, traffic_export
-    from klantreis.analytics.storage import DataFolder
 
-    service, folder = orchestra_on_disk
-    data = DataFolder(Path(str(folder)))
+    service, _folder = orchestra_on_disk
     heard: list[Change] = []
     service.subscribe(heard.extend)
-    service.import_traffic(data, traffic_export(600, "en"))
-    service.save_rules(data, sample_rules(service.snapshot(), "en"))
-    service.save_counts(data, {1: 100, 2: 60})
+    service.import_traffic(traffic_export(600, "en"))
+    service.save_rules(sample_rules(service.snapshot(), "en"))
+    service.save_counts({1: 100, 2: 60})
     assert [(c.action, c.entity, c.entity_id) for c in heard] == [
         ("import", "analytics", "traffic"),
         ("import", "analytics", "rules"),

@@ -148,9 +148,7 @@ CASES = [
     _stored("journey step", "steps", step_form, "save_journey_step", with_snapshot=True),
     Case(
         "mapping rules",
-        lambda s, f: rules_form(
-            DataFolder(f).rules("nl"), lambda r: s.save_rules(DataFolder(f), r), "nl"
-        ),
+        lambda s, f: rules_form(DataFolder(f).rules("nl"), s.save_rules, "nl"),
         lambda s, f: DataFolder(f).rules("nl"),
     ),
     Case(
@@ -158,7 +156,7 @@ CASES = [
         lambda s, f: counts_form(
             [(1, "Zien"), (2, "Kopen")],
             DataFolder(f).counts(),
-            lambda c: s.save_counts(DataFolder(f), c),
+            s.save_counts,
             "nl",
         ),
         lambda s, f: DataFolder(f).counts(),

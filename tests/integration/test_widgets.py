@@ -429,7 +429,7 @@ def test_the_data_panel_imports_maps_and_counts_without_a_browser(
     from klantreis.charts.data import DATA_CHARTS
 
     service, folder = orchestra_on_disk
-    panel = DataPanel(service, folder)
+    panel = DataPanel(service)
     assert panel.data is not None and not panel.data.has_data
     assert "No data imported yet" in panel.loaded.value
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -36,10 +35,8 @@ class DataPanel(Panel):
     """Imports, counts and rules on top; every data chart (funnel, drop-off, paths, channels,
     funnel per channel, evidence) and the tables below."""
 
-    def __init__(
-        self, service: Service, folder: Path, actor_id: str | None = None, **options: Any
-    ) -> None:
-        self.data_folder = DataFolder(folder)
+    def __init__(self, service: Service, actor_id: str | None = None, **options: Any) -> None:
+        self.data_folder: DataFolder = service.analytics_data()
         self.data: JourneyData | None = None
         self.chart_builders = tuple(self._chart(build) for build in DATA_CHARTS.values())
         super().__init__(service, actor_id, **options)
@@ -140,11 +137,11 @@ class DataPanel(Panel):
         self.rules_box.children = (self.rules_form.widget,)
 
     def _save_counts(self, counts: dict[int, int]) -> None:
-        self.service.save_counts(self.data_folder, counts)
+        self.service.save_counts(counts)
         self.refresh()
 
     def _save_rules(self, rules: MappingRules) -> MappingRules:
-        self.service.save_rules(self.data_folder, rules)
+        self.service.save_rules(rules)
         self.refresh()
         return rules
 
@@ -176,11 +173,11 @@ class DataPanel(Panel):
             return
         try:
             if kind == "traffic":
-                self.service.import_traffic(self.data_folder, content)
+                self.service.import_traffic(content)
             elif kind == "events":
-                self.service.import_events(self.data_folder, content)
+                self.service.import_events(content)
             else:
-                self.service.import_rules(self.data_folder, content)
+                self.service.import_rules(content)
                 self._fill_forms()
         except KlantreisError as exc:
             self.say(exc.message(self.language), error=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -48,14 +47,11 @@ class FacilitatorConsole:
         join_url: str = "",
         join_code: str = "",
         dashboard_url: str = "",
-        folder: Path | None = None,
         on_unlocked: Callable[[], object] | None = None,
     ) -> None:
         self.service = service
         self.on_unlocked = on_unlocked
         """Called when the right token opened the console (the room remembers the session)."""
-        self.folder = folder
-        """The workshop folder, for the data step's imports (None: no data step here)."""
         self.panel: Panel | None = None
         self.panel_step: MethodStep | None = None
         self.token = token
@@ -259,11 +255,11 @@ class FacilitatorConsole:
         if step is None:
             return None
         if step is MethodStep.DATA:
-            if self.folder is None:
+            if self.service.data_folder is None:
                 return None
             from klantreis.widgets.panels.data import DataPanel
 
-            return DataPanel(self.service, self.folder, styled=True)
+            return DataPanel(self.service, styled=True)
         return STEP_PANELS[step](self.service, styled=True)
 
     def on_changes(self, _changes: list[Change]) -> None:

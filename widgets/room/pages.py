@@ -41,7 +41,6 @@ from klantreis.widgets.room.memory import end_idle_threads, release_memory, resi
 from klantreis.widgets.style import full
 from solara.server import kernel_context
 
-from klantreis.analytics.storage import DataFolder
 from klantreis.charts.compose import forget_made
 from klantreis.domain import KlantreisError, StorageError
 from klantreis.i18n import Language, t
@@ -146,10 +145,6 @@ class Room:
             thread.join(timeout=5)
         for page in list(self.pages):
             page.close()
-
-    def data_folder(self) -> DataFolder | None:
-        """The workshop's analytics data (None for a room without a folder, as in tests)."""
-        return DataFolder(self.folder) if self.folder is not None else None
 
     def announced(self) -> int:
         """The highest revision announced in this process so far (no query)."""
@@ -410,7 +405,7 @@ def open_page(
     since = room.announced()
     app: RoomApp
     if view == PROJECTOR:
-        app = LiveDashboard(room.service, room.data_folder(), follow=False)
+        app = LiveDashboard(room.service, room.service.data_folder, follow=False)
     elif view == CONSOLE:
         app = FacilitatorConsole(
             room.service,
@@ -418,7 +413,6 @@ def open_page(
             join_url=room.join_url,
             join_code=room.keys.join_code,
             dashboard_url=room.dashboard_url,
-            folder=room.folder,
             on_unlocked=lambda: room.console_opened(session_id),
         )
         if room.console_open_for(session_id):
