@@ -117,6 +117,52 @@ def each_page_answers_on_its_own_control_channel() -> None:
     assert mine.value == "typed on p1"
 
 
+@probe
+def the_room_mounts_solaras_app_and_leaves_its_routes_alone() -> None:
+    import solara.server.starlette as solara_starlette
+    from klantreis.widgets.room.server import PAGE_SCRIPT, web_app
+
+    before = list(solara_starlette.app.router.routes)
+    app = web_app()
+    assert solara_starlette.app.router.routes == before  # nothing inserted into Solara's app
+    assert app.router.routes[-1].app is solara_starlette.app  # everything else is Solara's
+    status, script = _get(app, PAGE_SCRIPT)  # without its lifespan: no page is started here
+    assert status == 200, status
+    assert str(upstream.RECONNECT_CHECK_MS) in script  # the room's script, not Solara's
+    assert _get(app, "/readyz")[0] in (200, 503)  # answered by Solara's app
+
+
+def _get(app: Any, path: str) -> tuple[int, str]:
+    """Status and body of an HTTP GET of ``path``, asked of the ASGI ``app`` directly."""
+    import asyncio
+
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return int(status), body.decode("utf-8", "replace")
+
+
 def main() -> None:
     upstream.check()
     upstream.apply()

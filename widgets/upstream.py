@@ -386,12 +386,16 @@ def _check_settings() -> str | None:
     )
 
 
-def _check_starlette_app() -> str | None:
+def _check_mountable_app() -> str | None:
+    """The room mounts Solara's app in its own (as Solara's deployment guide does) and runs
+    Solara's lifespan around its own, since Starlette does not run a mounted app's."""
     import solara.server.starlette as solara_starlette
 
     app = getattr(solara_starlette, "app", None)
     if app is None or not hasattr(app, "router"):
         return "solara.server.starlette.app is no Starlette app"
+    if not callable(getattr(solara_starlette, "lifespan", None)):
+        return "solara.server.starlette.lifespan is gone"
     return None
 
 
@@ -407,7 +411,7 @@ RELIANCES: tuple[Reliance, ...] = (
     # Last: these import Solara's server, which patches ipywidgets for the whole process.
     Reliance("one stand-in shell per page", "solara", _check_shell_per_page, one_shell_per_page),
     Reliance("settings, app and page template", "solara", _check_settings),
-    Reliance("the room's routes beside Solara's", "solara", _check_starlette_app),
+    Reliance("Solara's app mounted in the room's", "solara", _check_mountable_app),
 )
 """Every use of a library's insides by the room, in the order they are checked."""
 

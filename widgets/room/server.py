@@ -25,6 +25,7 @@ import json
 import logging
 import threading
 import warnings
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -189,7 +190,7 @@ class RoomServer:
         configure_solara(
             self.drop_after, self.keys.facilitator_token, self.room.language, self.room.title
         )
-        app = solara_app()
+        app = web_app()
         listeners = (
             (PARTICIPANT, self.host, self.port),
             (CONSOLE, "127.0.0.1", self.port + 1),
@@ -271,32 +272,35 @@ def end_sessions() -> None:
             context.close(reason="server-shutdown")
 
 
-def solara_app() -> Any:
-    """Solara's web app, with the kit's chart code served as a file beside it and Solara's
-    page script served with a patient reconnect check (see :mod:`klantreis.widgets.upstream`)."""
+def web_app() -> Any:
+    """The room's web app: the kit's own Starlette app, with the kit's chart code served as a
+    file and Solara's page script served with a patient reconnect check (see
+    :mod:`klantreis.widgets.upstream`), and Solara's app mounted under them for everything
+    else. Solara supports being mounted; a mounted app's start and stop (its lifespan) are not
+    run by Starlette, so the kit's app runs Solara's own around its own."""
     import solara.server.starlette as solara_starlette
+    from starlette.applications import Starlette
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    app = solara_starlette.app
     charts = served_root() / Path(*SERVED_DIR[1:])
     charts.mkdir(parents=True, exist_ok=True)
-    # The pages' chart loader asks under the Jupyter base URL Solara gives its pages.
-    route = f"/jupyter/lab/extensions/{SERVED_DIR[-1]}"
-    if not _has_route(app, route):
-        app.router.routes.insert(0, Mount(route, app=StaticFiles(directory=charts)))
     assert bundle_path("module").parent == charts
-    serve_chart_code_here()  # the pages' chart widgets load the code from the route above
-    if not _has_route(app, PAGE_SCRIPT):
-        script = upstream.patient_page_script()
-        app.router.routes.insert(0, Route(PAGE_SCRIPT, partial(_serve_script, script)))
-    return app
+    serve_chart_code_here()  # the pages' chart widgets load the code from the route below
 
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        async with solara_starlette.lifespan(solara_starlette.app):
+            yield
 
-def _has_route(app: Any, path: str) -> bool:
-    """Whether ``app`` answers ``path`` with a route of its own already (a second room in one
-    process, as in the tests, must not add it twice)."""
-    return any(getattr(route, "path", "") == path for route in app.router.routes)
+    script = upstream.patient_page_script()
+    routes = [
+        # The pages' chart loader asks under the Jupyter base URL Solara gives its pages.
+        Mount(f"/jupyter/lab/extensions/{SERVED_DIR[-1]}", app=StaticFiles(directory=charts)),
+        Route(PAGE_SCRIPT, partial(_serve_script, script)),
+        Mount("", app=solara_starlette.app),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 PAGE_SCRIPT = "/static/main-vuetify.js"
