@@ -18,11 +18,11 @@ registry on a developer's machine; until that is done the pin stays, and so do p
 (none of them is fixed upstream in 1.64: its shell still looks up the script magics, still
 makes a stand-in shell per call, and its control channel is still one per process).
 
-Tried and not taken: setting an input's value taken from the browser with ipywidgets' public
-``Widget.set_state`` instead of the private ``_lock_property`` (:func:`take_from_browser`).
-``set_state`` sends the value back to the browser at once (ipywidgets' "echo"), and an input
-the browser had just emptied after a press got "" again while its person typed the next card
-(the browser test of a hurried participant lost its cards that way).
+Replaced by public APIs: an input's value taken from its browser is set with ipywidgets'
+``Widget.set_state`` on inputs whose value opts out of the echo with the ``echo_update`` trait
+metadata (:mod:`klantreis.widgets.forms.typed`; it was the private ``_lock_property``), and
+the room's own routes are served by the kit's Starlette app with Solara's mounted in it
+(:func:`klantreis.widgets.room.server.web_app`; they were inserted into Solara's global app).
 """
 
 from __future__ import annotations
@@ -347,25 +347,7 @@ def patient_page_script() -> str:
     return solara_page_script().replace(RECONNECT_CHECK, patient)
 
 
-# -- 6. a value from the browser, not sent back ------------------------------------------------
-
-
-def _check_lock_property() -> str | None:
-    import ipywidgets as w
-
-    return _missing(w.Widget, "_lock_property", "_property_lock")
-
-
-def take_from_browser(widget: Any, value: Any) -> None:
-    """Set ``widget.value`` to what its browser shows already, without sending it back: a
-    message sent now would arrive after what its person typed next, and wipe it. ipywidgets
-    does the same for every value a browser sends (``set_state`` also echoes it back, which
-    is what must not happen here)."""
-    with widget._lock_property(value=value):
-        widget.value = value
-
-
-# -- 7. Solara's settings, app registry and page template ---------------------------------------
+# -- 6. Solara's settings, app registry and page template ---------------------------------------
 
 
 def _check_settings() -> str | None:
@@ -407,7 +389,6 @@ RELIANCES: tuple[Reliance, ...] = (
         "a control channel per page", "ipywidgets", _check_control_comm, control_comm_per_page
     ),
     Reliance("a patient reconnect check", "solara", _check_page_script),
-    Reliance("a value from the browser, not sent back", "ipywidgets", _check_lock_property),
     # Last: these import Solara's server, which patches ipywidgets for the whole process.
     Reliance("one stand-in shell per page", "solara", _check_shell_per_page, one_shell_per_page),
     Reliance("settings, app and page template", "solara", _check_settings),
@@ -449,5 +430,4 @@ __all__ = [
     "outside_tested",
     "page_get_ipython",
     "patient_page_script",
-    "take_from_browser",
 ]

@@ -133,34 +133,3 @@ def test_the_page_script_gives_a_reconnecting_page_ten_seconds() -> None:
     script = upstream.patient_page_script()
     assert "new Error('app-status timeout')), 10000);" in script
     assert upstream.RECONNECT_CHECK not in script
-
-
-def test_a_value_from_the_browser_is_not_sent_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What a browser showed is taken without a message back (one would arrive after what its
-    person typed next, and wipe it); an ordinary change is sent."""
-    import ipywidgets as w
-
-    sent: list[Any] = []
-
-    class Comm:
-        """A connection to a browser that keeps what it was sent."""
-
-        kernel = True
-        comm_id = "a-browser"
-
-        def send(self, data: Any = None, buffers: Any = None) -> None:
-            sent.append(data)
-
-        def close(self, *args: Any, **kwargs: Any) -> None:
-            pass
-
-        def on_msg(self, handler: Any) -> None:
-            pass
-
-    field = w.Text()
-    monkeypatch.setattr(field, "comm", Comm())
-    upstream.take_from_browser(field, "typed in the browser")
-    assert field.value == "typed in the browser" and sent == []
-    field.value = "changed by the room"
-    assert [message["state"] for message in sent] == [{"value": "changed by the room"}]
-    field.close()

@@ -15,8 +15,8 @@ from typing import Any, Generic, TypeVar
 import ipywidgets as w
 from klantreis.widgets.forms.fields import Field, FieldWidget
 from klantreis.widgets.forms.submit import FIELD_PREFIX, SubmitButton
+from klantreis.widgets.forms.typed import take_from_browser
 from klantreis.widgets.looks import Looks
-from klantreis.widgets.upstream import take_from_browser
 from pydantic import BaseModel, ValidationError
 
 from klantreis.domain import KlantreisError, ValidationFailed, left_out, validation_failed

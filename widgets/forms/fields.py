@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
+from klantreis.widgets.forms.typed import TypedText, TypedTextarea
 from klantreis.widgets.lifecycle import close_tree
 from klantreis.widgets.looks import Looks, W, show
 from klantreis.widgets.style import full
@@ -119,10 +120,10 @@ class FieldWidget:
 
         placeholder = t(spec.placeholder, lang) if spec.placeholder else ""
         if spec.kind == "text":
-            return make(w.Text, placeholder=placeholder, continuous_update=False)
+            return make(TypedText, placeholder=placeholder, continuous_update=False)
         if spec.kind in ("textarea", "lines"):
             rows = 4 if spec.kind == "textarea" else 3
-            return make(w.Textarea, rows=rows, placeholder=placeholder, continuous_update=False)
+            return make(TypedTextarea, rows=rows, placeholder=placeholder, continuous_update=False)
         if spec.kind == "int":
             return make(w.BoundedIntText, {"width": "8em"}, min=spec.minimum, max=spec.maximum)
         if spec.kind in ("float", "optional_float"):
