@@ -14,9 +14,11 @@ which), reaches into a library where no public API does the same, and comes with
 Why Solara stays at 1.58.2: the room must work with no internet, and its front-end files come
 from the ``solara-assets`` package, whose newest release is 1.58.2 (Solara itself is at 1.64).
 A newer Solara would need its front-end files shipped in the kit's wheel, built from the npm
-registry on a developer's machine; until that is done the pin stays, and so do patches 1-5
-(none of them is fixed upstream in 1.64: its shell still looks up the script magics, still
-makes a stand-in shell per call, and its control channel is still one per process).
+registry on a developer's machine. That would buy nothing yet: read in the 1.64.1 wheels
+(2026-12-07), ``SolaraInteractiveShell.__init__`` still looks up the script magics (patch 1),
+``get_ipython`` still makes a ``FakeIPython`` per call (patch 3), the control channel is still
+ipywidgets' one per process (patch 4), and the page script's reconnect check waits 2 s
+instead of 0.5 s (patch 5 gives 10 s). So the pin stays, and so do the patches.
 
 Replaced by public APIs: an input's value taken from its browser is set with ipywidgets'
 ``Widget.set_state`` on inputs whose value opts out of the echo with the ``echo_update`` trait
