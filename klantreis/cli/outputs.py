@@ -56,13 +56,13 @@ def materials_command(ctx: click.Context, language: Language, out: Path, pdf: bo
 def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str | None) -> None:
     from klantreis.exchange.document import document_from_snapshot
     from klantreis.exchange.tabular import export_csv
-    from klantreis.folder import data_folder
     from klantreis.report.export import export_report_html
 
-    snapshot = open_service(ctx, directory, db_url).snapshot()
+    service = open_service(ctx, directory, db_url)
+    snapshot = service.snapshot()
     language = snapshot.workshop.language
     out.mkdir(parents=True, exist_ok=True)
-    written = [export_report_html(snapshot, data_folder(directory), out / "index.html")]
+    written = [export_report_html(snapshot, service.data_folder, out / "index.html")]
     data = out / "workshop.json"
     data.write_text(document_from_snapshot(snapshot).to_json(), encoding="utf-8")
     written += [data, *export_csv(snapshot, out / "csv")]
@@ -79,12 +79,12 @@ def publish_command(ctx: click.Context, directory: Path, out: Path, db_url: str 
 def report_command(
     ctx: click.Context, directory: Path, fmt: str, out: Path | None, db_url: str | None
 ) -> None:
-    from klantreis.folder import data_folder
     from klantreis.report.export import export_report_html
     from klantreis.report.pdf import print_pdf
 
-    snapshot = open_service(ctx, directory, db_url).snapshot()
-    data = data_folder(directory)
+    service = open_service(ctx, directory, db_url)
+    snapshot = service.snapshot()
+    data = service.data_folder
     if to_stdout(out):  # made in a scratch folder, then written out whole
         import tempfile
 

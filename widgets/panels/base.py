@@ -10,12 +10,19 @@ from typing import Any
 import ipywidgets as w
 from klantreis.widgets.chart_slot import ChartSlot
 from klantreis.widgets.lifecycle import close_tree
-from klantreis.widgets.lists import EntryList
+from klantreis.widgets.lists import Action, EntryList
 from klantreis.widgets.looks import Looks, show
 from klantreis.widgets.style import stylesheet
 
 from klantreis.charts.compose import ChartBuilder, Composer
-from klantreis.domain import KlantreisError, Segment, WorkshopSnapshot
+from klantreis.domain import (
+    Card,
+    KlantreisError,
+    Measure,
+    Segment,
+    WorkshopSnapshot,
+    written_by,
+)
 from klantreis.i18n import Language, t
 from klantreis.service import Service, rights
 
@@ -198,6 +205,21 @@ class Panel:
         self.say("")
         self.refresh()
         return True
+
+    def entry_actions(self, entry: Card | Measure, edit: Callable[[], None]) -> list[Action]:
+        """The buttons of a card or measure in a list: edit (who may change it), withdraw (its
+        author) or remove (the facilitator), each as the service allows it."""
+        actions: list[Action] = []
+        if self.may_change(entry):
+            actions.append(Action("form.edit", edit))
+        kind = type(entry)
+        if written_by(entry, self.actor_id):
+            withdraw = self.action(self.service.withdraw_entry, kind, entry.id, self.actor_id)
+            actions.append(Action("form.withdraw", withdraw, "warning"))
+        elif self.is_facilitator:
+            remove = self.action(self.service.remove_entry, kind, entry.id, self.actor_id)
+            actions.append(Action("form.remove", remove, "danger"))
+        return actions
 
     def action(self, call: Callable[..., Any], *args: Any) -> Callable[[], None]:
         """A button callback that runs ``call(*args)`` through :meth:`attempt`."""

@@ -9,7 +9,7 @@ import ipywidgets as w
 from klantreis.widgets.forms import goal_form, measure_form
 from klantreis.widgets.forms.base import Form
 from klantreis.widgets.forms.fields import Field
-from klantreis.widgets.lists import Action, Row, within_limit
+from klantreis.widgets.lists import Row, within_limit
 from klantreis.widgets.looks import show
 from klantreis.widgets.panels.base import Editor, Panel
 
@@ -161,25 +161,7 @@ class GoalsPanel(Panel):
                 t(f"measure_status.{m.status.value}", lang),
             ]
             own = written_by(m, self.actor_id)
-            actions: list[Action] = []
-            if self.may_change(m):
-                actions.append(Action("form.edit", partial(self.edit, m)))
-            if own:
-                actions.append(
-                    Action(
-                        "form.withdraw",
-                        self.action(self.service.withdraw_measure, m.id, self.actor_id),
-                        "warning",
-                    )
-                )
-            elif self.is_facilitator:
-                actions.append(
-                    Action(
-                        "form.remove",
-                        self.action(self.service.remove_measure, m.id, self.actor_id),
-                        "danger",
-                    )
-                )
+            actions = self.entry_actions(m, partial(self.edit, m))
             rows.append(Row(m.title, " · ".join(meta), tuple(actions), m.id, own))
         self.measures.show(rows, hidden=hidden)
         for kind, form in getattr(self, "goal_forms", {}).items():

@@ -138,24 +138,7 @@ class MappingPanel(Panel):
                             self.action(self.service.unvote, card.id, self.actor_id),
                         )
                     )
-            if self.may_change(card):
-                actions.append(Action("form.edit", partial(self.edit, card)))
-            if own:
-                actions.append(
-                    Action(
-                        "form.withdraw",
-                        self.action(self.service.withdraw_card, card.id, self.actor_id),
-                        "warning",
-                    )
-                )
-            elif self.is_facilitator:
-                actions.append(
-                    Action(
-                        "form.remove",
-                        self.action(self.service.remove_card, card.id, self.actor_id),
-                        "danger",
-                    )
-                )
+            actions += self.entry_actions(card, partial(self.edit, card))
             rows.append(Row(card.text, " · ".join(meta), tuple(actions), card.id, own))
         self.cards.show(rows, hidden=hidden)
         if self.actor_id is not None and not self.is_facilitator:
