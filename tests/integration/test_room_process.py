@@ -194,6 +194,36 @@ def test_nothing_but_the_apps_answer_and_the_console_needs_its_token(
     run(console_without_token)
 
 
+MALFORMED = {
+    "not JSON": "not json",
+    "nested beyond reading": "[" * 100_000 + "]" * 100_000,
+    "no channel": json.dumps({"header": {"msg_type": "comm_msg"}, "content": {}}),
+}
+"""Messages no browser sends, as a page's websocket frames."""
+
+
+def test_a_malformed_message_closes_its_page_with_one_line_and_no_traceback(
+    room: ServedRoom,
+) -> None:
+    said = t("room.log.bad_message", "en", kind="").split("(")[0]
+    before = len("".join(room.output).splitlines())
+
+    async def send_each() -> None:
+        for frame in MALFORMED.values():
+            page = await RoomClient(room.join_url).open()
+            assert page.socket is not None
+            await page.socket.send(frame)
+            await asyncio.wait_for(page.socket.wait_closed(), timeout=60)  # closed by the room
+        other = await RoomClient(room.join_url).open()  # the room goes on for everyone else
+        await other.close()
+
+    run(send_each)
+    wait_until(lambda: "".join(room.output).count(said) >= len(MALFORMED), timeout=30)
+    new = "".join(room.output).splitlines()[before:]
+    assert "Traceback" not in "\n".join(new)
+    assert len([line for line in new if said in line]) == len(MALFORMED)
+
+
 def looked_more(room: ServedRoom, looks: float) -> bool:
     """Whether the room's watcher has looked at the database's files ``looks`` times."""
     return room_status(room)["watcher_looks"] >= looks

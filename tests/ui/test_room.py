@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder, open_folder
+from klantreis.i18n import t
 from klantreis.serve.network import port_taken
 from tests.ports import free_port
 from tests.served import ServedRoom, start_served_room
@@ -268,6 +269,34 @@ def test_a_phone_that_loses_wifi_for_a_while_continues_where_it_was(
         ready(view.page, "Saved.")
     texts = [c.text for c in service.snapshot().cards]
     assert texts.count("Typed before the tunnel") == 1
+    assert view.errors == []
+
+
+def test_the_connection_line_speaks_the_language_the_person_chose(
+    room: ServedRoom, offline_page: Any
+) -> None:
+    """An English workshop, a person who chose Dutch on the join page: when the connection
+    goes, the line that says so is Dutch, and the page's lang says nl (also for a screen
+    reader); once it is back, the line goes."""
+    from tests.netcut import Relay
+
+    with Relay(room.port) as wifi:
+        view = offline_page(390, 844)
+        view.page.goto(wifi.url)
+        ready(view.page, "Join code")
+        view.page.get_by_role("button", name="Nederlands").click()
+        ready(view.page, "Meedoen")
+        view.page.get_by_placeholder("bijvoorbeeld K7M2QX").fill(room.keys.join_code)
+        view.page.get_by_placeholder("Je naam").fill("Kiest Nederlands")
+        view.page.get_by_role("button", name="Meedoen").click()
+        ready(view.page, "Je doet mee als Kiest Nederlands")
+        view.page.wait_for_function("document.documentElement.lang === 'nl'")
+        wifi.cut()
+        line = view.page.locator("#kr-connection.kr-show")
+        line.wait_for(timeout=30_000)
+        assert line.inner_text().startswith(t("room.reconnecting", "nl").split(":")[0])
+        wifi.restore()
+        view.page.locator("#kr-connection").wait_for(state="hidden", timeout=90_000)
     assert view.errors == []
 
 

@@ -54,9 +54,7 @@ class ParticipantApp:
         self.looks = Looks(keep=True)
         """Layouts and styles shared by everything the page shows, from the join form to the
         step's forms; closed with the page."""
-        self.title = self.looks.html(
-            f'<h1 class="kr-title">{html.escape(self.workshop.title)}</h1>'
-        )
+        self.title = self.looks.html()
         self.status = self.looks.html()
         self.body = self.looks.make(w.VBox)
         self.widget = self.looks.make(
@@ -74,6 +72,7 @@ class ParticipantApp:
         """The join form: the page's language, code, name, and (when allowed) joining
         anonymously."""
         lang = self.language
+        self._show_title()
         looks = self.looks  # the page's: what the join form uses stays for the step's forms
         self.language_choice = looks.make(
             w.ToggleButtons,
@@ -116,6 +115,13 @@ class ParticipantApp:
         old, self.body.children = self.body.children, (self.language_choice, welcome, form)
         for child in old:
             close_tree(child)
+
+    def _show_title(self) -> None:
+        """The workshop's title, marked with the page's language: the room's page reads the
+        mark for its own words (the line that says the page is reconnecting) and for the
+        page's ``lang``, also while the connection is gone."""
+        title, lang = html.escape(self.workshop.title), html.escape(self.language)
+        self.title.value = f'<h1 class="kr-title" data-kr-lang="{lang}">{title}</h1>'
 
     def choose_language(self, language: str) -> None:
         """Show this person's page in another language (what was typed stays)."""
@@ -163,6 +169,7 @@ class ParticipantApp:
         snapshot = self.service.snapshot()
         self.revision = snapshot.revision
         self.workshop = snapshot.workshop
+        self._show_title()
         self.method_step = self.workshop.open_step
         old_body = self.body.children
         if self.panel is not None:

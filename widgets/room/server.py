@@ -55,9 +55,10 @@ from klantreis.charts.bundles import (
 from klantreis.charts.live import serve_chart_code_here
 from klantreis.domain import KlantreisError
 from klantreis.folder import connect
-from klantreis.i18n import Language, t
+from klantreis.i18n import LANGUAGES, Language, t
 from klantreis.serve.network import port_taken, room_address, wait_until_serving
 from klantreis.serve.processes import run_until_stopped
+from klantreis.settings import debug
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +113,9 @@ def configure_solara(drop_after: int, secret: str, language: Language, title: st
     template_globals = solara_server.get_jinja_env(app_name="__default__").globals
     template_globals["klantreis_language"] = language
     template_globals["klantreis_css"] = CSS  # every page of the room is styled from its head
-    template_globals["klantreis_texts"] = {
-        key: t(f"room.{key}", language) for key in ("reconnecting", "page_lost", "reload")
+    template_globals["klantreis_texts"] = {  # every language: a page may be in another
+        lang: {key: t(f"room.{key}", lang) for key in ("reconnecting", "page_lost", "reload")}
+        for lang in LANGUAGES
     }
     upstream.apply()
 
@@ -359,4 +361,24 @@ class _Listener:
             if self.view != PARTICIPANT:
                 headers.append((VIEW_HEADER, self.view.encode()))
             scope = dict(scope, headers=headers)
-        await self.app(scope, receive, send)
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            # A page that sends what no browser sends (not JSON, nested beyond reading, without
+            # a channel) loses its connection, and the terminal gets one line, not a traceback.
+            if debug():
+                logger.exception("a page's connection ended")
+            else:
+                logger.warning(t("room.log.bad_message", current_room().language, kind=_kind(exc)))
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": 1008})
+
+
+def _kind(exc: BaseException) -> str:
+    """The name of what went wrong, looking inside an exception group for its first cause."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return type(exc).__name__
