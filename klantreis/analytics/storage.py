@@ -10,16 +10,19 @@ taken back when that transaction fails.
 
 from __future__ import annotations
 
+import atexit
+import fcntl
 import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import pandas as pd
 from pydantic import ValidationError
@@ -57,6 +60,7 @@ class _Staged:
             previous = None
             if target.is_file():
                 previous = _temporary(self.root, ".previous")
+                os.remove(previous)  # its name, for a second name of the old file
                 try:
                     os.link(target, previous)  # the place is never empty for a reader
                 except OSError:
@@ -87,10 +91,73 @@ _STAGED: ContextVar[_Staged | None] = ContextVar("klantreis_staged_data", defaul
 """The change that writes of this thread (context) wait for, if any."""
 
 
+LEFTOVER = ".kr-"
+"""Every temporary file of a data folder starts with this and its process id (``.kr-PID-``);
+the process holds a lock on ``.kr-owner-PID.lock`` for as long as it lives, so a later
+process can tell the files of one that was killed from those of one still writing."""
+
+LEGACY_AGE = 3600
+"""Seconds after which a temporary file named the way earlier versions named them is removed."""
+
+_OWNERS: dict[tuple[Path, int], IO[str]] = {}
+
+
+def _own(root: Path) -> None:
+    """Hold this process's owner lock in ``root`` (once per process and folder; removed when
+    the process ends normally)."""
+    key = (root, os.getpid())
+    if key not in _OWNERS:
+        path = root / f"{LEFTOVER}owner-{os.getpid()}.lock"
+        owner = path.open("a")
+        fcntl.flock(owner, fcntl.LOCK_EX)
+        _OWNERS[key] = owner
+        atexit.register(_disown, path, owner, os.getpid())
+
+
+def _disown(path: Path, owner: IO[str], pid: int) -> None:
+    if owner.closed or pid != os.getpid():  # a forked child leaves its parent's lock alone
+        return
+    path.unlink(missing_ok=True)
+    owner.close()
+
+
 def _temporary(root: Path, suffix: str) -> str:
-    handle, temporary = tempfile.mkstemp(dir=root, suffix=suffix)
+    """A new, empty file in ``root`` that :func:`remove_leftovers` leaves alone while this
+    process lives."""
+    _own(root)
+    handle, temporary = tempfile.mkstemp(
+        dir=root, prefix=f"{LEFTOVER}{os.getpid()}-", suffix=suffix
+    )
     os.close(handle)
     return temporary
+
+
+def remove_leftovers(root: Path) -> list[Path]:
+    """Remove what imports of processes that were killed midway left in ``root`` (their
+    temporary files and old copies); returns what was removed."""
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    for lock in root.glob(f"{LEFTOVER}owner-*.lock"):
+        pid = lock.name.removeprefix(f"{LEFTOVER}owner-").removesuffix(".lock")
+        if pid == str(os.getpid()) or not pid.isdecimal():
+            continue
+        with lock.open("a") as owner:
+            try:
+                fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # that process is still at work
+            for leftover in root.glob(f"{LEFTOVER}{pid}-*"):
+                leftover.unlink(missing_ok=True)
+                removed.append(leftover)
+            lock.unlink(missing_ok=True)
+    old = time.time() - LEGACY_AGE
+    for pattern in ("tmp*.part", "tmp*.parquet.part", "tmp*.upload.csv", "tmp*.upload.parquet"):
+        for leftover in root.glob(pattern):
+            if leftover.stat().st_mtime < old:
+                leftover.unlink(missing_ok=True)
+                removed.append(leftover)
+    return removed
 
 
 def default_rules(language: Language) -> MappingRules:
@@ -143,6 +210,7 @@ class DataFolder:
         self.events_path = self.root / "events.parquet"
         self.rules_path = self.root / "rules.json"
         self.counts_path = self.root / "counts.json"
+        remove_leftovers(self.root)
 
     # -- traffic -----------------------------------------------------------------------------
 
@@ -171,10 +239,9 @@ class DataFolder:
         """As :meth:`import_events`, for a file that arrived as bytes (an upload)."""
         self.root.mkdir(parents=True, exist_ok=True)
         suffix = ".parquet" if data[:4] == b"PAR1" else ".csv"
-        handle, temporary = tempfile.mkstemp(dir=self.root, suffix=".upload" + suffix)
+        temporary = _temporary(self.root, ".upload" + suffix)
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
+            Path(temporary).write_bytes(data)
             return self.import_events(Path(temporary), columns)
         finally:
             os.remove(temporary)
@@ -275,8 +342,10 @@ class DataFolder:
 
 __all__ = [
     "FOLDER_NAME",
+    "LEFTOVER",
     "DataFolder",
     "default_rules",
     "parse_counts",
     "parse_rules",
+    "remove_leftovers",
 ]

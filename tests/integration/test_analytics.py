@@ -6,6 +6,10 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
+import subprocess
+import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +23,7 @@ from klantreis.analytics import engine, reference
 from klantreis.analytics.events import import_event_log, read_log
 from klantreis.analytics.results import journey_data, path_kind, path_steps
 from klantreis.analytics.sample import sample_rules, step_pages, traffic_export, write_event_log
-from klantreis.analytics.storage import DataFolder
+from klantreis.analytics.storage import LEFTOVER, DataFolder
 from klantreis.domain import ImportFailed, KlantreisError, ValidationFailed
 from klantreis.domain.mapping import MappingRules, StepRule
 from klantreis.i18n import t
@@ -434,7 +438,7 @@ def test_a_bad_event_log_is_refused_and_the_previous_one_stays(
     assert "Nothing was changed" in caught.value.message("en")
     assert "Er is niets veranderd" in caught.value.message("nl")
     assert data.events_path.read_bytes() == before
-    assert [p.name for p in data.root.iterdir()] == ["events.parquet"]  # no leftovers
+    assert data_files(data) == ["events.parquet"]  # no leftovers
 
 
 def test_unmapped_events_and_sources_stay_visible(
@@ -849,7 +853,7 @@ def test_an_import_whose_audit_entry_fails_leaves_the_data_as_it_was(
     monkeypatch.undo()
     assert data.traffic_path.read_bytes() == before  # the old export, not half of the new
     assert not data.counts_path.exists()  # a first save that failed leaves no file
-    assert sorted(p.name for p in data.root.iterdir()) == ["traffic.parquet"]
+    assert data_files(data) == ["traffic.parquet"]
     assert len(service.audit_trail()) == trail
 
 
@@ -863,7 +867,7 @@ def test_a_refused_import_changes_nothing_and_leaves_no_file(orchestra_on_disk: 
     with pytest.raises(ImportFailed):
         service.set_counts({99: 1})
     assert service.data_folder.counts() == {1: 100}
-    assert sorted(p.name for p in service.data_folder.root.iterdir()) == ["counts.json"]
+    assert data_files(service.data_folder) == ["counts.json"]
     assert len(service.audit_trail()) == trail
 
 
@@ -894,4 +898,50 @@ def test_a_change_kept_then_failed_puts_every_previous_file_back(tmp_path: Path)
         data.save_counts({1: 7})
         keep()
     assert data.counts() == {1: 7}
-    assert sorted(p.name for p in data.root.iterdir()) == ["counts.json"]
+    assert data_files(data) == ["counts.json"]
+
+
+def data_files(data: DataFolder) -> list[str]:
+    """The files in a data folder, but for this process's owner lock (see ``LEFTOVER``)."""
+    return sorted(p.name for p in data.root.iterdir() if f"owner-{os.getpid()}" not in p.name)
+
+
+LEAVE_LEFTOVERS = """
+import sys
+from pathlib import Path
+from klantreis.analytics.storage import _temporary
+root = Path(sys.argv[1])
+for suffix in (".part", ".previous", ".upload.csv"):
+    _temporary(root, suffix)
+print("written", flush=True)
+sys.stdin.readline()  # at work until the test kills it
+"""
+
+
+def test_what_a_killed_import_left_is_removed_on_the_next_start(tmp_path: Path) -> None:
+    """A process killed midway through an import leaves its temporary files; the next one to
+    open the folder removes them, but never those of a process still at work."""
+    data = DataFolder(tmp_path)
+    data.save_counts({1: 5})
+    legacy = data.root / "tmpab12cd.parquet.part"  # as an earlier version named them
+    legacy.write_bytes(b"")
+    os.utime(legacy, (time.time() - 2 * 3600,) * 2)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", LEAVE_LEFTOVERS, str(data.root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stdout is not None and worker.stdout.readline().strip() == "written"
+        at_work = [p.name for p in data.root.iterdir() if str(worker.pid) in p.name]
+        assert len(at_work) == 4 and all(name.startswith(LEFTOVER) for name in at_work)
+        DataFolder(tmp_path)  # a start while the import is at work
+        assert all((data.root / name).exists() for name in at_work)
+        assert not legacy.exists()
+    finally:
+        worker.kill()
+        worker.wait()
+    DataFolder(tmp_path)  # the next start
+    assert data_files(data) == ["counts.json"]
+    assert data.counts() == {1: 5}
