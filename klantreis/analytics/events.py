@@ -11,6 +11,7 @@ whole file and writes it as Parquet with the columns ``customer``, ``ts``, ``eve
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import re
 import unicodedata
@@ -174,6 +175,8 @@ def import_event_log(
             raise ImportFailed("error.events_empty")
         return replace(info, used=used, others=_others(found, used))
     except duckdb.Error as exc:
+        if no_space(exc):
+            raise  # the folder's disk is full: said as such by the caller
         raise ImportFailed("error.events_unreadable", reason=_reason(exc)) from None
     finally:
         con.close()
@@ -186,6 +189,13 @@ def read_log(path: str | Path) -> pd.DataFrame:
         return con.execute(f"SELECT * FROM read_parquet('{_path(path)}')").df()
     finally:
         con.close()
+
+
+def no_space(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk is full (an OSError, or DuckDB's words for it)."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    return "no space left on device" in str(exc).lower()
 
 
 def write_frame(frame: pd.DataFrame, path: str | Path) -> None:
@@ -356,6 +366,7 @@ __all__ = [
     "EventLogInfo",
     "connect",
     "import_event_log",
+    "no_space",
     "read_log",
     "summary",
     "write_frame",

@@ -24,12 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+import duckdb
 import pandas as pd
 from pydantic import ValidationError
 
-from klantreis.analytics.events import EventLogInfo, import_event_log, read_log, write_frame
+from klantreis.analytics.events import (
+    EventLogInfo,
+    import_event_log,
+    no_space,
+    read_log,
+    write_frame,
+)
 from klantreis.analytics.traffic import read_traffic
-from klantreis.domain import ImportFailed
+from klantreis.domain import ImportFailed, StorageError
 from klantreis.domain.errors import validation_failed
 from klantreis.domain.mapping import DEFAULT_CHANNELS, ChannelRule, MappingRules
 from klantreis.exchange.document import parse_json
@@ -328,7 +335,12 @@ class DataFolder:
         staged = _STAGED.get()
         waiting = staged is not None and staged.root == self.root
         try:
-            made = write(temporary)
+            try:
+                made = write(temporary)
+            except (OSError, duckdb.Error) as exc:
+                if not no_space(exc):
+                    raise
+                raise StorageError("error.disk_full_folder", path=str(self.root)) from None
             if waiting and staged is not None:
                 staged.waiting.append((temporary, target))
             else:

@@ -3,6 +3,7 @@ one translated line per error, the common options, opening a workshop folder."""
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,10 @@ class KlantreisGroup(click.Group):
             language = ctx.meta.get("klantreis.lang", LANG)
             if isinstance(exc, KlantreisError):
                 fail(exc.message(language), language)
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                if exc.filename:
+                    fail(t("error.disk_full_folder", language, path=exc.filename), language)
+                fail(t("error.disk_full_somewhere", language), language)
             if isinstance(exc, OSError):
                 detail, path = exc.strerror or str(exc), exc.filename or ""
                 fail(t("error.os", language, detail=detail, path=path), language)

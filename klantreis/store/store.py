@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -122,11 +123,30 @@ def storage_problem(exc: Exception, url: str, otherwise: str = "error.storage") 
     named with what to do (the database is unchanged: SQLite rolls the transaction back);
     anything else gets ``otherwise``."""
     reason = str(getattr(exc, "orig", None) or exc).lower()
-    if any(words in reason for words in DISK_FULL):
-        return StorageError("error.disk_full", url=masked(url))
+    if any(words in reason for words in DISK_FULL) or _full_sqlite_disk(url, reason):
+        opening = otherwise == "error.storage_unreachable"
+        return StorageError(
+            "error.disk_full_open" if opening else "error.disk_full", url=masked(url)
+        )
     if any(words in reason for words in READ_ONLY) or _unwritable_sqlite(url, reason):
         return StorageError("error.database_read_only", url=masked(url))
     return StorageError(otherwise, url=masked(url))
+
+
+FULL_BELOW = 256 * 1024
+"""Free bytes below which a disk counts as full (SQLite needs a few pages to do anything)."""
+
+
+def _full_sqlite_disk(url: str, reason: str) -> bool:
+    """SQLite says only "disk I/O error" when it cannot make its shared-memory file beside
+    the database, as on a full disk even to read: true when that is why."""
+    parsed = normalise_url(url)
+    if "disk i/o error" not in reason or not parsed.database or is_memory(parsed):
+        return False
+    try:
+        return shutil.disk_usage(Path(parsed.database).parent).free < FULL_BELOW
+    except OSError:
+        return False
 
 
 def _unwritable_sqlite(url: str, reason: str) -> bool:

@@ -120,3 +120,40 @@ def test_a_full_disk_refuses_the_change_by_name_and_damages_nothing(small_disk: 
         assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         count = database.execute("SELECT count(*) FROM cards WHERE text LIKE 'Card %'").fetchone()
     assert count == (len(saved),)
+
+
+def fill(disk: Path) -> None:
+    """Take every free byte of ``disk``."""
+    with contextlib.suppress(OSError), (disk / "filler").open("wb") as out:
+        while True:
+            out.write(b"\0" * 65536)
+            out.flush()
+
+
+def test_every_command_on_a_full_disk_says_the_disk_is_full(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """Reading, importing and exporting on a full disk: each says the disk is full (it said
+    the database "cannot be reached"), in one line, and what was saved stays."""
+    folder = small_disk / "orchestra"
+    assert run_cli("init", str(folder), "--template", "orchestra", "--lang", "nl").returncode == 0
+    assert run_cli("data", "counts", str(folder), "1=40").returncode == 0
+    log = tmp_path / "log.csv"
+    log.write_text("customer,timestamp,page\na,2026-01-01 10:00:00,/agenda\n", encoding="utf-8")
+    fill(small_disk)
+    commands = {
+        "data counts": ("data", "counts", str(folder), "1=50"),
+        "data events": ("data", "events", str(folder), str(log)),
+        "export csv": ("export", str(folder), "--format", "csv"),
+        "materials": ("materials", "--out", str(small_disk / "materials")),
+    }
+    for name, args in commands.items():
+        for lang, words in (("nl", "is vol"), ("en", "is full")):
+            result = run_cli(*args, lang=lang)
+            assert result.returncode == 1, (name, result.stderr)
+            assert words in result.stderr, (name, result.stderr)
+            assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    (small_disk / "filler").unlink()
+    data = open_folder(folder).data_folder
+    assert data is not None and data.counts() == {1: 40}
+    assert not [p for p in (folder / "analytics").iterdir() if p.suffix in (".part", ".csv")]
