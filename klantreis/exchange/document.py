@@ -23,6 +23,7 @@ from klantreis.domain import (
     Problem,
     WorkshopParts,
     WorkshopSnapshot,
+    name_key,
     utc_now,
 )
 from klantreis.domain.errors import problems_from
@@ -144,6 +145,14 @@ def reference_problems(document: WorkshopDocument) -> list[Problem]:
     # Rules that only hold for the whole: one focus segment, one persona per segment.
     if sum(1 for s in document.segments if s.is_focus) > 1:
         problems.append(Problem("segments", "rule.one_focus"))
+    named: dict[str, int] = {}  # as typing one in: "Students" and "students " are one segment
+    for index, segment in enumerate(document.segments):
+        first = named.setdefault(name_key(segment.name), index)
+        if first != index:
+            name = document.segments[first].name
+            problems.append(
+                Problem(f"segments.{index}.name", "rule.segment_exists", {"name": name})
+            )
     persona_segments = [p.segment_id for p in document.personas]
     if len(persona_segments) != len(set(persona_segments)):
         problems.append(Problem("personas", "rule.one_persona_per_segment"))

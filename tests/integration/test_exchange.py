@@ -229,6 +229,20 @@ def test_dangling_references_are_refused(memory_store: Store) -> None:
     assert 'the phase "nirvana" does not exist' in info.value.message("en")
 
 
+@pytest.mark.parametrize("twin", ["{name} ", "{upper}", "\u200b{name}"])
+def test_an_import_refuses_segment_names_that_typing_refuses(twin: str) -> None:
+    """Two segments whose names differ only in case, spaces or an invisible mark are one
+    segment when typed in; an import says the same."""
+    data = valid_document()
+    name = data["segments"][0]["name"]
+    twin_name = twin.format(name=name, upper=name.upper())
+    second = dict(data["segments"][0], id="segment-twin", name=twin_name, is_focus=False)
+    data["segments"].append(second)
+    with pytest.raises(ImportFailed) as info:
+        load_document(json.dumps(data))
+    assert f'there is already a segment called "{name}"' in info.value.message("en")
+
+
 def test_fifty_megabytes_of_junk_is_refused_before_parsing(
     tmp_path: Path, memory_store: Store
 ) -> None:
