@@ -361,15 +361,46 @@ def test_serve_stops_everything_it_started_on_a_stop_signal(
     orchestra_folder: tuple[Service, Path], signals: list[int]
 ) -> None:
     """A second signal while stopping (a service manager, ``timeout``) must not leave a
-    listener open: the room stops once, completely, and started no other process."""
+    listener open: the room stops once, completely, and started no other process. Pages are
+    open when the signal comes (a phone and the projector): the terminal shows no traceback."""
     _service, folder = orchestra_folder
     served = start_served_room(folder)
+    served.keep_reading()
     assert children_of(served.process.pid) == []  # the projector is a page of this process
-    for sig in signals[:-1]:
-        served.process.send_signal(sig)
-    assert served.stop(signals[-1]) == 0
-    assert "The room is closed." in "".join(served.output)
+    with pages_open(served.join_url, served.dashboard_url):
+        for sig in signals[:-1]:
+            served.process.send_signal(sig)
+        assert served.stop(signals[-1]) == 0
+    output = "".join(served.output)
+    assert "The room is closed." in output
+    assert "Traceback" not in output and "CancelledError" not in output, output
     assert not any(port_taken("127.0.0.1", served.port + offset) for offset in range(3))
+
+
+@contextlib.contextmanager
+def pages_open(*urls: str) -> Iterator[None]:
+    """A page open on each of ``urls`` (in a thread of their own) until the block ends."""
+    import threading
+
+    opened, done = threading.Event(), threading.Event()
+
+    async def hold() -> None:
+        pages = [await RoomClient(url).open() for url in urls]
+        opened.set()
+        while not done.is_set():
+            await asyncio.sleep(0.05)
+        for page in pages:
+            with contextlib.suppress(Exception):
+                await page.close()
+
+    thread = threading.Thread(target=lambda: run_async(hold()), daemon=True)
+    thread.start()
+    assert opened.wait(timeout=120), "the pages did not open"
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=30)
 
 
 def test_a_stop_signal_while_the_room_starts_stops_it_cleanly(
