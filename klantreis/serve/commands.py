@@ -58,7 +58,7 @@ def voila_argv(
     command = [
         sys.executable,
         "-m",
-        "voila",
+        "klantreis.serve.dashboard_app",  # Voila, answering 404 for what it does not serve
         str(notebook),
         "--no-browser",
         f"--port={port}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import subprocess
@@ -13,6 +14,29 @@ from typing import Any
 from klantreis.exchange.templates import load_template
 from klantreis.folder import create_folder
 from tests.ports import free_port
+
+BAD_PATHS = (
+    "/x/y/z",
+    "/../x",
+    "/api/kernels",
+    "/voila/",
+    "/voila/templates/../../x",  # was a 500
+    "/voila/static/../x",  # was a 403
+    "/voila/files/../../x",
+    "/voila/files/workshop.sqlite",
+    "/voila/render/../x",
+)
+"""Paths the dashboard does not serve: each is answered 404 at once (no redirect)."""
+
+
+def first_status(port: int, path: str) -> int:
+    """The status of the first answer to ``GET path``, the path sent as it is written."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def test_the_dashboard_command_serves_the_charts_read_only(
@@ -52,6 +76,8 @@ def test_the_dashboard_command_serves_the_charts_read_only(
         )
         assert fields == 0  # read-only: nothing to type into or press
         assert view.errors == []
+        for path in BAD_PATHS:
+            assert first_status(port, path) == 404, path
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=60)
