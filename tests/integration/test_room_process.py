@@ -175,10 +175,11 @@ def test_nothing_but_the_apps_answer_and_the_console_needs_its_token(
     service, _folder = module_folder
     jupyter = ("/tree", "/lab", "/api/kernels", "/api/contents", "/api/sessions", "/login")
     others = ("/notebooks/dashboard.ipynb", "/voila/render/dashboard.ipynb", "/files/x")
+    climbing = ("/../x", "/static/../../etc/passwd", "/static/assets/..%2f..%2fserver.py")
     kept = ("/workshop.sqlite", "/room-sessions.json", "/klantreis.json", "/logs/room.log")
     server = ("/resourcez", "/_klantreis/status", "/jupyter/api/kernels")
     for url in (room.join_url, room.dashboard_url):  # participants' and projector's listeners
-        for path in (*jupyter, *others, *kept, *server, "/logout"):
+        for path in (*jupyter, *others, *climbing, *kept, *server, "/logout"):
             assert http_status(url.rstrip("/") + path) == 404, (url, path)
         assert http_status(url) == 200
     assert http_status(f"{room.console_url}_klantreis/status") == 200  # this computer only
