@@ -33,12 +33,16 @@ class ChartSlot:
         share: Callable[[], Hashable] | None = None,
         language: str | None = None,
         layout: w.Layout | None = None,
+        withheld: bool = False,
     ) -> None:
         self.build = build
         self.share = share
         self.language = language
         """The language the chart's labels speak (None: the workshop's)."""
-        made = self._spec(snapshot)
+        self.withheld = withheld
+        """True while the group's results are hidden from this page: the page's chart widget
+        then holds an empty chart, so the browser has none of the group's data."""
+        made = WITHHELD if withheld else self._spec(snapshot)
         self._shown = made
         self.chart = live_chart(
             made.spec,
@@ -48,9 +52,24 @@ class ChartSlot:
         self.widget = self.chart
         self.redraws = 0
 
+    def withhold(self, withheld: bool, snapshot: WorkshopSnapshot) -> None:
+        """Take the group's results off this page (an empty chart is sent in place of the
+        chart), or give them back (``withheld`` False: drawn from ``snapshot``)."""
+        if withheld == self.withheld:
+            return
+        self.withheld = withheld
+        if withheld:
+            self._send(WITHHELD)
+        else:
+            self.update(snapshot)
+
     def update(self, snapshot: WorkshopSnapshot) -> None:
         """Rebuild the chart from ``snapshot`` and send it to the page if it changed."""
-        made = self._spec(snapshot)
+        if self.withheld:
+            return
+        self._send(self._spec(snapshot))
+
+    def _send(self, made: MadeSpec) -> None:
         if made is self._shown:  # a shared spec this page shows already
             return
         if made.fingerprint != self._shown.fingerprint:
@@ -83,6 +102,18 @@ class MadeSpec(NamedTuple):
     def of(cls, spec: dict[str, Any]) -> MadeSpec:
         text = json.dumps(spec, sort_keys=True, default=str)
         return cls(spec, hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
+
+
+WITHHELD = MadeSpec.of(
+    {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": []},
+        "mark": "point",
+        "width": 1,
+        "height": 1,
+    }
+)
+"""What a page's chart widget holds while the group's results are hidden from it: no data."""
 
 
 class SharedSpecs:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from functools import partial
 from pathlib import Path
@@ -193,6 +195,48 @@ def test_nothing_but_the_apps_answer_and_the_console_needs_its_token(
         await console.close()
 
     run(console_without_token)
+
+
+def test_hidden_results_never_reach_a_phone_or_the_projector(
+    room: ServedRoom, module_folder: tuple[Service, Path]
+) -> None:
+    """With the group's results hidden, what a participant's page and the projector's page
+    receive (read on the wire: charts' data, lists, counts) holds nothing of another person's
+    entries; once the facilitator shows the results, both receive them, and never the name
+    the author typed."""
+    service, _folder = module_folder
+    segment = service.snapshot().segments[0]
+    other = service.join(f"Named {uuid.uuid4().hex[:8]}")
+    secret = f"Secret card {uuid.uuid4().hex[:8]}"
+    service.set_controls(results_hidden=True)
+    try:
+        service.add_card(
+            Card(workshop_id=service.workshop_id, segment_id=segment.id, kind="need", text=secret),
+            other.id,
+        )
+
+        async def look() -> None:
+            phone, projector = RoomClient(room.join_url), RoomClient(room.dashboard_url)
+            for page in (phone, projector):
+                page.listen_to_wire()  # everything, from the first message
+            await phone.open()
+            await join(phone, room.keys.join_code, "Private viewer")
+            await phone.wait_for(lambda: phone.find(description=t("form.add", "en")) is not None)
+            await projector.open()
+            await projector.wait_for_wire(html.escape(t("room.results_hidden_charts", "en")))
+            for page in (phone, projector):
+                leaks = [m[:300] for m in page.wire if secret in m]
+                assert leaks == [], (page is phone, page.url, leaks)
+            service.set_controls(results_hidden=False)
+            for page in (phone, projector):  # the same pages get the results when shown
+                await page.wait_for_wire(secret, timeout=60)
+                # whose card it is never reaches another person's page, nor the projector
+                assert not any(other.name in message for message in page.wire)
+                await page.close()
+
+        run(look)
+    finally:
+        service.set_controls(results_hidden=False)
 
 
 MALFORMED = {

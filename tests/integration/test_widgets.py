@@ -238,11 +238,21 @@ def test_hidden_results_show_a_participant_only_their_own_cards(orchestra: Servi
         Card(workshop_id=orchestra.workshop_id, segment_id=segment.id, kind="need", text="Mine"),
         anna.id,
     )
+    mine = orchestra.snapshot().cards[-1]
+    orchestra.vote(mine.id, orchestra.join("Ben").id)  # what others did is a result too
     orchestra.set_controls(results_hidden=True)
-    rows = kw.mapping(orchestra, anna.id).cards.widget.rows
-    assert [(row["text"], row["meta"]) for row in rows] == [("Mine", "Need · 0 dots")]
+    panel = kw.mapping(orchestra, anna.id)
+    rows = panel.cards.widget.rows
+    assert [(row["text"], row["meta"]) for row in rows] == [("Mine", "Need")]  # no dot count
     host = orchestra.join("Host", role=Role.FACILITATOR)
     assert len(kw.mapping(orchestra, host.id).cards.texts()) == 7
+    assert all(slot.withheld for slot in panel.slots)  # the charts hold no data either
+    orchestra.set_controls(results_hidden=False)
+    panel.refresh()
+    assert ("Mine", "Need · 1 dot") in [
+        (row["text"], row["meta"]) for row in panel.cards.widget.rows
+    ]
+    assert not any(slot.withheld for slot in panel.slots)
 
 
 def test_a_closed_step_is_explained_in_the_participants_language(empty_workshop: Service) -> None:

@@ -118,7 +118,7 @@ class Panel:
         self.hidden_note = self.looks.html(
             html.escape(t("room.results_hidden_charts", self.language)),
             "kr-meta",
-            shown=self._charts_hidden,  # made as it is first shown
+            shown=self.hides_results,  # made as it is first shown
         )
         self.charts = self.looks.make(w.VBox, children=[self.hidden_note, *charts])
         self._show_or_hide_charts()
@@ -163,13 +163,17 @@ class Panel:
         return rights.may_change(self.is_facilitator, self.actor_id, entry)
 
     @property
-    def _charts_hidden(self) -> bool:
+    def hides_results(self) -> bool:
+        """Whether the group's results are hidden from this person: the charts, the entries
+        of others and the counts of what others did are then not sent to the page at all."""
         return self.snapshot.workshop.results_hidden and not self.is_facilitator
 
     def _show_or_hide_charts(self) -> None:
-        hidden = self._charts_hidden
+        hidden = self.hides_results
         for child in self.charts.children:
             show(child, hidden if child is self.hidden_note else not hidden)
+        for slot in self.slots:  # hidden means not sent: the page holds none of the data
+            slot.withhold(hidden, self.snapshot)
 
     def refresh(self) -> None:
         """Re-read the workshop and redraw what changed."""
@@ -186,7 +190,7 @@ class Panel:
         (a room of participants' kernels then leaves the processor to the dashboard)."""
         if not self._charts_pending:
             return
-        if self._charts_hidden:
+        if self.hides_results:
             return  # hidden charts are redrawn when they are shown again
         if not force and time.monotonic() - self._charts_drawn < self.chart_interval:
             return
@@ -367,6 +371,7 @@ class Panel:
             share=share if shared else None,
             language=self.language,
             layout=self.looks.layout(width="100%"),
+            withheld=self.hides_results,
         )
         self.slots.append(slot)
         return slot.widget

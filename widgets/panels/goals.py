@@ -142,12 +142,13 @@ class GoalsPanel(Panel):
         show(self.goals_box, bool(self.segment_id))
         snap = self.snapshot
         rows = []
+        measures = sorted(
+            snap.active_measures(self.segment_id), key=lambda m: (-m.priority, m.created_at)
+        )
+        if self.hides_results:  # only this person's own, until the results are shown
+            measures = [m for m in measures if written_by(m, self.actor_id)]
         measures, hidden = within_limit(
-            sorted(
-                snap.active_measures(self.segment_id), key=lambda m: (-m.priority, m.created_at)
-            ),
-            lambda m: written_by(m, self.actor_id),
-            self.list_limit,
+            measures, lambda m: written_by(m, self.actor_id), self.list_limit
         )
         for m in measures:
             phases = snap.workshop.phase_names(m.phase_keys)

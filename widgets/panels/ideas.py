@@ -109,7 +109,7 @@ class IdeaBoard:
                 and not idea.is_active
                 and (segment_id is None or idea.segment_id == segment_id)
             ]
-        elif snap.workshop.results_hidden:
+        elif panel.hides_results:
             ideas = [idea for idea in ideas if self._own(idea)]
         ideas, hidden = within_limit(ideas, self._own, panel.list_limit)
         self.list.show([self._row(snap, idea) for idea in ideas], hidden=hidden)
@@ -122,7 +122,7 @@ class IdeaBoard:
         lang = panel.language
         service = panel.service
         meta: list[str] = []
-        if self.topic in VOTED_TOPICS:
+        if self.topic in VOTED_TOPICS and not panel.hides_results:
             meta.append(t("list.idea_votes", lang, count=snap.support_counts()[idea.id]))
         if idea.detail:
             meta.append(idea.detail)

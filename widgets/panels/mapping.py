@@ -100,7 +100,7 @@ class MappingPanel(Panel):
         snap = self.snapshot
         votes = snap.vote_counts()
         mine = {v.card_id for v in snap.votes if v.participant_id == self.actor_id}
-        hide_others = snap.workshop.results_hidden and not self.is_facilitator
+        hide_others = self.hides_results
         rows = []
 
         def is_own(card: Card) -> bool:
@@ -118,7 +118,7 @@ class MappingPanel(Panel):
             kind = t(f"card_kind.{card.kind.value}", lang)
             if card.polarity is not None:
                 kind = f"{kind} ({t(f'polarity.{card.polarity.value}', lang).lower()})"
-            meta = [kind, t("list.votes", lang, count=votes[card.id])]
+            meta = [kind] if hide_others else [kind, t("list.votes", lang, count=votes[card.id])]
             if card.alternatives:
                 meta.append(t("list.compared_with", lang, names=", ".join(card.alternatives)))
             actions: list[Action] = []

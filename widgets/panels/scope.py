@@ -70,7 +70,7 @@ class ScopePanel(Panel):
         lang = self.language
         snap = self.snapshot
         scores = snap.rating_summaries(RatingKind.SEGMENT_SCORE)
-        hide = snap.workshop.results_hidden and not self.is_facilitator
+        hide = self.hides_results
         rows = []
         for segment in snap.segments:
             meta = [t("list.segment_meta", lang, relevance=segment.relevance)]

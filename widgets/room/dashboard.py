@@ -28,6 +28,7 @@ from klantreis.widgets.style import full, stylesheet
 from klantreis.analytics.storage import DataFolder
 from klantreis.charts.compose import Composer
 from klantreis.domain import MethodStep, Workshop, WorkshopSnapshot
+from klantreis.i18n import t
 from klantreis.outcomes import decisions_html, lead_html, overview_html
 from klantreis.service import Service
 from klantreis.store.changes import Change
@@ -50,7 +51,7 @@ class LiveDashboard:
         self.overview = w.HTML(_focusable_overview(snapshot))
         self.status = w.HTML(status_html(snapshot.workshop))
         self.decisions = w.HTML(decisions_html(snapshot))
-        self.lead = w.HTML(lead_html(snapshot))
+        self.lead = w.HTML(_lead(snapshot))
         self.lead_step = snapshot.workshop.open_step
         self.lead_slots = _lead_slots(self.lead_step, snapshot)
         self.lead_charts = w.HBox(layout=full())
@@ -59,7 +60,7 @@ class LiveDashboard:
         self.lead.add_class("kr-lead-text")
         self.lead_box = w.VBox([self.lead, self.lead_charts], layout=full())
         self._lay_out_lead()
-        self.slot = ChartSlot(Composer(), snapshot)
+        self.slot = ChartSlot(Composer(), snapshot, withheld=snapshot.workshop.results_hidden)
         self.data = DataSection(data, snapshot) if data is not None else None
         parts = [
             stylesheet(),
@@ -95,7 +96,7 @@ class LiveDashboard:
         self.overview.value = _focusable_overview(snapshot)
         self.decisions.value = decisions_html(snapshot)
         self._show_status(snapshot.workshop)
-        self.lead.value = lead_html(snapshot)
+        self.lead.value = _lead(snapshot)
         self._snapshot = snapshot
         return snapshot
 
@@ -111,7 +112,9 @@ class LiveDashboard:
                 slot.widget.close()
         else:
             for slot in self.lead_slots:
+                slot.withhold(snapshot.workshop.results_hidden, snapshot)
                 slot.update(snapshot)
+        self.slot.withhold(snapshot.workshop.results_hidden, snapshot)
         self.slot.update(snapshot)
         if self.data is not None:
             self.data.update(snapshot)
@@ -167,14 +170,32 @@ def _focusable_overview(snapshot: WorkshopSnapshot) -> str:
     has no input, and a page that scrolls needs something to focus to be scrolled by keyboard
     (axe's scrollable-region-focusable)."""
     title = html.escape(snapshot.workshop.title, quote=True)
-    return f'<section tabindex="0" aria-label="{title}">{overview_html(snapshot)}</section>'
+    if snapshot.workshop.results_hidden:  # not even how many entries there are
+        shown = f"<h2>{html.escape(snapshot.workshop.title)}</h2>"
+    else:
+        shown = overview_html(snapshot)
+    return f'<section tabindex="0" aria-label="{title}">{shown}</section>'
+
+
+def _lead(snapshot: WorkshopSnapshot) -> str:
+    """What the projector leads with (:func:`lead_html`); while the facilitator hides the
+    group's results, only the open step's name and that the results follow (the page is on the
+    room's address: anyone in the hall may open it)."""
+    if not snapshot.workshop.results_hidden or snapshot.workshop.open_step is None:
+        return lead_html(snapshot)
+    lang = snapshot.workshop.language
+    step = t(f"method_step.{snapshot.workshop.open_step.value}", lang)
+    now = html.escape(t("lead.now", lang, step=step))
+    later = html.escape(t("room.results_hidden_charts", lang))
+    return f'<h2>{now}</h2><p class="kr-meta">{later}</p>'
 
 
 def _lead_slots(step: MethodStep | None, snapshot: WorkshopSnapshot) -> list[ChartSlot]:
     """The open step's own charts, one each, side by side at the top of the projector (a
     1920 px screen shows a step's charts without scrolling); none for steps without."""
     builders = STEP_PANELS[step].chart_builders if step in STEP_PANELS else ()
-    slots = [ChartSlot(Composer([build]), snapshot) for build in builders]
+    hidden = snapshot.workshop.results_hidden
+    slots = [ChartSlot(Composer([build]), snapshot, withheld=hidden) for build in builders]
     for slot in slots:
         slot.widget.add_class("kr-lead-chart")  # larger: read from the back of the room
     return slots

@@ -26,6 +26,9 @@ class DataSection:
         self.data_folder = data_folder
         self.language = snapshot.workshop.language
         self._key: tuple[Any, ...] = ()
+        self.hidden = snapshot.workshop.results_hidden
+        """While the group's results are hidden, the evidence (which lists the group's cards
+        and measures) is not sent to the page."""
         self.data = JourneyData(language=self.language, source="")
         self.computed = 0
         self._compute(snapshot)
@@ -51,10 +54,12 @@ class DataSection:
         self._texts()
 
     def _key_for(self, snapshot: WorkshopSnapshot) -> tuple[Any, ...]:
-        return (self.data_folder.stamp(), snapshot_key(snapshot, SNAPSHOT_INPUTS))
+        hidden = snapshot.workshop.results_hidden
+        return (self.data_folder.stamp(), snapshot_key(snapshot, SNAPSHOT_INPUTS), hidden)
 
     def _compute(self, snapshot: WorkshopSnapshot) -> None:
         self._key = self._key_for(snapshot)
+        self.hidden = snapshot.workshop.results_hidden
         try:
             self.data = journey_data(snapshot, self.data_folder)
         except KlantreisError:
@@ -68,7 +73,11 @@ class DataSection:
 
     def _texts(self) -> None:
         self.summary.value = data_summary_html(self.data, self.language)
-        self.evidence.value = evidence_html(self.data, self.language)
+        if self.hidden:
+            later = html.escape(t("room.results_hidden_charts", self.language))
+            self.evidence.value = f'<p class="kr-meta">{later}</p>'
+        else:
+            self.evidence.value = evidence_html(self.data, self.language)
 
 
 __all__ = ["DataSection"]
