@@ -55,6 +55,11 @@ class Scope(DomainModel):
         return list(dict.fromkeys(value))
 
 
+MAX_PARTICIPANTS = 500
+"""How many people may join a workshop unless the facilitator sets another maximum: a hall of
+300 joins, a script that joins a thousand names is stopped."""
+
+
 class Workshop(DomainModel):
     """A workshop and the decisions of its first two steps."""
 
@@ -74,6 +79,10 @@ class Workshop(DomainModel):
     timer_ends_at: datetime | None = None
     results_hidden: bool = False
     input_locked: bool = False
+    joins_closed: bool = False
+    """The facilitator closed the room to new participants (those in stay in)."""
+    max_participants: int = Field(default=MAX_PARTICIPANTS, ge=1, le=10_000)
+    """No more people than this can join (a real room stays far below it; a flood does not)."""
     version: int = Field(default=1, ge=1)
     created_at: datetime = Field(default_factory=utc_now)
 

@@ -17,6 +17,7 @@ from klantreis.domain import (
     Idea,
     Journey,
     JourneyStep,
+    KlantreisError,
     Measure,
     MethodStep,
     NotFound,
@@ -74,13 +75,17 @@ class WorkshopPart(ServiceCore):
         timer_ends_at: datetime | Unchanged | None = UNCHANGED,
         results_hidden: bool | Unchanged = UNCHANGED,
         input_locked: bool | Unchanged = UNCHANGED,
+        joins_closed: bool | Unchanged = UNCHANGED,
+        max_participants: int | Unchanged = UNCHANGED,
     ) -> Workshop:
-        """Change the room's controls: the countdown, hidden results, locked input (what is
-        not given stays as it is)."""
+        """Change the room's controls: the countdown, hidden results, locked input, whether
+        new people may join and how many at most (what is not given stays as it is)."""
         given = {
             "timer_ends_at": timer_ends_at,
             "results_hidden": results_hidden,
             "input_locked": input_locked,
+            "joins_closed": joins_closed,
+            "max_participants": max_participants,
         }
         changes = {name: value for name, value in given.items() if value is not UNCHANGED}
         return self._change_controls(actor_id, **changes)
@@ -114,6 +119,15 @@ class WorkshopPart(ServiceCore):
     ) -> Participant:
         """Join the workshop. Joining again with the same name continues as the same person."""
 
+        def admit(tx: Transaction, workshop: Workshop) -> None:
+            """A new person may join only while the room is open and not full."""
+            if role is Role.FACILITATOR:
+                return  # the facilitator's own tools are never shut out
+            if workshop.joins_closed:
+                raise KlantreisError("room.joins_closed")
+            if tx.count(Participant, self.workshop_id) >= workshop.max_participants:
+                raise KlantreisError("room.full", count=workshop.max_participants)
+
         def do_join(tx: Transaction) -> Participant:
             workshop = tx.require(Workshop, self.workshop_id)
             if anonymous or not (name or "").strip():
@@ -131,6 +145,7 @@ class WorkshopPart(ServiceCore):
                 existing = tx.participant_by_name(self.workshop_id, person.name_key)
                 if existing is not None:
                     return existing
+            admit(tx, workshop)
             tx.insert(person)
             tx.record(entry(self.workshop_id, person.id, Action.JOIN, person, name=person.name))
             return person

@@ -104,6 +104,8 @@ workshops = Table(
     Column("timer_ends_at", UTCDateTime),
     Column("results_hidden", Boolean, nullable=False, server_default=false()),
     Column("input_locked", Boolean, nullable=False, server_default=false()),
+    Column("joins_closed", Boolean, nullable=False, server_default=false()),
+    Column("max_participants", Integer, nullable=False, server_default=text("500")),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )

@@ -24,7 +24,7 @@ from klantreis.widgets.room.dashboard import LiveDashboard
 from klantreis.widgets.room.participant import ParticipantApp
 from klantreis.widgets.room.poll import Poller
 
-from klantreis.domain import Card, EntryState, MethodStep
+from klantreis.domain import Card, EntryState, MethodStep, Role
 from klantreis.i18n import t
 from klantreis.service import Service
 
@@ -120,6 +120,31 @@ def test_the_console_steers_steps_timer_private_mode_and_lock(orchestra: Service
     assert "Typed while locked" in [c.text for c in orchestra.snapshot().cards]
     console.steps.value = "closed"
     assert orchestra.workshop().open_step is None
+
+
+def test_the_console_closes_the_room_to_new_people_and_sets_a_maximum(
+    orchestra: Service,
+) -> None:
+    console = _console(orchestra)
+    anna = _joined(orchestra, "Anna")
+    console.closed.value = True
+    assert orchestra.workshop().joins_closed
+    late = ParticipantApp(orchestra, CODE)
+    assert not late.join(CODE, "Late")
+    assert "closed this workshop to new participants" in late.join_message.value
+    assert late.join(CODE, "Anna")  # who is in stays in (on a second device too, for now)
+    console.closed.value = False
+    people = len(orchestra.participants())
+    console.maximum.value = people + 1
+    assert orchestra.workshop().max_participants == people + 1
+    assert _joined(orchestra, "One more").participant is not None
+    full = ParticipantApp(orchestra, CODE)
+    full.choose_language("nl")
+    assert not full.join(CODE, "Te veel")
+    assert f"er doen {people + 1} mensen mee" in full.join_message.value
+    assert anna.participant is not None and len(orchestra.participants()) == people + 1
+    host = orchestra.join("Second host", role=Role.FACILITATOR)  # never shut out
+    assert host.role is Role.FACILITATOR
 
 
 def test_the_console_shows_who_joined_and_takes_a_card_off_the_wall(orchestra: Service) -> None:

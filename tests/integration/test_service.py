@@ -16,6 +16,7 @@ from klantreis.domain import (
     GoalKind,
     Journey,
     JourneyStep,
+    KlantreisError,
     Measure,
     MethodStep,
     NotAllowed,
@@ -55,6 +56,25 @@ def test_anonymous_participants_get_numbered_names_unless_forbidden(orchestra: S
     with pytest.raises(ValidationFailed) as info:
         orchestra.join(None, anonymous=True)
     assert "anonymously is switched off" in info.value.message("en")
+
+
+def test_a_closed_or_full_workshop_admits_nobody_new_and_records_the_change(
+    orchestra: Service,
+) -> None:
+    orchestra.join("Anna")
+    orchestra.set_controls(joins_closed=True)
+    for name, anonymous in (("Bram", False), (None, True)):
+        with pytest.raises(KlantreisError) as closed:
+            orchestra.join(name, anonymous=anonymous)
+        assert closed.value.key == "room.joins_closed"
+    orchestra.set_controls(joins_closed=False, max_participants=2)
+    orchestra.join("Bram")
+    with pytest.raises(KlantreisError) as full:
+        orchestra.join("Carla")
+    assert "2 people have joined" in full.value.message("en")
+    assert [p.name for p in orchestra.participants()] == ["Anna", "Bram"]
+    changed = orchestra.audit_trail(limit=3)
+    assert any(e.summary.get("max_participants") == "2" for e in changed)
 
 
 def test_participants_write_only_in_the_open_step(orchestra: Service) -> None:

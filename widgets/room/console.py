@@ -129,6 +129,20 @@ class FacilitatorConsole:
         )
         self.hidden.observe(lambda c: self._set_controls(results_hidden=c["new"]), names="value")
         self.locked.observe(lambda c: self._set_controls(input_locked=c["new"]), names="value")
+        self.closed = w.Checkbox(
+            value=workshop.joins_closed, description=t("console.close_joins", lang), indent=False
+        )
+        self.closed.observe(lambda c: self._set_controls(joins_closed=c["new"]), names="value")
+        self.maximum = w.BoundedIntText(
+            value=workshop.max_participants,
+            min=1,
+            max=10_000,
+            description=t("console.max_participants", lang),
+            layout=w.Layout(width="16em"),
+        )
+        self.maximum.observe(lambda c: self._set_controls(max_participants=c["new"]), names="value")
+        admission = w.HBox([self.closed, self.maximum], layout=full())
+        admission.add_class("kr-buttons")
         self.message = w.HTML()
         self.message.add_class("kr-status")
         self.people = w.HTML()
@@ -147,6 +161,7 @@ class FacilitatorConsole:
             controls,
             self.hidden,
             self.locked,
+            admission,
             self.message,
             self.step_heading,
             self.step_box,
