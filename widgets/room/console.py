@@ -141,8 +141,7 @@ class FacilitatorConsole:
             layout=w.Layout(width="16em"),
         )
         self.maximum.observe(lambda c: self._set_controls(max_participants=c["new"]), names="value")
-        admission = w.HBox([self.closed, self.maximum], layout=full())
-        admission.add_class("kr-buttons")
+        admission = w.VBox([self.closed, self.maximum], layout=full())
         self.message = w.HTML()
         self.message.add_class("kr-status")
         self.people = w.HTML()
