@@ -130,6 +130,7 @@ def fill(disk: Path) -> None:
             out.flush()
 
 
+@pytest.mark.slow  # nine runs of the command, a process each
 def test_every_command_on_a_full_disk_says_the_disk_is_full(
     small_disk: Path, tmp_path: Path
 ) -> None:
