@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.room [--people 30 100] [--saves 10] [--soak 100x20]
                                         [--baseline cf2367e] [--baseline-people 10 30]
+                                        [--baseline-args "--preheat 0"]
 
 Participants are simulated without browsers (tests/room_client.py: the page, its websocket and
 the widget protocol, exactly what a browser's widget manager sends), so the figures are what
@@ -322,6 +323,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, nargs="+", default=[30, 100])
     parser.add_argument("--baseline", default="cf2367e", help="commit of the Voila room")
     parser.add_argument("--baseline-people", type=int, nargs="+", default=[10, 30])
+    parser.add_argument(
+        "--baseline-args",
+        default="--preheat 0",
+        help="options for the baseline's serve ('' for a commit of the one-process room)",
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--only-baseline", action="store_true")
     parser.add_argument("--saves", type=int, default=10, help="saves timed per crowd size")
@@ -337,7 +343,12 @@ def main() -> None:
     if not options.no_baseline:
         base = baseline_python(options.baseline, workdir)
         rooms.append(
-            (f"Voila room ({options.baseline})", base, ["--preheat", "0"], options.baseline_people)
+            (
+                f"room at {options.baseline}",
+                base,
+                options.baseline_args.split(),
+                options.baseline_people,
+            )
         )
     figures: dict[str, dict[str, Any]] = {}
     for name, interpreter, extra, crowds in rooms:
