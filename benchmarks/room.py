@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.room [--people 30 100] [--saves 10] [--soak 100x20]
                                         [--baseline cf2367e] [--baseline-people 10 30]
-                                        [--baseline-args "--preheat 0"]
+                                        [--baseline-kind voila|room]
 
 Participants are simulated without browsers (tests/room_client.py: the page, its websocket and
 the widget protocol, exactly what a browser's widget manager sends), so the figures are what
@@ -151,7 +151,7 @@ OPEN_MAPPING = (
 earlier commit's service called it ``open_step``)."""
 
 
-def serve(python: Path, name: str, workdir: Path, extra: list[str]) -> Served:
+def serve(python: Path, name: str, workdir: Path, extra: list[str], voila: bool = False) -> Served:
     """``klantreis serve`` of one installation on a fresh orchestra workshop (English)."""
     folder = workdir / f"{name}-{time.time_ns()}"
     init = ["init", str(folder), "--template", "orchestra", "--lang", "en"]
@@ -178,7 +178,7 @@ def serve(python: Path, name: str, workdir: Path, extra: list[str]) -> Served:
         line = process.stdout.readline()
         if "Ctrl-C" in line or not line:
             break
-    client = RoomClient if name == "klantreis" else VoilaClient
+    client = VoilaClient if voila else RoomClient
     return Served(name, process, folder, port, room_keys(folder).join_code, client)
 
 
@@ -324,9 +324,10 @@ def main() -> None:
     parser.add_argument("--baseline", default="cf2367e", help="commit of the Voila room")
     parser.add_argument("--baseline-people", type=int, nargs="+", default=[10, 30])
     parser.add_argument(
-        "--baseline-args",
-        default="--preheat 0",
-        help="options for the baseline's serve ('' for a commit of the one-process room)",
+        "--baseline-kind",
+        choices=["voila", "room"],
+        default="voila",
+        help="the baseline is a Voila room (a kernel each) or the one-process room",
     )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--only-baseline", action="store_true")
@@ -344,23 +345,24 @@ def main() -> None:
         base = baseline_python(options.baseline, workdir)
         rooms.append(
             (
-                f"room at {options.baseline}",
+                f"{options.baseline_kind} room ({options.baseline})",
                 base,
-                options.baseline_args.split(),
+                ["--preheat", "0"] if options.baseline_kind == "voila" else [],
                 options.baseline_people,
             )
         )
     figures: dict[str, dict[str, Any]] = {}
     for name, interpreter, extra, crowds in rooms:
         key = "klantreis" if interpreter == python else "baseline"
+        voila = key == "baseline" and options.baseline_kind == "voila"
         result: dict[str, Any] = {}
-        room = serve(interpreter, key, workdir, extra)
+        room = serve(interpreter, key, workdir, extra, voila)
         try:
             result["memory"], result["cpu"] = asyncio.run(memory_and_cpu(room, options.sequential))
         finally:
             room.stop()
         for people in crowds:
-            room = serve(interpreter, key, workdir, extra)
+            room = serve(interpreter, key, workdir, extra, voila)
             try:
                 result[f"crowd{people}"] = asyncio.run(crowd(room, people))
                 result[f"latency{people}"] = asyncio.run(save_latency(room, people, options.saves))
@@ -368,7 +370,7 @@ def main() -> None:
                 room.stop()
         if key == "klantreis":
             people, saves = (int(x) for x in options.soak.split("x"))
-            room = serve(interpreter, key, workdir, extra)
+            room = serve(interpreter, key, workdir, extra, voila)
             try:
                 result["soak"] = (people, saves, *asyncio.run(soak(room, people, saves)))
                 print(f"[{name}] soak: {result['soak']}", flush=True)
