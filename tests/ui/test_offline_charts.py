@@ -69,10 +69,17 @@ def test_voila_app_draws_live_charts(orchestra_on_disk: Path, offline_page: Any)
         assert view.errors == []
 
 
-RAN = """() => [...document.querySelectorAll('.jp-Notebook .jp-InputPrompt')]
-  .some(prompt => /\\[\\d+\\]/.test(prompt.textContent))"""
-"""A cell of the notebook has run (its prompt shows a number; "[*]" can stay forever when the
-kernel was still starting and dropped the request)."""
+RAN = """() => {
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+  return prompts.length > 0 && prompts.every(prompt => /\\[\\d+\\]/.test(prompt.textContent));
+}"""
+"""Every code cell of the notebook has run (its prompt shows a number; "[*]" or an empty
+prompt can stay forever when the kernel was still starting and dropped part of the request)."""
+
+ERRORS = """() => [...document.querySelectorAll(
+  '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-RenderedText pre'
+)].map(output => output.textContent).filter(text => /Error|Traceback/.test(text)).join('\\n')"""
+"""What the notebook's outputs say went wrong (for the failure message)."""
 
 
 def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
@@ -108,7 +115,12 @@ def test_jupyterlab_runs_a_notebook_and_draws_its_charts(
                 if attempt == 2:
                     page.screenshot(path=str(orchestra_on_disk / "lab-failure.png"))
                     raise
-        assert wait_for_charts(page, 2, timeout=120_000) >= 2
+        try:
+            wait_for_charts(page, 2, timeout=120_000)
+        except Exception:
+            page.screenshot(path=str(orchestra_on_disk / "lab-failure.png"))
+            said = page.evaluate(ERRORS)
+            raise AssertionError(f"no charts; the notebook said: {said!r}") from None
         settled(page)  # the last charts
         print("JupyterLab dialogs dismissed:", dismissed or "none")
         assert misdrawn_bars(page) == []
