@@ -122,11 +122,11 @@ class StaticHTML:
 def report(service: Service | None = None) -> StaticHTML:
     """The workshop report: every step's outcome with its tables and charts."""
     from klantreis.charts.static import document_charts
-    from klantreis.folder import data_folder
     from klantreis.report.workshop_report import workshop_report_html
 
-    snapshot = (service or connect()).snapshot()
-    return StaticHTML(workshop_report_html(snapshot, document_charts(), data_folder()))
+    service = service or connect()
+    charts = document_charts()
+    return StaticHTML(workshop_report_html(service.snapshot(), charts, service.data_folder))
 
 
 def create(folder: str | Path, template: str = "empty", language: str = "nl") -> Service:

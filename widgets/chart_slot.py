@@ -63,6 +63,12 @@ class ChartSlot:
         else:
             self.update(snapshot)
 
+    def show(self, snapshot: WorkshopSnapshot) -> None:
+        """Draw ``snapshot`` as it may be shown: the chart, or nothing of it while the group's
+        results are hidden (see :meth:`withhold`)."""
+        self.withhold(snapshot.workshop.results_hidden, snapshot)
+        self.update(snapshot)
+
     def update(self, snapshot: WorkshopSnapshot) -> None:
         """Rebuild the chart from ``snapshot`` and send it to the page if it changed."""
         if self.withheld:

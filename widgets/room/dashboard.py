@@ -112,10 +112,8 @@ class LiveDashboard:
                 slot.widget.close()
         else:
             for slot in self.lead_slots:
-                slot.withhold(snapshot.workshop.results_hidden, snapshot)
-                slot.update(snapshot)
-        self.slot.withhold(snapshot.workshop.results_hidden, snapshot)
-        self.slot.update(snapshot)
+                slot.show(snapshot)
+        self.slot.show(snapshot)
         if self.data is not None:
             self.data.update(snapshot)
 
@@ -203,9 +201,10 @@ def _lead_slots(step: MethodStep | None, snapshot: WorkshopSnapshot) -> list[Cha
 
 def live_dashboard(service: Service | None = None) -> LiveDashboard:
     """The live dashboard for the workshop being served."""
-    from klantreis.folder import connect, data_folder
+    from klantreis.folder import connect
 
-    return LiveDashboard(service or connect(), data_folder())
+    service = service or connect()
+    return LiveDashboard(service, service.data_folder)
 
 
 __all__ = ["LiveDashboard", "live_dashboard"]
